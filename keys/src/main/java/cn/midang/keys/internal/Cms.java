@@ -1,0 +1,145 @@
+package cn.midang.keys.internal;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.Identity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.Hashtable;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.ess.ContentHints;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.CollectionStore;
+import org.bouncycastle.util.Store;
+
+/** CMS SignedData pieces shared by detached signatures and sealed packages. */
+public final class Cms {
+
+    /** What a checked SignerInfo says. */
+    public record Signed(Certificate signer, Instant signingTime, byte[] contentSm3, String description) {}
+
+    private Cms() {}
+
+    public static DigestCalculatorProvider digestProvider() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A SignerInfo generator for SM3withSM2 with signed attributes contentType, messageDigest,
+     * signingTime (from our clock, not the JVM's) and, when {@code description} is given,
+     * contentHints (RFC 2634) carrying it.
+     */
+    public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description) {
+        Hashtable<org.bouncycastle.asn1.ASN1ObjectIdentifier, Attribute> attrs = new Hashtable<>();
+        attrs.put(CMSAttributes.signingTime,
+                new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
+        if (description != null) {
+            attrs.put(PKCSObjectIdentifiers.id_aa_contentHint, new Attribute(PKCSObjectIdentifiers.id_aa_contentHint,
+                    new DERSet(new ContentHints(CMSObjectIdentifiers.data, new DERUTF8String(description)))));
+        }
+        try {
+            return new JcaSignerInfoGeneratorBuilder(digestProvider())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attrs)))
+                    .build(new JcaContentSignerBuilder(Bc.SM3_WITH_SM2).setProvider(Bc.PROVIDER)
+                                    .build(Access.pki().privateKey(signer)),
+                            Access.pki().holder(signer.certificate()));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("SM3withSM2 CMS signing is unavailable", e);
+        }
+    }
+
+    public static Store<X509CertificateHolder> certificateStore(List<Certificate> chain) {
+        List<X509CertificateHolder> holders = new ArrayList<>();
+        for (Certificate c : chain) {
+            holders.add(Access.pki().holder(c));
+        }
+        return new CollectionStore<>(holders);
+    }
+
+    /**
+     * Verifies the one SignerInfo of a parsed SignedData whose content has been read. Exactly
+     * one signer is accepted; its certificate must be in the structure.
+     */
+    @SuppressWarnings("unchecked")
+    public static Signed verifySingleSigner(CMSSignedDataParser parser) throws KeysException {
+        try {
+            Collection<SignerInformation> signers = parser.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                throw new KeysException(Reason.MALFORMED, "expected exactly one signer, found " + signers.size());
+            }
+            SignerInformation si = signers.iterator().next();
+            Collection<X509CertificateHolder> certs = parser.getCertificates().getMatches(si.getSID());
+            if (certs.isEmpty()) {
+                throw new KeysException(Reason.MALFORMED, "the signature does not carry its signer's certificate");
+            }
+            X509CertificateHolder holder = certs.iterator().next();
+            boolean ok;
+            try {
+                ok = si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.PROVIDER).build(holder));
+            } catch (CMSSignerDigestMismatchException e) {
+                ok = false;
+            }
+            Certificate signer = Access.pki().certificate(holder);
+            if (!ok) {
+                throw new KeysException(Reason.BAD_SIGNATURE, "the signature of " + signer.subject()
+                        + " does not match the content (the content was changed, or the signature belongs to other content)");
+            }
+            AttributeTable signed = si.getSignedAttributes();
+            Instant time = null;
+            String description = null;
+            if (signed != null) {
+                Attribute t = signed.get(CMSAttributes.signingTime);
+                if (t != null) {
+                    time = Time.getInstance(t.getAttrValues().getObjectAt(0)).getDate().toInstant();
+                }
+                Attribute h = signed.get(PKCSObjectIdentifiers.id_aa_contentHint);
+                if (h != null) {
+                    ContentHints hints = ContentHints.getInstance(h.getAttrValues().getObjectAt(0));
+                    description = hints.getContentDescription() == null ? null : hints.getContentDescription().getString();
+                }
+            }
+            if (time == null) {
+                throw new KeysException(Reason.MALFORMED, "the signature carries no signing time");
+            }
+            byte[] digest = si.getContentDigest();
+            if (digest == null) {
+                Attribute md = signed == null ? null : signed.get(CMSAttributes.messageDigest);
+                digest = md == null ? new byte[0] : ASN1OctetString.getInstance(md.getAttrValues().getObjectAt(0)).getOctets();
+            }
+            return new Signed(signer, time, digest, description);
+        } catch (CMSException e) {
+            throw new KeysException(Reason.MALFORMED, "the signature structure cannot be read: " + e.getMessage(), e);
+        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+            throw new KeysException(Reason.MALFORMED, "the signer's certificate cannot verify SM2 signatures", e);
+        }
+    }
+
+}

@@ -1,0 +1,211 @@
+package cn.midang.keys.seal;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.internal.Access;
+import cn.midang.keys.internal.Cms;
+import cn.midang.keys.internal.EnvelopeLayout;
+import cn.midang.keys.internal.SafeFiles;
+import cn.midang.keys.internal.Sm2KeyTransport;
+import cn.midang.keys.internal.TailKeepingInputStream;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.Identity;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.RecipientInformation;
+
+/**
+ * Opens sealed packages addressed to one identity: decrypts, checks the authentication tag,
+ * checks the sender's signature, and checks the sender's certificate against the trusted CA.
+ *
+ * <pre>{@code
+ * Opener opener = Opener.forRecipient(me, validator);
+ * Opened o = opener.openToFile(in, Path.of("report.docx"));   // all or nothing
+ * }</pre>
+ *
+ * <p><b>Security guarantees.</b> {@link #openToFile} and {@link #check} release nothing unless
+ * the whole package is authentic: tag, signature and signer's certificate. {@link #open} streams
+ * plaintext to the caller <em>before</em> those checks complete (the tag is at the end of the
+ * stream); a caller of {@code open} must treat what it wrote as untrusted and discard it when
+ * {@code open} throws. Memory use does not depend on the content's size.
+ */
+public final class Opener {
+
+    private static final int BUFFER = 64 * 1024;
+    private static final int TAIL_KEPT = 256;
+
+    private final Identity recipient;
+    private final ChainValidator trust;
+
+    private Opener(Identity recipient, ChainValidator trust) {
+        this.recipient = Objects.requireNonNull(recipient);
+        this.trust = Objects.requireNonNull(trust);
+    }
+
+    /** Opens packages sealed to {@code recipient}, from senders {@code trust} accepts. */
+    public static Opener forRecipient(Identity recipient, ChainValidator trust) {
+        return new Opener(recipient, trust);
+    }
+
+    /** Verifies a whole package without keeping its plaintext. */
+    public Opened check(InputStream sealed) throws KeysException {
+        return open(sealed, OutputStream.nullOutputStream());
+    }
+
+    /**
+     * Opens {@code sealed} into {@code target}: written under a temporary name beside it, forced
+     * to disk, and renamed only when everything verified. On failure nothing is left behind and
+     * an existing {@code target} is untouched. The file is readable by its owner only.
+     */
+    public Opened openToFile(InputStream sealed, Path target) throws KeysException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+            SafeFiles.trySetOwnerOnly(tmp);
+            Opened opened;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                opened = open(sealed, out);
+                out.flush();
+                ch.force(true);
+            }
+            SafeFiles.moveAtomically(tmp, target);
+            tmp = null;
+            SafeFiles.forceDirectory(dir);
+            return opened;
+        } catch (IOException e) {
+            throw new KeysException(Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            SafeFiles.deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Opens {@code sealed}, streaming plaintext into {@code plaintext}. The plaintext is
+     * authenticated only when this method returns; see the class comment.
+     */
+    public Opened open(InputStream sealed, OutputStream plaintext) throws KeysException {
+        EnvelopeLayout.Head head = EnvelopeLayout.read(sealed);
+        TailKeepingInputStream rest = new TailKeepingInputStream(new BufferedInputStream(sealed, BUFFER), TAIL_KEPT);
+        try {
+            CMSAuthEnvelopedDataParser envelope = new CMSAuthEnvelopedDataParser(
+                    new SequenceInputStream(new ByteArrayInputStream(head.bytes()), rest));
+            if (!GMObjectIdentifiers.sms4_gcm.equals(envelope.getEncryptionAlgOID().getAlgorithm())) {
+                throw new KeysException(Reason.MALFORMED, "the package is encrypted with "
+                        + envelope.getEncAlgOID() + ", not SM4-GCM; Midang accepts only SM4-GCM");
+            }
+            X509CertificateHolder me = Access.pki().holder(recipient.certificate());
+            RecipientInformation ri = envelope.getRecipientInfos().get(new KeyTransRecipientId(me.getIssuer(), me.getSerialNumber()));
+            if (ri == null) {
+                throw new KeysException(Reason.NOT_A_RECIPIENT, "this package is not sealed to your key ("
+                        + recipient.certificate().subject() + "); it is addressed to "
+                        + envelope.getRecipientInfos().size() + " other recipient(s)");
+            }
+            CMSTypedStream decrypted = ri.getContentStream(Sm2KeyTransport.recipient(Access.pki().privateKey(recipient)));
+            if (!CMSObjectIdentifiers.signedData.equals(decrypted.getContentType())) {
+                throw new KeysException(Reason.MALFORMED, "the package does not contain signed content");
+            }
+            InputStream inner = decrypted.getContentStream();
+            CMSSignedDataParser signedData = new CMSSignedDataParser(Cms.digestProvider(), inner);
+            CMSTypedStream content = signedData.getSignedContent();
+            if (content == null || !CMSObjectIdentifiers.data.equals(content.getContentType())) {
+                throw new KeysException(Reason.MALFORMED, "the package's signed part carries no content");
+            }
+            long size = copy(content.getContentStream(), plaintext);
+            Cms.Signed signed = Cms.verifySingleSigner(signedData);
+            // Reading to the end makes the cipher check the GCM tag.
+            drain(inner);
+            inner.close();
+            requireExactEnd(rest, envelope.getMac());
+            trust.validate(signed.signer());
+            return new Opened(signed.signer(), signed.signingTime(), Optional.ofNullable(signed.description()), size,
+                    signed.contentSm3());
+        } catch (KeysException e) {
+            throw e;
+        } catch (CMSException | IOException | RuntimeException e) {
+            throw classify(e);
+        }
+    }
+
+    /**
+     * The parser need not look at every byte after the encrypted content; this checks them all:
+     * end-of-contents of the encrypted content and its info, the authenticated attributes
+     * (content type signedData, exactly), the tag, and three end-of-contents. Nothing may follow.
+     */
+    private static void requireExactEnd(TailKeepingInputStream rest, byte[] mac) throws IOException, KeysException {
+        if (rest.readNBytes(TAIL_KEPT).length > 0 && rest.read() != -1) {
+            throw new KeysException(Reason.MALFORMED, "the sealed package has data after its end");
+        }
+        byte[] expected = EnvelopeLayout.expectedTail(mac);
+        if (!java.util.Arrays.equals(rest.tail(expected.length), expected)) {
+            throw new KeysException(Reason.MALFORMED, "the end of the sealed package is damaged or has extra data");
+        }
+    }
+
+    /** Turns a low-level failure into the reason a user can act on. */
+    static KeysException classify(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Sm2KeyTransport.KeyTransportException kt) {
+                return kt.keys();
+            }
+            if (t instanceof KeysException k) {
+                return k;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof javax.crypto.AEADBadTagException || m.contains("mac check") || m.contains("tag mismatch")
+                    || t.getClass().getSimpleName().contains("InvalidCipherText")) {
+                return new KeysException(Reason.TAMPERED,
+                        "the sealed package was altered or damaged: its authentication tag does not match", e);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof EOFException || m.contains("truncated") || m.contains("unexpected end")
+                    || m.contains("end of stream") || m.contains("premature") || m.contains("eof")) {
+                return new KeysException(Reason.TRUNCATED, "the sealed package is incomplete: it ends too early", e);
+            }
+        }
+        return new KeysException(Reason.MALFORMED, "the sealed package is damaged and cannot be read", e);
+    }
+
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        for (int n; (n = in.read(buf)) != -1; ) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        while (in.read(buf) != -1) {
+            // discard
+        }
+    }
+}

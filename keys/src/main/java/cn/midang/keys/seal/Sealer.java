@@ -1,0 +1,181 @@
+package cn.midang.keys.seal;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.internal.Access;
+import cn.midang.keys.internal.Bc;
+import cn.midang.keys.internal.Cms;
+import cn.midang.keys.internal.Sm2KeyTransport;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.Identity;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+
+/**
+ * Seals a stream for one or more recipients, signed by the sender: sign-then-encrypt in one
+ * pass. The result is a CMS AuthEnvelopedData (RFC 5083) with SM4-GCM content encryption whose
+ * content is a CMS SignedData (SM3withSM2) of the plaintext; the content key travels to each
+ * recipient's SM2 key (GM/T 0009). {@code docs/CRYPTO.md} describes the format byte by byte.
+ *
+ * <pre>{@code
+ * Sealer sealer = Sealer.signedBy(me).to(archiveCert).describedAs("report.docx").clock(clock).build();
+ * Sealed s = sealer.seal(fileIn, networkOut);
+ * }</pre>
+ *
+ * <p><b>Security guarantees.</b> Every byte of content is authenticated (GCM tag) and signed;
+ * a fresh random 128-bit content key and 96-bit nonce are used per package; memory use does not
+ * depend on the content's size. The description is signed, so a recipient knows what the
+ * sender meant the content to be. Thread-safe: a {@code Sealer} may be reused.
+ */
+public final class Sealer {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final Identity signer;
+    private final List<Certificate> recipients;
+    private final String description;
+    private final Clock clock;
+
+    private Sealer(Builder b) {
+        this.signer = b.signer;
+        this.recipients = List.copyOf(b.recipients);
+        this.description = b.description;
+        this.clock = b.clock;
+    }
+
+    public static Builder signedBy(Identity signer) {
+        return new Builder(Objects.requireNonNull(signer));
+    }
+
+    /** Reads {@code content} to its end and writes the sealed package to {@code out}; closes neither. */
+    public Sealed seal(InputStream content, OutputStream out) throws KeysException {
+        try {
+            CMSAuthEnvelopedDataStreamGenerator envelope = new CMSAuthEnvelopedDataStreamGenerator();
+            envelope.setBufferSize(BUFFER);
+            // RFC 5083 §2.1: authAttrs are required when the content is not id-data; they are
+            // the GCM additional authenticated data.
+            envelope.setAuthenticatedAttributeGenerator(parameters -> new AttributeTable(new Attribute(
+                    CMSAttributes.contentType, new DERSet(CMSObjectIdentifiers.signedData))));
+            for (Certificate r : recipients) {
+                envelope.addRecipientInfoGenerator(Sm2KeyTransport.generator(r));
+            }
+            OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(GMObjectIdentifiers.sms4_gcm)
+                    .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
+            CMSSignedDataStreamGenerator signed = new CMSSignedDataStreamGenerator();
+            signed.setBufferSize(BUFFER);
+            signed.addSignerInfoGenerator(Cms.signerInfoGenerator(signer, clock.instant(), description));
+            signed.addCertificates(Cms.certificateStore(Access.pki().chain(signer)));
+            long size;
+            try (OutputStream encrypted = envelope.open(CMSObjectIdentifiers.signedData, new KeepOpen(out), encryptor);
+                    OutputStream plain = signed.open(encrypted, true)) {
+                size = copy(content, plain);
+            }
+            Map<?, ?> digests = signed.getGeneratedDigests();
+            byte[] sm3 = (byte[]) digests.get(GMObjectIdentifiers.sm3.getId());
+            if (sm3 == null) {
+                throw new IllegalStateException("the SM3 digest of the content was not computed");
+            }
+            return new Sealed(size, sm3);
+        } catch (IOException e) {
+            throw new KeysException(Reason.IO, "sealing stopped: " + e.getMessage(), e);
+        } catch (CMSException e) {
+            throw new IllegalStateException("sealing failed", e);
+        }
+    }
+
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        for (int n; (n = in.read(buf)) != -1; ) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** Builds a {@link Sealer}. At least one recipient is required. */
+    public static final class Builder {
+        private final Identity signer;
+        private final List<Certificate> recipients = new ArrayList<>();
+        private String description;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Identity signer) {
+            this.signer = signer;
+        }
+
+        /** Adds recipients: each will be able to open the package with its own key. */
+        public Builder to(Certificate... certs) {
+            return to(List.of(certs));
+        }
+
+        public Builder to(List<Certificate> certs) {
+            for (Certificate c : certs) {
+                if (c.isCa()) {
+                    throw new IllegalArgumentException(c.subject() + " is a CA certificate, not a recipient");
+                }
+                if (!recipients.contains(c)) {
+                    recipients.add(c);
+                }
+            }
+            return this;
+        }
+
+        /** A signed description (for example the file name and purpose), at most 1,024 characters. */
+        public Builder describedAs(String description) {
+            if (description != null && description.length() > 1024) {
+                throw new IllegalArgumentException("a description is at most 1,024 characters");
+            }
+            this.description = description;
+            return this;
+        }
+
+        /** The clock for the signing time; the system UTC clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Sealer build() {
+            if (recipients.isEmpty()) {
+                throw new IllegalStateException("a sealed package needs at least one recipient");
+            }
+            return new Sealer(this);
+        }
+    }
+
+    /** Lets the generators close their structures without closing the caller's stream. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}
