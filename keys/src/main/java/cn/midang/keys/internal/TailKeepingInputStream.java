@@ -26,8 +26,14 @@ public final class TailKeepingInputStream extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
-        for (int i = 0; i < n; i++) {
-            ring[(int) (total++ % ring.length)] = b[off + i];
+        if (n > 0) {
+            // Only the last ring.length bytes of this read can matter.
+            int keep = Math.min(n, ring.length);
+            total += n - keep;
+            int from = off + n - keep;
+            for (int i = 0; i < keep; i++) {
+                ring[(int) (total++ % ring.length)] = b[from + i];
+            }
         }
         return n;
     }

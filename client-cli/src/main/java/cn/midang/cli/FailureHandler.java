@@ -1,0 +1,64 @@
+package cn.midang.cli;
+
+import cn.midang.keys.KeysException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Turns every failure into one line on stderr and a documented exit code. A stack trace is
+ * printed only with {@code --debug}.
+ */
+final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        Object cmd = cl.getCommand();
+        GlobalOptions g = cmd instanceof HasGlobalOptions h ? h.globals() : new GlobalOptions();
+        Messages m = g.messages();
+        PrintWriter err = cl.getErr();
+        int code;
+        String line;
+        if (ex instanceof CliFailure f) {
+            code = f.exitCode();
+            line = m.get(f.key(), f.args());
+        } else if (ex instanceof KeysException k) {
+            code = exitCodeFor(k.reason());
+            // The library's detail is English; Chinese readers get a Chinese headline before it.
+            line = m.chinese() ? m.get("reason." + k.reason().name()) + "：" + k.getMessage() : k.getMessage();
+        } else {
+            code = ExitCode.INTERNAL;
+            line = m.get("error.internal", ex.getClass().getSimpleName());
+        }
+        if (g.json) {
+            err.println(Output.json(java.util.Map.of("error", line, "exit_code", code)));
+        } else {
+            err.println(m.get("error.prefix") + line);
+        }
+        if (g.debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    static int exitCodeFor(KeysException.Reason r) {
+        return switch (r) {
+            case WRONG_PASSPHRASE -> ExitCode.AUTHENTICATION;
+            case NOT_A_RECIPIENT -> ExitCode.POLICY;
+            case IO -> ExitCode.INTERNAL;
+            default -> ExitCode.INTEGRITY;
+        };
+    }
+
+    /** Usage errors: the message and a pointer to help, exit code 2. */
+    static final class Usage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("midang: " + ex.getMessage());
+            err.println("Try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            err.flush();
+            return ExitCode.USAGE;
+        }
+    }
+}

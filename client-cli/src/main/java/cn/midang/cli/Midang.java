@@ -1,0 +1,65 @@
+package cn.midang.cli;
+
+import cn.midang.cli.ca.CaCommand;
+import cn.midang.cli.key.KeyCommand;
+import cn.midang.cli.sign.SignCommand;
+import cn.midang.cli.sign.VerifyCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code midang}: one command for every role of a Midang deployment. This class only wires the
+ * subcommands and the error handling; each subcommand is a class of its own.
+ */
+@Command(name = "midang",
+        mixinStandardHelpOptions = true,
+        versionProvider = Midang.Version.class,
+        header = "Midang (密档): signed, encrypted exchange of inspection reports.",
+        description = {
+            "Every file you send is signed with your SM2 key and encrypted; every receipt is signed by the server.",
+            "Passphrases come from MIDANG_PASSPHRASE, --passphrase-file, or a prompt; never from a flag.",
+        },
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 authentication refused, 4 not found,",
+            "            5 refused by policy, 6 integrity failure, 7 network failure.",
+            "",
+            "Example: midang key gen --name 张三 --out zhangsan.p12 --csr zhangsan.csr",
+        },
+        subcommands = {KeyCommand.class, CaCommand.class, SignCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Midang implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command with the given output streams; returns the exit code. Used by tests. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Midang());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new FailureHandler());
+        cl.setParameterExceptionHandler(new FailureHandler.Usage());
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see midang --help)");
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Midang.class.getPackage().getImplementationVersion();
+            return new String[] {"midang " + (v == null ? "development build" : v)};
+        }
+    }
+}

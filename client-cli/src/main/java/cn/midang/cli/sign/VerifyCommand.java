@@ -1,0 +1,140 @@
+package cn.midang.cli.sign;
+
+import cn.midang.cli.CliFailure;
+import cn.midang.cli.CliFiles;
+import cn.midang.cli.ExitCode;
+import cn.midang.cli.GlobalOptions;
+import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.Messages;
+import cn.midang.cli.Output;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.RevocationList;
+import cn.midang.keys.sign.CmsSignatures;
+import cn.midang.keys.sign.RawSignatures;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check a detached signature over a file, offline. Exit code 0 only when the signature is good (6 when it is not).",
+            "A raw signature is checked against the certificate you give (--cert); a CMS signature against the certificate it carries,",
+            "which --cert pins and --ca/--crl check for trust."},
+        footer = {"", "Examples:",
+            "  midang verify --cert zhangsan.pem --raw-signature report.sig report.docx",
+            "  midang verify --signature report.p7s --ca ca.crt --crl crl.pem report.docx"})
+public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions {
+    @Mixin GlobalOptions globals;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Form form;
+
+    static final class Form {
+        @Option(names = "--raw-signature", paramLabel = "SIG", description = "A raw DER SM2 signature (needs --cert).")
+        Path raw;
+
+        @Option(names = "--signature", paramLabel = "SIG.p7s", description = "A CMS detached signature.")
+        Path cms;
+    }
+
+    @Option(names = "--cert", paramLabel = "CERT.pem", description = "The signer's certificate (required for raw signatures; for CMS it must match the signer).")
+    Path cert;
+
+    @Option(names = "--ca", paramLabel = "CA.crt", description = "Also check that the signer's certificate was issued by this CA and is valid now.")
+    Path ca;
+
+    @Option(names = "--crl", paramLabel = "crl.pem", description = "With --ca: the CA's revocation list, to check the signer is not revoked.")
+    Path crl;
+
+    @Parameters(paramLabel = "FILE", description = "The signed file.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        CliFiles.requireFile(file, "signed");
+        Certificate pinned = cert == null ? null : Certificate.read(CliFiles.requireFile(cert, "certificate"));
+        ChainValidator trust = validator();
+        PrintWriter out = spec.commandLine().getOut();
+        Messages m = globals.messages();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("file", file.toString());
+        f.put("valid", true);
+        if (form.raw != null) {
+            if (pinned == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--raw-signature needs --cert CERT.pem (the signer's certificate)");
+            }
+            byte[] sig = Files.readAllBytes(CliFiles.requireFile(form.raw, "signature"));
+            try (InputStream in = Files.newInputStream(file)) {
+                RawSignatures.verify(pinned, sig, in);
+            }
+            if (trust != null) {
+                trust.validate(pinned);
+            }
+            f.put("form", "raw");
+            f.put("signer", pinned.subject());
+            f.put("serial", pinned.serialHex());
+            f.put("openssl", "openssl dgst -sm3 -verify signer-pub.pem -sigopt distid:1234567812345678 -signature " + form.raw + " " + file);
+            Output.result(out, globals, withTrust(f, trust), "verify.ok.raw", file, pinned.commonName(), pinned.serialHex(), cert, form.raw);
+        } else {
+            byte[] sig = Files.readAllBytes(CliFiles.requireFile(form.cms, "signature"));
+            CmsSignatures.Verified v;
+            try (InputStream in = Files.newInputStream(file)) {
+                v = trust == null ? CmsSignatures.verifyWithoutTrust(sig, in) : CmsSignatures.verify(sig, in, trust);
+            }
+            if (pinned != null && !pinned.samePublicKey(v.signer())) {
+                throw new CliFailure(ExitCode.INTEGRITY, "error.cert.notSigner", v.signer().subject(), pinned.subject());
+            }
+            f.put("form", "cms");
+            f.put("signer", v.signer().subject());
+            f.put("serial", v.signer().serialHex());
+            f.put("signing_time", v.signingTime().toString());
+            f.put("content_sm3", HexFormat.of().formatHex(v.contentSm3()));
+            Output.result(out, globals, withTrust(f, trust), "verify.ok.cms", file, v.signer().commonName(), v.signer().role(),
+                    v.signer().organisation(), v.signingTime());
+        }
+        if (!globals.json) {
+            out.println(trust == null ? m.get("verify.trust.none")
+                    : m.get("verify.trust.ca", trust.ca().commonName(), trust.checksRevocation() ? "" : m.get("verify.trust.noCrl")));
+            out.flush();
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> withTrust(Map<String, Object> f, ChainValidator trust) {
+        f.put("trusted_by_ca", trust == null ? null : trust.ca().subject());
+        f.put("revocation_checked", trust != null && trust.checksRevocation());
+        return f;
+    }
+
+    private ChainValidator validator() throws Exception {
+        if (ca == null) {
+            if (crl != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--crl needs --ca CA.crt");
+            }
+            return null;
+        }
+        Certificate caCert = Certificate.read(CliFiles.requireFile(ca, "CA certificate"));
+        if (crl == null) {
+            return ChainValidator.ignoringRevocation(caCert, Clock.systemUTC());
+        }
+        return ChainValidator.of(caCert, RevocationList.read(CliFiles.requireFile(crl, "revocation list")), Clock.systemUTC());
+    }
+
+    @Override
+    public GlobalOptions globals() {
+        return globals;
+    }
+}
