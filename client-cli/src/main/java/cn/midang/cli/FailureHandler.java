@@ -25,6 +25,20 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             code = exitCodeFor(k.reason());
             // The library's detail is English; Chinese readers get a Chinese headline before it.
             line = m.chinese() ? m.get("reason." + k.reason().name()) + "：" + k.getMessage() : k.getMessage();
+        } else if (ex instanceof cn.midang.cli.net.ServerRefusal r) {
+            code = switch (r.status()) {
+                case 401 -> ExitCode.AUTHENTICATION;
+                case 404 -> ExitCode.NOT_FOUND;
+                case 403, 409, 413 -> ExitCode.POLICY;
+                case 422 -> ExitCode.INTEGRITY;
+                case 400 -> "digest_mismatch".equals(r.code()) ? ExitCode.INTEGRITY : ExitCode.USAGE;
+                default -> ExitCode.INTERNAL;
+            };
+            line = (m.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")";
+        } else if (ex instanceof java.net.ConnectException || ex instanceof java.net.http.HttpConnectTimeoutException
+                || ex instanceof java.nio.channels.UnresolvedAddressException) {
+            code = ExitCode.NETWORK;
+            line = m.get("error.network");
         } else {
             code = ExitCode.INTERNAL;
             line = m.get("error.internal", ex.getClass().getSimpleName());

@@ -4,6 +4,8 @@ import cn.midang.cli.ca.CaCommand;
 import cn.midang.cli.key.KeyCommand;
 import cn.midang.cli.sign.SignCommand;
 import cn.midang.cli.sign.VerifyCommand;
+import cn.midang.cli.submit.GetCommand;
+import cn.midang.cli.submit.SubmitCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Command;
             "",
             "Example: midang key gen --name 张三 --out zhangsan.p12 --csr zhangsan.csr",
         },
-        subcommands = {KeyCommand.class, CaCommand.class, SignCommand.class, VerifyCommand.class,
+        subcommands = {SubmitCommand.class, GetCommand.class, KeyCommand.class, CaCommand.class, SignCommand.class, VerifyCommand.class,
             CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 

@@ -1,62 +1,131 @@
 package cn.midang.server;
 
-import java.util.concurrent.Callable;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
+import cn.midang.server.archive.FileBlobStore;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.Deployment;
+import cn.midang.server.http.Api;
+import cn.midang.server.http.Route;
+import cn.midang.server.identity.Accounts;
+import cn.midang.server.identity.RequestAuthenticator;
+import cn.midang.server.submission.StoredSubmission;
+import cn.midang.server.submission.SubmissionService;
+import cn.midang.server.submission.Submissions;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * The composition root of the Midang server: wires the parts by hand and starts Jetty.
- *
- * <p>So far it serves only {@code GET /healthz}; the archive, the signed API, policy and audit
- * arrive with their issues. Every other path answers 404 (deny by default).
+ * The composition root: wires every part of the server by hand (a reader can follow every
+ * {@code new}) and starts Jetty. {@link #start} is separate from the command line so tests
+ * start a real server on port 0.
  */
-@Command(name = "midang-server", mixinStandardHelpOptions = true,
-        description = "The Midang server.",
-        subcommands = {MidangServer.Run.class})
-public final class MidangServer {
+public final class MidangServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MidangServer.class);
 
     private final Server jetty;
+    private final Deployment deployment;
+    private final Api api;
 
-    private MidangServer(Server jetty) {
+    private MidangServer(Server jetty, Deployment deployment, Api api) {
         this.jetty = jetty;
+        this.deployment = deployment;
+        this.api = api;
     }
 
-    /** Starts a server on {@code host:port} (port 0 picks a free one); tests use this. */
-    public static MidangServer start(String host, int port) throws Exception {
-        Server server = new Server();
+    /**
+     * Starts a server for {@code deployment} as configured. Plain HTTP is served only for a dev
+     * deployment bound to a loopback address; anything else is refused (HTTPS comes with the TLS
+     * work, see docs/ARCHITECTURE.md).
+     */
+    public static MidangServer start(Deployment deployment, ServerConfig config) throws Exception {
+        if (!config.dev() || !InetAddress.getByName(config.listenHost()).isLoopbackAddress()) {
+            throw new IllegalStateException("this server serves plain HTTP only for a dev deployment on a loopback address "
+                    + "(listen.host = " + config.listenHost() + ", dev = " + config.dev() + "); HTTPS is not available yet");
+        }
+        Accounts accounts = new Accounts(deployment.database());
+        Campaigns campaigns = new Campaigns(deployment.database());
+        Submissions submissions = new Submissions(deployment.database());
+        FileBlobStore blobs = new FileBlobStore(deployment.dir().blobs());
+        RequestAuthenticator authenticator = new RequestAuthenticator(deployment.database(), accounts,
+                deployment::validator, deployment.clock(), config.maxRequestSkew());
+        SubmissionService service = new SubmissionService(campaigns, submissions, blobs, deployment.archiveIdentity(),
+                deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes());
+        int swept = service.sweep(blobs);
+        if (swept > 0) {
+            LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
+        }
+        Api api = new Api(routes(deployment, service), authenticator);
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("midang-http");
+        Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        http.setRequestHeaderSize(16 * 1024);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
+        connector.setHost(config.listenHost());
+        connector.setPort(config.listenPort());
+        connector.setIdleTimeout(30_000);
         server.addConnector(connector);
-        server.setHandler(new Routes());
-        server.setStopAtShutdown(true);
+        server.setHandler(api);
         server.start();
-        return new MidangServer(server);
+        return new MidangServer(server, deployment, api);
+    }
+
+    static List<Route> routes(Deployment d, SubmissionService service) {
+        return List.of(
+                Route.publicRoute("GET", "/healthz", "health", ex -> ex.json(200, Map.of("status", "ok"))),
+                Route.publicRoute("GET", "/api/v1/server", "server-info", ex -> ex.json(200, Map.of(
+                        "signing_certificate", Files.readString(d.dir().signingCertificate()),
+                        "archive_certificate", Files.readString(d.dir().archiveCertificate()),
+                        "ca_certificate", Files.readString(d.dir().caCertificate()),
+                        "crl", Files.readString(d.dir().crl())))),
+                Route.signed("POST", "/api/v1/submissions", "submit", ex -> {
+                    StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), ex.query("kind"), ex.query("unit"),
+                            ex.declaredLength(), ex.body(), ex.signedBodySm3());
+                    ex.json(201, receiptJson(s));
+                }),
+                Route.signed("GET", "/api/v1/submissions/([^/]+)/receipt", "read-receipt",
+                        ex -> ex.json(200, receiptJson(service.readable(ex.caller(), ex.pathParam(1))))),
+                Route.signed("GET", "/api/v1/submissions/([^/]+)", "download", ex -> {
+                    StoredSubmission s = service.readable(ex.caller(), ex.pathParam(1));
+                    ex.stream("application/cms", -1, out -> service.download(ex.caller(), s, out));
+                }));
+    }
+
+    private static Map<String, Object> receiptJson(StoredSubmission s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("receipt", Base64.getEncoder().encodeToString(s.receipt()));
+        m.put("receipt_signature", Base64.getEncoder().encodeToString(s.receiptSignature()));
+        return m;
     }
 
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
-    public void stop() throws Exception {
+    public List<Route> routes() {
+        return api.routes();
+    }
+
+    @Override
+    public void close() throws Exception {
         jetty.stop();
+        deployment.close();
     }
 
     public void join() throws InterruptedException {
@@ -64,44 +133,7 @@ public final class MidangServer {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MidangServer(null)).execute(args));
-    }
-
-    /** {@code midang-server run}: serve until stopped (SIGTERM stops it cleanly). */
-    @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the server and serve until stopped.")
-    static final class Run implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "8443", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-        int port;
-
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-        String host;
-
-        @Override
-        public Integer call() throws Exception {
-            MidangServer s = start(host, port);
-            LOG.info("Midang server listening on http://{}:{}", host, s.port());
-            s.join();
-            return 0;
-        }
-    }
-
-    /** The route table: only the health check so far. */
-    static final class Routes extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) {
-            String path = Request.getPathInContext(request);
-            if ("GET".equals(request.getMethod()) && "/healthz".equals(path)) {
-                response.setStatus(200);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-                Content.Sink.write(response, true, "ok\n", callback);
-                return true;
-            }
-            response.setStatus(404);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            Content.Sink.write(response, true,
-                    "{\"code\":\"not_found\",\"message\":\"no such endpoint\",\"message_zh\":\"没有这个接口\"}\n", callback);
-            return true;
-        }
+        System.exit(ServerCommand.run(args));
     }
 
 }

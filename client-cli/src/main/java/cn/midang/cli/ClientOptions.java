@@ -1,0 +1,52 @@
+package cn.midang.cli;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.Identity;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Option;
+
+/** Who I am and which server: for every command that talks to a server. */
+public final class ClientOptions {
+
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:MIDANG_SERVER}",
+            description = "The server, e.g. http://127.0.0.1:8443 (default: MIDANG_SERVER).")
+    String server;
+
+    @Option(names = "--identity", paramLabel = "FILE.p12", defaultValue = "${env:MIDANG_IDENTITY}",
+            description = "Your identity file (default: MIDANG_IDENTITY).")
+    Path identity;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read your passphrase from the first line of FILE (else MIDANG_PASSPHRASE, else a prompt).")
+    Path passphraseFile;
+
+    public Identity identity() throws KeysException {
+        if (identity == null) {
+            throw new CliFailure(ExitCode.USAGE, "error.identity.none");
+        }
+        CliFiles.requireFile(identity, "identity");
+        return Identity.load(identity, Passphrases.existing(passphraseFile, "Passphrase of " + identity));
+    }
+
+    public MidangClient client() throws KeysException {
+        if (server == null || server.isBlank()) {
+            throw new CliFailure(ExitCode.USAGE, "error.server.none");
+        }
+        URI uri;
+        try {
+            uri = URI.create(server.endsWith("/") ? server : server + "/");
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(ExitCode.USAGE, "error.server.bad", server);
+        }
+        return new MidangClient(uri, identity(), Clock.systemUTC());
+    }
+
+    public String serverUrl() {
+        return server;
+    }
+}

@@ -1,0 +1,218 @@
+package cn.midang.cli.net;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.pki.RevocationList;
+import cn.midang.keys.seal.Opened;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.Sealed;
+import cn.midang.keys.seal.Sealer;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.keys.sign.SignedRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * The client side of the Midang API: every request signed with the user's key, every answer
+ * checked. The server's certificates are trusted only through the CA carried in the user's own
+ * identity file (no trust on first use); every receipt is verified before it is reported.
+ */
+public final class MidangClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final URI server;
+    private final Identity me;
+    private final Clock clock;
+    private final HttpClient http;
+    private ServerInfo info;
+
+    /** The server's certificates, checked against the user's CA. */
+    public record ServerInfo(Certificate signing, Certificate archive, ChainValidator trust) {}
+
+    /** A submission the server receipted, with the receipt verified. */
+    public record Submitted(Receipt receipt, Sealed sealed) {}
+
+    public MidangClient(URI server, Identity me, Clock clock) {
+        this.server = Objects.requireNonNull(server);
+        this.me = me;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Fetches and checks the server's certificates against the CA in the user's identity. */
+    public synchronized ServerInfo serverInfo() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        if (info != null) {
+            return info;
+        }
+        Certificate ca = me.ca().orElseThrow(() -> new KeysException(KeysException.Reason.UNTRUSTED_ISSUER,
+                "your identity file carries no CA certificate; install your certificate with 'midang key install'"));
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.resolve("/api/v1/server")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode n = json(r);
+        Certificate serverCa = Certificate.parse(n.path("ca_certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        if (!serverCa.equals(ca)) {
+            throw new KeysException(KeysException.Reason.UNTRUSTED_ISSUER,
+                    "the server at " + server + " belongs to another deployment (its CA is " + serverCa.subject() + ")");
+        }
+        ChainValidator trust = ChainValidator.of(ca,
+                RevocationList.parse(n.path("crl").asText().getBytes(StandardCharsets.US_ASCII)), clock);
+        Certificate signing = Certificate.parse(n.path("signing_certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        Certificate archive = Certificate.parse(n.path("archive_certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        trust.validate(signing);
+        trust.validate(archive);
+        if (!"server".equals(signing.role()) || !"server".equals(archive.role())) {
+            throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, "the server's certificates do not carry the server role");
+        }
+        info = new ServerInfo(signing, archive, trust);
+        return info;
+    }
+
+    /**
+     * Seals {@code file} to the archive (signed by the user; the description is the file's
+     * name), uploads it, and verifies the receipt. The sealed form is staged in a private temp
+     * file (ciphertext only) so its digest can be signed before sending.
+     */
+    public Submitted submit(Path file, String campaign, String kind, String unit)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        Path sealedFile = Files.createTempFile("midang-upload-", ".cms",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Sealed sealed;
+            byte[] packageSm3;
+            try (InputStream in = Files.newInputStream(file);
+                    Sm3.DigestingOutputStream out = Sm3.digesting(new java.io.BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
+                sealed = Sealer.signedBy(me).to(si.archive()).describedAs(file.getFileName().toString()).clock(clock).build()
+                        .seal(in, out);
+                out.flush();
+                packageSm3 = out.digest();
+            }
+            StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
+            if (unit != null) {
+                q.append("&unit=").append(enc(unit));
+            }
+            HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), packageSm3)
+                    .header("Content-Type", "application/cms")
+                    .POST(HttpRequest.BodyPublishers.ofFile(sealedFile));
+            JsonNode n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
+            Receipt receipt = verifyReceipt(n, si);
+            String sm3 = sealed.contentSm3Hex();
+            if (!receipt.contentSm3().equals(sm3) || receipt.size() != sealed.contentSize()
+                    || !receipt.fileName().equals(file.getFileName().toString())
+                    || !receipt.submitter().equals(me.certificate().fingerprint())
+                    || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)) {
+                throw new KeysException(KeysException.Reason.MISMATCH,
+                        "the server's receipt does not describe what was sent (content, size, name, submitter, campaign or kind differ)");
+            }
+            return new Submitted(receipt, sealed);
+        } finally {
+            Files.deleteIfExists(sealedFile);
+        }
+    }
+
+    /** Fetches the receipt of submission {@code id}, verified. */
+    public Receipt receipt(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        HttpResponse<byte[]> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id) + "/receipt", "", Sm3.digest(new byte[0]))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return verifyReceipt(json(r), si);
+    }
+
+    /** Downloads submission {@code id}, opens it with the user's key and writes it to {@code out} atomically. */
+    public Opened get(String id, Path out) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        HttpResponse<InputStream> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id), "", Sm3.digest(new byte[0]))
+                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            try (InputStream body = r.body()) {
+                throw refusal(r.statusCode(), body.readAllBytes());
+            }
+        }
+        try (InputStream body = r.body()) {
+            return Opener.forRecipient(me, si.trust()).openToFile(body, out);
+        }
+    }
+
+    private Receipt verifyReceipt(JsonNode n, ServerInfo si) throws IOException, KeysException {
+        byte[] bytes = Base64.getDecoder().decode(n.path("receipt").asText());
+        byte[] sig = Base64.getDecoder().decode(n.path("receipt_signature").asText());
+        RawSignatures.verify(si.signing(), sig, bytes);
+        Receipt receipt = Receipt.parse(bytes, sig);
+        if (!receipt.server().equals(si.signing().fingerprint())) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the receipt names another server key");
+        }
+        return receipt;
+    }
+
+    private HttpRequest.Builder signed(String method, String path, String query, byte[] bodySm3) throws KeysException {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        SignedRequest req = SignedRequest.of(method, path, query, clock.instant(), HexFormat.of().formatHex(nonce), bodySm3,
+                me.certificate());
+        byte[] sig = RawSignatures.sign(me, req.signatureBase());
+        URI uri = server.resolve(path + (query.isEmpty() ? "" : "?" + query));
+        return HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofMinutes(30))
+                .header("Date", req.dateHeader())
+                .header("X-Midang-Nonce", req.nonce())
+                .header("Content-Digest", req.contentDigestHeader())
+                .header("X-Midang-Certificate", Base64.getEncoder().encodeToString(me.certificate().der()))
+                .header("Signature-Input", req.signatureInputHeader())
+                .header("Signature", SignedRequest.signatureHeader(sig));
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> r) throws IOException, ServerRefusal {
+        if (r.statusCode() / 100 != 2) {
+            throw refusal(r.statusCode(), r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static ServerRefusal refusal(int status, byte[] body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return new ServerRefusal(status, n.path("code").asText("unknown"), n.path("message").asText(""),
+                    n.path("message_zh").asText(""));
+        } catch (IOException e) {
+            return new ServerRefusal(status, "unknown", "the server answered HTTP " + status, "服务器返回 HTTP " + status);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Writes a verified receipt as DIR/ID.receipt (the signed bytes) and DIR/ID.receipt.sig (DER). */
+    public static Path[] writeReceipt(Receipt r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path bytes = dir.resolve(r.id() + ".receipt");
+        Path sig = dir.resolve(r.id() + ".receipt.sig");
+        Files.write(bytes, r.bytes());
+        Files.write(sig, r.signature());
+        return new Path[] {bytes, sig};
+    }
+
+}

@@ -1,0 +1,2 @@
+/** The client side of the signed API ({@link cn.midang.cli.net.MidangClient}): signs requests, checks answers. */
+package cn.midang.cli.net;

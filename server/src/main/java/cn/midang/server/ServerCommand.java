@@ -1,0 +1,155 @@
+package cn.midang.server;
+
+import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.Deployment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code midang-server}: init, run, and dev (init on first use, then run). */
+@Command(name = "midang-server", mixinStandardHelpOptions = true,
+        description = "The Midang server.",
+        footer = {"", "Example (a development server with demo identities, on loopback):",
+            "  midang-server dev --data .midang-dev --port 8443"},
+        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class})
+final class ServerCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    static int run(String[] args) {
+        CommandLine cl = new CommandLine(new ServerCommand());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("midang-server: " + ex.getMessage());
+            if (System.getenv("MIDANG_DEBUG") != null) {
+                ex.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** The key passphrase: --passphrase-file, then the config's passphrase.file, then MIDANG_PASSPHRASE. */
+    static char[] passphrase(Path flagFile, Optional<Path> configFile) throws IOException {
+        Optional<Path> file = Optional.ofNullable(flagFile).or(() -> configFile);
+        if (file.isPresent()) {
+            String first = Files.readAllLines(file.get(), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            if (first.isEmpty()) {
+                throw new IOException("the passphrase file " + file.get() + " is empty");
+            }
+            return first.toCharArray();
+        }
+        String env = System.getenv("MIDANG_PASSPHRASE");
+        return env == null || env.isEmpty() ? null : env.toCharArray();
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = {"Create a deployment in an empty data directory: server signing and archive keys and",
+                "certificates, the H2 database, and server.conf. --dev also creates a local CA, demo identities",
+                "for every role (identities/NAME.p12) and an open campaign 'demo' with units unit-a and unit-b."},
+            footer = {"", "Examples:", "  MIDANG_PASSPHRASE=... midang-server init --data /srv/midang --ca /secure/CA",
+                "  midang-server init --data .midang-dev --dev"})
+    static final class Init implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory to create.")
+        Path data;
+
+        @Option(names = "--dev", description = "A development deployment with a local CA and demo identities.")
+        boolean dev;
+
+        @Option(names = "--ca", paramLabel = "CA_DIR", description = "Without --dev: the admin's CA folder, which issues the server's certificates.")
+        Path ca;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase for the new key files (else MIDANG_PASSPHRASE; in dev, generated).")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!dev && ca == null) {
+                throw new IllegalArgumentException("give --ca CA_DIR (the admin's CA folder) or --dev");
+            }
+            char[] pass = passphrase(passphraseFile, Optional.empty());
+            Deployment.Created c = Deployment.init(data, dev, pass, ca, pass, Clock.systemUTC());
+            System.out.println("Created a Midang deployment in " + data);
+            System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
+            if (dev) {
+                System.out.println("  demo identities: " + c.dir().identities() + "/{unit-a, unit-b, inspector-info, "
+                        + "inspector-police, inspector-secrecy, tester, approver-info, approver-police, approver-secrecy, leader, admin}.p12");
+                System.out.println("  campaign 'demo' is open for submissions from unit-a and unit-b for 7 days");
+            }
+            if (c.generatedPassphrase()) {
+                System.out.println("  passphrase of every key file (generated; also in " + c.dir().devPassphrase() + "):");
+                System.out.println("    " + Files.readString(c.dir().devPassphrase()).strip());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Serve a deployment until stopped (SIGTERM stops it cleanly).",
+            footer = {"", "Example:", "  midang-server run --data .midang-dev --port 8443"})
+    static class Run implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory (made by init).")
+        Path data;
+
+        @Option(names = "--port", description = "TCP port, overriding listen.port (0 picks a free one).")
+        Integer port;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's key files.")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            if (port != null) {
+                env.put("MIDANG_LISTEN_PORT", port.toString());
+            }
+            ServerConfig config = ServerConfig.load(data, env);
+            char[] pass = passphrase(passphraseFile, config.passphraseFile());
+            if (pass == null) {
+                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE, "
+                        + "give --passphrase-file, or set passphrase.file in " + data.resolve("server.conf"));
+            }
+            MidangServer server = MidangServer.start(Deployment.open(data, pass, Clock.systemUTC()), config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                    LOG.info("Midang server stopped");
+                } catch (Exception e) {
+                    LOG.error("error while stopping", e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "midang-shutdown"));
+            LOG.info("Midang server listening on http://{}:{} (data {})", config.listenHost(), server.port(), data);
+            server.join();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true,
+            description = "Start a development server: init --dev on first use, then run.",
+            footer = {"", "Example:", "  midang-server dev --data .midang-dev --port 8443"})
+    static final class Dev extends Run {
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.exists(data.resolve("server.conf"))) {
+                Init init = new Init();
+                init.data = data;
+                init.dev = true;
+                init.passphraseFile = passphraseFile;
+                init.call();
+            }
+            return super.call();
+        }
+    }
+}

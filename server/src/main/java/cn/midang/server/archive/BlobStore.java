@@ -1,0 +1,43 @@
+package cn.midang.server.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Set;
+
+/**
+ * Where stored packages live. Blobs are written once: staged, then committed under a new name,
+ * or aborted. Implementations treat the medium as untrusted: what goes in is already sealed.
+ * The local-disk store is {@link FileBlobStore}; an object store would be a second
+ * implementation.
+ */
+public interface BlobStore {
+
+    /** Starts writing a new blob. */
+    Staged stage() throws IOException;
+
+    /** Opens a committed blob for reading. */
+    InputStream open(String name) throws IOException;
+
+    /** Deletes a committed blob (used when the record that would point to it was not written). */
+    void delete(String name) throws IOException;
+
+    /** Names of all committed blobs. */
+    Set<String> names() throws IOException;
+
+    /** A blob being written. Exactly one of {@link #commit()} or {@link #abort()} must follow. */
+    interface Staged extends AutoCloseable {
+        OutputStream stream();
+
+        /** Makes the blob durable and visible under the returned name. */
+        String commit() throws IOException;
+
+        /** Discards what was written. Safe to call after commit (then it does nothing). */
+        void abort();
+
+        @Override
+        default void close() {
+            abort();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package cn.midang.server.archive;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files: staged in {@code tmp/}, then forced to disk, renamed to
+ * {@code ab/<32 hex>} and the folder forced, so a crash leaves either the whole blob under its
+ * name or a file in {@code tmp/} that the next start sweeps away.
+ */
+public final class FileBlobStore implements BlobStore {
+
+    private static final Pattern NAME = Pattern.compile("[0-9a-f]{32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+    private final Path tmp;
+
+    public FileBlobStore(Path root) throws IOException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+    }
+
+    private Path pathOf(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a blob name");
+        }
+        return root.resolve(name.substring(0, 2)).resolve(name);
+    }
+
+    @Override
+    public Staged stage() throws IOException {
+        Path file = Files.createTempFile(tmp, "upload-", ".partial");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        return new Staged() {
+            private boolean done;
+
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public String commit() throws IOException {
+                out.flush();
+                ch.force(true);
+                out.close();
+                byte[] b = new byte[16];
+                RANDOM.nextBytes(b);
+                String name = HexFormat.of().formatHex(b);
+                Path target = pathOf(name);
+                Files.createDirectories(target.getParent());
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(file, target);
+                }
+                forceDirectory(target.getParent());
+                forceDirectory(root);
+                done = true;
+                return name;
+            }
+
+            @Override
+            public void abort() {
+                if (done) {
+                    return;
+                }
+                done = true;
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    // closing a half-written temp file: nothing to save
+                }
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // swept at next start
+                }
+            }
+        };
+    }
+
+    @Override
+    public InputStream open(String name) throws IOException {
+        return Files.newInputStream(pathOf(name));
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        Files.deleteIfExists(pathOf(name));
+    }
+
+    @Override
+    public Set<String> names() throws IOException {
+        Set<String> names = new HashSet<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, p -> p.getFileName().toString().matches("[0-9a-f]{2}"))) {
+            for (Path d : dirs) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        String n = f.getFileName().toString();
+                        if (NAME.matcher(n).matches()) {
+                            names.add(n);
+                        }
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Removes staged files left by a crash. Returns how many. */
+    public int sweepStaged() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not every file system can fsync a folder
+        }
+    }
+}

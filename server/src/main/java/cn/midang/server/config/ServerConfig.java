@@ -1,0 +1,115 @@
+package cn.midang.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The server's configuration: one typed record, loaded from {@code DATA/server.conf} (a copy of
+ * {@code config/server.conf}) and the environment, validated at start-up with messages that name
+ * the key. {@link #KEYS} lists every key with its default and help line.
+ */
+public record ServerConfig(
+        String listenHost,
+        int listenPort,
+        boolean dev,
+        Optional<Path> passphraseFile,
+        Duration maxRequestSkew,
+        long maxUploadBytes) {
+
+    /** One configuration key. */
+    public record Key(String name, String defaultValue, String help) {
+        /** The environment variable that overrides it. */
+        public String environmentVariable() {
+            return "MIDANG_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    public static final List<Key> KEYS = List.of(
+            new Key("listen.host", "127.0.0.1", "Address to listen on."),
+            new Key("listen.port", "8443", "TCP port (0 picks a free one)."),
+            new Key("dev", "false", "A development deployment: demo identities, plain HTTP on loopback."),
+            new Key("passphrase.file", "", "File (relative to the data directory) whose first line is the key passphrase."),
+            new Key("request.max-skew-seconds", "300", "How far a signed request's Date may be from the server clock."),
+            new Key("upload.max-bytes", "2148532224", "The largest upload body accepted, in bytes."));
+
+    /** A configuration that cannot be used; the message names the key and the fix. */
+    public static final class InvalidConfigException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /** Loads {@code dataDir/server.conf}, then applies {@code env} overrides. */
+    public static ServerConfig load(Path dataDir, Map<String, String> env) throws InvalidConfigException {
+        Path file = dataDir.resolve("server.conf");
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigException(file + " does not exist: is " + dataDir
+                    + " a Midang data directory? Create one with 'midang-server init --data " + dataDir + "'");
+        } catch (IOException e) {
+            throw new InvalidConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        for (Object k : p.keySet()) {
+            if (KEYS.stream().noneMatch(key -> key.name().equals(k))) {
+                throw new InvalidConfigException(file + ": unknown key \"" + k + "\"; known keys: "
+                        + KEYS.stream().map(Key::name).toList());
+            }
+        }
+        Function<String, String> get = name -> {
+            Key key = KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+            String v = env.get(key.environmentVariable());
+            if (v == null) {
+                v = p.getProperty(name, key.defaultValue());
+            }
+            return v.strip();
+        };
+        String host = get.apply("listen.host");
+        if (host.isEmpty()) {
+            throw new InvalidConfigException("listen.host is empty: give an address such as 127.0.0.1");
+        }
+        int port = (int) number(get, "listen.port", 0, 65535);
+        boolean dev = bool(get, "dev");
+        String pf = get.apply("passphrase.file");
+        Optional<Path> passphraseFile = pf.isEmpty() ? Optional.empty() : Optional.of(dataDir.resolve(pf));
+        Duration skew = Duration.ofSeconds(number(get, "request.max-skew-seconds", 1, 3600));
+        long maxUpload = number(get, "upload.max-bytes", 1, Long.MAX_VALUE);
+        return new ServerConfig(host, port, dev, passphraseFile, skew, maxUpload);
+    }
+
+    private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {
+        String v = get.apply(key);
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + " = \"" + v + "\" is not a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static boolean bool(Function<String, String> get, String key) throws InvalidConfigException {
+        String v = get.apply(key);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigException(key + " = \"" + v + "\" must be true or false");
+        };
+    }
+}

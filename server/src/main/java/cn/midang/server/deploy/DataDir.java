@@ -1,0 +1,71 @@
+package cn.midang.server.deploy;
+
+import java.nio.file.Path;
+
+/**
+ * The layout of a deployment's data directory. Nothing outside this class spells a path.
+ *
+ * <pre>
+ *   server.conf              configuration (from config/server.conf)
+ *   server-signing.crt       the server's SM2 signing certificate (receipts, checkpoints): give it to verifiers
+ *   archive.crt              the archive's SM2 certificate: clients seal uploads to it
+ *   ca.crt, crl.pem          the deployment CA and its revocation list, which the server trusts
+ *   keys/server-signing.p12  the signing key (passphrase-protected)
+ *   keys/archive.p12         the archive key (passphrase-protected)
+ *   db/                      the H2 database
+ *   blobs/                   stored packages
+ *   ca/                      (dev only) the local CA: ca.p12, ca.crt, crl.pem, issued/
+ *   identities/NAME.p12      (dev only) demo identities for every role
+ *   passphrase               (dev only, when generated) the passphrase of all the above, mode 0600
+ * </pre>
+ */
+public record DataDir(Path root) {
+
+    public Path config() {
+        return root.resolve("server.conf");
+    }
+
+    public Path signingCertificate() {
+        return root.resolve("server-signing.crt");
+    }
+
+    public Path archiveCertificate() {
+        return root.resolve("archive.crt");
+    }
+
+    public Path caCertificate() {
+        return root.resolve("ca.crt");
+    }
+
+    public Path crl() {
+        return root.resolve("crl.pem");
+    }
+
+    public Path signingKey() {
+        return root.resolve("keys").resolve("server-signing.p12");
+    }
+
+    public Path archiveKey() {
+        return root.resolve("keys").resolve("archive.p12");
+    }
+
+    public Path database() {
+        return root.resolve("db");
+    }
+
+    public Path blobs() {
+        return root.resolve("blobs");
+    }
+
+    public Path devCa() {
+        return root.resolve("ca");
+    }
+
+    public Path identities() {
+        return root.resolve("identities");
+    }
+
+    public Path devPassphrase() {
+        return root.resolve("passphrase");
+    }
+}

@@ -1,0 +1,206 @@
+package cn.midang.server.deploy;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.CertificateAuthority;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.pki.RevocationList;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignState;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.identity.Accounts;
+import cn.midang.server.storage.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates a deployment ({@link #init}) and opens one ({@link #open}): the server's keys and
+ * certificates, the trusted CA and CRL, and the database.
+ */
+public final class Deployment {
+
+    /** The demo identities of a dev deployment: file name → role and organisation. */
+    public static final Map<String, String[]> DEMO_IDENTITIES = demoIdentities();
+
+    private static Map<String, String[]> demoIdentities() {
+        Map<String, String[]> m = new LinkedHashMap<>();
+        m.put("unit-a", new String[] {"unit", "unit-a"});
+        m.put("unit-b", new String[] {"unit", "unit-b"});
+        m.put("inspector-info", new String[] {"inspector", "市信息产业办"});
+        m.put("inspector-police", new String[] {"inspector", "市公安局"});
+        m.put("inspector-secrecy", new String[] {"inspector", "市保密局"});
+        m.put("tester", new String[] {"tester", "安全检测机构"});
+        m.put("approver-info", new String[] {"approver", "市信息产业办"});
+        m.put("approver-police", new String[] {"approver", "市公安局"});
+        m.put("approver-secrecy", new String[] {"approver", "市保密局"});
+        m.put("leader", new String[] {"leader", "市人民政府"});
+        m.put("admin", new String[] {"admin", "市信息产业办"});
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private final DataDir dir;
+    private final Identity signing;
+    private final Identity archive;
+    private final Certificate ca;
+    private final Database database;
+    private final Clock clock;
+
+    private Deployment(DataDir dir, Identity signing, Identity archive, Certificate ca, Database database, Clock clock) {
+        this.dir = dir;
+        this.signing = signing;
+        this.archive = archive;
+        this.ca = ca;
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** What init made, for the operator. */
+    public record Created(DataDir dir, boolean generatedPassphrase, List<Path> identities) {}
+
+    /**
+     * Creates a deployment in {@code root}. With {@code dev}: a local CA (in {@code ca/}) that
+     * issues the server's certificates and demo identities for every role, an open campaign
+     * {@code demo} with units {@code unit-a} and {@code unit-b}. Without: {@code caDir} names the
+     * admin's CA folder, which issues the server's certificates.
+     *
+     * @param passphrase protects every key file; null in dev generates one (written to
+     *     {@code passphrase}, mode 0600)
+     */
+    public static Created init(Path root, boolean dev, char[] passphrase, Path caDir, char[] caPassphrase,
+            Clock clock) throws KeysException, IOException, SQLException {
+        DataDir d = new DataDir(root);
+        if (Files.exists(d.config())) {
+            throw new IOException(root + " already holds a deployment (server.conf exists); choose an empty directory");
+        }
+        Files.createDirectories(root);
+        boolean generated = false;
+        if (passphrase == null) {
+            if (!dev) {
+                throw new IOException("no passphrase: set MIDANG_PASSPHRASE or give --passphrase-file");
+            }
+            byte[] b = new byte[16];
+            new SecureRandom().nextBytes(b);
+            passphrase = HexFormat.of().formatHex(b).toCharArray();
+            writeOwnerOnly(d.devPassphrase(), new String(passphrase) + "\n");
+            generated = true;
+        }
+        CertificateAuthority authority = dev
+                ? CertificateAuthority.init(d.devCa(), "Midang Dev CA", passphrase, clock)
+                : CertificateAuthority.open(caDir, caPassphrase, clock);
+        Identity signing = issue(authority, "Midang server signing", "server", "Midang", clock);
+        Identity archive = issue(authority, "Midang archive", "server", "Midang", clock);
+        signing.save(d.signingKey(), passphrase);
+        archive.save(d.archiveKey(), passphrase);
+        signing.certificate().writePem(d.signingCertificate());
+        archive.certificate().writePem(d.archiveCertificate());
+        authority.certificate().writePem(d.caCertificate());
+        authority.revocationList().writePem(d.crl());
+
+        List<Path> identities = new java.util.ArrayList<>();
+        try (Database db = Database.open(d.database())) {
+            Accounts accounts = new Accounts(db);
+            Instant now = clock.instant();
+            accounts.register(signing.certificate(), now);
+            accounts.register(archive.certificate(), now);
+            if (dev) {
+                for (Map.Entry<String, String[]> e : DEMO_IDENTITIES.entrySet()) {
+                    Identity id = issue(authority, e.getKey(), e.getValue()[0], e.getValue()[1], clock);
+                    Path file = d.identities().resolve(e.getKey() + ".p12");
+                    id.save(file, passphrase);
+                    accounts.register(id.certificate(), now);
+                    identities.add(file);
+                }
+                new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now,
+                        now.plus(Duration.ofDays(7)), true, List.of(
+                                new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
+                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false))));
+            }
+        }
+        Files.createDirectories(d.blobs());
+        writeConfig(d, dev, generated);
+        return new Created(d, generated, identities);
+    }
+
+    private static Identity issue(CertificateAuthority ca, String name, String role, String org, Clock clock) throws KeysException {
+        Identity fresh = Identity.generate(name, clock);
+        return fresh.withIssuedCertificate(ca.issue(fresh.request(), role, org, CertificateAuthority.DEFAULT_CERT_VALIDITY),
+                ca.certificate());
+    }
+
+    private static void writeConfig(DataDir d, boolean dev, boolean generatedPassphrase) throws IOException {
+        String template;
+        try (InputStream in = Deployment.class.getResourceAsStream("/cn/midang/server/config/server.conf")) {
+            if (in == null) {
+                throw new IOException("the server.conf template is missing from the server jar");
+            }
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (dev) {
+            template = template.replace("\ndev = false\n", "\ndev = true\n");
+        }
+        if (generatedPassphrase) {
+            template = template.replace("\npassphrase.file =\n", "\npassphrase.file = passphrase\n");
+        }
+        Files.writeString(d.config(), template, StandardCharsets.UTF_8);
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /** Opens the deployment in {@code root} with the passphrase of its key files. */
+    public static Deployment open(Path root, char[] passphrase, Clock clock) throws KeysException {
+        DataDir d = new DataDir(root);
+        Identity signing = Identity.load(d.signingKey(), passphrase);
+        Identity archive = Identity.load(d.archiveKey(), passphrase);
+        Certificate ca = Certificate.read(d.caCertificate());
+        return new Deployment(d, signing, archive, ca, Database.open(d.database()), clock);
+    }
+
+    /**
+     * A validator for callers' certificates with the CRL as it is on disk now (re-read on each
+     * call, so replacing {@code crl.pem} takes effect without a restart).
+     */
+    public ChainValidator validator() throws KeysException {
+        return ChainValidator.of(ca, RevocationList.read(dir.crl()), clock);
+    }
+
+    public DataDir dir() {
+        return dir;
+    }
+
+    public Identity signingIdentity() {
+        return signing;
+    }
+
+    public Identity archiveIdentity() {
+        return archive;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,124 @@
+package cn.midang.server.http;
+
+import cn.midang.keys.digest.Sm3;
+import cn.midang.server.identity.RequestAuthenticator;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The one request pipeline: match a route (deny anything not in the table), authenticate a
+ * signed request, run the endpoint, and turn every refusal into {@code {code, message,
+ * message_zh}} with the catalogue's status. One log line per request with a request id; the
+ * detail of a refusal goes to the log, never to the client.
+ */
+public final class Api extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    private static final byte[] EMPTY_SM3 = Sm3.digest(new byte[0]);
+
+    private final List<Route> routes;
+    private final RequestAuthenticator authenticator;
+
+    public Api(List<Route> routes, RequestAuthenticator authenticator) {
+        this.routes = List.copyOf(routes);
+        this.authenticator = authenticator;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String requestId = UUID.randomUUID().toString().substring(0, 8);
+        MDC.put("request", requestId);
+        String method = request.getMethod();
+        String path = Request.getPathInContext(request);
+        long start = System.nanoTime();
+        String outcome = "200";
+        try {
+            Route route = null;
+            Matcher m = null;
+            boolean pathKnown = false;
+            for (Route r : routes) {
+                Matcher candidate = r.match(path);
+                if (candidate.matches()) {
+                    pathKnown = true;
+                    if (r.method().equals(method)) {
+                        route = r;
+                        m = candidate;
+                        break;
+                    }
+                }
+            }
+            if (route == null) {
+                throw new ApiException(pathKnown ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.NOT_FOUND, method + " " + path);
+            }
+            Exchange exchange;
+            if (route.authenticated()) {
+                String query = request.getHttpURI().getQuery();
+                RequestAuthenticator.Authenticated auth = authenticator.authenticate(method, path, query == null ? "" : query,
+                        name -> request.getHeaders().get(name));
+                byte[] claimed = auth.request().bodySm3();
+                if (("GET".equals(method) || "DELETE".equals(method)) && !MessageDigest.isEqual(claimed, EMPTY_SM3)) {
+                    throw new ApiException(ErrorCode.DIGEST_MISMATCH, "a bodiless request must sign the SM3 of nothing");
+                }
+                MDC.put("caller", auth.caller().certificate().fingerprint().substring(0, 12));
+                exchange = new Exchange(request, response, callback, m, auth.caller(), claimed);
+            } else {
+                exchange = new Exchange(request, response, callback, m, null, null);
+            }
+            route.endpoint().handle(exchange);
+            outcome = String.valueOf(response.getStatus());
+        } catch (ApiException e) {
+            outcome = e.code().status + " " + e.code().code();
+            if (e.code().status >= 500) {
+                LOG.error("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage(), e);
+            } else {
+                LOG.warn("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage());
+            }
+            fail(response, callback, e.code());
+        } catch (Exception | Error e) {
+            outcome = "500 internal";
+            LOG.error("{} {} failed", method, path, e);
+            fail(response, callback, ErrorCode.INTERNAL);
+        } finally {
+            LOG.info("{} {} -> {} in {} ms", method, path, outcome, (System.nanoTime() - start) / 1_000_000);
+            MDC.clear();
+        }
+        return true;
+    }
+
+    private static void fail(Response response, Callback callback, ErrorCode code) {
+        if (response.isCommitted()) {
+            // Part of a body was sent: the only honest signal left is to abort the response.
+            callback.failed(new IllegalStateException(code.code()));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code.code());
+        body.put("message", code.message);
+        body.put("message_zh", code.messageZh);
+        try {
+            response.setStatus(code.status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            Content.Sink.write(response, true, Exchange.JSON.writeValueAsString(body) + "\n", callback);
+        } catch (Exception e) {
+            callback.failed(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package cn.midang.server.http;
+
+/**
+ * Every error a client can receive: a stable code, the HTTP status, and the message in English
+ * and Chinese. The one catalogue; no endpoint writes its own error text. Messages say what was
+ * wrong and how to fix it, and never carry detail that helps an attacker.
+ */
+public enum ErrorCode {
+    UNSIGNED_REQUEST(401, "The request is not signed. Use the midang client, which signs every request with your key.",
+            "请求未签名。请使用 midang 客户端，它会用您的密钥签署每个请求。"),
+    MALFORMED_SIGNATURE(401, "The request's signature headers are not in Midang's form.",
+            "请求的签名头格式不正确。"),
+    BAD_SIGNATURE(401, "The request's signature does not match the request and the certificate sent with it.",
+            "请求签名与请求内容或所附证书不符。"),
+    STALE_REQUEST(401, "The request's Date is too far from the server's clock. Check your computer's clock and send again.",
+            "请求时间与服务器时间相差过大。请检查本机时钟后重新发送。"),
+    REPLAYED_REQUEST(401, "This request was already received once (same nonce); it is refused as a replay.",
+            "该请求已被接收过（随机数重复），作为重放请求被拒绝。"),
+    UNTRUSTED_CERTIFICATE(401, "Your certificate was not issued by this deployment's CA.",
+            "您的证书不是本系统 CA 签发的。"),
+    CERTIFICATE_EXPIRED(401, "Your certificate has expired or is not valid yet. Ask the administrator for a new one.",
+            "您的证书已过期或尚未生效。请向管理员申请新证书。"),
+    CERTIFICATE_REVOKED(401, "Your certificate has been revoked.", "您的证书已被吊销。"),
+    UNKNOWN_ACCOUNT(401, "Your certificate is not registered to an account on this server.",
+            "您的证书未在本服务器登记账户。"),
+    DIGEST_MISMATCH(400, "The body received does not match the Content-Digest that was signed; nothing was stored.",
+            "收到的内容与已签名的摘要不符；未保存任何内容。"),
+    MALFORMED_REQUEST(400, "The request is missing a parameter or has an invalid one.", "请求缺少参数或参数无效。"),
+    UNKNOWN_KIND(400, "Unknown kind of document. Use report, form, test-result, inspection-record or rectification.",
+            "未知的文档类型。可用：report、form、test-result、inspection-record、rectification。"),
+    TAMPERED_PACKAGE(422, "The uploaded package is damaged or was altered; nothing was stored.",
+            "上传的数据包已损坏或被篡改；未保存任何内容。"),
+    SIGNER_NOT_CALLER(422, "The package is signed by someone other than you; only your own signed documents can be submitted.",
+            "数据包的签名者不是您本人；只能提交您自己签名的文档。"),
+    NOT_SEALED_TO_ARCHIVE(422, "The package is not encrypted to this server's archive key; seal it to archive.crt.",
+            "数据包未加密给本服务器的归档密钥；请使用 archive.crt 加密。"),
+    UNTRUSTED_SIGNER(422, "The package's signer certificate is not trusted (not from this CA, expired or revoked).",
+            "数据包签名者的证书不受信任（非本 CA 签发、已过期或已吊销）。"),
+    BODY_TOO_LARGE(413, "The upload is larger than this server accepts.", "上传内容超过服务器允许的大小。"),
+    UNKNOWN_CAMPAIGN(404, "There is no such campaign.", "没有这个检查工作。"),
+    CAMPAIGN_CLOSED(409, "The campaign is not accepting submissions now.", "该检查工作目前不接收提交。"),
+    UNIT_NOT_IN_SCOPE(403, "This unit is not in the campaign's scope.", "该单位不在本次检查范围内。"),
+    NOT_PERMITTED(403, "Your role may not do this.", "您的角色无权执行此操作。"),
+    NOT_FOUND(404, "Not found.", "未找到。"),
+    METHOD_NOT_ALLOWED(405, "This method is not allowed here.", "此处不允许该方法。"),
+    INTERNAL(500, "The server could not complete the request; it has been logged. Try again later.",
+            "服务器无法完成请求，已记录。请稍后再试。");
+
+    public final int status;
+    public final String message;
+    public final String messageZh;
+
+    ErrorCode(int status, String message, String messageZh) {
+        this.status = status;
+        this.message = message;
+        this.messageZh = messageZh;
+    }
+
+    /** The stable code clients see, e.g. {@code bad_signature}. */
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

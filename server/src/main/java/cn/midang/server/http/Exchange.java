@@ -1,0 +1,97 @@
+package cn.midang.server.http;
+
+import cn.midang.server.identity.Caller;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/** One request being handled: its caller (if signed), path parameters, body and response. */
+public final class Exchange {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Matcher path;
+    private final Caller caller;
+    private final byte[] signedBodySm3;
+    private final Fields query;
+
+    Exchange(Request request, Response response, Callback callback, Matcher path, Caller caller, byte[] signedBodySm3) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.path = path;
+        this.caller = caller;
+        this.signedBodySm3 = signedBodySm3;
+        this.query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    }
+
+    /** The authenticated caller; only on signed routes. */
+    public Caller caller() {
+        if (caller == null) {
+            throw new IllegalStateException("not an authenticated route");
+        }
+        return caller;
+    }
+
+    /** The SM3 of the body the caller signed (Content-Digest). */
+    public byte[] signedBodySm3() {
+        return signedBodySm3.clone();
+    }
+
+    public String pathParam(int group) {
+        return path.group(group);
+    }
+
+    public String query(String name) {
+        return query.getValue(name);
+    }
+
+    public long declaredLength() {
+        return request.getLength();
+    }
+
+    public InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    public void json(int status, Map<String, ?> body) throws Exception {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        Content.Sink.write(response, true, JSON.writeValueAsString(body) + "\n", callback);
+    }
+
+    /** Streams a binary body; the callback completes when {@code writer} returns. */
+    public void stream(String contentType, long length, BodyWriter writer) throws Exception {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        if (length >= 0) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        }
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            writer.write(out);
+        }
+        callback.succeeded();
+    }
+
+    /** Writes a streamed body. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws Exception;
+    }
+
+    boolean committed() {
+        return response.isCommitted();
+    }
+}

@@ -1,0 +1,41 @@
+package cn.midang.server.submission;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the server promises it received (SPEC C6): the canonical JSON bytes below, signed with the
+ * server's raw SM2 signature so that {@code openssl dgst -sm3 -verify server-signing-pub.pem
+ * -sigopt distid:1234567812345678 -signature ID.receipt.sig ID.receipt} confirms it.
+ *
+ * <pre>
+ * {"campaign":"demo","content_sm3":"…","file_name":"report.docx","id":"…","kind":"report","late":false,
+ *  "received_at":"2026-11-25T02:00:00.123Z","sequence":1,"server":"<SM3 of server-signing.crt>","size":12345,
+ *  "submitter":"<SM3 of the submitter's certificate>","type":"midang-receipt/1","unit":"unit-a"}
+ * </pre>
+ */
+public record Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
+        String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late) {
+
+    public static final String TYPE = "midang-receipt/1";
+
+    /** The exact bytes that are signed. */
+    public byte[] canonicalBytes() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", TYPE);
+        m.put("id", id);
+        m.put("sequence", sequence);
+        m.put("campaign", campaign);
+        m.put("unit", unit);
+        m.put("kind", kind);
+        m.put("file_name", fileName);
+        m.put("size", size);
+        m.put("content_sm3", contentSm3);
+        m.put("submitter", submitterFingerprint);
+        m.put("server", serverFingerprint);
+        m.put("received_at", receivedAt.toString());
+        m.put("late", late);
+        return CanonicalJson.encode(m);
+    }
+}

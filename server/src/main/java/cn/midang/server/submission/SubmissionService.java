@@ -1,0 +1,262 @@
+package cn.midang.server.submission;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opened;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.Rewrapper;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.server.archive.BlobStore;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.http.ApiException;
+import cn.midang.server.http.ErrorCode;
+import cn.midang.server.identity.Caller;
+import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
+import cn.midang.server.identity.Role;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.commons.io.input.TeeInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepting and serving submissions.
+ *
+ * <p>Upload, in one streaming pass: the body goes to a staged blob while the archive key opens
+ * it to check the tag, the submitter's signature and certificate (no plaintext is kept); the
+ * body's SM3 must equal the digest the caller signed; the signer must be the caller. Only then
+ * is the blob forced to disk and renamed, the record committed (with the signed receipt), and
+ * the receipt returned. Any failure leaves nothing: the staged blob is deleted.
+ *
+ * <p>Download: the stored package (the uploader's bytes) is re-addressed to the reader's own
+ * certificate; the content is never re-encrypted and never decrypted here.
+ */
+public final class SubmissionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionService.class);
+
+    /** Kinds of documents (SPEC §1). */
+    public static final Set<String> KINDS = Set.of("report", "form", "test-result", "inspection-record", "rectification");
+
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Campaigns campaigns;
+    private final Submissions submissions;
+    private final BlobStore blobs;
+    private final Identity archive;
+    private final RawSignatures.Signer receiptSigner;
+    private final String serverFingerprint;
+    private final ValidatorSource validators;
+    private final Clock clock;
+    private final long maxUploadBytes;
+
+    public SubmissionService(Campaigns campaigns, Submissions submissions, BlobStore blobs, Identity archive,
+            Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes) {
+        this.campaigns = campaigns;
+        this.submissions = submissions;
+        this.blobs = blobs;
+        this.archive = archive;
+        this.receiptSigner = RawSignatures.newSigner(signing);
+        this.serverFingerprint = signing.certificate().fingerprint();
+        this.validators = validators;
+        this.clock = clock;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public StoredSubmission submit(Caller caller, String campaignId, String kind, String unitParam, long declaredLength,
+            InputStream body, byte[] signedBodySm3) throws ApiException {
+        if (caller.account().role() != Role.UNIT) {
+            throw new ApiException(ErrorCode.NOT_PERMITTED, caller.account().role() + " cannot submit yet");
+        }
+        if (kind == null || !KINDS.contains(kind)) {
+            throw new ApiException(ErrorCode.UNKNOWN_KIND, "kind " + kind);
+        }
+        if (campaignId == null || campaignId.isBlank()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no campaign");
+        }
+        String unit = caller.account().organisation();
+        if (unitParam != null && !unitParam.equals(unit)) {
+            throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unitParam + " is not the caller's");
+        }
+        if (declaredLength > maxUploadBytes) {
+            throw new ApiException(ErrorCode.BODY_TOO_LARGE, declaredLength + " bytes declared");
+        }
+        Campaign campaign;
+        try {
+            campaign = campaigns.byId(campaignId).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_CAMPAIGN, campaignId));
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Optional<String> refusal = campaign.refusalAt(now);
+        if (refusal.isPresent()) {
+            throw new ApiException(ErrorCode.CAMPAIGN_CLOSED, refusal.get());
+        }
+        if (!campaign.hasUnit(unit)) {
+            throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unit + " not in " + campaignId);
+        }
+
+        Limited limited = new Limited(body, maxUploadBytes);
+        Sm3.DigestingInputStream digesting = Sm3.digesting(limited);
+        try (BlobStore.Staged staged = blobs.stage()) {
+            Opened opened;
+            try (InputStream tee = new TeeInputStream(digesting, staged.stream())) {
+                opened = Opener.forRecipient(archive, validators.get()).check(tee);
+            } catch (KeysException e) {
+                if (limited.exceeded) {
+                    throw new ApiException(ErrorCode.BODY_TOO_LARGE, "more than " + maxUploadBytes + " bytes", e);
+                }
+                throw new ApiException(switch (e.reason()) {
+                    case NOT_A_RECIPIENT -> ErrorCode.NOT_SEALED_TO_ARCHIVE;
+                    case UNTRUSTED_ISSUER, EXPIRED, NOT_YET_VALID, REVOKED, CRL_INVALID, WRONG_KEY_USAGE -> ErrorCode.UNTRUSTED_SIGNER;
+                    default -> ErrorCode.TAMPERED_PACKAGE;
+                }, e.getMessage(), e);
+            } catch (IOException e) {
+                throw new ApiException(ErrorCode.TAMPERED_PACKAGE, "reading the upload: " + e.getMessage(), e);
+            }
+            if (!MessageDigest.isEqual(digesting.digest(), signedBodySm3)) {
+                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "body SM3 differs from the signed Content-Digest");
+            }
+            if (!opened.signer().fingerprint().equals(caller.certificate().fingerprint())) {
+                throw new ApiException(ErrorCode.SIGNER_NOT_CALLER, "package signed by " + opened.signer().subject());
+            }
+            String fileName = opened.description().orElse("");
+            if (fileName.isBlank() || fileName.length() > 255 || fileName.chars().anyMatch(ch -> ch < 0x20 || ch == '/' || ch == '\\')) {
+                throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the signed description must be a plain file name");
+            }
+            String blobName = staged.commit();
+            byte[] idBytes = new byte[16];
+            RANDOM.nextBytes(idBytes);
+            Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, unit, kind,
+                    fileName, opened.contentSize(), opened.contentSm3Hex(), digesting.count(),
+                    caller.certificate().fingerprint(), serverFingerprint, now,
+                    campaign.timelinessAt(now) == Campaign.Timeliness.LATE, blobName);
+            try {
+                StoredSubmission s = submissions.record(p, this::signReceipt);
+                LOG.info("submission {} accepted: campaign {} unit {} kind {} {} bytes", s.id(), campaignId, unit, kind,
+                        opened.contentSize());
+                return s;
+            } catch (SQLException | RuntimeException e) {
+                deleteQuietly(blobName);
+                throw new ApiException(ErrorCode.INTERNAL, "recording the submission", e);
+            }
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "staging the upload", e);
+        }
+    }
+
+    private byte[] signReceipt(byte[] canonical) {
+        try {
+            return receiptSigner.sign(canonical);
+        } catch (KeysException e) {
+            throw new IllegalStateException("receipt signing failed", e);
+        }
+    }
+
+    /** The submission {@code id} if {@code caller} may read it; otherwise exactly "not found". */
+    public StoredSubmission readable(Caller caller, String id) throws ApiException {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "malformed id");
+        }
+        Optional<StoredSubmission> s;
+        try {
+            s = submissions.byId(id);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "submission lookup", e);
+        }
+        // Until the policy component arrives: the submitting unit and inspectors only. Anything
+        // else gets the same answer as an id that does not exist.
+        boolean allowed = s.isPresent() && switch (caller.account().role()) {
+            case UNIT -> s.get().unit().equals(caller.account().organisation());
+            case INSPECTOR -> true;
+            default -> false;
+        };
+        if (!allowed) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "submission " + id + " absent or not readable by caller");
+        }
+        return s.get();
+    }
+
+    /** Writes the stored package re-addressed to {@code caller}'s certificate. */
+    public void download(Caller caller, StoredSubmission s, OutputStream out) throws IOException, ApiException {
+        try (InputStream in = blobs.open(s.blobName())) {
+            Rewrapper.holding(archive).rewrap(in, List.of(caller.certificate()), out);
+        } catch (KeysException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "re-addressing stored package " + s.id(), e);
+        }
+    }
+
+    /** Start-up sweep: staged files and blobs no record points to (a crash between rename and commit). */
+    public int sweep(cn.midang.server.archive.FileBlobStore store) throws IOException, SQLException {
+        int removed = store.sweepStaged();
+        Set<String> referenced = submissions.blobNames();
+        for (String name : store.names()) {
+            if (!referenced.contains(name)) {
+                store.delete(name);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private void deleteQuietly(String blobName) {
+        try {
+            blobs.delete(blobName);
+        } catch (IOException e) {
+            LOG.warn("could not delete unrecorded blob {}; the next start removes it", blobName);
+        }
+    }
+
+    /** Counts bytes and stops the upload past the limit. */
+    private static final class Limited extends FilterInputStream {
+        private final long max;
+        private long count;
+        boolean exceeded;
+
+        Limited(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                check(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                check(n);
+            }
+            return n;
+        }
+
+        private void check(int n) throws IOException {
+            count += n;
+            if (count > max) {
+                exceeded = true;
+                throw new IOException("upload larger than " + max + " bytes");
+            }
+        }
+    }
+}

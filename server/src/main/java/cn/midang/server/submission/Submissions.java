@@ -1,0 +1,107 @@
+package cn.midang.server.submission;
+
+import cn.midang.server.storage.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** The submission records. */
+public final class Submissions {
+
+    private final Database db;
+
+    public Submissions(Database db) {
+        this.db = db;
+    }
+
+    /** Signs receipts inside the recording transaction. */
+    @FunctionalInterface
+    public interface ReceiptSigner {
+        byte[] sign(byte[] canonical);
+    }
+
+    /** What {@link #record} needs besides the sequence number, which it draws. */
+    public record Pending(String id, String campaign, String unit, String kind, String fileName, long size,
+            String contentSm3, long packageSize, String submitterFingerprint, String serverFingerprint,
+            java.time.Instant receivedAt, boolean late, String blobName) {}
+
+    /** Draws the next sequence number, builds and signs the receipt, and records it, in one transaction. */
+    public StoredSubmission record(Pending p, ReceiptSigner signer) throws SQLException {
+        return db.inTransaction(c -> {
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR receipt_sequence");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+            Receipt r = new Receipt(p.id(), seq, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
+                    p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late());
+            byte[] bytes = r.canonicalBytes();
+            byte[] sig = signer.sign(bytes);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO submissions (id, sequence, campaign_id, unit_id, kind, "
+                    + "file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
+                    + "receipt, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, p.id());
+                ps.setLong(2, seq);
+                ps.setString(3, p.campaign());
+                ps.setString(4, p.unit());
+                ps.setString(5, p.kind());
+                ps.setString(6, p.fileName());
+                ps.setLong(7, p.size());
+                ps.setString(8, p.contentSm3());
+                ps.setLong(9, p.packageSize());
+                ps.setString(10, p.submitterFingerprint());
+                ps.setTimestamp(11, Timestamp.from(p.receivedAt()));
+                ps.setBoolean(12, p.late());
+                ps.setString(13, p.blobName());
+                ps.setBytes(14, bytes);
+                ps.setBytes(15, sig);
+                ps.executeUpdate();
+            }
+            return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
+                    p.packageSize(), bytes, sig);
+        });
+    }
+
+    public Optional<StoredSubmission> byId(String id) throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
+                        + "blob_name, package_size, receipt, receipt_signature FROM submissions WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)));
+            }
+        }
+    }
+
+    /** Every blob a record points to (for the start-up sweep). */
+    public Set<String> blobNames() throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT blob_name FROM submissions");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    public long count() throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM submissions");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package cn.midang.server;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.testkit.MutableClock;
+import cn.midang.keys.testkit.TestPki;
+import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.Deployment;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The server test fixture: a real dev deployment (init --dev) in a temporary folder, a real
+ * server on a free loopback port, a clock the test controls, and real clients for the demo
+ * identities. One per test class: init issues 13 certificates and writes 13 PKCS#12 files.
+ */
+public final class DevServer implements AutoCloseable {
+
+    public final Path data;
+    public final char[] passphrase;
+    public final MutableClock clock;
+    public final Deployment deployment;
+    public final MidangServer server;
+    private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+
+    private DevServer(Path data, char[] passphrase, MutableClock clock, Deployment deployment, MidangServer server) {
+        this.data = data;
+        this.passphrase = passphrase;
+        this.clock = clock;
+        this.deployment = deployment;
+        this.server = server;
+    }
+
+    public static DevServer start(Path data) throws Exception {
+        return start(data, Map.of());
+    }
+
+    /** {@code env} overrides configuration keys, e.g. {@code MIDANG_UPLOAD_MAX_BYTES}. */
+    public static DevServer start(Path data, Map<String, String> env) throws Exception {
+        MutableClock clock = MutableClock.fixed();
+        char[] pass = TestPki.randomPassphrase();
+        Deployment.init(data, true, pass, null, null, clock);
+        Map<String, String> e = new HashMap<>(env);
+        e.put("MIDANG_LISTEN_PORT", "0");
+        Deployment d = Deployment.open(data, pass, clock);
+        MidangServer s = MidangServer.start(d, ServerConfig.load(data, e));
+        return new DevServer(data, pass, clock, d, s);
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    public Identity identity(String name) {
+        return identities.computeIfAbsent(name, n -> {
+            try {
+                return Identity.load(data.resolve("identities").resolve(n + ".p12"), passphrase);
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+    }
+
+    public MidangClient client(String name) {
+        return new MidangClient(uri(), identity(name), clock);
+    }
+
+    public long submissions() throws Exception {
+        return new cn.midang.server.submission.Submissions(deployment.database()).count();
+    }
+
+    /** Every file under blobs/ (committed and staged). */
+    public long blobFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+    }
+}

@@ -1,0 +1,62 @@
+package cn.midang.server;
+
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.keys.sign.SignedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Hand-made signed requests for attack tests: everything the real client does, with a hook to
+ * break one piece (a header, the date, the digest, the body).
+ */
+final class RawApi {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private RawApi() {}
+
+    /** The signed headers for a request, in order. */
+    static Map<String, String> headers(Identity id, Instant date, String method, String path, String query, byte[] signedBodySm3,
+            String nonce) throws Exception {
+        SignedRequest req = SignedRequest.of(method, path, query, date, nonce, signedBodySm3, id.certificate());
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Date", req.dateHeader());
+        h.put("X-Midang-Nonce", req.nonce());
+        h.put("Content-Digest", req.contentDigestHeader());
+        h.put("X-Midang-Certificate", Base64.getEncoder().encodeToString(id.certificate().der()));
+        h.put("Signature-Input", req.signatureInputHeader());
+        h.put("Signature", SignedRequest.signatureHeader(RawSignatures.sign(id, req.signatureBase())));
+        return h;
+    }
+
+    static String nonce() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
+    }
+
+    static HttpResponse<String> send(URI base, String method, String path, String query, byte[] body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path + (query.isEmpty() ? "" : "?" + query)));
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A correctly signed upload of {@code body}, with {@code tamper} applied to the headers before sending. */
+    static HttpResponse<String> upload(DevServer s, Identity id, String query, byte[] body, Consumer<Map<String, String>> tamper)
+            throws Exception {
+        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", query, Sm3.digest(body), nonce());
+        tamper.accept(h);
+        return send(s.uri(), "POST", "/api/v1/submissions", query, body, h);
+    }
+}

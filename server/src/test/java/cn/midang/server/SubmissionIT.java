@@ -1,0 +1,372 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.cli.net.Receipt;
+import cn.midang.cli.net.ServerRefusal;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.CertificateAuthority;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.pki.RevocationReason;
+import cn.midang.keys.seal.Sealer;
+import cn.midang.keys.testkit.Processes;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignState;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.identity.Accounts;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Uploads, receipts and downloads against a real server, and every refusal of the issue. */
+class SubmissionIT {
+
+    @TempDir
+    static Path tmp;
+
+    static DevServer dev;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dev = DevServer.start(tmp.resolve("data"), Map.of("MIDANG_UPLOAD_MAX_BYTES", Long.toString(300L << 20)));
+        new Campaigns(dev.deployment.database()).create(new Campaign("closed", "已结束 Closed campaign", CampaignState.CLOSED,
+                dev.clock.instant().minus(Duration.ofDays(30)), dev.clock.instant().minus(Duration.ofDays(1)), false,
+                List.of(new Campaign.Unit("unit-a", "Demo unit A", "市", false))));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dev.close();
+    }
+
+    static Path file(String name, byte[] content) throws Exception {
+        Path dir = Files.createTempDirectory(tmp, "f");
+        Path p = dir.resolve(name);
+        Files.write(p, content);
+        return p;
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    byte[] seal(Identity signer, Certificate to, byte[] content, String name) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Sealer.signedBy(signer).to(to).describedAs(name).clock(dev.clock).build().seal(new ByteArrayInputStream(content), out);
+        return out.toByteArray();
+    }
+
+    Certificate archive() {
+        return dev.deployment.archiveIdentity().certificate();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 1 << 20, 200 << 20})
+    void submitThenGet_anySize_roundTripsWithVerifiedReceipt(int size) throws Exception {
+        byte[] content = random(size, size);
+        Path f = file("自查报告-" + size + ".docx", content);
+        MidangClient unitA = dev.client("unit-a");
+        MidangClient.Submitted s = unitA.submit(f, "demo", "report", null);
+        Receipt r = s.receipt();
+        assertThat(r.size()).isEqualTo(size);
+        assertThat(r.unit()).isEqualTo("unit-a");
+        assertThat(r.fileName()).isEqualTo("自查报告-" + size + ".docx");
+        assertThat(r.late()).isFalse();
+        Path back = f.resolveSibling("back.bin");
+        unitA.get(r.id(), back);
+        assertThat(Files.size(back)).isEqualTo(size);
+        assertThat(Files.mismatch(back, f)).isEqualTo(-1L);
+        assertThat(unitA.receipt(r.id()).bytes()).isEqualTo(r.bytes());
+    }
+
+    @Test
+    void receipt_verifiesWithOpensslAgainstServerSigningCertificate() throws Exception {
+        Path f = file("report.txt", "玉溪市自查报告".getBytes(StandardCharsets.UTF_8));
+        Receipt r = dev.client("unit-a").submit(f, "demo", "report", null).receipt();
+        Path[] written = MidangClient.writeReceipt(r, f.getParent());
+        assertThat(new String(r.bytes(), StandardCharsets.UTF_8)).contains(r.contentSm3());
+        Path dir = f.getParent();
+        Processes.ok(dir, Map.of(), "openssl", "x509", "-in", dev.data.resolve("server-signing.crt").toString(),
+                "-pubkey", "-noout", "-out", "server.pub");
+        Processes.Result v = Processes.ok(dir, Map.of(), "openssl", "dgst", "-sm3", "-verify", "server.pub",
+                "-sigopt", "distid:1234567812345678", "-signature", written[1].toString(), written[0].toString());
+        assertThat(v.out()).contains("Verified OK");
+    }
+
+    @Test
+    void get_otherUnitsSubmission_looksExactlyLikeAMissingOne() throws Exception {
+        Receipt r = dev.client("unit-a").submit(file("a.txt", "secret of A".getBytes()), "demo", "report", null).receipt();
+        MidangClient unitB = dev.client("unit-b");
+        Path out = tmp.resolve("b-out.txt");
+        ServerRefusal other = refusal(() -> unitB.get(r.id(), out));
+        ServerRefusal missing = refusal(() -> unitB.get("0123456789abcdef0123456789abcdef", out));
+        assertThat(other.status()).isEqualTo(404).isEqualTo(missing.status());
+        assertThat(other.code()).isEqualTo(missing.code());
+        assertThat(other.getMessage()).isEqualTo(missing.getMessage());
+        assertThat(out).doesNotExist();
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    static ServerRefusal refusal(Call c) {
+        try {
+            c.run();
+        } catch (ServerRefusal r) {
+            return r;
+        } catch (Exception e) {
+            throw new AssertionError("expected a refusal, got " + e, e);
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    /** Sends {@code call}, expects {@code code}, and checks nothing was stored. */
+    void refused(String code, int status, Call call) throws Exception {
+        long records = dev.submissions();
+        long blobs = dev.blobFiles();
+        HttpResponse<String> r = null;
+        try {
+            call.run();
+        } catch (Refused e) {
+            r = e.response;
+        }
+        assertThat(r).as("expected refusal " + code).isNotNull();
+        assertThat(r.body()).contains("\"code\":\"" + code + "\"").contains("message_zh");
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(dev.submissions()).isEqualTo(records);
+        assertThat(dev.blobFiles()).isEqualTo(blobs);
+    }
+
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient HttpResponse<String> response;
+
+        Refused(HttpResponse<String> r) {
+            this.response = r;
+        }
+    }
+
+    static void expectRefusal(HttpResponse<String> r) throws Refused {
+        if (r.statusCode() / 100 != 2) {
+            throw new Refused(r);
+        }
+    }
+
+    byte[] goodPackage(String who) throws Exception {
+        return seal(dev.identity(who), archive(), "报告".getBytes(StandardCharsets.UTF_8), "r.txt");
+    }
+
+    @Test
+    void unsignedRequest_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        refused("unsigned_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", body, Map.of())));
+    }
+
+    @Test
+    void badSignature_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        refused("bad_signature", 401, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body,
+                h -> h.put("X-Midang-Nonce", RawApi.nonce())))); // the nonce is covered: changing it breaks the signature
+    }
+
+    @Test
+    void signatureOfAnotherQuery_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=form", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        refused("bad_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", body, h)));
+    }
+
+    @Test
+    void staleDate_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant().minus(Duration.ofMinutes(10)), "POST",
+                "/api/v1/submissions", "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", body, h)));
+    }
+
+    @Test
+    void replayedNonce_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        HttpResponse<String> first = RawApi.send(dev.uri(), "POST", "/api/v1/submissions", "campaign=demo&kind=report", body, h);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        refused("replayed_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", body, h)));
+    }
+
+    @Test
+    void certificateOfAnotherCa_isRefused() throws Exception {
+        cn.midang.keys.testkit.TestPki other = cn.midang.keys.testkit.TestPki.create(tmp.resolve("other-ca"), "Midang Dev CA");
+        Identity mallory = other.person("unit-a", "unit", "unit-a");
+        byte[] body = seal(mallory, archive(), "x".getBytes(), "x.txt");
+        refused("untrusted_certificate", 401, () -> expectRefusal(RawApi.upload(dev, mallory, "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    Identity issued(String name, String role, String org, Duration validity) throws Exception {
+        CertificateAuthority ca = CertificateAuthority.open(dev.data.resolve("ca"), dev.passphrase, dev.clock);
+        Identity fresh = Identity.generate(name, dev.clock);
+        return fresh.withIssuedCertificate(ca.issue(fresh.request(), role, org, validity), ca.certificate());
+    }
+
+    @Test
+    void certificateWithoutAccount_isRefused() throws Exception {
+        Identity stranger = issued("stranger", "unit", "unit-a", Duration.ofDays(30));
+        byte[] body = seal(stranger, archive(), "x".getBytes(), "x.txt");
+        refused("unknown_account", 401, () -> expectRefusal(RawApi.upload(dev, stranger, "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void expiredCertificate_isRefused() throws Exception {
+        Identity shortLived = issued("short", "unit", "unit-a", Duration.ofDays(1));
+        new Accounts(dev.deployment.database()).register(shortLived.certificate(), dev.clock.instant());
+        byte[] body = seal(shortLived, archive(), "x".getBytes(), "x.txt");
+        dev.clock.advance(Duration.ofDays(2));
+        try {
+            refused("certificate_expired", 401, () -> expectRefusal(RawApi.upload(dev, shortLived, "campaign=demo&kind=report", body, h -> { })));
+        } finally {
+            dev.clock.advance(Duration.ofDays(-2));
+        }
+    }
+
+    @Test
+    void revokedCertificate_isRefused() throws Exception {
+        Identity soonRevoked = issued("revoked", "unit", "unit-a", Duration.ofDays(30));
+        new Accounts(dev.deployment.database()).register(soonRevoked.certificate(), dev.clock.instant());
+        byte[] body = seal(soonRevoked, archive(), "x".getBytes(), "x.txt");
+        CertificateAuthority ca = CertificateAuthority.open(dev.data.resolve("ca"), dev.passphrase, dev.clock);
+        ca.revoke(soonRevoked.certificate(), RevocationReason.KEY_COMPROMISE).writePem(dev.data.resolve("crl.pem"));
+        refused("certificate_revoked", 401, () -> expectRefusal(RawApi.upload(dev, soonRevoked, "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void bodyDigestMismatch_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        byte[] other = goodPackage("unit-a"); // a valid package, but not the one whose digest was signed
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", other, h)));
+    }
+
+    @Test
+    void tamperedPackage_isRefused() throws Exception {
+        byte[] body = seal(dev.identity("unit-a"), archive(), random(100_000, 3), "r.bin");
+        body[body.length / 2] ^= 0x10;
+        refused("tampered_package", 422, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void packageSignedBySomeoneElse_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-b");
+        refused("signer_not_caller", 422, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void packageSealedToWrongKey_isRefused() throws Exception {
+        byte[] body = seal(dev.identity("unit-a"), dev.identity("inspector-info").certificate(), "x".getBytes(), "x.txt");
+        refused("not_sealed_to_archive", 422, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void oversizedBody_isRefused() throws Exception {
+        byte[] body = new byte[(300 << 20) + 1];
+        refused("body_too_large", 413, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void unknownCampaign_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        refused("unknown_campaign", 404, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=nope&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void closedCampaign_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        refused("campaign_closed", 409, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=closed&kind=report", body, h -> { })));
+    }
+
+    @Test
+    void unknownKind_isRefused() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        refused("unknown_kind", 400, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=secrets", body, h -> { })));
+    }
+
+    @Test
+    void dataDirectory_holdsNoPlaintext_inUtf8Utf16OrGbk() throws Exception {
+        String marker = "玉溪市保密检查明文标记" + System.nanoTime();
+        dev.client("unit-a").submit(file("plain.txt", marker.getBytes(StandardCharsets.UTF_8)), "demo", "report", null);
+        dev.client("unit-a").submit(file("plain-gbk.txt", marker.getBytes(Charset.forName("GBK"))), "demo", "report", null);
+        List<byte[]> needles = List.of(marker.getBytes(StandardCharsets.UTF_8), marker.getBytes(StandardCharsets.UTF_16LE),
+                marker.getBytes(StandardCharsets.UTF_16BE), marker.getBytes(Charset.forName("GBK")));
+        try (Stream<Path> files = Files.walk(dev.data)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                byte[] hay = Files.readAllBytes(p);
+                for (byte[] needle : needles) {
+                    assertThat(indexOf(hay, needle)).as("plaintext found in %s", p).isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void routeTable_everyApiRouteButPublicOnesRequiresSignature() {
+        assertThat(dev.server.routes()).allSatisfy(r -> {
+            if (!List.of("health", "server-info").contains(r.action())) {
+                assertThat(r.authenticated()).as(r.action()).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void healthz_isOpenAndHidesServerVersion() throws Exception {
+        HttpResponse<String> r = RawApi.send(dev.uri(), "GET", "/healthz", "", null, Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Server")).isEmpty();
+    }
+
+    @Test
+    void clientRefusesServerOfAnotherDeployment() throws Exception {
+        cn.midang.keys.testkit.TestPki other = cn.midang.keys.testkit.TestPki.create(tmp.resolve("other2"));
+        Identity outsider = other.person("unit-a", "unit", "unit-a");
+        MidangClient c = new MidangClient(dev.uri(), outsider, dev.clock);
+        assertThatThrownBy(c::serverInfo).hasMessageContaining("another deployment");
+    }
+}
