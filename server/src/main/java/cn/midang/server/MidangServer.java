@@ -5,6 +5,7 @@ import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.http.Api;
+import cn.midang.server.http.Exchange;
 import cn.midang.server.http.Route;
 import cn.midang.server.identity.Accounts;
 import cn.midang.server.identity.RequestAuthenticator;
@@ -17,8 +18,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -66,10 +69,13 @@ public final class MidangServer implements AutoCloseable {
         if (swept > 0) {
             LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
         }
-        Api api = new Api(routes(deployment, service), authenticator);
+        Api api = new Api(routes(deployment, service), authenticator,
+                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()));
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("midang-http");
+        // Handlers block (streaming uploads through SM4/SM3); virtual threads make that cheap.
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -78,8 +84,12 @@ public final class MidangServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
-        connector.setIdleTimeout(30_000);
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+        // Body size and minimum rate are enforced per request by Exchange's GuardedBody (refusals
+        // from the error catalogue). Jetty's SizeLimitHandler would answer 413 outside the
+        // catalogue; its MinimumDataRateHandler measures all requests together (12.1.13).
         server.setHandler(api);
         server.start();
         return new MidangServer(server, deployment, api);

@@ -6,7 +6,6 @@ import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
-import cn.midang.keys.testkit.Processes;
 import cn.midang.keys.testkit.TestPki;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.storage.Database;
@@ -23,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,33 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
-
     @TempDir
     Path tmp;
 
-    record Child(Process process, URI uri, Path log) {}
-
     Child startChild(Path data, Path passFile, int round) throws Exception {
-        Path jar = Path.of(System.getProperty("user.dir"), "target", "midang-server.jar");
-        Path log = tmp.resolve("server-" + round + ".log");
-        Process p = new ProcessBuilder(Processes.javaExecutable(), "-Xmx512m", "-jar", jar.toString(), "run", "--data",
-                data.toString(), "--port", "0", "--passphrase-file", passFile.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return new Child(p, URI.create("http://127.0.0.1:" + m.group(1) + "/"), log);
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        p.destroyForcibly();
-        throw new AssertionError("server did not start: " + Files.readString(log));
+        ChildServer c = ChildServer.start(data, passFile, tmp.resolve("server-" + round + ".log"), "-Xmx512m");
+        return new Child(c.process(), c.uri(), c.log());
     }
+
+    record Child(Process process, java.net.URI uri, Path log) {}
 
     record Sent(Receipt receipt, String sm3) {}
 

@@ -316,6 +316,51 @@ class SubmissionIT {
         refused("unknown_kind", 400, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=secrets", body, h -> { })));
     }
 
+    /**
+     * A slowloris: a signed upload whose body trickles in at 5 bytes a second. The idle timeout
+     * would never fire (bytes keep coming); the minimum data rate cuts it, and nothing is stored.
+     */
+    @Test
+    void slowBody_isCutByTheMinimumDataRate() throws Exception {
+        long records = dev.submissions();
+        byte[] body = goodPackage("unit-a");
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        long started = System.nanoTime();
+        boolean cut = false;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dev.server.port())) {
+            socket.setSoTimeout(200);
+            StringBuilder head = new StringBuilder("POST /api/v1/submissions?campaign=demo&kind=report HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n");
+            h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("\r\n");
+            var out = socket.getOutputStream();
+            var in = socket.getInputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // 5 bytes a second, for at most 60 seconds (the package is ~1 KiB: it never finishes)
+            for (int i = 0; i < 300 && !cut; i++) {
+                try {
+                    out.write(body[i]);
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    cut = true;
+                    break;
+                }
+                try {
+                    in.read(); // a response or end of stream before the body is complete: the server cut it
+                    cut = true;
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing yet: keep trickling (this read's timeout is the 200 ms pause)
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(cut).as("the server cut the slow upload").isTrue();
+        assertThat(seconds).as("well before the 60 s the trickle would take").isLessThan(45);
+        assertThat(dev.submissions()).isEqualTo(records);
+    }
+
     @Test
     void dataDirectory_holdsNoPlaintext_inUtf8Utf16OrGbk() throws Exception {
         String marker = "玉溪市保密检查明文标记" + System.nanoTime();

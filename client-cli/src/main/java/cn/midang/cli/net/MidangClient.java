@@ -90,6 +90,9 @@ public final class MidangClient {
         return info;
     }
 
+    /** A package sealed for the archive, staged in a file, with what the receipt must echo. */
+    public record SealedUpload(Path file, byte[] packageSm3, Sealed sealed, String fileName) {}
+
     /**
      * Seals {@code file} to the archive (signed by the user; the description is the file's
      * name), uploads it, and verifies the receipt. The sealed form is staged in a private temp
@@ -97,40 +100,53 @@ public final class MidangClient {
      */
     public Submitted submit(Path file, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
+        SealedUpload staged = seal(file);
+        try {
+            return upload(staged, campaign, kind, unit);
+        } finally {
+            Files.deleteIfExists(staged.file());
+        }
+    }
+
+    /** Seals {@code file} for the archive into a private temp file; the caller deletes it. */
+    public SealedUpload seal(Path file) throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         Path sealedFile = Files.createTempFile("midang-upload-", ".cms",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Sealed sealed;
-            byte[] packageSm3;
-            try (InputStream in = Files.newInputStream(file);
-                    Sm3.DigestingOutputStream out = Sm3.digesting(new java.io.BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
-                sealed = Sealer.signedBy(me).to(si.archive()).describedAs(file.getFileName().toString()).clock(clock).build()
-                        .seal(in, out);
-                out.flush();
-                packageSm3 = out.digest();
-            }
-            StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
-            if (unit != null) {
-                q.append("&unit=").append(enc(unit));
-            }
-            HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), packageSm3)
-                    .header("Content-Type", "application/cms")
-                    .POST(HttpRequest.BodyPublishers.ofFile(sealedFile));
-            JsonNode n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
-            Receipt receipt = verifyReceipt(n, si);
-            String sm3 = sealed.contentSm3Hex();
-            if (!receipt.contentSm3().equals(sm3) || receipt.size() != sealed.contentSize()
-                    || !receipt.fileName().equals(file.getFileName().toString())
-                    || !receipt.submitter().equals(me.certificate().fingerprint())
-                    || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)) {
-                throw new KeysException(KeysException.Reason.MISMATCH,
-                        "the server's receipt does not describe what was sent (content, size, name, submitter, campaign or kind differ)");
-            }
-            return new Submitted(receipt, sealed);
-        } finally {
+        try (InputStream in = Files.newInputStream(file);
+                Sm3.DigestingOutputStream out = Sm3.digesting(new java.io.BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
+            String name = file.getFileName().toString();
+            Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build().seal(in, out);
+            out.flush();
+            return new SealedUpload(sealedFile, out.digest(), sealed, name);
+        } catch (IOException | KeysException | RuntimeException e) {
             Files.deleteIfExists(sealedFile);
+            throw e;
         }
+    }
+
+    /** Uploads a sealed package and verifies that the receipt describes exactly it. */
+    public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
+        if (unit != null) {
+            q.append("&unit=").append(enc(unit));
+        }
+        HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
+                .header("Content-Type", "application/cms")
+                .POST(HttpRequest.BodyPublishers.ofFile(staged.file()));
+        JsonNode n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        Receipt receipt = verifyReceipt(n, si);
+        Sealed sealed = staged.sealed();
+        if (!receipt.contentSm3().equals(sealed.contentSm3Hex()) || receipt.size() != sealed.contentSize()
+                || !receipt.fileName().equals(staged.fileName())
+                || !receipt.submitter().equals(me.certificate().fingerprint())
+                || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)) {
+            throw new KeysException(KeysException.Reason.MISMATCH,
+                    "the server's receipt does not describe what was sent (content, size, name, submitter, campaign or kind differ)");
+        }
+        return new Submitted(receipt, sealed);
     }
 
     /** Fetches the receipt of submission {@code id}, verified. */

@@ -25,7 +25,10 @@ public record ServerConfig(
         boolean dev,
         Optional<Path> passphraseFile,
         Duration maxRequestSkew,
-        long maxUploadBytes) {
+        long maxUploadBytes,
+        int maxConnections,
+        long minDataRate,
+        Duration idleTimeout) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -41,7 +44,10 @@ public record ServerConfig(
             new Key("dev", "false", "A development deployment: demo identities, plain HTTP on loopback."),
             new Key("passphrase.file", "", "File (relative to the data directory) whose first line is the key passphrase."),
             new Key("request.max-skew-seconds", "300", "How far a signed request's Date may be from the server clock."),
-            new Key("upload.max-bytes", "2148532224", "The largest upload body accepted, in bytes."));
+            new Key("upload.max-bytes", "2148532224", "The largest upload body accepted, in bytes."),
+            new Key("http.max-connections", "256", "Connections held open at once; more wait in the accept queue."),
+            new Key("http.min-data-rate", "16384", "Bytes per second a request body or response must at least move (slowloris guard)."),
+            new Key("http.idle-timeout-seconds", "30", "A connection with no traffic at all for this long is closed."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
     public static final class InvalidConfigException extends Exception {
@@ -88,7 +94,10 @@ public record ServerConfig(
         Optional<Path> passphraseFile = pf.isEmpty() ? Optional.empty() : Optional.of(dataDir.resolve(pf));
         Duration skew = Duration.ofSeconds(number(get, "request.max-skew-seconds", 1, 3600));
         long maxUpload = number(get, "upload.max-bytes", 1, Long.MAX_VALUE);
-        return new ServerConfig(host, port, dev, passphraseFile, skew, maxUpload);
+        int maxConnections = (int) number(get, "http.max-connections", 1, 100_000);
+        long minRate = number(get, "http.min-data-rate", 0, 1L << 30);
+        Duration idle = Duration.ofSeconds(number(get, "http.idle-timeout-seconds", 1, 3600));
+        return new ServerConfig(host, port, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

@@ -31,10 +31,12 @@ public final class Api extends Handler.Abstract {
 
     private final List<Route> routes;
     private final RequestAuthenticator authenticator;
+    private final Exchange.Limits limits;
 
-    public Api(List<Route> routes, RequestAuthenticator authenticator) {
+    public Api(List<Route> routes, RequestAuthenticator authenticator, Exchange.Limits limits) {
         this.routes = List.copyOf(routes);
         this.authenticator = authenticator;
+        this.limits = limits;
     }
 
     public List<Route> routes() {
@@ -77,9 +79,9 @@ public final class Api extends Handler.Abstract {
                     throw new ApiException(ErrorCode.DIGEST_MISMATCH, "a bodiless request must sign the SM3 of nothing");
                 }
                 MDC.put("caller", auth.caller().certificate().fingerprint().substring(0, 12));
-                exchange = new Exchange(request, response, callback, m, auth.caller(), claimed);
+                exchange = new Exchange(request, response, callback, m, auth.caller(), claimed, limits);
             } else {
-                exchange = new Exchange(request, response, callback, m, null, null);
+                exchange = new Exchange(request, response, callback, m, null, null, limits);
             }
             route.endpoint().handle(exchange);
             outcome = String.valueOf(response.getStatus());

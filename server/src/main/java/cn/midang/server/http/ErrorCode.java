@@ -36,6 +36,8 @@ public enum ErrorCode {
             "数据包未加密给本服务器的归档密钥；请使用 archive.crt 加密。"),
     UNTRUSTED_SIGNER(422, "The package's signer certificate is not trusted (not from this CA, expired or revoked).",
             "数据包签名者的证书不受信任（非本 CA 签发、已过期或已吊销）。"),
+    REQUEST_TOO_SLOW(408, "The upload arrived too slowly and was stopped; check the network and send again.",
+            "上传速度过慢，已被中止；请检查网络后重新发送。"),
     BODY_TOO_LARGE(413, "The upload is larger than this server accepts.", "上传内容超过服务器允许的大小。"),
     UNKNOWN_CAMPAIGN(404, "There is no such campaign.", "没有这个检查工作。"),
     CAMPAIGN_CLOSED(409, "The campaign is not accepting submissions now.", "该检查工作目前不接收提交。"),

@@ -27,7 +27,14 @@ public final class Exchange {
     private final byte[] signedBodySm3;
     private final Fields query;
 
-    Exchange(Request request, Response response, Callback callback, Matcher path, Caller caller, byte[] signedBodySm3) {
+    private final Limits limits;
+
+    /** Body limits from the configuration. */
+    public record Limits(long maxBodyBytes, long minDataRate) {}
+
+    Exchange(Request request, Response response, Callback callback, Matcher path, Caller caller, byte[] signedBodySm3,
+            Limits limits) {
+        this.limits = limits;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -62,8 +69,10 @@ public final class Exchange {
         return request.getLength();
     }
 
+    /** The body, guarded: too large or too slow ends in a {@link BodyRefusedException}. */
     public InputStream body() {
-        return Content.Source.asInputStream(request);
+        return new GuardedBody(Content.Source.asInputStream(request), limits.maxBodyBytes(), limits.minDataRate(),
+                System::nanoTime);
     }
 
     public void json(int status, Map<String, ?> body) throws Exception {

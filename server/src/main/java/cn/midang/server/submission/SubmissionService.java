@@ -11,11 +11,11 @@ import cn.midang.server.archive.BlobStore;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.http.ApiException;
+import cn.midang.server.http.BodyRefusedException;
 import cn.midang.server.http.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
 import cn.midang.server.identity.Role;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,15 +111,15 @@ public final class SubmissionService {
             throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unit + " not in " + campaignId);
         }
 
-        Limited limited = new Limited(body, maxUploadBytes);
-        Sm3.DigestingInputStream digesting = Sm3.digesting(limited);
+        Sm3.DigestingInputStream digesting = Sm3.digesting(body);
         try (BlobStore.Staged staged = blobs.stage()) {
             Opened opened;
             try (InputStream tee = new TeeInputStream(digesting, staged.stream())) {
                 opened = Opener.forRecipient(archive, validators.get()).check(tee);
             } catch (KeysException e) {
-                if (limited.exceeded) {
-                    throw new ApiException(ErrorCode.BODY_TOO_LARGE, "more than " + maxUploadBytes + " bytes", e);
+                Optional<BodyRefusedException> stopped = BodyRefusedException.in(e);
+                if (stopped.isPresent()) {
+                    throw new ApiException(stopped.get().code(), stopped.get().getMessage(), e);
                 }
                 throw new ApiException(switch (e.reason()) {
                     case NOT_A_RECIPIENT -> ErrorCode.NOT_SEALED_TO_ARCHIVE;
@@ -127,7 +127,9 @@ public final class SubmissionService {
                     default -> ErrorCode.TAMPERED_PACKAGE;
                 }, e.getMessage(), e);
             } catch (IOException e) {
-                throw new ApiException(ErrorCode.TAMPERED_PACKAGE, "reading the upload: " + e.getMessage(), e);
+                Optional<BodyRefusedException> stopped = BodyRefusedException.in(e);
+                throw new ApiException(stopped.map(BodyRefusedException::code).orElse(ErrorCode.TAMPERED_PACKAGE),
+                        "reading the upload: " + e.getMessage(), e);
             }
             if (!MessageDigest.isEqual(digesting.digest(), signedBodySm3)) {
                 throw new ApiException(ErrorCode.DIGEST_MISMATCH, "body SM3 differs from the signed Content-Digest");
@@ -219,44 +221,6 @@ public final class SubmissionService {
             blobs.delete(blobName);
         } catch (IOException e) {
             LOG.warn("could not delete unrecorded blob {}; the next start removes it", blobName);
-        }
-    }
-
-    /** Counts bytes and stops the upload past the limit. */
-    private static final class Limited extends FilterInputStream {
-        private final long max;
-        private long count;
-        boolean exceeded;
-
-        Limited(InputStream in, long max) {
-            super(in);
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                check(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                check(n);
-            }
-            return n;
-        }
-
-        private void check(int n) throws IOException {
-            count += n;
-            if (count > max) {
-                exceeded = true;
-                throw new IOException("upload larger than " + max + " bytes");
-            }
         }
     }
 }

@@ -1,0 +1,77 @@
+package cn.midang.bench;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.keys.pki.Identity;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Upload throughput against a running server (started by {@code bench/run-upload.sh} in its own
+ * JVM): each client uploads a package sealed once beforehand, so the figure is the server's
+ * (authenticate, verify tag + signature + chain, store, fsync, receipt) plus the loopback
+ * transfer, not the client's sealing. Prints one table row per (payload, clients).
+ *
+ * <p>Arguments: SERVER_URL DATA_DIR PASSPHRASE SIZES_MIB CLIENTS UPLOADS_PER_CLIENT
+ */
+public final class UploadBench {
+
+    public static void main(String[] args) throws Exception {
+        URI server = URI.create(args[0]);
+        Path data = Path.of(args[1]);
+        char[] pass = args[2].toCharArray();
+        int[] sizes = parse(args[3]);
+        int[] clients = parse(args[4]);
+        int perClient = Integer.parseInt(args[5]);
+        Identity unitA = Identity.load(data.resolve("identities/unit-a.p12"), pass);
+        Path tmp = Files.createTempDirectory("midang-upload-bench");
+        System.out.println("| payload | clients | uploads | seconds | MB/s (payload) | uploads/s |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int mib : sizes) {
+            byte[] content = new byte[mib << 20];
+            new Random(mib).nextBytes(content);
+            Path file = tmp.resolve("payload-" + mib + ".bin");
+            Files.write(file, content);
+            content = null;
+            MidangClient sealer = new MidangClient(server, unitA, Clock.systemUTC());
+            MidangClient.SealedUpload sealed = sealer.seal(file);
+            // warm-up: one upload
+            sealer.upload(sealed, "demo", "report", null);
+            for (int c : clients) {
+                ExecutorService pool = Executors.newFixedThreadPool(c);
+                List<Future<?>> done = new ArrayList<>();
+                long start = System.nanoTime();
+                for (int i = 0; i < c; i++) {
+                    done.add(pool.submit(() -> {
+                        MidangClient client = new MidangClient(server, unitA, Clock.systemUTC());
+                        for (int k = 0; k < perClient; k++) {
+                            client.upload(sealed, "demo", "report", null);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                pool.shutdown();
+                int uploads = c * perClient;
+                System.out.printf("| %d MiB | %d | %d | %.1f | %.1f | %.2f |%n", mib, c, uploads, seconds,
+                        uploads * (double) (mib << 20) / 1e6 / seconds, uploads / seconds);
+            }
+            Files.delete(sealed.file());
+            Files.delete(file);
+        }
+    }
+
+    private static int[] parse(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+}

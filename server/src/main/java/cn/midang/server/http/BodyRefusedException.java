@@ -1,0 +1,29 @@
+package cn.midang.server.http;
+
+import java.io.IOException;
+
+/** Reading a request body was stopped on purpose (too large, too slow); carries the refusal. */
+public final class BodyRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+
+    public BodyRefusedException(ErrorCode code, String detail) {
+        super(detail);
+        this.code = code;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The refusal somewhere in {@code t}'s cause chain, if any. */
+    public static java.util.Optional<BodyRefusedException> in(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BodyRefusedException b) {
+                return java.util.Optional.of(b);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
