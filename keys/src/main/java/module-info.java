@@ -12,4 +12,5 @@ module cn.midang.keys {
     exports cn.midang.keys.pki;
     exports cn.midang.keys.sign;
     exports cn.midang.keys.seal;
+    exports cn.midang.keys.tls;
 }

@@ -6,6 +6,7 @@ import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.http.Api;
 import cn.midang.server.http.Exchange;
+import cn.midang.server.http.Metrics;
 import cn.midang.server.http.Route;
 import cn.midang.server.identity.Accounts;
 import cn.midang.server.identity.RequestAuthenticator;
@@ -21,6 +22,9 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -41,7 +45,10 @@ public final class MidangServer implements AutoCloseable {
     private final Deployment deployment;
     private final Api api;
 
-    private MidangServer(Server jetty, Deployment deployment, Api api) {
+    private final boolean tls;
+
+    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls) {
+        this.tls = tls;
         this.jetty = jetty;
         this.deployment = deployment;
         this.api = api;
@@ -53,9 +60,9 @@ public final class MidangServer implements AutoCloseable {
      * work, see docs/ARCHITECTURE.md).
      */
     public static MidangServer start(Deployment deployment, ServerConfig config) throws Exception {
-        if (!config.dev() || !InetAddress.getByName(config.listenHost()).isLoopbackAddress()) {
-            throw new IllegalStateException("this server serves plain HTTP only for a dev deployment on a loopback address "
-                    + "(listen.host = " + config.listenHost() + ", dev = " + config.dev() + "); HTTPS is not available yet");
+        if (!config.tls() && !(config.dev() && InetAddress.getByName(config.listenHost()).isLoopbackAddress())) {
+            throw new IllegalStateException("plain HTTP (listen.tls = false) is allowed only for a dev deployment on a loopback "
+                    + "address; listen.host = " + config.listenHost() + ", dev = " + config.dev());
         }
         Accounts accounts = new Accounts(deployment.database());
         Campaigns campaigns = new Campaigns(deployment.database());
@@ -69,8 +76,9 @@ public final class MidangServer implements AutoCloseable {
         if (swept > 0) {
             LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
         }
-        Api api = new Api(routes(deployment, service), authenticator,
-                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()));
+        Metrics metrics = new Metrics();
+        Api api = new Api(routes(deployment, service, metrics), authenticator,
+                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("midang-http");
@@ -81,7 +89,19 @@ public final class MidangServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(16 * 1024);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (config.tls()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(deployment.transportKey().keyStore());
+            ssl.setKeyStorePassword(new String(deployment.transportKey().passphrase()));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients reach the server by address; they pin its certificate
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -92,25 +112,33 @@ public final class MidangServer implements AutoCloseable {
         // catalogue; its MinimumDataRateHandler measures all requests together (12.1.13).
         server.setHandler(api);
         server.start();
-        return new MidangServer(server, deployment, api);
+        return new MidangServer(server, deployment, api, config.tls());
     }
 
-    static List<Route> routes(Deployment d, SubmissionService service) {
+    static List<Route> routes(Deployment d, SubmissionService service, Metrics metrics) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", "health", ex -> ex.json(200, Map.of("status", "ok"))),
+                Route.publicRoute("GET", "/metrics", "metrics", ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
+                Route.publicRoute("GET", "/openapi.json", "openapi", ex -> ex.stream("application/json", -1, out -> {
+                    try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
+                        in.transferTo(out);
+                    }
+                })),
                 Route.publicRoute("GET", "/api/v1/server", "server-info", ex -> ex.json(200, Map.of(
                         "signing_certificate", Files.readString(d.dir().signingCertificate()),
                         "archive_certificate", Files.readString(d.dir().archiveCertificate()),
                         "ca_certificate", Files.readString(d.dir().caCertificate()),
-                        "crl", Files.readString(d.dir().crl())))),
+                        "crl", Files.readString(d.dir().crl()),
+                        "tls_certificate_sha256", d.transportKey().certificateSha256(),
+                        "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
                 Route.signed("POST", "/api/v1/submissions", "submit", ex -> {
                     StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), ex.query("kind"), ex.query("unit"),
                             ex.declaredLength(), ex.body(), ex.signedBodySm3());
                     ex.json(201, receiptJson(s));
                 }),
-                Route.signed("GET", "/api/v1/submissions/([^/]+)/receipt", "read-receipt",
+                Route.signed("GET", "/api/v1/submissions/{id}/receipt", "read-receipt",
                         ex -> ex.json(200, receiptJson(service.readable(ex.caller(), ex.pathParam(1))))),
-                Route.signed("GET", "/api/v1/submissions/([^/]+)", "download", ex -> {
+                Route.signed("GET", "/api/v1/submissions/{id}", "download", ex -> {
                     StoredSubmission s = service.readable(ex.caller(), ex.pathParam(1));
                     ex.stream("application/cms", -1, out -> service.download(ex.caller(), s, out));
                 }));
@@ -122,6 +150,11 @@ public final class MidangServer implements AutoCloseable {
         m.put("receipt", Base64.getEncoder().encodeToString(s.receipt()));
         m.put("receipt_signature", Base64.getEncoder().encodeToString(s.receiptSignature()));
         return m;
+    }
+
+    /** The URL clients use, e.g. {@code https://127.0.0.1:8443/}. */
+    public String url(String host) {
+        return (tls ? "https" : "http") + "://" + host + ":" + port() + "/";
     }
 
     public int port() {

@@ -129,7 +129,7 @@ final class ServerCommand {
                     stopped.countDown();
                 }
             }, "midang-shutdown"));
-            LOG.info("Midang server listening on http://{}:{} (data {})", config.listenHost(), server.port(), data);
+            LOG.info("Midang server listening on {} (data {})", server.url(config.listenHost()), data);
             server.join();
             stopped.await();
             return 0;

@@ -54,7 +54,7 @@ public final class DevServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + server.port() + "/");
+        return URI.create(server.url("127.0.0.1"));
     }
 
     public Identity identity(String name) {

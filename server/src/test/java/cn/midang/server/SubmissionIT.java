@@ -394,10 +394,30 @@ class SubmissionIT {
     @Test
     void routeTable_everyApiRouteButPublicOnesRequiresSignature() {
         assertThat(dev.server.routes()).allSatisfy(r -> {
-            if (!List.of("health", "server-info").contains(r.action())) {
+            if (!List.of("health", "metrics", "openapi", "server-info").contains(r.action())) {
                 assertThat(r.authenticated()).as(r.action()).isTrue();
             }
         });
+    }
+
+    @Test
+    void openapi_describesEveryRouteInTheTable() throws Exception {
+        HttpResponse<String> r = RawApi.send(dev.uri(), "GET", "/openapi.json", "", null, Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        for (var route : dev.server.routes()) {
+            assertThat(doc.path("paths").path(route.template()).path(route.method().toLowerCase()).isMissingNode())
+                    .as("%s %s in openapi.json", route.method(), route.template()).isFalse();
+        }
+    }
+
+    @Test
+    void metrics_countRequestsAndRefusalsByCode() throws Exception {
+        RawApi.send(dev.uri(), "POST", "/api/v1/submissions", "campaign=demo&kind=report", new byte[0], Map.of());
+        HttpResponse<String> r = RawApi.send(dev.uri(), "GET", "/metrics", "", null, Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("midang_requests_total").contains("midang_request_duration_seconds")
+                .contains("midang_refusals_total{code=\"unsigned_request\"}");
     }
 
     @Test

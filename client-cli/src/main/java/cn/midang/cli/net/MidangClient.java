@@ -55,11 +55,23 @@ public final class MidangClient {
     /** A submission the server receipted, with the receipt verified. */
     public record Submitted(Receipt receipt, Sealed sealed) {}
 
+    private final PinningTrustManager pinning = new PinningTrustManager();
+
     public MidangClient(URI server, Identity me, Clock clock) {
         this.server = Objects.requireNonNull(server);
         this.me = me;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if ("https".equals(server.getScheme())) {
+            try {
+                javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+                tls.init(null, new javax.net.ssl.TrustManager[] {pinning}, null);
+                b.sslContext(tls);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is unavailable in this JDK", e);
+            }
+        }
+        this.http = b.build();
     }
 
     /** Fetches and checks the server's certificates against the CA in the user's identity. */
@@ -72,6 +84,15 @@ public final class MidangClient {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.resolve("/api/v1/server")).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         JsonNode n = json(r);
+        byte[] presentedTls = null;
+        if ("https".equals(server.getScheme())) {
+            javax.net.ssl.SSLSession session = r.sslSession().orElseThrow(() -> new IOException("no TLS session"));
+            try {
+                presentedTls = session.getPeerCertificates()[0].getEncoded();
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IOException(e);
+            }
+        }
         Certificate serverCa = Certificate.parse(n.path("ca_certificate").asText().getBytes(StandardCharsets.US_ASCII));
         if (!serverCa.equals(ca)) {
             throw new KeysException(KeysException.Reason.UNTRUSTED_ISSUER,
@@ -86,12 +107,31 @@ public final class MidangClient {
         if (!"server".equals(signing.role()) || !"server".equals(archive.role())) {
             throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, "the server's certificates do not carry the server role");
         }
+        if (presentedTls != null) {
+            pinning.pin(checkTransportBinding(presentedTls, n.path("tls_certificate_sha256").asText(),
+                    java.util.Base64.getDecoder().decode(n.path("tls_binding").asText()), signing));
+        }
         info = new ServerInfo(signing, archive, trust);
         return info;
     }
 
     /** A package sealed for the archive, staged in a file, with what the receipt must echo. */
     public record SealedUpload(Path file, byte[] packageSm3, Sealed sealed, String fileName) {}
+
+    /**
+     * Checks that the TLS certificate presented on the connection is the one the server's SM2
+     * signing key (already validated against the user's CA) vouched for; returns the pin.
+     */
+    static String checkTransportBinding(byte[] presentedTlsDer, String claimedSha256, byte[] binding, Certificate signing)
+            throws KeysException {
+        String presented = cn.midang.keys.tls.TransportKey.sha256Hex(presentedTlsDer);
+        if (!presented.equals(claimedSha256)) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the server's TLS certificate (SHA-256 " + presented
+                    + ") is not the one it claims (" + claimedSha256 + "): someone may be in between");
+        }
+        RawSignatures.verify(signing, binding, cn.midang.keys.tls.TransportKey.bindingStatement(claimedSha256, signing.fingerprint()));
+        return presented;
+    }
 
     /**
      * Seals {@code file} to the archive (signed by the user; the description is the file's

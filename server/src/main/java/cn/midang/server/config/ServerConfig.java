@@ -22,6 +22,7 @@ import java.util.function.Function;
 public record ServerConfig(
         String listenHost,
         int listenPort,
+        boolean tls,
         boolean dev,
         Optional<Path> passphraseFile,
         Duration maxRequestSkew,
@@ -41,6 +42,7 @@ public record ServerConfig(
     public static final List<Key> KEYS = List.of(
             new Key("listen.host", "127.0.0.1", "Address to listen on."),
             new Key("listen.port", "8443", "TCP port (0 picks a free one)."),
+            new Key("listen.tls", "true", "Serve HTTPS (false is allowed only for dev on a loopback address)."),
             new Key("dev", "false", "A development deployment: demo identities, plain HTTP on loopback."),
             new Key("passphrase.file", "", "File (relative to the data directory) whose first line is the key passphrase."),
             new Key("request.max-skew-seconds", "300", "How far a signed request's Date may be from the server clock."),
@@ -89,6 +91,7 @@ public record ServerConfig(
             throw new InvalidConfigException("listen.host is empty: give an address such as 127.0.0.1");
         }
         int port = (int) number(get, "listen.port", 0, 65535);
+        boolean tls = bool(get, "listen.tls");
         boolean dev = bool(get, "dev");
         String pf = get.apply("passphrase.file");
         Optional<Path> passphraseFile = pf.isEmpty() ? Optional.empty() : Optional.of(dataDir.resolve(pf));
@@ -97,7 +100,7 @@ public record ServerConfig(
         int maxConnections = (int) number(get, "http.max-connections", 1, 100_000);
         long minRate = number(get, "http.min-data-rate", 0, 1L << 30);
         Duration idle = Duration.ofSeconds(number(get, "http.idle-timeout-seconds", 1, 3600));
-        return new ServerConfig(host, port, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle);
+        return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  *   ca.crt, crl.pem          the deployment CA and its revocation list, which the server trusts
  *   keys/server-signing.p12  the signing key (passphrase-protected)
  *   keys/archive.p12         the archive key (passphrase-protected)
+ *   keys/tls.p12             the transport (TLS) key, ECDSA P-256 (passphrase-protected)
+ *   server-tls.crt           its self-signed certificate; clients pin it through a binding signed by the signing key
  *   db/                      the H2 database
  *   blobs/                   stored packages
  *   ca/                      (dev only) the local CA: ca.p12, ca.crt, crl.pem, issued/
@@ -47,6 +49,14 @@ public record DataDir(Path root) {
 
     public Path archiveKey() {
         return root.resolve("keys").resolve("archive.p12");
+    }
+
+    public Path tlsKey() {
+        return root.resolve("keys").resolve("tls.p12");
+    }
+
+    public Path tlsCertificate() {
+        return root.resolve("server-tls.crt");
     }
 
     public Path database() {

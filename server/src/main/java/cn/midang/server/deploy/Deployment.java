@@ -6,6 +6,8 @@ import cn.midang.keys.pki.CertificateAuthority;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.pki.RevocationList;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.keys.tls.TransportKey;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Campaigns;
@@ -58,7 +60,14 @@ public final class Deployment {
     private final Database database;
     private final Clock clock;
 
-    private Deployment(DataDir dir, Identity signing, Identity archive, Certificate ca, Database database, Clock clock) {
+    private final TransportKey transport;
+    private final byte[] transportBinding;
+
+    private Deployment(DataDir dir, Identity signing, Identity archive, TransportKey transport, Certificate ca,
+            Database database, Clock clock) throws KeysException {
+        this.transport = transport;
+        this.transportBinding = RawSignatures.sign(signing,
+                TransportKey.bindingStatement(transport.certificateSha256(), signing.certificate().fingerprint()));
         this.dir = dir;
         this.signing = signing;
         this.archive = archive;
@@ -104,6 +113,9 @@ public final class Deployment {
         Identity archive = issue(authority, "Midang archive", "server", "Midang", clock);
         signing.save(d.signingKey(), passphrase);
         archive.save(d.archiveKey(), passphrase);
+        TransportKey tls = TransportKey.generate("localhost", clock, CertificateAuthority.DEFAULT_CERT_VALIDITY, passphrase);
+        tls.save(d.tlsKey());
+        Files.writeString(d.tlsCertificate(), tls.certificatePem(), StandardCharsets.US_ASCII);
         signing.certificate().writePem(d.signingCertificate());
         archive.certificate().writePem(d.archiveCertificate());
         authority.certificate().writePem(d.caCertificate());
@@ -149,7 +161,8 @@ public final class Deployment {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (dev) {
-            template = template.replace("\ndev = false\n", "\ndev = true\n");
+            template = template.replace("\ndev = false\n", "\ndev = true\n")
+                    .replace("\nlisten.tls = true\n", "\nlisten.tls = false\n");
         }
         if (generatedPassphrase) {
             template = template.replace("\npassphrase.file =\n", "\npassphrase.file = passphrase\n");
@@ -168,8 +181,9 @@ public final class Deployment {
         DataDir d = new DataDir(root);
         Identity signing = Identity.load(d.signingKey(), passphrase);
         Identity archive = Identity.load(d.archiveKey(), passphrase);
+        TransportKey transport = TransportKey.load(d.tlsKey(), passphrase);
         Certificate ca = Certificate.read(d.caCertificate());
-        return new Deployment(d, signing, archive, ca, Database.open(d.database()), clock);
+        return new Deployment(d, signing, archive, transport, ca, Database.open(d.database()), clock);
     }
 
     /**
@@ -190,6 +204,15 @@ public final class Deployment {
 
     public Identity archiveIdentity() {
         return archive;
+    }
+
+    public TransportKey transportKey() {
+        return transport;
+    }
+
+    /** The signing key's raw SM2 signature over {@link TransportKey#bindingStatement}. */
+    public byte[] transportBinding() {
+        return transportBinding.clone();
     }
 
     public Database database() {

@@ -32,11 +32,13 @@ public final class Api extends Handler.Abstract {
     private final List<Route> routes;
     private final RequestAuthenticator authenticator;
     private final Exchange.Limits limits;
+    private final Metrics metrics;
 
-    public Api(List<Route> routes, RequestAuthenticator authenticator, Exchange.Limits limits) {
+    public Api(List<Route> routes, RequestAuthenticator authenticator, Exchange.Limits limits, Metrics metrics) {
         this.routes = List.copyOf(routes);
         this.authenticator = authenticator;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     public List<Route> routes() {
@@ -51,6 +53,8 @@ public final class Api extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         long start = System.nanoTime();
         String outcome = "200";
+        String action = "unrouted";
+        int status = 200;
         try {
             Route route = null;
             Matcher m = null;
@@ -69,6 +73,7 @@ public final class Api extends Handler.Abstract {
             if (route == null) {
                 throw new ApiException(pathKnown ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.NOT_FOUND, method + " " + path);
             }
+            action = route.action();
             Exchange exchange;
             if (route.authenticated()) {
                 String query = request.getHttpURI().getQuery();
@@ -84,8 +89,11 @@ public final class Api extends Handler.Abstract {
                 exchange = new Exchange(request, response, callback, m, null, null, limits);
             }
             route.endpoint().handle(exchange);
-            outcome = String.valueOf(response.getStatus());
+            status = response.getStatus();
+            outcome = String.valueOf(status);
         } catch (ApiException e) {
+            status = e.code().status;
+            metrics.refused(e.code());
             outcome = e.code().status + " " + e.code().code();
             if (e.code().status >= 500) {
                 LOG.error("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage(), e);
@@ -94,11 +102,15 @@ public final class Api extends Handler.Abstract {
             }
             fail(response, callback, e.code());
         } catch (Exception | Error e) {
+            status = 500;
+            metrics.refused(ErrorCode.INTERNAL);
             outcome = "500 internal";
             LOG.error("{} {} failed", method, path, e);
             fail(response, callback, ErrorCode.INTERNAL);
         } finally {
-            LOG.info("{} {} -> {} in {} ms", method, path, outcome, (System.nanoTime() - start) / 1_000_000);
+            long nanos = System.nanoTime() - start;
+            metrics.observe(action, status, nanos / 1e9, request.getLength());
+            LOG.info("{} {} -> {} in {} ms", method, path, outcome, nanos / 1_000_000);
             MDC.clear();
         }
         return true;

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * whether the caller must be authenticated, and its handler. Routes are data: {@code Api} keeps
  * them in one table that tests can enumerate.
  */
-public record Route(String method, Pattern path, String action, boolean authenticated, Endpoint endpoint) {
+public record Route(String method, String template, Pattern path, String action, boolean authenticated, Endpoint endpoint) {
 
     /** Handles one matched request. */
     @FunctionalInterface
@@ -16,12 +16,18 @@ public record Route(String method, Pattern path, String action, boolean authenti
         void handle(Exchange exchange) throws Exception;
     }
 
-    public static Route publicRoute(String method, String path, String action, Endpoint e) {
-        return new Route(method, Pattern.compile(path), action, false, e);
+    /** A route anyone may call. {@code template} is the OpenAPI path, e.g. {@code /healthz}. */
+    public static Route publicRoute(String method, String template, String action, Endpoint e) {
+        return new Route(method, template, compile(template), action, false, e);
     }
 
-    public static Route signed(String method, String path, String action, Endpoint e) {
-        return new Route(method, Pattern.compile(path), action, true, e);
+    /** A route for signed requests only. {@code {name}} in the template matches one path segment. */
+    public static Route signed(String method, String template, String action, Endpoint e) {
+        return new Route(method, template, compile(template), action, true, e);
+    }
+
+    private static Pattern compile(String template) {
+        return Pattern.compile(Pattern.quote(template).replaceAll("\\{[a-z_]+\\}", "\\\\E([^/]+)\\\\Q"));
     }
 
     Matcher match(String p) {
