@@ -132,8 +132,9 @@ public final class MidangServer implements AutoCloseable {
                         "tls_certificate_sha256", d.transportKey().certificateSha256(),
                         "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
                 Route.signed("POST", "/api/v1/submissions", "submit", ex -> {
-                    StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), ex.query("kind"), ex.query("unit"),
-                            ex.declaredLength(), ex.body(), ex.signedBodySm3());
+                    String kind = ex.query("kind");
+                    StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), kind, ex.query("unit"),
+                            ex.declaredLength(), ex.body(service.bodyLimit(kind)), ex.signedBodySm3());
                     ex.json(201, receiptJson(s));
                 }),
                 Route.signed("GET", "/api/v1/submissions/{id}/receipt", "read-receipt",

@@ -299,6 +299,12 @@ class SubmissionIT {
     }
 
     @Test
+    void formLargerThanItsKindAllows_isRefused() throws Exception {
+        byte[] body = new byte[(17 << 20)];
+        refused("body_too_large", 413, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=form", body, h -> { })));
+    }
+
+    @Test
     void unknownCampaign_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
         refused("unknown_campaign", 404, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=nope&kind=report", body, h -> { })));

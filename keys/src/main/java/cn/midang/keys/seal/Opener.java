@@ -133,10 +133,10 @@ public final class Opener {
             if (content == null || !CMSObjectIdentifiers.data.equals(content.getContentType())) {
                 throw new KeysException(Reason.MALFORMED, "the package's signed part carries no content");
             }
-            long size = copy(content.getContentStream(), plaintext);
+            long size = content.getContentStream().transferTo(plaintext);
             Cms.Signed signed = Cms.verifySingleSigner(signedData);
             // Reading to the end makes the cipher check the GCM tag.
-            drain(inner);
+            inner.transferTo(OutputStream.nullOutputStream());
             inner.close();
             requireExactEnd(rest, envelope.getMac());
             trust.validate(signed.signer());
@@ -192,20 +192,5 @@ public final class Opener {
         return new KeysException(Reason.MALFORMED, "the sealed package is damaged and cannot be read", e);
     }
 
-    private static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        for (int n; (n = in.read(buf)) != -1; ) {
-            out.write(buf, 0, n);
-            total += n;
-        }
-        return total;
-    }
 
-    private static void drain(InputStream in) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        while (in.read(buf) != -1) {
-            // discard
-        }
-    }
 }

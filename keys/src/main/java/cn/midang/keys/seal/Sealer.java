@@ -86,7 +86,7 @@ public final class Sealer {
             long size;
             try (OutputStream encrypted = envelope.open(CMSObjectIdentifiers.signedData, new KeepOpen(out), encryptor);
                     OutputStream plain = signed.open(encrypted, true)) {
-                size = copy(content, plain);
+                size = content.transferTo(plain);
             }
             Map<?, ?> digests = signed.getGeneratedDigests();
             byte[] sm3 = (byte[]) digests.get(GMObjectIdentifiers.sm3.getId());
@@ -101,15 +101,6 @@ public final class Sealer {
         }
     }
 
-    private static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        for (int n; (n = in.read(buf)) != -1; ) {
-            out.write(buf, 0, n);
-            total += n;
-        }
-        return total;
-    }
 
     /** Builds a {@link Sealer}. At least one recipient is required. */
     public static final class Builder {

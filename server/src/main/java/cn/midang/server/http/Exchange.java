@@ -69,10 +69,13 @@ public final class Exchange {
         return request.getLength();
     }
 
-    /** The body, guarded: too large or too slow ends in a {@link BodyRefusedException}. */
-    public InputStream body() {
-        return new GuardedBody(Content.Source.asInputStream(request), limits.maxBodyBytes(), limits.minDataRate(),
-                System::nanoTime);
+    /**
+     * The body, guarded: more than {@code maxBytes} (never above the configured maximum) or too
+     * slow ends in a {@link BodyRefusedException}.
+     */
+    public InputStream body(long maxBytes) {
+        return new GuardedBody(Content.Source.asInputStream(request), Math.min(maxBytes, limits.maxBodyBytes()),
+                limits.minDataRate(), System::nanoTime);
     }
 
     public void json(int status, Map<String, ?> body) throws Exception {

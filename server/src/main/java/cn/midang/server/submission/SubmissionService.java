@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,8 +50,18 @@ public final class SubmissionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionService.class);
 
-    /** Kinds of documents (SPEC §1). */
-    public static final Set<String> KINDS = Set.of("report", "form", "test-result", "inspection-record", "rectification");
+    /**
+     * Kinds of documents (SPEC §1) and the largest package accepted for each (the global
+     * {@code upload.max-bytes} caps them all). A report form (报告表) is structured text, so it is
+     * capped at 16 MiB; written reports, test results, inspection records and rectification
+     * reports may carry scans and attachments.
+     */
+    public static final Map<String, Long> KIND_LIMITS = Map.of(
+            "report", 2L << 30,
+            "form", 16L << 20,
+            "test-result", 2L << 30,
+            "inspection-record", 2L << 30,
+            "rectification", 2L << 30);
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -83,9 +94,10 @@ public final class SubmissionService {
         if (caller.account().role() != Role.UNIT) {
             throw new ApiException(ErrorCode.NOT_PERMITTED, caller.account().role() + " cannot submit yet");
         }
-        if (kind == null || !KINDS.contains(kind)) {
+        if (kind == null || !KIND_LIMITS.containsKey(kind)) {
             throw new ApiException(ErrorCode.UNKNOWN_KIND, "kind " + kind);
         }
+        long limit = bodyLimit(kind);
         if (campaignId == null || campaignId.isBlank()) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no campaign");
         }
@@ -93,8 +105,8 @@ public final class SubmissionService {
         if (unitParam != null && !unitParam.equals(unit)) {
             throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unitParam + " is not the caller's");
         }
-        if (declaredLength > maxUploadBytes) {
-            throw new ApiException(ErrorCode.BODY_TOO_LARGE, declaredLength + " bytes declared");
+        if (declaredLength > limit) {
+            throw new ApiException(ErrorCode.BODY_TOO_LARGE, declaredLength + " bytes declared for a " + kind);
         }
         Campaign campaign;
         try {
@@ -160,6 +172,18 @@ public final class SubmissionService {
         } catch (IOException e) {
             throw new ApiException(ErrorCode.INTERNAL, "staging the upload", e);
         }
+    }
+
+    /** A sealed package is its file plus at most this much (headers, certificates, signature, tag). */
+    static final long PACKAGE_OVERHEAD = 64 * 1024;
+
+    /**
+     * The largest request body accepted for {@code kind}: the kind's limit plus the package
+     * overhead, never above {@code upload.max-bytes}. The caller reads the body under this limit.
+     */
+    public long bodyLimit(String kind) {
+        Long perKind = kind == null ? null : KIND_LIMITS.get(kind);
+        return perKind == null ? maxUploadBytes : Math.min(maxUploadBytes, perKind + PACKAGE_OVERHEAD);
     }
 
     private byte[] signReceipt(byte[] canonical) {

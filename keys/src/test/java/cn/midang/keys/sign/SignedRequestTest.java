@@ -1,0 +1,76 @@
+package cn.midang.keys.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.testkit.TestPki;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SignedRequestTest {
+
+    static final String KEY = "ab".repeat(32);
+    static final String NONCE = "0123456789abcdef0123456789abcdef";
+
+    SignedRequest request() {
+        return new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report",
+                Instant.parse("2026-11-25T02:00:00Z"), NONCE, Sm3.digest(new byte[0]), KEY);
+    }
+
+    /** Golden: the exact signed bytes. Changing them breaks every deployed client. */
+    @Test
+    void signatureBase_isPinned() {
+        assertThat(new String(request().signatureBase(), StandardCharsets.UTF_8)).isEqualTo("""
+                "@method": POST
+                "@path": /api/v1/submissions
+                "@query": ?campaign=demo&kind=report
+                "date": Wed, 25 Nov 2026 02:00:00 GMT
+                "x-midang-nonce": 0123456789abcdef0123456789abcdef
+                "content-digest": sm3=:GrIdg1XPoX+OYRlIMegajyK+yMco/vt0ftA161CCqis=:
+                "@signature-params": ("@method" "@path" "@query" "date" "x-midang-nonce" "content-digest");\
+                created=1795572000;keyid="%s";alg="sm2-sm3\"""".formatted(KEY));
+    }
+
+    @Test
+    void fromHeaders_roundTrips() throws Exception {
+        SignedRequest r = request();
+        SignedRequest back = SignedRequest.fromHeaders("POST", "/api/v1/submissions", "campaign=demo&kind=report",
+                r.dateHeader(), r.nonce(), r.contentDigestHeader(), r.signatureInputHeader());
+        assertThat(back).isEqualTo(r);
+    }
+
+    @Test
+    void fromHeaders_otherComponentList_isRefused() {
+        SignedRequest r = request();
+        assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", "", r.dateHeader(), r.nonce(),
+                r.contentDigestHeader(), r.signatureInputHeader().replace(" \"content-digest\"", "")))
+                .isInstanceOf(KeysException.class).hasMessageContaining("must cover");
+    }
+
+    @Test
+    void fromHeaders_createdNotDate_isRefused() {
+        SignedRequest r = request();
+        assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", "", "Wed, 25 Nov 2026 02:00:01 GMT",
+                r.nonce(), r.contentDigestHeader(), r.signatureInputHeader()))
+                .isInstanceOf(KeysException.class).hasMessageContaining("created");
+    }
+
+    @Test
+    void verify_signedByHolder_passes_andOtherPathFails(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Identity alice = pki.person("alice", "unit", "unit-a");
+        SignedRequest r = SignedRequest.of("GET", "/api/v1/submissions/x", "", pki.clock.instant(), NONCE,
+                Sm3.digest(new byte[0]), alice.certificate());
+        byte[] sig = RawSignatures.sign(alice, r.signatureBase());
+        r.verify(alice.certificate(), sig);
+        SignedRequest moved = SignedRequest.of("GET", "/api/v1/submissions/y", "", pki.clock.instant(), NONCE,
+                Sm3.digest(new byte[0]), alice.certificate());
+        assertThatThrownBy(() -> moved.verify(alice.certificate(), sig)).isInstanceOf(KeysException.class);
+    }
+}
