@@ -6,11 +6,14 @@ import java.io.InputStream;
 import java.util.function.LongSupplier;
 
 /**
- * A request body with two limits, checked on every read: at most {@code maxBytes}, and after a
- * grace period at least {@code minRate} bytes per second on average. The connection's idle
- * timeout does not stop a body that trickles in (it resets on every byte), and Jetty 12.1's
- * {@code MinimumDataRateHandler} measures the rate over all requests of the handler, not per
- * request; so the rate is checked here, per request.
+ * A request body with two limits, checked on every read: at most {@code maxBytes}, and at least
+ * {@code minRate} bytes per second of time spent <em>waiting for the client</em> (inside the
+ * underlying read), once that waiting exceeds a grace period. Time the server spends elsewhere
+ * (decrypting, verifying, or waiting for a CPU when many uploads run at once) does not count:
+ * a busy server must not refuse a prompt client. The connection's idle timeout does not stop a
+ * body that trickles in (it resets on every byte), and Jetty 12.1's
+ * {@code MinimumDataRateHandler} measures the rate over all requests of the handler; so the rate
+ * is checked here, per request.
  */
 public final class GuardedBody extends FilterInputStream {
 
@@ -20,7 +23,7 @@ public final class GuardedBody extends FilterInputStream {
     private final long maxBytes;
     private final long minRate;
     private final LongSupplier nanoTime;
-    private final long start;
+    private long waitingNanos;
     private long count;
 
     GuardedBody(InputStream in, long maxBytes, long minRate, LongSupplier nanoTime) {
@@ -28,12 +31,13 @@ public final class GuardedBody extends FilterInputStream {
         this.maxBytes = maxBytes;
         this.minRate = minRate;
         this.nanoTime = nanoTime;
-        this.start = nanoTime.getAsLong();
     }
 
     @Override
     public int read() throws IOException {
+        long before = nanoTime.getAsLong();
         int b = super.read();
+        waitingNanos += nanoTime.getAsLong() - before;
         if (b >= 0) {
             account(1);
         }
@@ -42,7 +46,9 @@ public final class GuardedBody extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        long before = nanoTime.getAsLong();
         int n = super.read(b, off, len);
+        waitingNanos += nanoTime.getAsLong() - before;
         if (n > 0) {
             account(n);
         }
@@ -54,10 +60,9 @@ public final class GuardedBody extends FilterInputStream {
         if (count > maxBytes) {
             throw new BodyRefusedException(ErrorCode.BODY_TOO_LARGE, "body larger than " + maxBytes + " bytes");
         }
-        long elapsed = nanoTime.getAsLong() - start;
-        if (minRate > 0 && elapsed > GRACE_NANOS && count * 1_000_000_000L / elapsed < minRate) {
+        if (minRate > 0 && waitingNanos > GRACE_NANOS && count * 1_000_000_000L / waitingNanos < minRate) {
             throw new BodyRefusedException(ErrorCode.REQUEST_TOO_SLOW,
-                    count + " bytes in " + elapsed / 1_000_000 + " ms is below " + minRate + " B/s");
+                    count + " bytes after waiting " + waitingNanos / 1_000_000 + " ms for the client is below " + minRate + " B/s");
         }
     }
 }
