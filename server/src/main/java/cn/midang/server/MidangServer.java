@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -80,10 +79,11 @@ public final class MidangServer implements AutoCloseable {
         Api api = new Api(routes(deployment, service, metrics), authenticator,
                 new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics);
 
+        // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
+        // and a virtual thread is not time-sliced, so with more uploads than cores some
+        // connections went unread for 30 s and hit the idle timeout (upload benchmark, 8 x 200 MiB).
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("midang-http");
-        // Handlers block (streaming uploads through SM4/SM3); virtual threads make that cheap.
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

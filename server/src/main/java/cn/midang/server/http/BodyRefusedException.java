@@ -17,11 +17,17 @@ public final class BodyRefusedException extends IOException {
         return code;
     }
 
-    /** The refusal somewhere in {@code t}'s cause chain, if any. */
+    /**
+     * The refusal somewhere in {@code t}'s cause chain, if any. Jetty's idle timeout while
+     * reading the body counts as {@link ErrorCode#REQUEST_TOO_SLOW}.
+     */
     public static java.util.Optional<BodyRefusedException> in(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof BodyRefusedException b) {
                 return java.util.Optional.of(b);
+            }
+            if (c instanceof java.util.concurrent.TimeoutException) {
+                return java.util.Optional.of(new BodyRefusedException(ErrorCode.REQUEST_TOO_SLOW, c.getMessage()));
             }
         }
         return java.util.Optional.empty();
