@@ -46,7 +46,7 @@ public record ServerConfig(
             new Key("dev", "false", "A development deployment: demo identities, plain HTTP on loopback."),
             new Key("passphrase.file", "", "File (relative to the data directory) whose first line is the key passphrase."),
             new Key("request.max-skew-seconds", "300", "How far a signed request's Date may be from the server clock."),
-            new Key("upload.max-bytes", "2148532224", "The largest upload body accepted, in bytes."),
+            new Key("upload.max-bytes", "2151677952", "The largest upload body accepted, in bytes."),
             new Key("http.max-connections", "256", "Connections held open at once; more wait in the accept queue."),
             new Key("http.min-data-rate", "16384", "Bytes per second a request body or response must at least move (slowloris guard)."),
             new Key("http.idle-timeout-seconds", "30", "A connection with no traffic at all for this long is closed."));

@@ -174,16 +174,22 @@ public final class SubmissionService {
         }
     }
 
-    /** A sealed package is its file plus at most this much (headers, certificates, signature, tag). */
-    static final long PACKAGE_OVERHEAD = 64 * 1024;
+    /**
+     * The most a sealed package can exceed its file: 64 KiB of headers, certificates, signature
+     * and tag, plus the BER chunk headers of the two streamed layers (about 10 bytes per 64 KiB,
+     * so 1/1024 of the size is ample: 2 GiB gains ~330 KiB).
+     */
+    static long packageSizeFor(long fileSize) {
+        return fileSize + fileSize / 1024 + 64 * 1024;
+    }
 
     /**
-     * The largest request body accepted for {@code kind}: the kind's limit plus the package
-     * overhead, never above {@code upload.max-bytes}. The caller reads the body under this limit.
+     * The largest request body accepted for {@code kind}: a package for the kind's largest file,
+     * never above {@code upload.max-bytes}. The caller reads the body under this limit.
      */
     public long bodyLimit(String kind) {
         Long perKind = kind == null ? null : KIND_LIMITS.get(kind);
-        return perKind == null ? maxUploadBytes : Math.min(maxUploadBytes, perKind + PACKAGE_OVERHEAD);
+        return perKind == null ? maxUploadBytes : Math.min(maxUploadBytes, packageSizeFor(perKind));
     }
 
     private byte[] signReceipt(byte[] canonical) {
