@@ -14,6 +14,28 @@ public final class CliFiles {
         return p;
     }
 
+    /**
+     * Writes {@code data} to {@code target} under a temporary name beside it, forces it to disk
+     * and renames it, so {@code target} is either the old file or the whole new one.
+     */
+    public static void writeAtomically(Path target, byte[] data) throws java.io.IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     public static Path requireAbsent(Path p) {
         if (Files.exists(p)) {
             throw new CliFailure(ExitCode.USAGE, "error.file.exists", p);

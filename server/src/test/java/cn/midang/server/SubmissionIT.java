@@ -264,6 +264,15 @@ class SubmissionIT {
     }
 
     @Test
+    void validator_isBuiltOncePerCrlFile_andRebuiltWhenItIsReplaced() throws Exception {
+        var first = dev.deployment.validator();
+        assertThat(dev.deployment.validator()).isSameAs(first);
+        CertificateAuthority ca = CertificateAuthority.open(dev.data.resolve("ca"), dev.passphrase, dev.clock);
+        ca.revocationList().writePem(dev.data.resolve("crl.pem")); // replaced atomically, as the CA tools do
+        assertThat(dev.deployment.validator()).isNotSameAs(first);
+    }
+
+    @Test
     void bodyDigestMismatch_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
         byte[] other = goodPackage("unit-a"); // a valid package, but not the one whose digest was signed

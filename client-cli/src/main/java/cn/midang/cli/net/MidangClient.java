@@ -266,8 +266,8 @@ public final class MidangClient {
         Files.createDirectories(dir);
         Path bytes = dir.resolve(r.id() + ".receipt");
         Path sig = dir.resolve(r.id() + ".receipt.sig");
-        Files.write(bytes, r.bytes());
-        Files.write(sig, r.signature());
+        cn.midang.cli.CliFiles.writeAtomically(bytes, r.bytes());
+        cn.midang.cli.CliFiles.writeAtomically(sig, r.signature());
         return new Path[] {bytes, sig};
     }
 

@@ -63,7 +63,7 @@ public final class SignCommand implements Callable<Integer>, HasGlobalOptions {
         try (InputStream in = Files.newInputStream(file)) {
             sig = raw ? RawSignatures.sign(me, in) : CmsSignatures.sign(me, in, Clock.systemUTC());
         }
-        writeAtomically(out, sig);
+        CliFiles.writeAtomically(out, sig);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", file.toString());
         f.put("signature", out.toString());
@@ -71,17 +71,6 @@ public final class SignCommand implements Callable<Integer>, HasGlobalOptions {
         f.put("signer", me.certificate().subject());
         Output.result(spec.commandLine().getOut(), globals, f, raw ? "sign.done.raw" : "sign.done.cms", file, me.commonName(), out);
         return 0;
-    }
-
-    static void writeAtomically(Path target, byte[] data) throws java.io.IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, data);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     @Override

@@ -186,12 +186,32 @@ public final class Deployment {
         return new Deployment(d, signing, archive, transport, ca, Database.open(d.database()), clock);
     }
 
+    /** The validator built from one version of {@code crl.pem}, identified by its file attributes. */
+    private record CachedValidator(Object fileKey, java.nio.file.attribute.FileTime modified, long size, ChainValidator validator) {}
+
+    private volatile CachedValidator cached;
+
     /**
-     * A validator for callers' certificates with the CRL as it is on disk now (re-read on each
-     * call, so replacing {@code crl.pem} takes effect without a restart).
+     * A validator for callers' certificates with the CRL as it is on disk now. Replacing
+     * {@code crl.pem} (atomically, as the CA tools do) takes effect on the next request without a
+     * restart; the file is parsed and its signature checked only when it changed, not on every
+     * request.
      */
     public ChainValidator validator() throws KeysException {
-        return ChainValidator.of(ca, RevocationList.read(dir.crl()), clock);
+        java.nio.file.attribute.BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(dir.crl(), java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new KeysException(KeysException.Reason.IO, "cannot read " + dir.crl() + ": " + e.getMessage(), e);
+        }
+        CachedValidator c = cached;
+        if (c == null || !java.util.Objects.equals(c.fileKey(), attrs.fileKey()) || !c.modified().equals(attrs.lastModifiedTime())
+                || c.size() != attrs.size()) {
+            c = new CachedValidator(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(),
+                    ChainValidator.of(ca, RevocationList.read(dir.crl()), clock));
+            cached = c;
+        }
+        return c.validator();
     }
 
     public DataDir dir() {
