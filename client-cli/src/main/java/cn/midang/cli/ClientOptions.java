@@ -11,12 +11,12 @@ import picocli.CommandLine.Option;
 /** Who I am and which server: for every command that talks to a server. */
 public final class ClientOptions {
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:MIDANG_SERVER}",
-            description = "The server, e.g. http://127.0.0.1:8443 (default: MIDANG_SERVER).")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "The server, e.g. http://127.0.0.1:8443 (default: MIDANG_SERVER, then server in ~/.midang/config).")
     String server;
 
-    @Option(names = "--identity", paramLabel = "FILE.p12", defaultValue = "${env:MIDANG_IDENTITY}",
-            description = "Your identity file (default: MIDANG_IDENTITY).")
+    @Option(names = "--identity", paramLabel = "FILE.p12",
+            description = "Your identity file (default: MIDANG_IDENTITY, then identity in ~/.midang/config).")
     Path identity;
 
     @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read your passphrase from the first line of FILE (else MIDANG_PASSPHRASE, else a prompt).")

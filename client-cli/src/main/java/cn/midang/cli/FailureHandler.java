@@ -12,8 +12,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        Object cmd = cl.getCommand();
-        GlobalOptions g = cmd instanceof HasGlobalOptions h ? h.globals() : new GlobalOptions();
+        GlobalOptions g = GlobalOptions.of(cl.getCommandSpec());
         Messages m = g.messages();
         PrintWriter err = cl.getErr();
         int code;

@@ -1,12 +1,17 @@
 package cn.midang.cli;
 
 import cn.midang.cli.ca.CaCommand;
+import cn.midang.cli.info.StatusCommand;
+import cn.midang.cli.info.WhoamiCommand;
 import cn.midang.cli.key.KeyCommand;
 import cn.midang.cli.sign.SignCommand;
 import cn.midang.cli.sign.VerifyCommand;
 import cn.midang.cli.submit.GetCommand;
+import cn.midang.cli.submit.ListCommand;
+import cn.midang.cli.submit.ShowCommand;
 import cn.midang.cli.submit.SubmitCommand;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,20 +26,29 @@ import picocli.CommandLine.Command;
         description = {
             "Every file you send is signed with your SM2 key and encrypted; every receipt is signed by the server.",
             "Passphrases come from MIDANG_PASSPHRASE, --passphrase-file, or a prompt; never from a flag.",
+            "Server, identity and language: options, else MIDANG_SERVER / MIDANG_IDENTITY / MIDANG_LANG, else",
+            "~/.midang/config (lines such as 'server = http://127.0.0.1:8443', 'identity = /home/me/unit-a.p12', 'lang = zh').",
         },
         footer = {
             "",
             "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 authentication refused, 4 not found,",
             "            5 refused by policy, 6 integrity failure, 7 network failure.",
             "",
-            "Example: midang key gen --name 张三 --out zhangsan.p12 --csr zhangsan.csr",
+            "Examples:",
+            "  midang whoami",
+            "  midang submit --campaign demo --kind report 自查报告.docx",
+            "  midang --lang zh list --campaign demo",
         },
-        subcommands = {SubmitCommand.class, GetCommand.class, KeyCommand.class, CaCommand.class, SignCommand.class, VerifyCommand.class,
+        subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, ShowCommand.class,
+            GetCommand.class, VerifyCommand.class, SignCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    GlobalOptions globals;
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
@@ -42,7 +56,13 @@ public final class Midang implements Runnable {
 
     /** Runs the command with the given output streams; returns the exit code. Used by tests. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** As {@link #run(PrintWriter, PrintWriter, String...)} with {@code env} in place of the environment (tests). */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         CommandLine cl = new CommandLine(new Midang());
+        cl.setDefaultValueProvider(new UserConfig(env));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

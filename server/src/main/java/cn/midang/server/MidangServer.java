@@ -1,6 +1,7 @@
 package cn.midang.server;
 
 import cn.midang.server.archive.FileBlobStore;
+import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
@@ -76,7 +77,8 @@ public final class MidangServer implements AutoCloseable {
             LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
         }
         Metrics metrics = new Metrics();
-        Api api = new Api(routes(deployment, service, metrics), authenticator,
+        CampaignService campaignService = new CampaignService(campaigns, submissions);
+        Api api = new Api(routes(deployment, service, campaignService, metrics), authenticator,
                 new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
@@ -115,7 +117,7 @@ public final class MidangServer implements AutoCloseable {
         return new MidangServer(server, deployment, api, config.tls());
     }
 
-    static List<Route> routes(Deployment d, SubmissionService service, Metrics metrics) {
+    static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, Metrics metrics) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", "health", ex -> ex.json(200, Map.of("status", "ok"))),
                 Route.publicRoute("GET", "/metrics", "metrics", ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
@@ -131,6 +133,15 @@ public final class MidangServer implements AutoCloseable {
                         "crl", Files.readString(d.dir().crl()),
                         "tls_certificate_sha256", d.transportKey().certificateSha256(),
                         "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
+                Route.signed("GET", "/api/v1/me", "whoami", ex -> ex.json(200, Views.caller(ex.caller()))),
+                Route.signed("GET", "/api/v1/campaigns", "list-campaigns", ex -> ex.json(200, Map.of("campaigns",
+                        campaigns.visible(ex.caller()).stream().map(Views::campaign).toList()))),
+                Route.signed("GET", "/api/v1/campaigns/{id}/status", "campaign-status", ex -> ex.json(200,
+                        Views.status(campaigns.campaign(ex.caller(), ex.pathParam(1)),
+                                campaigns.status(ex.caller(), ex.pathParam(1)), d.clock().instant()))),
+                Route.signed("GET", "/api/v1/submissions", "list-submissions", ex -> ex.json(200, Map.of("submissions",
+                        service.list(ex.caller(), ex.query("campaign"), ex.query("unit"), ex.query("kind"),
+                                ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream().map(Views::listed).toList()))),
                 Route.signed("POST", "/api/v1/submissions", "submit", ex -> {
                     String kind = ex.query("kind");
                     StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), kind, ex.query("unit"),

@@ -101,8 +101,9 @@ class SubmissionIT {
     @Test
     void receipt_verifiesWithOpensslAgainstServerSigningCertificate() throws Exception {
         Path f = file("report.txt", "玉溪市自查报告".getBytes(StandardCharsets.UTF_8));
-        Receipt r = dev.client("unit-a").submit(f, "demo", "report", null).receipt();
-        Path[] written = MidangClient.writeReceipt(r, f.getParent());
+        MidangClient unitA = dev.client("unit-a");
+        Receipt r = unitA.submit(f, "demo", "report", null).receipt();
+        Path[] written = MidangClient.writeReceipt(r, f.getParent(), unitA.serverInfo().signing());
         assertThat(new String(r.bytes(), StandardCharsets.UTF_8)).contains(r.contentSm3());
         Path dir = f.getParent();
         Processes.ok(dir, Map.of(), "openssl", "x509", "-in", dev.data.resolve("server-signing.crt").toString(),

@@ -1,7 +1,6 @@
 package cn.midang.cli.ca;
 
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.pki.RevocationList;
 import java.time.Clock;
@@ -16,10 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "crl", mixinStandardHelpOptions = true,
         description = {"Sign a fresh revocation list (same entries, new dates). Run it before the current list's next update (every 30 days): a stale list makes every certificate fail validation."},
         footer = {"", "Example:", "  midang ca crl --dir CA"})
-public final class CaCrl implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class CaCrl extends MidangCommand {
     @Mixin CaOptions ca;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -32,13 +29,8 @@ public final class CaCrl implements Callable<Integer>, HasGlobalOptions {
         f.put("number", crl.number());
         f.put("next_update", crl.nextUpdate().map(Object::toString).orElse(""));
         f.put("revoked", entries);
-        Output.result(spec.commandLine().getOut(), globals, f, "ca.crl.done", ca.dir.resolve("crl.pem"), crl.number(),
+        Output.result(spec.commandLine().getOut(), globals(), f, "ca.crl.done", ca.dir.resolve("crl.pem"), crl.number(),
                 crl.nextUpdate().map(Object::toString).orElse("-"), entries.size());
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

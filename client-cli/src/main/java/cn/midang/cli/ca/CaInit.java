@@ -1,8 +1,7 @@
 package cn.midang.cli.ca;
 
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Passphrases;
 import cn.midang.keys.pki.Certificate;
@@ -20,10 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Create a new CA: an SM2 root key (ca.p12, passphrase-protected), its self-signed SM3withSM2 certificate (ca.crt) and an empty revocation list (crl.pem)."},
         footer = {"", "Example:", "  MIDANG_PASSPHRASE=... midang ca init --dir CA --name \"玉溪市信息产业办 CA\""})
-public final class CaInit implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class CaInit extends MidangCommand {
     @Mixin CaOptions ca;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--name", required = true, description = "The CA's name, shown in every certificate it issues.")
     String name;
@@ -44,13 +41,8 @@ public final class CaInit implements Callable<Integer>, HasGlobalOptions {
         f.put("fingerprint_sm3", c.fingerprint());
         f.put("not_after", c.notAfter().toString());
         f.put("crl", ca.dir.resolve("crl.pem").toString());
-        Output.result(spec.commandLine().getOut(), globals, f, "ca.init.done", name, ca.dir,
+        Output.result(spec.commandLine().getOut(), globals(), f, "ca.init.done", name, ca.dir,
                 ca.dir.resolve("ca.crt"), c.fingerprint(), c.notAfter(), ca.dir.resolve("crl.pem"));
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

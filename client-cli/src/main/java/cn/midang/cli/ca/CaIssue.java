@@ -1,8 +1,7 @@
 package cn.midang.cli.ca;
 
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.CertificateAuthority;
@@ -22,10 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Issue a certificate for a certification request (made with 'midang key gen'), naming the holder's role and organisation."},
         footer = {"", "Roles: unit, inspector, tester, approver, leader, admin (and server for the server's own keys).",
             "", "Example:", "  midang ca issue --dir CA --csr zhangsan.csr --role inspector --org 市公安局 --out zhangsan.pem"})
-public final class CaIssue implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class CaIssue extends MidangCommand {
     @Mixin CaOptions ca;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--csr", required = true, paramLabel = "REQ.csr", description = "The holder's PKCS#10 request (PEM or DER).")
     Path csr;
@@ -54,13 +51,8 @@ public final class CaIssue implements Callable<Integer>, HasGlobalOptions {
         f.put("fingerprint_sm3", c.fingerprint());
         f.put("not_after", c.notAfter().toString());
         f.put("certificate", out.toString());
-        Output.result(spec.commandLine().getOut(), globals, f, "ca.issue.done", c.commonName(), c.role(), c.organisation(),
+        Output.result(spec.commandLine().getOut(), globals(), f, "ca.issue.done", c.commonName(), c.role(), c.organisation(),
                 c.serialHex(), c.notAfter(), out, ca.dir.resolve("ca.crt"));
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

@@ -1,8 +1,7 @@
 package cn.midang.cli.ca;
 
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.CertificateAuthority;
@@ -22,10 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = {"Revoke a certificate this CA issued, and rewrite the CA's crl.pem. Give the new crl.pem to the server."},
         footer = {"", "Example:", "  midang ca revoke --dir CA --cert zhangsan.pem --reason key_compromise"})
-public final class CaRevoke implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class CaRevoke extends MidangCommand {
     @Mixin CaOptions ca;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cert", required = true, paramLabel = "CERT.pem", description = "The certificate to revoke.")
     Path cert;
@@ -49,16 +46,11 @@ public final class CaRevoke implements Callable<Integer>, HasGlobalOptions {
         f.put("crl", crlFile.toString());
         f.put("crl_number", crl.number());
         if (before.isPresent()) {
-            Output.result(spec.commandLine().getOut(), globals, f, "ca.revoke.already", c.serialHex(), before.get().revokedAt(), crlFile);
+            Output.result(spec.commandLine().getOut(), globals(), f, "ca.revoke.already", c.serialHex(), before.get().revokedAt(), crlFile);
         } else {
-            Output.result(spec.commandLine().getOut(), globals, f, "ca.revoke.done", c.serialHex(), c.subject(), crlFile,
+            Output.result(spec.commandLine().getOut(), globals(), f, "ca.revoke.done", c.serialHex(), c.subject(), crlFile,
                     crl.entries().size());
         }
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

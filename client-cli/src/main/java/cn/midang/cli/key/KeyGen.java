@@ -1,8 +1,7 @@
 package cn.midang.cli.key;
 
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Passphrases;
 import cn.midang.keys.pki.CertificationRequest;
@@ -20,9 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gen", mixinStandardHelpOptions = true,
         description = {"Generate a new SM2 key in a passphrase-protected PKCS#12 identity file, and a PKCS#10 certification request for your CA."},
         footer = {"", "Example:", "  midang key gen --name 张三 --out zhangsan.p12 --csr zhangsan.csr"})
-public final class KeyGen implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class KeyGen extends MidangCommand {
 
     @Option(names = "--name", required = true, description = "Your name as it will appear in your certificate.")
     String name;
@@ -47,12 +44,7 @@ public final class KeyGen implements Callable<Integer>, HasGlobalOptions {
         f.put("name", name);
         f.put("identity", out.toString());
         f.put("csr", csr.toString());
-        Output.result(spec.commandLine().getOut(), globals, f, "key.gen.done", name, out, csr);
+        Output.result(spec.commandLine().getOut(), globals(), f, "key.gen.done", name, out, csr);
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

@@ -1,8 +1,7 @@
 package cn.midang.cli.key;
 
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Passphrases;
 import cn.midang.keys.pki.Certificate;
@@ -19,9 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Put the certificate your CA issued (and the CA's own certificate, which you will trust) into your identity file."},
         footer = {"", "Example:", "  midang key install --identity zhangsan.p12 --cert zhangsan.pem --ca ca.crt"})
-public final class KeyInstall implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class KeyInstall extends MidangCommand {
 
     @Option(names = "--identity", required = true, paramLabel = "KEY.p12", description = "Your identity file from 'midang key gen'.")
     Path identity;
@@ -47,13 +44,8 @@ public final class KeyInstall implements Callable<Integer>, HasGlobalOptions {
         f.put("identity", identity.toString());
         f.put("subject", issued.subject());
         f.put("ca", ca.subject());
-        Output.result(spec.commandLine().getOut(), globals, f, "key.install.done", issued.commonName(), issued.role(),
+        Output.result(spec.commandLine().getOut(), globals(), f, "key.install.done", issued.commonName(), issued.role(),
                 issued.organisation(), identity, ca.commonName());
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

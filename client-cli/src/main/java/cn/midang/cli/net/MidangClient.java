@@ -140,9 +140,15 @@ public final class MidangClient {
      */
     public Submitted submit(Path file, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        SealedUpload staged = seal(file);
+        return submit(file, campaign, kind, unit, Progress.NONE);
+    }
+
+    /** As {@link #submit(Path, String, String, String)}, reporting each phase to {@code progress}. */
+    public Submitted submit(Path file, String campaign, String kind, String unit, Progress progress)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        SealedUpload staged = seal(file, progress);
         try {
-            return upload(staged, campaign, kind, unit);
+            return upload(staged, campaign, kind, unit, progress);
         } finally {
             Files.deleteIfExists(staged.file());
         }
@@ -150,10 +156,15 @@ public final class MidangClient {
 
     /** Seals {@code file} for the archive into a private temp file; the caller deletes it. */
     public SealedUpload seal(Path file) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return seal(file, Progress.NONE);
+    }
+
+    private SealedUpload seal(Path file, Progress progress) throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         Path sealedFile = Files.createTempFile("midang-upload-", ".cms",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (InputStream in = Files.newInputStream(file);
+        progress.start(Progress.Phase.SEAL, Files.size(file));
+        try (InputStream in = Progress.counting(Files.newInputStream(file), progress);
                 Sm3.DigestingOutputStream out = Sm3.digesting(new java.io.BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
             String name = file.getFileName().toString();
             Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build().seal(in, out);
@@ -162,11 +173,18 @@ public final class MidangClient {
         } catch (IOException | KeysException | RuntimeException e) {
             Files.deleteIfExists(sealedFile);
             throw e;
+        } finally {
+            progress.finish();
         }
     }
 
     /** Uploads a sealed package and verifies that the receipt describes exactly it. */
     public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return upload(staged, campaign, kind, unit, Progress.NONE);
+    }
+
+    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
@@ -175,8 +193,14 @@ public final class MidangClient {
         }
         HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
                 .header("Content-Type", "application/cms")
-                .POST(HttpRequest.BodyPublishers.ofFile(staged.file()));
-        JsonNode n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
+                .POST(Progress.counting(HttpRequest.BodyPublishers.ofFile(staged.file()), progress));
+        progress.start(Progress.Phase.UPLOAD, Files.size(staged.file()));
+        JsonNode n;
+        try {
+            n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        } finally {
+            progress.finish();
+        }
         Receipt receipt = verifyReceipt(n, si);
         Sealed sealed = staged.sealed();
         if (!receipt.contentSm3().equals(sealed.contentSm3Hex()) || receipt.size() != sealed.contentSize()
@@ -195,6 +219,53 @@ public final class MidangClient {
         HttpResponse<byte[]> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id) + "/receipt", "", Sm3.digest(new byte[0]))
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         return verifyReceipt(json(r), si);
+    }
+
+    /** Who the server takes this client's key to be ({@code GET /api/v1/me}). */
+    public JsonNode me() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/me", "");
+    }
+
+    /** The campaigns that concern the user. */
+    public JsonNode campaigns() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/campaigns", "");
+    }
+
+    /** Per-unit progress of one campaign, as far as the user may see it. */
+    public JsonNode status(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/campaigns/" + enc(campaign) + "/status", "");
+    }
+
+    /** Submissions the user may read; null filters mean any. */
+    public JsonNode list(String campaign, String unit, String kind, int limit, int offset)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        StringBuilder q = new StringBuilder();
+        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}}) {
+            if (p[1] != null) {
+                q.append(q.isEmpty() ? "" : "&").append(p[0]).append('=').append(enc(p[1]));
+            }
+        }
+        q.append(q.isEmpty() ? "" : "&").append("limit=").append(limit).append("&offset=").append(offset);
+        return getJson("/api/v1/submissions", q.toString());
+    }
+
+    /** The TLS certificate the connection is pinned to (SHA-256 hex), or empty over plain HTTP (dev only). */
+    public java.util.Optional<String> transportPin() {
+        return java.util.Optional.ofNullable(pinning.pin());
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    public Identity identity() {
+        return me;
+    }
+
+    private JsonNode getJson(String path, String query) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        return json(http.send(signed("GET", path, query, Sm3.digest(new byte[0])).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     /** Downloads submission {@code id}, opens it with the user's key and writes it to {@code out} atomically. */
@@ -261,14 +332,27 @@ public final class MidangClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Writes a verified receipt as DIR/ID.receipt (the signed bytes) and DIR/ID.receipt.sig (DER). */
-    public static Path[] writeReceipt(Receipt r, Path dir) throws IOException {
+    /**
+     * Writes a verified receipt as DIR/ID.receipt (the signed bytes) and DIR/ID.receipt.sig (DER),
+     * and, once per server key, the server's signing certificate as DIR/server-FINGERPRINT.pem,
+     * so the receipt can be checked offline later ({@code midang verify DIR/ID.receipt}).
+     */
+    public static Path[] writeReceipt(Receipt r, Path dir, Certificate serverSigning) throws IOException {
         Files.createDirectories(dir);
         Path bytes = dir.resolve(r.id() + ".receipt");
         Path sig = dir.resolve(r.id() + ".receipt.sig");
+        Path cert = dir.resolve(serverCertificateName(serverSigning.fingerprint()));
+        if (!Files.exists(cert)) {
+            cn.midang.cli.CliFiles.writeAtomically(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
+        }
         cn.midang.cli.CliFiles.writeAtomically(bytes, r.bytes());
         cn.midang.cli.CliFiles.writeAtomically(sig, r.signature());
-        return new Path[] {bytes, sig};
+        return new Path[] {bytes, sig, cert};
+    }
+
+    /** The file name under which a receipt folder keeps the server signing certificate {@code fingerprint}. */
+    public static String serverCertificateName(String fingerprint) {
+        return "server-" + fingerprint + ".pem";
     }
 
 }

@@ -23,6 +23,10 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         this.pin = sha256;
     }
 
+    String pin() {
+        return pin;
+    }
+
     boolean pinned() {
         return pin != null;
     }

@@ -3,8 +3,7 @@ package cn.midang.cli.sign;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Passphrases;
 import cn.midang.keys.pki.Identity;
@@ -30,12 +29,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  midang sign --identity zhangsan.p12 --raw --out report.sig report.docx",
             "  midang sign --identity zhangsan.p12 --out report.p7s report.docx"})
-public final class SignCommand implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class SignCommand extends MidangCommand {
 
-    @Option(names = "--identity", required = true, paramLabel = "KEY.p12", defaultValue = "${env:MIDANG_IDENTITY}",
-            description = "Your identity file (default: MIDANG_IDENTITY).")
+    @Option(names = "--identity", paramLabel = "KEY.p12",
+            description = "Your identity file (default: MIDANG_IDENTITY, then identity in ~/.midang/config).")
     Path identity;
 
     @Option(names = "--raw", description = "Write a raw DER SM2 signature instead of CMS.")
@@ -53,6 +50,9 @@ public final class SignCommand implements Callable<Integer>, HasGlobalOptions {
     @Override
     public Integer call() throws Exception {
         CliFiles.requireFile(file, "input");
+        if (identity == null) {
+            throw new CliFailure(ExitCode.USAGE, "error.identity.none");
+        }
         CliFiles.requireFile(identity, "identity");
         Identity me = Identity.load(identity, Passphrases.existing(passphraseFile, "Passphrase of " + identity));
         if (!raw && me.ca().isEmpty()) {
@@ -69,13 +69,8 @@ public final class SignCommand implements Callable<Integer>, HasGlobalOptions {
         f.put("signature", out.toString());
         f.put("form", raw ? "raw" : "cms");
         f.put("signer", me.certificate().subject());
-        Output.result(spec.commandLine().getOut(), globals, f, raw ? "sign.done.raw" : "sign.done.cms", file, me.commonName(), out);
+        Output.result(spec.commandLine().getOut(), globals(), f, raw ? "sign.done.raw" : "sign.done.cms", file, me.commonName(), out);
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 
 }

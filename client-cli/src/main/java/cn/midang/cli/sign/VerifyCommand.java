@@ -3,10 +3,11 @@ package cn.midang.cli.sign;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Messages;
 import cn.midang.cli.Output;
+import cn.midang.cli.net.MidangClient;
+import cn.midang.cli.net.Receipt;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.RevocationList;
@@ -29,17 +30,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Check a detached signature over a file, offline. Exit code 0 only when the signature is good (6 when it is not).",
+        description = {"Check, offline, a receipt or a detached signature over a file. Exit code 0 only when it is good (6 when not).",
+            "A receipt (ID.receipt, with ID.receipt.sig beside it) is checked against the server signing certificate that",
+            "'midang submit' saved beside it (or --cert); --original also checks your file is the one receipted.",
             "A raw signature is checked against the certificate you give (--cert); a CMS signature against the certificate it carries,",
-            "which --cert pins and --ca/--crl check for trust."},
+            "which --cert pins and --ca/--crl check for trust. Every success prints the equivalent openssl command."},
         footer = {"", "Examples:",
+            "  midang verify ~/.midang/receipts/3f2a9c0d5e6f47a8b9c0d1e2f3a4b5c6.receipt --original 自查报告.docx",
             "  midang verify --cert zhangsan.pem --raw-signature report.sig report.docx",
             "  midang verify --signature report.p7s --ca ca.crt --crl crl.pem report.docx"})
-public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class VerifyCommand extends MidangCommand {
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Form form;
 
     static final class Form {
@@ -59,16 +61,22 @@ public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions 
     @Option(names = "--crl", paramLabel = "crl.pem", description = "With --ca: the CA's revocation list, to check the signer is not revoked.")
     Path crl;
 
-    @Parameters(paramLabel = "FILE", description = "The signed file.")
+    @Option(names = "--original", paramLabel = "FILE", description = "With a receipt: check that FILE is the content the receipt names (SM3 and size).")
+    Path original;
+
+    @Parameters(paramLabel = "RECEIPT|FILE", description = "A receipt, or the signed file.")
     Path file;
 
     @Override
     public Integer call() throws Exception {
+        if (form == null) {
+            return verifyReceipt();
+        }
         CliFiles.requireFile(file, "signed");
         Certificate pinned = cert == null ? null : Certificate.read(CliFiles.requireFile(cert, "certificate"));
         ChainValidator trust = validator();
         PrintWriter out = spec.commandLine().getOut();
-        Messages m = globals.messages();
+        Messages m = globals().messages();
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("file", file.toString());
         f.put("valid", true);
@@ -87,7 +95,7 @@ public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions 
             f.put("signer", pinned.subject());
             f.put("serial", pinned.serialHex());
             f.put("openssl", "openssl dgst -sm3 -verify signer-pub.pem -sigopt distid:1234567812345678 -signature " + form.raw + " " + file);
-            Output.result(out, globals, withTrust(f, trust), "verify.ok.raw", file, pinned.commonName(), pinned.serialHex(), cert, form.raw);
+            Output.result(out, globals(), withTrust(f, trust), "verify.ok.raw", file, pinned.commonName(), pinned.serialHex(), cert, form.raw);
         } else {
             byte[] sig = Files.readAllBytes(CliFiles.requireFile(form.cms, "signature"));
             CmsSignatures.Verified v;
@@ -102,14 +110,73 @@ public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions 
             f.put("serial", v.signer().serialHex());
             f.put("signing_time", v.signingTime().toString());
             f.put("content_sm3", HexFormat.of().formatHex(v.contentSm3()));
-            Output.result(out, globals, withTrust(f, trust), "verify.ok.cms", file, v.signer().commonName(), v.signer().role(),
+            Output.result(out, globals(), withTrust(f, trust), "verify.ok.cms", file, v.signer().commonName(), v.signer().role(),
                     v.signer().organisation(), v.signingTime());
         }
-        if (!globals.json) {
+        if (!globals().json) {
             out.println(trust == null ? m.get("verify.trust.none")
                     : m.get("verify.trust.ca", trust.ca().commonName(), trust.checksRevocation() ? "" : m.get("verify.trust.noCrl")));
             out.flush();
         }
+        return 0;
+    }
+
+    /** A receipt: the server's raw SM2 signature over the receipt's exact bytes, by the key the receipt names. */
+    private int verifyReceipt() throws Exception {
+        CliFiles.requireFile(file, "receipt");
+        Path sigFile = CliFiles.requireFile(file.resolveSibling(file.getFileName() + ".sig"), "receipt signature");
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] sig = Files.readAllBytes(sigFile);
+        Receipt r;
+        try {
+            r = Receipt.parse(bytes, sig);
+        } catch (java.io.IOException e) {
+            throw new CliFailure(e, ExitCode.INTEGRITY, "error.receipt.malformed", file);
+        }
+        Path certFile = cert != null ? cert : file.resolveSibling(MidangClient.serverCertificateName(r.server()));
+        Certificate server = Certificate.read(CliFiles.requireFile(certFile, "server certificate"));
+        if (!server.fingerprint().equals(r.server())) {
+            throw new CliFailure(ExitCode.INTEGRITY, "error.receipt.otherServer", file, r.server(), server.fingerprint());
+        }
+        RawSignatures.verify(server, sig, bytes);
+        ChainValidator trust = validator();
+        if (trust != null) {
+            trust.validate(server);
+        }
+        if (original != null) {
+            CliFiles.requireFile(original, "original");
+            String sm3;
+            try (InputStream in = Files.newInputStream(original)) {
+                sm3 = HexFormat.of().formatHex(cn.midang.keys.digest.Sm3.digest(in));
+            }
+            if (!sm3.equals(r.contentSm3()) || Files.size(original) != r.size()) {
+                throw new CliFailure(ExitCode.INTEGRITY, "error.receipt.otherContent", original, file);
+            }
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("receipt", file.toString());
+        f.put("valid", true);
+        f.put("form", "receipt");
+        f.put("id", r.id());
+        f.put("sequence", r.sequence());
+        f.put("file_name", r.fileName());
+        f.put("campaign", r.campaign());
+        f.put("unit", r.unit());
+        f.put("kind", r.kind());
+        f.put("size", r.size());
+        f.put("content_sm3", r.contentSm3());
+        f.put("received_at", r.receivedAt());
+        f.put("late", r.late());
+        f.put("server", r.server());
+        f.put("original_checked", original != null);
+        String openssl = "openssl x509 -in " + certFile + " -pubkey -noout > server-pub.pem && openssl dgst -sm3 -verify "
+                + "server-pub.pem -sigopt distid:1234567812345678 -signature " + sigFile + " " + file;
+        f.put("openssl", openssl);
+        withTrust(f, trust);
+        Messages m = messages();
+        Output.result(out(), globals(), f, "verify.ok.receipt", file, r.id(), r.fileName(), r.campaign(), r.unit(), r.kind(),
+                r.size(), r.receivedAt(), r.late() ? m.get("submit.late") : "", r.server(),
+                original == null ? "" : m.get("verify.receipt.original", original), certFile, sigFile);
         return 0;
     }
 
@@ -131,10 +198,5 @@ public final class VerifyCommand implements Callable<Integer>, HasGlobalOptions 
             return ChainValidator.ignoringRevocation(caCert, Clock.systemUTC());
         }
         return ChainValidator.of(caCert, RevocationList.read(CliFiles.requireFile(crl, "revocation list")), Clock.systemUTC());
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

@@ -1,8 +1,7 @@
 package cn.midang.cli.submit;
 
 import cn.midang.cli.ClientOptions;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.seal.Opened;
 import java.nio.file.Path;
@@ -19,10 +18,8 @@ import picocli.CommandLine.Spec;
         description = {"Download a submission, decrypt it with your key, verify its author's signature, and write it",
             "atomically: OUT appears only when everything verified, and is never left half-written."},
         footer = {"", "Example:", "  midang get 3f2a9c…e1 -o 自查报告.docx"})
-public final class GetCommand implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class GetCommand extends MidangCommand {
     @Mixin ClientOptions client;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "ID", description = "The submission id (from the receipt).")
     String id;
@@ -40,13 +37,8 @@ public final class GetCommand implements Callable<Integer>, HasGlobalOptions {
         m.put("signed_at", o.signingTime().toString());
         m.put("size", o.contentSize());
         m.put("content_sm3", o.contentSm3Hex());
-        Output.result(spec.commandLine().getOut(), globals, m, "get.done", out, o.signer().commonName(),
+        Output.result(spec.commandLine().getOut(), globals(), m, "get.done", out, o.signer().commonName(),
                 o.signer().organisation(), o.signingTime(), o.contentSize());
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

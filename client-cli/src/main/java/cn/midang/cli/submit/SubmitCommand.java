@@ -2,9 +2,9 @@ package cn.midang.cli.submit;
 
 import cn.midang.cli.ClientOptions;
 import cn.midang.cli.CliFiles;
-import cn.midang.cli.GlobalOptions;
-import cn.midang.cli.HasGlobalOptions;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
+import cn.midang.cli.TerminalProgress;
 import cn.midang.cli.net.MidangClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +20,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Sign and encrypt each file, upload it, and verify the server's signed receipt.",
-            "Each receipt is written as DIR/<id>.receipt (the signed bytes) and DIR/<id>.receipt.sig (the server's SM2 signature)."},
+            "Each receipt is written as DIR/<id>.receipt (the signed bytes) and DIR/<id>.receipt.sig (the server's SM2 signature),",
+            "next to the server's signing certificate, so 'midang verify DIR/<id>.receipt' can check it offline.",
+            "On a terminal, files over 1 MiB show a progress bar (bytes, rate, time left) on standard error."},
         footer = {"", "Example:", "  midang submit --campaign demo --kind report 自查报告.docx 报告表.yaml"})
-public final class SubmitCommand implements Callable<Integer>, HasGlobalOptions {
-    @Mixin GlobalOptions globals;
+public final class SubmitCommand extends MidangCommand {
     @Mixin ClientOptions client;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--campaign", required = true, description = "The campaign, e.g. demo.")
     String campaign;
@@ -39,6 +39,9 @@ public final class SubmitCommand implements Callable<Integer>, HasGlobalOptions 
     @Option(names = "--receipt-dir", paramLabel = "DIR", description = "Where receipts go (default: ~/.midang/receipts).")
     Path receiptDir;
 
+    @Option(names = "--no-progress", description = "Draw no progress bar (one is drawn on a terminal for files over 1 MiB).")
+    boolean noProgress;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "The files to submit.")
     List<Path> files;
 
@@ -51,8 +54,9 @@ public final class SubmitCommand implements Callable<Integer>, HasGlobalOptions 
         MidangClient c = client.client();
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
-            MidangClient.Submitted s = c.submit(f, campaign, kind, unit);
-            Path[] written = MidangClient.writeReceipt(s.receipt(), dir);
+            MidangClient.Submitted s = c.submit(f, campaign, kind, unit,
+                    TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
+            Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.receipt().id());
             m.put("file", f.toString());
@@ -63,20 +67,15 @@ public final class SubmitCommand implements Callable<Integer>, HasGlobalOptions 
             m.put("receipt", written[0].toString());
             m.put("receipt_signature", written[1].toString());
             done.add(m);
-            if (!globals.json) {
-                spec.commandLine().getOut().println(globals.messages().get("submit.done", f, s.receipt().id(),
-                        s.receipt().receivedAt(), s.receipt().late() ? globals.messages().get("submit.late") : "", written[0]));
+            if (!globals().json) {
+                spec.commandLine().getOut().println(messages().get("submit.done", f, s.receipt().id(),
+                        s.receipt().receivedAt(), s.receipt().late() ? messages().get("submit.late") : "", written[0]));
             }
         }
-        if (globals.json) {
+        if (globals().json) {
             spec.commandLine().getOut().println(Output.json(Map.of("submitted", done)));
         }
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    @Override
-    public GlobalOptions globals() {
-        return globals;
     }
 }

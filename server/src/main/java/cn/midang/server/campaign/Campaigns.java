@@ -77,4 +77,21 @@ public final class Campaigns {
                     found.submissionDeadline(), found.lateAccepted(), List.copyOf(units)));
         }
     }
+
+    /** Every campaign, by id. */
+    public List<Campaign> all() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM campaigns ORDER BY id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        List<Campaign> out = new ArrayList<>();
+        for (String id : ids) {
+            byId(id).ifPresent(out::add);
+        }
+        return out;
+    }
 }

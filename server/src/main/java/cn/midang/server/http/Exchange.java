@@ -65,6 +65,19 @@ public final class Exchange {
         return query.getValue(name);
     }
 
+    /** An integer query parameter, or {@code fallback} when absent; a malformed one is refused. */
+    public int queryInt(String name, int fallback) throws ApiException {
+        String v = query(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, name + " is not a number");
+        }
+    }
+
     public long declaredLength() {
         return request.getLength();
     }

@@ -200,6 +200,31 @@ public final class SubmissionService {
         }
     }
 
+    /**
+     * Whose submissions a caller may read. Until the policy component arrives this is the one
+     * place that decides it: a unit reads its own unit's, an inspector every unit's, anyone else
+     * nothing.
+     */
+    public record ReadScope(boolean everyUnit, String unit) {
+        static final ReadScope NONE = new ReadScope(false, null);
+
+        public boolean none() {
+            return !everyUnit && unit == null;
+        }
+
+        public boolean allows(String unitId) {
+            return everyUnit || (unit != null && unit.equals(unitId));
+        }
+    }
+
+    public static ReadScope readScope(Caller caller) {
+        return switch (caller.account().role()) {
+            case UNIT -> new ReadScope(false, caller.account().organisation());
+            case INSPECTOR -> new ReadScope(true, null);
+            default -> ReadScope.NONE;
+        };
+    }
+
     /** The submission {@code id} if {@code caller} may read it; otherwise exactly "not found". */
     public StoredSubmission readable(Caller caller, String id) throws ApiException {
         if (id == null || !ID.matcher(id).matches()) {
@@ -211,17 +236,34 @@ public final class SubmissionService {
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "submission lookup", e);
         }
-        // Until the policy component arrives: the submitting unit and inspectors only. Anything
-        // else gets the same answer as an id that does not exist.
-        boolean allowed = s.isPresent() && switch (caller.account().role()) {
-            case UNIT -> s.get().unit().equals(caller.account().organisation());
-            case INSPECTOR -> true;
-            default -> false;
-        };
-        if (!allowed) {
+        // Anything the caller may not read gets the same answer as an id that does not exist.
+        if (s.isEmpty() || !readScope(caller).allows(s.get().unit())) {
             throw new ApiException(ErrorCode.NOT_FOUND, "submission " + id + " absent or not readable by caller");
         }
         return s.get();
+    }
+
+    /** The largest page a listing returns. */
+    public static final int MAX_PAGE = 500;
+
+    /**
+     * The submissions {@code caller} may read that match the filters (null = any), newest first.
+     * A caller who may read none is refused rather than shown an empty list that looks like one.
+     */
+    public List<Submissions.Listed> list(Caller caller, String campaign, String unit, String kind, int limit, int offset)
+            throws ApiException {
+        ReadScope scope = readScope(caller);
+        if (scope.none()) {
+            throw new ApiException(ErrorCode.NOT_PERMITTED, caller.account().role() + " may not list submissions");
+        }
+        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
+        }
+        try {
+            return submissions.list(scope.everyUnit() ? null : scope.unit(), campaign, unit, kind, limit, offset);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "listing submissions", e);
+        }
     }
 
     /** Writes the stored package re-addressed to {@code caller}'s certificate. */

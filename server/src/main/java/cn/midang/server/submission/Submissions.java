@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -81,6 +83,68 @@ public final class Submissions {
                         rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)));
             }
         }
+    }
+
+    /** One line of a listing: the receipt's fields and the submitter's name. */
+    public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
+            String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late) {}
+
+    /**
+     * Submissions matching the filters (null = any), newest first. {@code unitScope} is the
+     * caller's read scope: null means every unit, otherwise only that unit's submissions.
+     */
+    public List<Listed> list(String unitScope, String campaign, String unit, String kind, int limit, int offset)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
+                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late FROM submissions s "
+                + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE 1 = 1");
+        List<String> args = new ArrayList<>();
+        for (String[] f : new String[][] {{"s.unit_id", unitScope}, {"s.campaign_id", campaign}, {"s.unit_id", unit},
+                {"s.kind", kind}}) {
+            if (f[1] != null) {
+                sql.append(" AND ").append(f[0]).append(" = ?");
+                args.add(f[1]);
+            }
+        }
+        sql.append(" ORDER BY s.sequence DESC LIMIT ? OFFSET ?");
+        List<Listed> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (String a : args) {
+                ps.setString(i++, a);
+            }
+            ps.setInt(i++, limit);
+            ps.setInt(i, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Listed(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9),
+                            rs.getTimestamp(10).toInstant(), rs.getBoolean(11)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Per unit and kind of one campaign: how many, the first arrival, and whether any was late. */
+    public record Tally(String unit, String kind, long count, java.time.Instant first, java.time.Instant last,
+            boolean anyLate, boolean anyOnTime) {}
+
+    public List<Tally> tally(String campaign) throws SQLException {
+        List<Tally> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT unit_id, kind, COUNT(*), MIN(received_at), MAX(received_at), "
+                        + "BOOL_OR(late), BOOL_OR(NOT late) FROM submissions WHERE campaign_id = ? GROUP BY unit_id, kind "
+                        + "ORDER BY unit_id, kind")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Tally(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
+                            rs.getTimestamp(5).toInstant(), rs.getBoolean(6), rs.getBoolean(7)));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every blob a record points to (for the start-up sweep). */

@@ -1,0 +1,29 @@
+package cn.midang.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every {@code midang} subcommand shares: the global options ({@code --json --lang
+ * --debug}, declared once on the root command and accepted before or after the subcommand's
+ * name), its output, and its message catalogue.
+ */
+public abstract class MidangCommand implements Callable<Integer> {
+
+    @Spec
+    protected CommandSpec spec;
+
+    public GlobalOptions globals() {
+        return GlobalOptions.of(spec);
+    }
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected Messages messages() {
+        return globals().messages();
+    }
+}

@@ -1,0 +1,82 @@
+package cn.midang.cli.info;
+
+import cn.midang.cli.ClientOptions;
+import cn.midang.cli.MidangCommand;
+import cn.midang.cli.Output;
+import cn.midang.cli.Table;
+import cn.midang.cli.net.MidangClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Without --campaign: the campaigns that concern you, their state and submission deadline.",
+            "With --campaign: per unit in scope, whether its report is in and on time, and what it has submitted",
+            "(a unit sees its own row; inspectors and the administrator see every unit), with totals."},
+        footer = {"", "Examples:", "  midang status", "  midang status --campaign demo --json"})
+public final class StatusCommand extends MidangCommand {
+    @Mixin ClientOptions client;
+
+    @Option(names = "--campaign", paramLabel = "C", description = "Show the progress of this campaign.")
+    String campaign;
+
+    @Override
+    public Integer call() throws Exception {
+        MidangClient c = client.client();
+        PrintWriter out = out();
+        if (campaign == null) {
+            JsonNode n = c.campaigns();
+            if (globals().json) {
+                out.println(Output.json(Map.of("campaigns", n.path("campaigns"))));
+                out.flush();
+                return 0;
+            }
+            Table t = new Table(messages().get("status.col.campaign"), messages().get("status.col.title"),
+                    messages().get("status.col.state"), messages().get("status.col.deadline"), messages().get("status.col.late"),
+                    messages().get("status.col.units"));
+            for (JsonNode k : n.path("campaigns")) {
+                t.row(k.path("id").asText(), k.path("title").asText(), k.path("state").asText(),
+                        k.path("submission_deadline").asText(), yesNo(k.path("late_accepted").asBoolean()), k.path("units").size());
+            }
+            if (t.isEmpty()) {
+                out.println(messages().get("status.none"));
+                out.flush();
+            } else {
+                t.print(out);
+            }
+            return 0;
+        }
+        JsonNode n = c.status(campaign);
+        if (globals().json) {
+            out.println(Output.json(Map.of("status", n)));
+            out.flush();
+            return 0;
+        }
+        out.println(messages().get("status.header", n.path("id").asText(), n.path("title").asText(), n.path("state").asText(),
+                n.path("submission_deadline").asText(), n.path("as_of").asText()));
+        Table t = new Table(messages().get("status.col.unit"), messages().get("status.col.name"), messages().get("status.col.level"),
+                messages().get("status.col.report"), messages().get("status.col.onTime"), messages().get("status.col.submissions"));
+        for (JsonNode u : n.path("units")) {
+            var kinds = new ArrayList<String>();
+            u.path("submissions_by_kind").fields().forEachRemaining(e -> kinds.add(e.getKey() + "×" + e.getValue().asLong()));
+            boolean in = u.path("report_in").asBoolean();
+            t.row(u.path("id").asText(), u.path("name").asText(), u.path("level").asText(),
+                    in ? u.path("first_report_at").asText() : messages().get("status.missing"),
+                    in ? yesNo(u.path("report_on_time").asBoolean()) : "-", kinds.isEmpty() ? "-" : String.join(" ", kinds));
+        }
+        t.print(out);
+        JsonNode tot = n.path("totals");
+        out.println(messages().get("status.totals", tot.path("units").asLong(), tot.path("reports_in").asLong(),
+                tot.path("reports_on_time").asLong(), tot.path("reports_missing").asLong()));
+        out.flush();
+        return 0;
+    }
+
+    private String yesNo(boolean b) {
+        return messages().get(b ? "word.yes" : "word.no");
+    }
+}

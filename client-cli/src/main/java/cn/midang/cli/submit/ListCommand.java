@@ -1,0 +1,60 @@
+package cn.midang.cli.submit;
+
+import cn.midang.cli.ClientOptions;
+import cn.midang.cli.MidangCommand;
+import cn.midang.cli.Output;
+import cn.midang.cli.Table;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List the submissions you may read, newest first: id, campaign, unit, kind, file name, size, arrival.",
+            "A unit sees its own unit's submissions; inspectors see every unit's. A role that may read none is refused."},
+        footer = {"", "Examples:", "  midang list --campaign demo", "  midang list --campaign demo --kind report --json"})
+public final class ListCommand extends MidangCommand {
+    @Mixin ClientOptions client;
+
+    @Option(names = "--campaign", paramLabel = "C", description = "Only this campaign.")
+    String campaign;
+
+    @Option(names = "--unit", paramLabel = "UNIT", description = "Only this unit.")
+    String unit;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (report, form, test-result, ...).")
+    String kind;
+
+    @Option(names = "--limit", defaultValue = "100", description = "At most this many (1 to 500; default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", description = "Skip this many (for paging; default ${DEFAULT-VALUE}).")
+    int offset;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode list = client.client().list(campaign, unit, kind, limit, offset).path("submissions");
+        if (globals().json) {
+            out().println(Output.json(Map.of("submissions", list)));
+            out().flush();
+            return 0;
+        }
+        if (list.isEmpty()) {
+            out().println(messages().get("list.none"));
+            out().flush();
+            return 0;
+        }
+        Table t = new Table(messages().get("list.col.id"), messages().get("status.col.campaign"), messages().get("status.col.unit"),
+                messages().get("list.col.kind"), messages().get("list.col.file"), messages().get("list.col.size"),
+                messages().get("list.col.received"), messages().get("list.col.submitter"));
+        for (JsonNode s : list) {
+            t.row(s.path("id").asText(), s.path("campaign").asText(), s.path("unit").asText(), s.path("kind").asText(),
+                    s.path("file_name").asText(), s.path("size").asLong(),
+                    s.path("received_at").asText() + (s.path("late").asBoolean() ? messages().get("submit.late") : ""),
+                    s.path("submitter").asText());
+        }
+        t.print(out());
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package cn.midang.server;
+
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignService;
+import cn.midang.server.identity.Caller;
+import cn.midang.server.submission.Submissions;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the API's answers (documented in openapi.json), in one place. */
+final class Views {
+
+    private Views() {}
+
+    static Map<String, Object> caller(Caller c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.account().commonName());
+        m.put("role", c.account().role().label());
+        m.put("organisation", c.account().organisation());
+        m.put("fingerprint", c.certificate().fingerprint());
+        m.put("certificate_serial", c.certificate().serialHex());
+        m.put("certificate_not_after", c.certificate().notAfter().toString());
+        return m;
+    }
+
+    static Map<String, Object> campaign(Campaign c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("title", c.title());
+        m.put("state", c.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("submissions_open_at", c.submissionsOpenAt().toString());
+        m.put("submission_deadline", c.submissionDeadline().toString());
+        m.put("late_accepted", c.lateAccepted());
+        m.put("units", c.units().stream().map(u -> {
+            Map<String, Object> um = new LinkedHashMap<>();
+            um.put("id", u.id());
+            um.put("name", u.name());
+            um.put("level", u.level());
+            um.put("key_spot_check", u.keySpotCheck());
+            return um;
+        }).toList());
+        return m;
+    }
+
+    static Map<String, Object> status(Campaign c, List<CampaignService.UnitStatus> rows, Instant now) {
+        Map<String, Object> m = campaign(c);
+        m.remove("units");
+        m.put("as_of", now.toString());
+        m.put("units", rows.stream().map(r -> {
+            Map<String, Object> um = new LinkedHashMap<>();
+            um.put("id", r.unit().id());
+            um.put("name", r.unit().name());
+            um.put("level", r.unit().level());
+            um.put("key_spot_check", r.unit().keySpotCheck());
+            um.put("report_in", r.reportIn());
+            um.put("report_on_time", r.reportIn() && r.reportOnTime());
+            um.put("first_report_at", r.firstReport() == null ? null : r.firstReport().toString());
+            um.put("submissions_by_kind", r.byKind());
+            return um;
+        }).toList());
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("units", rows.size());
+        totals.put("reports_in", rows.stream().filter(CampaignService.UnitStatus::reportIn).count());
+        totals.put("reports_on_time", rows.stream().filter(r -> r.reportIn() && r.reportOnTime()).count());
+        totals.put("reports_missing", rows.stream().filter(r -> !r.reportIn()).count());
+        m.put("totals", totals);
+        return m;
+    }
+
+    static Map<String, Object> listed(Submissions.Listed s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("sequence", s.sequence());
+        m.put("campaign", s.campaign());
+        m.put("unit", s.unit());
+        m.put("kind", s.kind());
+        m.put("file_name", s.fileName());
+        m.put("size", s.size());
+        m.put("content_sm3", s.contentSm3());
+        m.put("submitter", s.submitterName());
+        m.put("received_at", s.receivedAt().toString());
+        m.put("late", s.late());
+        return m;
+    }
+}
