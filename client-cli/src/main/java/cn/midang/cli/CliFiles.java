@@ -42,4 +42,13 @@ public final class CliFiles {
         }
         return p;
     }
+
+    /**
+     * The user's home folder as the shell sees it ({@code HOME}, so {@code ~/.midang} in a
+     * command and in Midang mean the same folder), else the JVM's {@code user.home}.
+     */
+    public static Path userHome(java.util.Map<String, String> env) {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    }
 }

@@ -68,6 +68,16 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             PrintWriter err = ex.getCommandLine().getErr();
+            CliFailure cause = null;
+            for (Throwable t = ex.getCause(); t != null && cause == null; t = t.getCause()) {
+                cause = t instanceof CliFailure f ? f : null;
+            }
+            if (cause != null) {
+                // A failure while reading defaults (the settings file): say it in the user's words.
+                err.println("midang: " + Messages.forLanguage(null).get(cause.key(), cause.args()));
+                err.flush();
+                return cause.exitCode();
+            }
             err.println("midang: " + ex.getMessage());
             err.println("Try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             err.flush();

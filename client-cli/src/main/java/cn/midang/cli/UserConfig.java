@@ -39,8 +39,7 @@ public final class UserConfig implements CommandLine.IDefaultValueProvider {
     /** The config file: {@code MIDANG_CONFIG}, else {@code ~/.midang/config}. */
     public Path path() {
         String named = env.get("MIDANG_CONFIG");
-        return named != null && !named.isBlank() ? Path.of(named)
-                : Path.of(System.getProperty("user.home"), ".midang", "config");
+        return named != null && !named.isBlank() ? Path.of(named) : CliFiles.userHome(env).resolve(".midang").resolve("config");
     }
 
     @Override
@@ -57,7 +56,7 @@ public final class UserConfig implements CommandLine.IDefaultValueProvider {
             return fromEnv;
         }
         String v = file().getProperty(source[1]);
-        return v != null && v.startsWith("~/") ? System.getProperty("user.home") + v.substring(1) : v;
+        return v != null && v.startsWith("~/") ? CliFiles.userHome(env).resolve(v.substring(2)).toString() : v;
     }
 
     /** The language from the environment or the config file (for messages printed before parsing). */

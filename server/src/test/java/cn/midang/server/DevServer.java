@@ -43,7 +43,18 @@ public final class DevServer implements AutoCloseable {
 
     /** {@code env} overrides configuration keys, e.g. {@code MIDANG_UPLOAD_MAX_BYTES}. */
     public static DevServer start(Path data, Map<String, String> env) throws Exception {
-        MutableClock clock = MutableClock.fixed();
+        return start(data, env, MutableClock.fixed());
+    }
+
+    /**
+     * A server on a clock that follows the system clock, for tests that drive the real
+     * {@code midang} command (its requests carry the system time, checked for freshness).
+     */
+    public static DevServer startForCli(Path data) throws Exception {
+        return start(data, Map.of(), MutableClock.followingSystem());
+    }
+
+    private static DevServer start(Path data, Map<String, String> env, MutableClock clock) throws Exception {
         char[] pass = TestPki.randomPassphrase();
         Deployment.init(data, true, pass, null, null, clock);
         Map<String, String> e = new HashMap<>(env);
@@ -55,6 +66,20 @@ public final class DevServer implements AutoCloseable {
 
     public URI uri() {
         return URI.create(server.url("127.0.0.1"));
+    }
+
+    /** The key file of demo identity {@code name}. */
+    public Path identityFile(String name) {
+        return data.resolve("identities").resolve(name + ".p12");
+    }
+
+    /** A file holding the dev passphrase, for {@code midang --passphrase-file}. */
+    public Path passphraseFile() throws IOException {
+        Path f = data.resolveSibling(data.getFileName() + ".passphrase");
+        if (!Files.exists(f)) {
+            Files.writeString(f, new String(passphrase) + "\n");
+        }
+        return f;
     }
 
     public Identity identity(String name) {

@@ -39,6 +39,9 @@ public final class SubmitCommand extends MidangCommand {
     @Option(names = "--receipt-dir", paramLabel = "DIR", description = "Where receipts go (default: ~/.midang/receipts).")
     Path receiptDir;
 
+    @Option(names = {"-q", "--quiet"}, description = "Print only the id of each submission, one per line (for scripts: ID=$(midang submit -q ...)).")
+    boolean quiet;
+
     @Option(names = "--no-progress", description = "Draw no progress bar (one is drawn on a terminal for files over 1 MiB).")
     boolean noProgress;
 
@@ -50,7 +53,7 @@ public final class SubmitCommand extends MidangCommand {
         for (Path f : files) {
             CliFiles.requireFile(f, "input");
         }
-        Path dir = receiptDir != null ? receiptDir : Path.of(System.getProperty("user.home"), ".midang", "receipts");
+        Path dir = receiptDir != null ? receiptDir : CliFiles.userHome(System.getenv()).resolve(".midang").resolve("receipts");
         MidangClient c = client.client();
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
@@ -67,7 +70,9 @@ public final class SubmitCommand extends MidangCommand {
             m.put("receipt", written[0].toString());
             m.put("receipt_signature", written[1].toString());
             done.add(m);
-            if (!globals().json) {
+            if (quiet && !globals().json) {
+                spec.commandLine().getOut().println(s.receipt().id());
+            } else if (!globals().json) {
                 spec.commandLine().getOut().println(messages().get("submit.done", f, s.receipt().id(),
                         s.receipt().receivedAt(), s.receipt().late() ? messages().get("submit.late") : "", written[0]));
             }

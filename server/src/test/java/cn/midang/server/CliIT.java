@@ -1,0 +1,230 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.cli.Midang;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.testkit.Processes;
+import cn.midang.keys.testkit.TestPki;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code midang} command that talks to a server, run in-process exactly as typed, against
+ * a real dev server (real keys, H2 and blob files on disk): what each prints for people and for
+ * scripts, and the one clear sentence and exit code of each mistake a newcomer makes.
+ */
+class CliIT {
+
+    @TempDir
+    static Path tmp;
+
+    static DevServer dev;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        dev = DevServer.startForCli(tmp.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dev.close();
+    }
+
+    /** {@code midang ARGS} as {@code who}, with the server and identity from the environment as a user sets them. */
+    static Run midang(String who, String... args) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("MIDANG_SERVER", dev.uri().toString());
+        env.put("MIDANG_IDENTITY", dev.identityFile(who).toString());
+        env.put("MIDANG_CONFIG", tmp.resolve("no-config").toString());
+        return midangWith(env, args);
+    }
+
+    static Run midangWith(Map<String, String> env, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.contains("--passphrase-file") && !all.contains("verify")) {
+            all.add("--passphrase-file");
+            all.add(dev.passphraseFile().toString());
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Midang.run(new PrintWriter(out, true), new PrintWriter(err, true), env, all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Path file(String name, String content) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    static String submit(String who, Path f) throws Exception {
+        Run r = midang(who, "submit", "-q", "--campaign", "demo", "--kind", "report", "--receipt-dir",
+                tmp.resolve("receipts-" + who).toString(), f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out().strip();
+    }
+
+    /** A failure a person can act on: one line on stderr, the documented exit code, no stack trace. */
+    static void assertOneClearLine(Run r, int exit, String... says) {
+        assertThat(r.exit()).as(r.err()).isEqualTo(exit);
+        assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ").contains(says);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void whoami_showsIdentityServerAndFingerprint() throws Exception {
+        Run r = midang("unit-a", "whoami", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode n = r.json();
+        assertThat(n.path("name").asText()).isEqualTo("unit-a");
+        assertThat(n.path("role").asText()).isEqualTo("unit");
+        assertThat(n.path("account_role").asText()).isEqualTo("unit");
+        assertThat(n.path("server_signing_fingerprint").asText())
+                .isEqualTo(dev.deployment.signingIdentity().certificate().fingerprint());
+        Run zh = midang("inspector-info", "--lang", "zh", "whoami");
+        assertThat(zh.out()).contains("您是“inspector-info”").contains("市信息产业办")
+                .contains(dev.deployment.signingIdentity().certificate().fingerprint());
+    }
+
+    @Test
+    void submitListShowGetVerify_roundTrip() throws Exception {
+        Path f = file("自查报告-往返.txt", "玉溪市某单位自查报告：已使用国产密码产品。");
+        String id = submit("unit-a", f);
+        assertThat(id).matches("[0-9a-f]{32}");
+
+        Run list = midang("unit-a", "list", "--campaign", "demo", "--json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        List<String> ids = new ArrayList<>();
+        list.json().path("submissions").forEach(s -> ids.add(s.path("id").asText()));
+        assertThat(ids).contains(id);
+        Run table = midang("unit-a", "--lang", "zh", "list", "--campaign", "demo");
+        assertThat(table.out()).contains("编号").contains(id).contains("自查报告-往返.txt");
+
+        Run show = midang("inspector-secrecy", "show", id, "--json", "--save-receipt", tmp.resolve("shown").toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.json().path("file_name").asText()).isEqualTo("自查报告-往返.txt");
+        assertThat(show.json().path("receipt_verified").asBoolean()).isTrue();
+
+        Path back = tmp.resolve("往返-副本.txt");
+        Run get = midang("unit-a", "get", id, "-o", back.toString());
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(Files.mismatch(back, f)).isEqualTo(-1L);
+
+        Path receipt = tmp.resolve("receipts-unit-a").resolve(id + ".receipt");
+        Run verify = midang("unit-a", "verify", receipt.toString(), "--original", f.toString(), "--json");
+        assertThat(verify.exit()).as(verify.err()).isZero();
+        String openssl = verify.json().path("openssl").asText();
+        Processes.Result o = Processes.run(tmp, Map.of(), List.of("bash", "-c", openssl));
+        assertThat(o.all()).contains("Verified OK");
+
+        Run saved = midang("unit-a", "verify", tmp.resolve("shown").resolve(id + ".receipt").toString());
+        assertThat(saved.exit()).as(saved.err()).isZero();
+    }
+
+    @Test
+    void list_seesOnlyWhatTheCallerMayRead_andATesterIsRefused() throws Exception {
+        String a = submit("unit-a", file("a-only.txt", "unit A's report"));
+        Run asB = midang("unit-b", "list", "--json");
+        assertThat(asB.exit()).isZero();
+        assertThat(asB.out()).doesNotContain(a);
+        Run asInspector = midang("inspector-police", "list", "--json", "--unit", "unit-a");
+        assertThat(asInspector.out()).contains(a);
+        assertOneClearLine(midang("tester", "list"), 5, "may not");
+        assertOneClearLine(midang("leader", "list"), 5, "may not");
+    }
+
+    @Test
+    void status_unitSeesItsOwnRow_inspectorSeesAll_testerIsRefused() throws Exception {
+        submit("unit-a", file("status.txt", "report for status"));
+        Run a = midang("unit-a", "status", "--campaign", "demo", "--json");
+        assertThat(a.exit()).as(a.err()).isZero();
+        JsonNode units = a.json().path("status").path("units");
+        assertThat(units).hasSize(1);
+        assertThat(units.get(0).path("id").asText()).isEqualTo("unit-a");
+        assertThat(units.get(0).path("report_in").asBoolean()).isTrue();
+        assertThat(units.get(0).path("report_on_time").asBoolean()).isTrue();
+
+        Run insp = midang("inspector-info", "status", "--campaign", "demo", "--json");
+        JsonNode all = insp.json().path("status");
+        assertThat(all.path("units")).hasSize(2);
+        assertThat(all.path("totals").path("units").asInt()).isEqualTo(2);
+        Run table = midang("admin", "--lang", "zh", "status", "--campaign", "demo");
+        assertThat(table.out()).contains("unit-a").contains("unit-b").contains("未报送").contains("单位 2 个");
+
+        Run campaigns = midang("unit-b", "status");
+        assertThat(campaigns.out()).contains("demo").contains("open");
+        assertOneClearLine(midang("tester", "status", "--campaign", "demo"), 5, "may not");
+        assertOneClearLine(midang("unit-a", "status", "--campaign", "nope"), 4, "no such campaign");
+    }
+
+    @Test
+    void newcomerMistakes_eachGiveOneSentenceAndAnExitCode() throws Exception {
+        Path report = file("mistakes.txt", "report");
+
+        Path wrong = tmp.resolve("wrong-passphrase");
+        Files.writeString(wrong, "not-the-passphrase\n");
+        assertOneClearLine(midang("unit-a", "whoami", "--passphrase-file", wrong.toString()), 3, "passphrase");
+
+        Map<String, String> noIdentity = new HashMap<>(Map.of("MIDANG_SERVER", dev.uri().toString(),
+                "MIDANG_CONFIG", tmp.resolve("no-config").toString()));
+        assertOneClearLine(midangWith(noIdentity, "whoami"), 2, "MIDANG_IDENTITY");
+
+        Map<String, String> missingFile = new HashMap<>(noIdentity);
+        missingFile.put("MIDANG_IDENTITY", tmp.resolve("unit-z.p12").toString());
+        assertOneClearLine(midangWith(missingFile, "whoami"), 4, "unit-z.p12", "does not exist");
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Map<String, String> down = new HashMap<>(noIdentity);
+        down.put("MIDANG_IDENTITY", dev.identityFile("unit-a").toString());
+        down.put("MIDANG_SERVER", "http://127.0.0.1:" + closed);
+        assertOneClearLine(midangWith(down, "submit", "--campaign", "demo", "--kind", "report", report.toString()), 7,
+                "cannot reach the server");
+
+        // An identity from another deployment (another CA) meets this server: its certificates are not trusted.
+        TestPki other = TestPki.create(tmp.resolve("other-pki"));
+        Identity stranger = other.person("unit-a", "unit", "unit-a");
+        Path strangerFile = tmp.resolve("stranger.p12");
+        stranger.save(strangerFile, dev.passphrase);
+        Map<String, String> otherCa = new HashMap<>(noIdentity);
+        otherCa.put("MIDANG_IDENTITY", strangerFile.toString());
+        assertOneClearLine(midangWith(otherCa, "whoami"), 6, "another deployment");
+
+        assertOneClearLine(midang("unit-a", "submit", "--campaign", "demo", "--kind", "report", tmp.resolve("nope.docx").toString()),
+                4, "nope.docx");
+        assertOneClearLine(midang("unit-a", "submit", "--campaign", "no-such", "--kind", "report", report.toString()), 4,
+                "no such campaign");
+        assertOneClearLine(midang("unit-a", "--lang", "zh", "submit", "--campaign", "no-such", "--kind", "report",
+                report.toString()), 4, "没有这个检查工作");
+        assertOneClearLine(midang("unit-a", "get", "0123456789abcdef0123456789abcdef", "-o", tmp.resolve("x").toString()), 4,
+                "Not found");
+
+        Run debug = midangWith(down, "whoami", "--debug");
+        assertThat(debug.exit()).isEqualTo(7);
+        assertThat(debug.err()).contains("\tat ");
+    }
+}
