@@ -13,4 +13,5 @@ module cn.midang.keys {
     exports cn.midang.keys.sign;
     exports cn.midang.keys.seal;
     exports cn.midang.keys.tls;
+    exports cn.midang.keys.audit;
 }

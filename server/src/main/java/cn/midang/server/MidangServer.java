@@ -1,6 +1,15 @@
 package cn.midang.server;
 
+import cn.midang.server.access.AccessRecords;
+import cn.midang.server.access.AccessService;
+import cn.midang.server.access.Action;
+import cn.midang.server.access.Grant;
+import cn.midang.server.access.Guard;
+import cn.midang.server.access.Policy;
+import cn.midang.server.access.Target;
 import cn.midang.server.archive.FileBlobStore;
+import cn.midang.server.audit.AuditLog;
+import cn.midang.server.identity.Account;
 import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
@@ -47,7 +56,10 @@ public final class MidangServer implements AutoCloseable {
 
     private final boolean tls;
 
-    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls) {
+    private final AuditLog audit;
+
+    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit) {
+        this.audit = audit;
         this.tls = tls;
         this.jetty = jetty;
         this.deployment = deployment;
@@ -70,16 +82,21 @@ public final class MidangServer implements AutoCloseable {
         FileBlobStore blobs = new FileBlobStore(deployment.dir().blobs());
         RequestAuthenticator authenticator = new RequestAuthenticator(deployment.database(), accounts,
                 deployment::validator, deployment.clock(), config.maxRequestSkew());
+        AuditLog audit = AuditLog.open(deployment.database(), deployment.dir().auditCheckpoints(), deployment.signingIdentity(),
+                deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
+        AccessRecords accessRecords = new AccessRecords(deployment.database());
+        Guard guard = new Guard(new Policy(accessRecords), audit, deployment.clock());
         SubmissionService service = new SubmissionService(campaigns, submissions, blobs, deployment.archiveIdentity(),
-                deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes());
+                deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes(), guard);
+        AccessService access = new AccessService(accessRecords, accounts, campaigns, submissions, guard, deployment.clock());
         int swept = service.sweep(blobs);
         if (swept > 0) {
             LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
         }
         Metrics metrics = new Metrics();
-        CampaignService campaignService = new CampaignService(campaigns, submissions);
-        Api api = new Api(routes(deployment, service, campaignService, metrics), authenticator,
-                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics);
+        CampaignService campaignService = new CampaignService(campaigns, submissions, accessRecords, guard);
+        Api api = new Api(routes(deployment, service, campaignService, access, audit, guard, metrics), authenticator,
+                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
         // and a virtual thread is not time-sliced, so with more uploads than cores some
@@ -114,45 +131,66 @@ public final class MidangServer implements AutoCloseable {
         // catalogue; its MinimumDataRateHandler measures all requests together (12.1.13).
         server.setHandler(api);
         server.start();
-        return new MidangServer(server, deployment, api, config.tls());
+        return new MidangServer(server, deployment, api, config.tls(), audit);
     }
 
-    static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, Metrics metrics) {
+    static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, AccessService access,
+            AuditLog audit, Guard guard, Metrics metrics) {
         return List.of(
-                Route.publicRoute("GET", "/healthz", "health", ex -> ex.json(200, Map.of("status", "ok"))),
-                Route.publicRoute("GET", "/metrics", "metrics", ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
-                Route.publicRoute("GET", "/openapi.json", "openapi", ex -> ex.stream("application/json", -1, out -> {
+                Route.publicRoute("GET", "/healthz", Action.HEALTH, ex -> ex.json(200, Map.of("status", "ok"))),
+                Route.publicRoute("GET", "/metrics", Action.METRICS, ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
+                Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, ex -> ex.stream("application/json", -1, out -> {
                     try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
                         in.transferTo(out);
                     }
                 })),
-                Route.publicRoute("GET", "/api/v1/server", "server-info", ex -> ex.json(200, Map.of(
+                Route.publicRoute("GET", "/api/v1/server", Action.SERVER_INFO, ex -> ex.json(200, Map.of(
                         "signing_certificate", Files.readString(d.dir().signingCertificate()),
                         "archive_certificate", Files.readString(d.dir().archiveCertificate()),
                         "ca_certificate", Files.readString(d.dir().caCertificate()),
                         "crl", Files.readString(d.dir().crl()),
                         "tls_certificate_sha256", d.transportKey().certificateSha256(),
                         "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
-                Route.signed("GET", "/api/v1/me", "whoami", ex -> ex.json(200, Views.caller(ex.caller()))),
-                Route.signed("GET", "/api/v1/campaigns", "list-campaigns", ex -> ex.json(200, Map.of("campaigns",
-                        campaigns.visible(ex.caller()).stream().map(Views::campaign).toList()))),
-                Route.signed("GET", "/api/v1/campaigns/{id}/status", "campaign-status", ex -> ex.json(200,
-                        Views.status(campaigns.campaign(ex.caller(), ex.pathParam(1)),
-                                campaigns.status(ex.caller(), ex.pathParam(1)), d.clock().instant()))),
-                Route.signed("GET", "/api/v1/submissions", "list-submissions", ex -> ex.json(200, Map.of("submissions",
-                        service.list(ex.caller(), ex.query("campaign"), ex.query("unit"), ex.query("kind"),
+                Route.signed("GET", "/api/v1/me", Action.WHOAMI, ex -> {
+                    guard.check(ex, Action.WHOAMI, Target.NONE);
+                    ex.json(200, Views.caller(ex.caller()));
+                }),
+                Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, ex -> ex.json(200, Map.of("campaigns",
+                        campaigns.visible(ex).stream().map(Views::campaign).toList()))),
+                Route.signed("GET", "/api/v1/campaigns/{id}/status", Action.CAMPAIGN_STATUS, ex -> {
+                    CampaignService.Status s = campaigns.status(ex, ex.pathParam(1));
+                    ex.json(200, Views.status(s.campaign(), s.units(), d.clock().instant()));
+                }),
+                Route.signed("POST", "/api/v1/campaigns/{id}/inspectors", Action.ASSIGN_INSPECTOR, ex -> {
+                    Account a = access.assign(ex, ex.pathParam(1));
+                    ex.json(200, Map.of("campaign", ex.pathParam(1), "inspector", a.commonName(), "fingerprint", a.fingerprint()));
+                }),
+                Route.signed("GET", "/api/v1/submissions", Action.LIST_SUBMISSIONS, ex -> ex.json(200, Map.of("submissions",
+                        service.list(ex, ex.query("campaign"), ex.query("unit"), ex.query("kind"),
                                 ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream().map(Views::listed).toList()))),
-                Route.signed("POST", "/api/v1/submissions", "submit", ex -> {
+                Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");
-                    StoredSubmission s = service.submit(ex.caller(), ex.query("campaign"), kind, ex.query("unit"),
+                    StoredSubmission s = service.submit(ex, ex.query("campaign"), kind, ex.query("unit"),
                             ex.declaredLength(), ex.body(service.bodyLimit(kind)), ex.signedBodySm3());
                     ex.json(201, receiptJson(s));
                 }),
-                Route.signed("GET", "/api/v1/submissions/{id}/receipt", "read-receipt",
-                        ex -> ex.json(200, receiptJson(service.readable(ex.caller(), ex.pathParam(1))))),
-                Route.signed("GET", "/api/v1/submissions/{id}", "download", ex -> {
-                    StoredSubmission s = service.readable(ex.caller(), ex.pathParam(1));
-                    ex.stream("application/cms", -1, out -> service.download(ex.caller(), s, out));
+                Route.signed("GET", "/api/v1/submissions/{id}/receipt", Action.READ_RECEIPT, ex -> ex.json(200,
+                        receiptJson(SubmissionService.granted(service.readable(ex, ex.pathParam(1), Action.READ_RECEIPT))))),
+                Route.signed("GET", "/api/v1/submissions/{id}", Action.DOWNLOAD, ex -> {
+                    Grant g = service.readable(ex, ex.pathParam(1), Action.DOWNLOAD);
+                    ex.stream("application/cms", -1, out -> service.download(g, out));
+                }),
+                Route.signed("GET", "/api/v1/engagements", Action.LIST_ENGAGEMENTS, ex -> ex.json(200, Map.of("engagements",
+                        access.engagements(ex).stream().map(e -> Views.engagement(e, d.clock().instant())).toList()))),
+                Route.signed("POST", "/api/v1/engagements", Action.CREATE_ENGAGEMENT, ex -> ex.json(201,
+                        Views.engagement(access.createEngagement(ex), d.clock().instant()))),
+                Route.signed("POST", "/api/v1/engagements/{id}/attestation", Action.ATTEST_DESTRUCTION, ex -> ex.json(201,
+                        Views.engagement(access.attest(ex, ex.pathParam(1)), d.clock().instant()))),
+                Route.signed("POST", "/api/v1/permits", Action.ISSUE_PERMIT, ex -> ex.json(201, Map.of("permit", access.issuePermit(ex)))),
+                Route.signed("GET", "/api/v1/audit", Action.AUDIT_EXPORT, ex -> {
+                    long from = Math.max(1, ex.queryInt("from", 1));
+                    guard.check(ex, Action.AUDIT_EXPORT, new Target.Named("audit:" + from + "-"));
+                    ex.json(200, Views.auditExport(audit, from, Files.readString(d.dir().signingCertificate())));
                 }));
     }
 
@@ -180,6 +218,7 @@ public final class MidangServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         jetty.stop();
+        audit.close();
         deployment.close();
     }
 

@@ -21,10 +21,13 @@ import picocli.CommandLine.Option;
         description = "The Midang server.",
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
-        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class})
+        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    /** Exit code of {@code audit verify} when the log is not intact (as the client's integrity failure). */
+    static final int AUDIT_BROKEN = 6;
 
     static int run(String[] args) {
         CommandLine cl = new CommandLine(new ServerCommand());
@@ -150,6 +153,44 @@ final class ServerCommand {
                 init.call();
             }
             return super.call();
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Check the audit log of a stopped server.",
+            subcommands = {AuditVerify.class},
+            footer = {"", "Example:", "  midang-server audit verify --data .midang-dev"})
+    static final class Audit {}
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check the whole audit log of a (stopped) deployment: every record's hash, the chain between them,",
+                "and every checkpoint the server signed (in the database and in audit/checkpoints.jsonl), with the",
+                "server's signing certificate. Names the first bad record; exit code 0 when intact, 6 when not."},
+            footer = {"", "Example:", "  midang-server audit verify --data .midang-dev"})
+    static final class AuditVerify implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory.")
+        Path data;
+
+        @Override
+        public Integer call() throws Exception {
+            cn.midang.server.deploy.DataDir dir = new cn.midang.server.deploy.DataDir(data);
+            if (!Files.exists(dir.signingCertificate())) {
+                throw new IllegalArgumentException(data + " is not a Midang data directory (no server-signing.crt)");
+            }
+            cn.midang.keys.pki.Certificate server = cn.midang.keys.pki.Certificate.read(dir.signingCertificate());
+            cn.midang.keys.audit.AuditChain.Result r;
+            try (cn.midang.server.storage.Database db = cn.midang.server.storage.Database.open(dir.database())) {
+                r = cn.midang.server.audit.AuditLog.verify(db, dir.auditCheckpoints(), server);
+            }
+            if (r.ok()) {
+                System.out.println("Audit log intact: " + r.records() + " records, " + r.checkpoints()
+                        + " signed checkpoints; records 1 to " + r.lastSigned() + " are covered by a checkpoint signed by "
+                        + server.fingerprint() + (r.lastRecord() > r.lastSigned()
+                                ? "; records " + (r.lastSigned() + 1) + " to " + r.lastRecord() + " are chained but not yet signed"
+                                : "") + ".");
+                return 0;
+            }
+            System.out.println("Audit log NOT intact: first bad record " + r.firstBad().orElseThrow() + ": " + r.problem());
+            return AUDIT_BROKEN;
         }
     }
 }

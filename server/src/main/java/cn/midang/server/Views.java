@@ -84,4 +84,42 @@ final class Views {
         m.put("late", s.late());
         return m;
     }
+
+    static Map<String, Object> engagement(cn.midang.server.access.Engagement e, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", e.id());
+        m.put("tester_org", e.testerOrg());
+        m.put("campaign", e.campaign());
+        m.put("units", e.units());
+        m.put("starts_at", e.startsAt().toString());
+        m.put("ends_at", e.endsAt().toString());
+        m.put("open", e.openAt(now));
+        m.put("ended", !now.isBefore(e.endsAt()));
+        m.put("attested_at", e.attestedAt() == null ? null : e.attestedAt().toString());
+        m.put("attestation_missing", !now.isBefore(e.endsAt()) && e.attestedAt() == null);
+        return m;
+    }
+
+    /**
+     * An audit export: records from {@code from} to the head, the hash before {@code from} (the
+     * anchor), every checkpoint, and the server's signing certificate. A fresh checkpoint is
+     * signed first, so the whole range is covered by a signature.
+     */
+    static Map<String, Object> auditExport(cn.midang.server.audit.AuditLog audit, long from, String serverCertificatePem)
+            throws Exception {
+        audit.checkpoint();
+        long head = audit.head();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "midang-audit-export/1");
+        m.put("from", from);
+        m.put("to", head);
+        m.put("anchor", audit.hashOf(from - 1));
+        m.put("server_certificate", serverCertificatePem);
+        m.put("records", audit.records(from, head));
+        m.put("checkpoints", audit.checkpoints().stream().filter(c -> c.seq() >= from).map(c -> Map.of(
+                "seq", c.seq(),
+                "bytes", java.util.Base64.getEncoder().encodeToString(c.bytes()),
+                "signature", java.util.Base64.getEncoder().encodeToString(c.signature()))).distinct().toList());
+        return m;
+    }
 }

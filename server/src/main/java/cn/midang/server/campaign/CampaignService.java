@@ -1,6 +1,12 @@
 package cn.midang.server.campaign;
 
+import cn.midang.server.access.AccessRecords;
+import cn.midang.server.access.Action;
+import cn.midang.server.access.Grant;
+import cn.midang.server.access.Guard;
+import cn.midang.server.access.Target;
 import cn.midang.server.http.ApiException;
+import cn.midang.server.http.Exchange;
 import cn.midang.server.http.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
@@ -8,6 +14,9 @@ import cn.midang.server.submission.Submissions;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +24,21 @@ import java.util.Optional;
 
 /**
  * What callers may see of campaigns: the campaigns that concern them, and the progress of one
- * campaign per unit in scope (报送情况). A unit sees only campaigns it is in and only its own row;
- * inspectors and the administrator see every unit; other roles see no progress.
+ * campaign per unit in scope (报送情况). The policy decides who may see a campaign's progress; a
+ * unit is shown only its own row.
  */
 public final class CampaignService {
 
     private final Campaigns campaigns;
     private final Submissions submissions;
+    private final AccessRecords records;
+    private final Guard guard;
 
-    public CampaignService(Campaigns campaigns, Submissions submissions) {
+    public CampaignService(Campaigns campaigns, Submissions submissions, AccessRecords records, Guard guard) {
         this.campaigns = campaigns;
         this.submissions = submissions;
+        this.records = records;
+        this.guard = guard;
     }
 
     /** The progress of one unit in a campaign: what arrived, by kind, and whether the report was on time. */
@@ -35,40 +48,48 @@ public final class CampaignService {
         }
     }
 
-    /** The campaigns that concern {@code caller}. */
-    public List<Campaign> visible(Caller caller) throws ApiException {
+    /** A campaign and the rows of it the caller may see. */
+    public record Status(Campaign campaign, List<UnitStatus> units) {}
+
+    /**
+     * The campaigns that concern the exchange's caller: a unit's campaigns are those it is in, an
+     * inspector's those it is assigned to, a tester's those of its engagements; others see all.
+     */
+    public List<Campaign> visible(Exchange ex) throws ApiException {
+        Grant g = guard.check(ex, Action.LIST_CAMPAIGNS, Target.NONE);
+        Caller caller = g.caller();
         try {
             List<Campaign> all = campaigns.all();
-            if (caller.account().role() != Role.UNIT) {
-                return all;
-            }
-            return all.stream().filter(c -> c.hasUnit(caller.account().organisation())).toList();
+            Predicate<Campaign> mine = switch (caller.account().role()) {
+                case UNIT -> c -> c.hasUnit(caller.account().organisation());
+                case INSPECTOR -> {
+                    Set<String> assigned = records.assignedCampaigns(caller.certificate().fingerprint());
+                    yield c -> assigned.contains(c.id());
+                }
+                case TESTER -> {
+                    Set<String> engaged = new HashSet<>();
+                    records.engagements(caller.account().organisation()).forEach(e -> engaged.add(e.campaign()));
+                    yield c -> engaged.contains(c.id());
+                }
+                default -> c -> true;
+            };
+            return all.stream().filter(mine).toList();
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "listing campaigns", e);
         }
     }
 
-    /** The campaign {@code id} if {@code caller} may see it; otherwise exactly "unknown campaign". */
-    public Campaign campaign(Caller caller, String id) throws ApiException {
-        Optional<Campaign> c;
+    /** Per unit in scope that the exchange's caller may see: what arrived and when. */
+    public Status status(Exchange ex, String id) throws ApiException {
+        Optional<Campaign> found;
         try {
-            c = id == null ? Optional.empty() : campaigns.byId(id);
+            found = id == null ? Optional.empty() : campaigns.byId(id);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
         }
-        if (c.isEmpty() || (caller.account().role() == Role.UNIT && !c.get().hasUnit(caller.account().organisation()))) {
-            throw new ApiException(ErrorCode.UNKNOWN_CAMPAIGN, "campaign " + id + " absent or not the caller's");
-        }
-        return c.get();
-    }
-
-    /** Per unit in scope that {@code caller} may see: what arrived and when. */
-    public List<UnitStatus> status(Caller caller, String id) throws ApiException {
-        Campaign c = campaign(caller, id);
-        Role role = caller.account().role();
-        if (role != Role.UNIT && role != Role.INSPECTOR && role != Role.ADMIN) {
-            throw new ApiException(ErrorCode.NOT_PERMITTED, role + " may not see campaign progress");
-        }
+        Grant g = guard.check(ex, Action.CAMPAIGN_STATUS, new Target.OfCampaign(String.valueOf(id), found.orElse(null)));
+        Campaign c = found.orElseThrow();
+        Caller caller = g.caller();
         List<Submissions.Tally> tally;
         try {
             tally = submissions.tally(c.id());
@@ -77,7 +98,7 @@ public final class CampaignService {
         }
         List<UnitStatus> out = new ArrayList<>();
         for (Campaign.Unit u : c.units()) {
-            if (role == Role.UNIT && !u.id().equals(caller.account().organisation())) {
+            if (caller.account().role() == Role.UNIT && !u.id().equals(caller.account().organisation())) {
                 continue;
             }
             Map<String, Long> byKind = new LinkedHashMap<>();
@@ -94,6 +115,6 @@ public final class CampaignService {
             }
             out.add(new UnitStatus(u, byKind, firstReport, onTime));
         }
-        return out;
+        return new Status(c, out);
     }
 }

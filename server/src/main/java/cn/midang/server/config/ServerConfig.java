@@ -29,7 +29,9 @@ public record ServerConfig(
         long maxUploadBytes,
         int maxConnections,
         long minDataRate,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int auditCheckpointRecords,
+        Duration auditCheckpointPeriod) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -49,7 +51,9 @@ public record ServerConfig(
             new Key("upload.max-bytes", "2151677952", "The largest upload body accepted, in bytes."),
             new Key("http.max-connections", "256", "Connections held open at once; more wait in the accept queue."),
             new Key("http.min-data-rate", "16384", "Bytes per second a request body or response must at least move (slowloris guard)."),
-            new Key("http.idle-timeout-seconds", "30", "A connection with no traffic at all for this long is closed."));
+            new Key("http.idle-timeout-seconds", "30", "A connection with no traffic at all for this long is closed."),
+            new Key("audit.checkpoint-records", "1000", "Sign an audit checkpoint after this many records."),
+            new Key("audit.checkpoint-seconds", "60", "Sign an audit checkpoint this often when records were added."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
     public static final class InvalidConfigException extends Exception {
@@ -100,7 +104,10 @@ public record ServerConfig(
         int maxConnections = (int) number(get, "http.max-connections", 1, 100_000);
         long minRate = number(get, "http.min-data-rate", 0, 1L << 30);
         Duration idle = Duration.ofSeconds(number(get, "http.idle-timeout-seconds", 1, 3600));
-        return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle);
+        int cpRecords = (int) number(get, "audit.checkpoint-records", 1, 1_000_000);
+        Duration cpPeriod = Duration.ofSeconds(number(get, "audit.checkpoint-seconds", 1, 86_400));
+        return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
+                cpPeriod);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

@@ -63,6 +63,11 @@ public record DataDir(Path root) {
         return root.resolve("db");
     }
 
+    /** The audit log's signed checkpoints, appended outside the database: audit/checkpoints.jsonl. */
+    public Path auditCheckpoints() {
+        return root.resolve("audit").resolve("checkpoints.jsonl");
+    }
+
     public Path blobs() {
         return root.resolve("blobs");
     }

@@ -8,6 +8,8 @@ import cn.midang.keys.pki.Identity;
 import cn.midang.keys.pki.RevocationList;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.keys.tls.TransportKey;
+import cn.midang.server.access.AccessRecords;
+import cn.midang.server.access.Engagement;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Campaigns;
@@ -36,6 +38,9 @@ public final class Deployment {
 
     /** The demo identities of a dev deployment: file name → role and organisation. */
     public static final Map<String, String[]> DEMO_IDENTITIES = demoIdentities();
+
+    /** The dev deployment's engagement: the testing body, for unit-a in the demo campaign, open for a week. */
+    public static final String DEMO_ENGAGEMENT = "demo-tester";
 
     private static Map<String, String[]> demoIdentities() {
         Map<String, String[]> m = new LinkedHashMap<>();
@@ -128,17 +133,27 @@ public final class Deployment {
             accounts.register(signing.certificate(), now);
             accounts.register(archive.certificate(), now);
             if (dev) {
+                Map<String, Identity> demo = new LinkedHashMap<>();
                 for (Map.Entry<String, String[]> e : DEMO_IDENTITIES.entrySet()) {
                     Identity id = issue(authority, e.getKey(), e.getValue()[0], e.getValue()[1], clock);
                     Path file = d.identities().resolve(e.getKey() + ".p12");
                     id.save(file, passphrase);
                     accounts.register(id.certificate(), now);
                     identities.add(file);
+                    demo.put(e.getKey(), id);
                 }
                 new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now,
                         now.plus(Duration.ofDays(7)), true, List.of(
                                 new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
                                 new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false))));
+                // The working group's three inspectors are assigned to the demo campaign, and the
+                // testing body has an engagement for unit-a, open now for the campaign's week.
+                AccessRecords access = new AccessRecords(db);
+                for (String inspector : List.of("inspector-info", "inspector-police", "inspector-secrecy")) {
+                    access.assign("demo", demo.get(inspector).certificate().fingerprint(), now);
+                }
+                access.createEngagement(new Engagement(DEMO_ENGAGEMENT, DEMO_IDENTITIES.get("tester")[1], "demo", List.of("unit-a"),
+                        now, now.plus(Duration.ofDays(7)), null), demo.get("admin").certificate().fingerprint(), now);
             }
         }
         Files.createDirectories(d.blobs());

@@ -1,6 +1,9 @@
 package cn.midang.server.http;
 
 import cn.midang.keys.digest.Sm3;
+import cn.midang.server.access.Guard;
+import cn.midang.server.access.Target;
+import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.RequestAuthenticator;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -33,8 +36,10 @@ public final class Api extends Handler.Abstract {
     private final RequestAuthenticator authenticator;
     private final Exchange.Limits limits;
     private final Metrics metrics;
+    private final Guard guard;
 
-    public Api(List<Route> routes, RequestAuthenticator authenticator, Exchange.Limits limits, Metrics metrics) {
+    public Api(List<Route> routes, RequestAuthenticator authenticator, Exchange.Limits limits, Metrics metrics, Guard guard) {
+        this.guard = guard;
         this.routes = List.copyOf(routes);
         this.authenticator = authenticator;
         this.limits = limits;
@@ -55,6 +60,7 @@ public final class Api extends Handler.Abstract {
         String outcome = "200";
         String action = "unrouted";
         int status = 200;
+        Caller caller = null;
         try {
             Route route = null;
             Matcher m = null;
@@ -73,7 +79,7 @@ public final class Api extends Handler.Abstract {
             if (route == null) {
                 throw new ApiException(pathKnown ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.NOT_FOUND, method + " " + path);
             }
-            action = route.action();
+            action = route.action().label();
             Exchange exchange;
             if (route.authenticated()) {
                 String query = request.getHttpURI().getQuery();
@@ -83,15 +89,29 @@ public final class Api extends Handler.Abstract {
                 if (("GET".equals(method) || "DELETE".equals(method)) && !MessageDigest.isEqual(claimed, EMPTY_SM3)) {
                     throw new ApiException(ErrorCode.DIGEST_MISMATCH, "a bodiless request must sign the SM3 of nothing");
                 }
-                MDC.put("caller", auth.caller().certificate().fingerprint().substring(0, 12));
-                exchange = new Exchange(request, response, callback, m, auth.caller(), claimed, limits);
+                caller = auth.caller();
+                MDC.put("caller", caller.certificate().fingerprint().substring(0, 12));
+                exchange = new Exchange(request, response, callback, m, caller, claimed, limits, requestId, action);
             } else {
-                exchange = new Exchange(request, response, callback, m, null, null, limits);
+                exchange = new Exchange(request, response, callback, m, null, null, limits, requestId, action);
+                guard.check(exchange, route.action(), Target.NONE);
             }
             route.endpoint().handle(exchange);
+            if (!exchange.decided()) {
+                LOG.error("route {} {} answered without an access decision (a defect: every route must ask the guard)",
+                        method, route.template());
+            }
             status = response.getStatus();
             outcome = String.valueOf(status);
-        } catch (ApiException e) {
+        } catch (ApiException refusal) {
+            ApiException e = refusal;
+            if (!e.audited()) {
+                try {
+                    guard.refused(requestId, caller, action, path, e.code(), e.getMessage());
+                } catch (ApiException auditDown) {
+                    e = auditDown;
+                }
+            }
             status = e.code().status;
             metrics.refused(e.code());
             outcome = e.code().status + " " + e.code().code();
@@ -106,6 +126,11 @@ public final class Api extends Handler.Abstract {
             metrics.refused(ErrorCode.INTERNAL);
             outcome = "500 internal";
             LOG.error("{} {} failed", method, path, e);
+            try {
+                guard.refused(requestId, caller, action, path, ErrorCode.INTERNAL, String.valueOf(e));
+            } catch (ApiException auditDown) {
+                LOG.error("the failure of request {} could not be audited either", requestId);
+            }
             fail(response, callback, ErrorCode.INTERNAL);
         } finally {
             long nanos = System.nanoTime() - start;

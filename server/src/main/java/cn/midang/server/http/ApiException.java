@@ -5,6 +5,7 @@ public final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
+    private boolean audited;
 
     public ApiException(ErrorCode code, String logDetail) {
         super(logDetail);
@@ -18,5 +19,15 @@ public final class ApiException extends Exception {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** Whether the refusal is already in the audit log (a policy denial is recorded where it is decided). */
+    public boolean audited() {
+        return audited;
+    }
+
+    public ApiException markAudited() {
+        this.audited = true;
+        return this;
     }
 }

@@ -28,13 +28,18 @@ public final class Exchange {
     private final Fields query;
 
     private final Limits limits;
+    private final String requestId;
+    private final String action;
+    private boolean decided;
 
     /** Body limits from the configuration. */
     public record Limits(long maxBodyBytes, long minDataRate) {}
 
     Exchange(Request request, Response response, Callback callback, Matcher path, Caller caller, byte[] signedBodySm3,
-            Limits limits) {
+            Limits limits, String requestId, String action) {
         this.limits = limits;
+        this.requestId = requestId;
+        this.action = action;
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -50,6 +55,30 @@ public final class Exchange {
             throw new IllegalStateException("not an authenticated route");
         }
         return caller;
+    }
+
+    /** The authenticated caller, or null on a public route. */
+    public Caller callerOrNull() {
+        return caller;
+    }
+
+    /** The id of this request (in the server log and the audit log). */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The route's action, e.g. {@code download}. */
+    public String action() {
+        return action;
+    }
+
+    /** Called by the access guard when it recorded this request's decision. */
+    public void markDecided() {
+        decided = true;
+    }
+
+    public boolean decided() {
+        return decided;
     }
 
     /** The SM3 of the body the caller signed (Content-Digest). */
@@ -89,6 +118,35 @@ public final class Exchange {
     public InputStream body(long maxBytes) {
         return new GuardedBody(Content.Source.asInputStream(request), Math.min(maxBytes, limits.maxBodyBytes()),
                 limits.minDataRate(), System::nanoTime);
+    }
+
+    /** The largest JSON request body (management requests are small). */
+    public static final int MAX_JSON_BODY = 64 * 1024;
+
+    /**
+     * The body as a JSON object, after checking that it is exactly what the caller signed
+     * (its SM3 equals the signed Content-Digest).
+     */
+    public com.fasterxml.jackson.databind.JsonNode jsonBody() throws ApiException {
+        byte[] bytes;
+        try (InputStream in = body(MAX_JSON_BODY)) {
+            bytes = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new ApiException(BodyRefusedException.in(e).map(BodyRefusedException::code).orElse(ErrorCode.MALFORMED_REQUEST),
+                    "reading a JSON body: " + e.getMessage(), e);
+        }
+        if (signedBodySm3 == null || !java.security.MessageDigest.isEqual(cn.midang.keys.digest.Sm3.digest(bytes), signedBodySm3)) {
+            throw new ApiException(ErrorCode.DIGEST_MISMATCH, "JSON body differs from the signed Content-Digest");
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body is not a JSON object");
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body is not JSON", e);
+        }
     }
 
     public void json(int status, Map<String, ?> body) throws Exception {

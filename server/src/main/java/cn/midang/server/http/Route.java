@@ -1,5 +1,6 @@
 package cn.midang.server.http;
 
+import cn.midang.server.access.Action;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  * whether the caller must be authenticated, and its handler. Routes are data: {@code Api} keeps
  * them in one table that tests can enumerate.
  */
-public record Route(String method, String template, Pattern path, String action, boolean authenticated, Endpoint endpoint) {
+public record Route(String method, String template, Pattern path, Action action, boolean authenticated, Endpoint endpoint) {
 
     /** Handles one matched request. */
     @FunctionalInterface
@@ -17,12 +18,12 @@ public record Route(String method, String template, Pattern path, String action,
     }
 
     /** A route anyone may call. {@code template} is the OpenAPI path, e.g. {@code /healthz}. */
-    public static Route publicRoute(String method, String template, String action, Endpoint e) {
+    public static Route publicRoute(String method, String template, Action action, Endpoint e) {
         return new Route(method, template, compile(template), action, false, e);
     }
 
     /** A route for signed requests only. {@code {name}} in the template matches one path segment. */
-    public static Route signed(String method, String template, String action, Endpoint e) {
+    public static Route signed(String method, String template, Action action, Endpoint e) {
         return new Route(method, template, compile(template), action, true, e);
     }
 

@@ -60,4 +60,21 @@ public final class Accounts {
             }
         }
     }
+
+    /** The accounts with common name {@code name} and role {@code role}. */
+    public java.util.List<Account> byName(String name, Role role) throws SQLException {
+        java.util.List<Account> out = new java.util.ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT fingerprint, common_name, organisation FROM accounts WHERE common_name = ? AND role = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, role.label());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Account(rs.getString(1), rs.getString(2), role, rs.getString(3)));
+                }
+            }
+        }
+        return out;
+    }
 }

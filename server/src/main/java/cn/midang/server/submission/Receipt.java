@@ -1,5 +1,6 @@
 package cn.midang.server.submission;
 
+import cn.midang.keys.sign.CanonicalJson;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

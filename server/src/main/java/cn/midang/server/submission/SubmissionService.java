@@ -7,12 +7,17 @@ import cn.midang.keys.seal.Opened;
 import cn.midang.keys.seal.Opener;
 import cn.midang.keys.seal.Rewrapper;
 import cn.midang.keys.sign.RawSignatures;
+import cn.midang.server.access.Action;
+import cn.midang.server.access.Grant;
+import cn.midang.server.access.Guard;
+import cn.midang.server.access.Target;
 import cn.midang.server.archive.BlobStore;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.http.ApiException;
 import cn.midang.server.http.BodyRefusedException;
 import cn.midang.server.http.ErrorCode;
+import cn.midang.server.http.Exchange;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
 import cn.midang.server.identity.Role;
@@ -75,9 +80,11 @@ public final class SubmissionService {
     private final ValidatorSource validators;
     private final Clock clock;
     private final long maxUploadBytes;
+    private final Guard guard;
 
     public SubmissionService(Campaigns campaigns, Submissions submissions, BlobStore blobs, Identity archive,
-            Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes) {
+            Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes, Guard guard) {
+        this.guard = guard;
         this.campaigns = campaigns;
         this.submissions = submissions;
         this.blobs = blobs;
@@ -89,11 +96,13 @@ public final class SubmissionService {
         this.maxUploadBytes = maxUploadBytes;
     }
 
-    public StoredSubmission submit(Caller caller, String campaignId, String kind, String unitParam, long declaredLength,
+    /**
+     * Accepts one upload from the exchange's caller: checks the request, asks the guard (role,
+     * unit, kind, campaign window or engagement), then streams and verifies the package.
+     */
+    public StoredSubmission submit(Exchange ex, String campaignId, String kind, String unitParam, long declaredLength,
             InputStream body, byte[] signedBodySm3) throws ApiException {
-        if (caller.account().role() != Role.UNIT) {
-            throw new ApiException(ErrorCode.NOT_PERMITTED, caller.account().role() + " cannot submit yet");
-        }
+        Caller caller = ex.caller();
         if (kind == null || !KIND_LIMITS.containsKey(kind)) {
             throw new ApiException(ErrorCode.UNKNOWN_KIND, "kind " + kind);
         }
@@ -101,9 +110,10 @@ public final class SubmissionService {
         if (campaignId == null || campaignId.isBlank()) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no campaign");
         }
-        String unit = caller.account().organisation();
-        if (unitParam != null && !unitParam.equals(unit)) {
-            throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unitParam + " is not the caller's");
+        String unit = unitParam != null ? unitParam
+                : caller.account().role() == Role.UNIT ? caller.account().organisation() : null;
+        if (unit == null || unit.isBlank()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "name the unit the document is about (unit=...)");
         }
         if (declaredLength > limit) {
             throw new ApiException(ErrorCode.BODY_TOO_LARGE, declaredLength + " bytes declared for a " + kind);
@@ -114,14 +124,8 @@ public final class SubmissionService {
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
         }
+        guard.check(ex, Action.SUBMIT, new Target.Upload(campaign, unit, kind));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Optional<String> refusal = campaign.refusalAt(now);
-        if (refusal.isPresent()) {
-            throw new ApiException(ErrorCode.CAMPAIGN_CLOSED, refusal.get());
-        }
-        if (!campaign.hasUnit(unit)) {
-            throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + unit + " not in " + campaignId);
-        }
 
         Sm3.DigestingInputStream digesting = Sm3.digesting(body);
         try (BlobStore.Staged staged = blobs.stage()) {
@@ -201,75 +205,57 @@ public final class SubmissionService {
     }
 
     /**
-     * Whose submissions a caller may read. Until the policy component arrives this is the one
-     * place that decides it: a unit reads its own unit's, an inspector every unit's, anyone else
-     * nothing.
+     * Asks the guard whether the exchange's caller may do {@code action} (read the receipt or
+     * download) on submission {@code id}. The lookup is one query whether or not the id exists,
+     * and whatever the caller may not see is refused exactly like an id that does not exist.
      */
-    public record ReadScope(boolean everyUnit, String unit) {
-        static final ReadScope NONE = new ReadScope(false, null);
-
-        public boolean none() {
-            return !everyUnit && unit == null;
-        }
-
-        public boolean allows(String unitId) {
-            return everyUnit || (unit != null && unit.equals(unitId));
-        }
-    }
-
-    public static ReadScope readScope(Caller caller) {
-        return switch (caller.account().role()) {
-            case UNIT -> new ReadScope(false, caller.account().organisation());
-            case INSPECTOR -> new ReadScope(true, null);
-            default -> ReadScope.NONE;
-        };
-    }
-
-    /** The submission {@code id} if {@code caller} may read it; otherwise exactly "not found". */
-    public StoredSubmission readable(Caller caller, String id) throws ApiException {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "malformed id");
-        }
-        Optional<StoredSubmission> s;
+    public Grant readable(Exchange ex, String id, Action action) throws ApiException {
+        Optional<Submissions.Found> found;
         try {
-            s = submissions.byId(id);
+            found = submissions.find(id == null ? "" : id);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "submission lookup", e);
         }
-        // Anything the caller may not read gets the same answer as an id that does not exist.
-        if (s.isEmpty() || !readScope(caller).allows(s.get().unit())) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "submission " + id + " absent or not readable by caller");
+        return guard.check(ex, action, new Target.OfSubmission(String.valueOf(id), found.map(Submissions.Found::stored).orElse(null),
+                found.flatMap(f -> Role.fromLabel(f.submitterRole())).orElse(null), found.map(Submissions.Found::submitterOrg).orElse(null)));
+    }
+
+    /** The submission a grant covers. */
+    public static StoredSubmission granted(Grant g) {
+        if (g.target() instanceof Target.OfSubmission s && s.stored() != null) {
+            return s.stored();
         }
-        return s.get();
+        throw new IllegalArgumentException("the grant does not cover a stored submission");
     }
 
     /** The largest page a listing returns. */
     public static final int MAX_PAGE = 500;
 
     /**
-     * The submissions {@code caller} may read that match the filters (null = any), newest first.
-     * A caller who may read none is refused rather than shown an empty list that looks like one.
+     * The submissions the exchange's caller may read that match the filters (null = any), newest
+     * first. A caller who may read none is refused rather than shown an empty list that looks like one.
      */
-    public List<Submissions.Listed> list(Caller caller, String campaign, String unit, String kind, int limit, int offset)
+    public List<Submissions.Listed> list(Exchange ex, String campaign, String unit, String kind, int limit, int offset)
             throws ApiException {
-        ReadScope scope = readScope(caller);
-        if (scope.none()) {
-            throw new ApiException(ErrorCode.NOT_PERMITTED, caller.account().role() + " may not list submissions");
-        }
         if (limit < 1 || limit > MAX_PAGE || offset < 0) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
         }
+        Grant g = guard.check(ex, Action.LIST_SUBMISSIONS, Target.NONE);
         try {
-            return submissions.list(scope.everyUnit() ? null : scope.unit(), campaign, unit, kind, limit, offset);
+            return submissions.list(g.scope(), campaign, unit, kind, limit, offset);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "listing submissions", e);
         }
     }
 
-    /** Writes the stored package re-addressed to {@code caller}'s certificate. */
-    public void download(Caller caller, StoredSubmission s, OutputStream out) throws IOException, ApiException {
+    /** Writes the granted submission's stored package re-addressed to the caller's certificate. */
+    public void download(Grant grant, OutputStream out) throws IOException, ApiException {
+        if (grant.action() != Action.DOWNLOAD) {
+            throw new IllegalArgumentException("not a download grant");
+        }
+        StoredSubmission s = granted(grant);
         try (InputStream in = blobs.open(s.blobName())) {
-            Rewrapper.holding(archive).rewrap(in, List.of(caller.certificate()), out);
+            Rewrapper.holding(archive).rewrap(in, List.of(grant.caller().certificate()), out);
         } catch (KeysException e) {
             throw new ApiException(ErrorCode.INTERNAL, "re-addressing stored package " + s.id(), e);
         }

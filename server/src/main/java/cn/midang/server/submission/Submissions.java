@@ -1,6 +1,7 @@
 package cn.midang.server.submission;
 
 import cn.midang.server.storage.Database;
+import cn.midang.server.access.ListScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,6 +71,30 @@ public final class Submissions {
         });
     }
 
+    /** A stored submission with its submitter's role and organisation (from the accounts table). */
+    public record Found(StoredSubmission stored, String submitterRole, String submitterOrg) {}
+
+    /**
+     * The submission {@code id} with its submitter, in one query whether or not it exists, so
+     * that "absent" and "present but not yours" cost the same (SPEC C2).
+     */
+    public Optional<Found> find(String id) throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT s.id, s.campaign_id, s.unit_id, s.kind, s.submitter_fingerprint, "
+                        + "s.blob_name, s.package_size, s.receipt, s.receipt_signature, a.role, a.organisation FROM submissions s "
+                        + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE s.id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Found(new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)), rs.getString(10),
+                        rs.getString(11)));
+            }
+        }
+    }
+
     public Optional<StoredSubmission> byId(String id) throws SQLException {
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
@@ -90,17 +115,31 @@ public final class Submissions {
             String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late) {}
 
     /**
-     * Submissions matching the filters (null = any), newest first. {@code unitScope} is the
-     * caller's read scope: null means every unit, otherwise only that unit's submissions.
+     * Submissions within {@code scope} (a unit's: only those its unit submitted) matching the
+     * filters (null = any), newest first.
      */
-    public List<Listed> list(String unitScope, String campaign, String unit, String kind, int limit, int offset)
+    public List<Listed> list(ListScope scope, String campaign, String unit, String kind, int limit, int offset)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
                 + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE 1 = 1");
         List<String> args = new ArrayList<>();
-        for (String[] f : new String[][] {{"s.unit_id", unitScope}, {"s.campaign_id", campaign}, {"s.unit_id", unit},
-                {"s.kind", kind}}) {
+        if (scope.unit() != null) {
+            sql.append(" AND s.unit_id = ? AND a.role = 'unit'");
+            args.add(scope.unit());
+        }
+        for (java.util.Set<String> set : java.util.Arrays.asList(scope.campaigns(), scope.ids())) {
+            if (set != null) {
+                String column = set == scope.campaigns() ? "s.campaign_id" : "s.id";
+                if (set.isEmpty()) {
+                    sql.append(" AND 1 = 0");
+                } else {
+                    sql.append(" AND ").append(column).append(" IN (").append("?, ".repeat(set.size() - 1)).append("?)");
+                    args.addAll(new java.util.TreeSet<>(set));
+                }
+            }
+        }
+        for (String[] f : new String[][] {{"s.campaign_id", campaign}, {"s.unit_id", unit}, {"s.kind", kind}}) {
             if (f[1] != null) {
                 sql.append(" AND ").append(f[0]).append(" = ?");
                 args.add(f[1]);

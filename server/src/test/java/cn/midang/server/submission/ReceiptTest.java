@@ -1,5 +1,6 @@
 package cn.midang.server.submission;
 
+import cn.midang.keys.sign.CanonicalJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

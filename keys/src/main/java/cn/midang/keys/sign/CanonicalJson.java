@@ -1,4 +1,4 @@
-package cn.midang.server.submission;
+package cn.midang.keys.sign;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

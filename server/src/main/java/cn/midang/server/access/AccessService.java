@@ -1,0 +1,210 @@
+package cn.midang.server.access;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.http.ApiException;
+import cn.midang.server.http.ErrorCode;
+import cn.midang.server.http.Exchange;
+import cn.midang.server.identity.Account;
+import cn.midang.server.identity.Accounts;
+import cn.midang.server.identity.Role;
+import cn.midang.server.submission.Submissions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the administrator manages and testers file (SPEC §2, C3): inspector assignments,
+ * engagements of testing bodies, retention permits, and destruction attestations. Every call asks
+ * the guard first.
+ */
+public final class AccessService {
+
+    /** The statement a tester signs when an engagement ends (canonical JSON, raw SM2 signature). */
+    public static final String ATTESTATION_TYPE = "midang-destruction-attestation/1";
+    /** The longest a retention permit may run. */
+    public static final Duration MAX_PERMIT = Duration.ofDays(90);
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AccessRecords records;
+    private final Accounts accounts;
+    private final Campaigns campaigns;
+    private final Submissions submissions;
+    private final Guard guard;
+    private final Clock clock;
+
+    public AccessService(AccessRecords records, Accounts accounts, Campaigns campaigns, Submissions submissions, Guard guard,
+            Clock clock) {
+        this.records = records;
+        this.accounts = accounts;
+        this.campaigns = campaigns;
+        this.submissions = submissions;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /** Assigns the inspector named in the body ({@code inspector}: common name) to campaign {@code campaignId}. */
+    public Account assign(Exchange ex, String campaignId) throws ApiException {
+        JsonNode body = ex.jsonBody();
+        String name = text(body, "inspector");
+        guard.check(ex, Action.ASSIGN_INSPECTOR, new Target.Named("campaign:" + campaignId + "/inspector:" + name));
+        try {
+            Campaign c = campaigns.byId(campaignId).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_CAMPAIGN, campaignId));
+            List<Account> found = accounts.byName(name, Role.INSPECTOR);
+            if (found.size() != 1) {
+                throw new ApiException(ErrorCode.MALFORMED_REQUEST, found.size() + " inspector accounts are named " + name);
+            }
+            records.assign(c.id(), found.get(0).fingerprint(), clock.instant());
+            return found.get(0);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "assigning", e);
+        }
+    }
+
+    /** Creates the engagement described by the body. */
+    public Engagement createEngagement(Exchange ex) throws ApiException {
+        JsonNode body = ex.jsonBody();
+        String id = body.hasNonNull("id") ? text(body, "id") : "eng-" + HexFormat.of().formatHex(randomBytes(6));
+        guard.check(ex, Action.CREATE_ENGAGEMENT, new Target.Named("engagement:" + id));
+        if (!ID.matcher(id).matches()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "engagement id " + id);
+        }
+        List<String> units = new ArrayList<>();
+        body.path("units").forEach(u -> units.add(u.asText()));
+        Instant starts = instant(body, "starts_at");
+        Instant ends = instant(body, "ends_at");
+        if (!ends.isAfter(starts) || units.isEmpty()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an engagement needs units and ends_at after starts_at");
+        }
+        try {
+            Campaign c = campaigns.byId(text(body, "campaign"))
+                    .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_CAMPAIGN, body.path("campaign").asText()));
+            for (String u : units) {
+                if (!c.hasUnit(u)) {
+                    throw new ApiException(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + u + " not in " + c.id());
+                }
+            }
+            if (records.engagement(id).isPresent()) {
+                throw new ApiException(ErrorCode.MALFORMED_REQUEST, "engagement " + id + " exists");
+            }
+            Engagement e = new Engagement(id, text(body, "tester_org"), c.id(), List.copyOf(units), starts, ends, null);
+            records.createEngagement(e, ex.caller().certificate().fingerprint(), clock.instant());
+            return e;
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "creating an engagement", e);
+        }
+    }
+
+    /** Engagements: all for the administrator, its own organisation's for a tester. */
+    public List<Engagement> engagements(Exchange ex) throws ApiException {
+        Grant g = guard.check(ex, Action.LIST_ENGAGEMENTS, Target.NONE);
+        try {
+            return records.engagements(g.caller().account().role() == Role.ADMIN ? null : g.caller().account().organisation());
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "listing engagements", e);
+        }
+    }
+
+    /** Files the caller's signed destruction attestation for engagement {@code id}. */
+    public Engagement attest(Exchange ex, String id) throws ApiException {
+        JsonNode body = ex.jsonBody();
+        Optional<Engagement> e;
+        try {
+            e = records.engagement(id);
+        } catch (SQLException x) {
+            throw new ApiException(ErrorCode.INTERNAL, "engagement lookup", x);
+        }
+        Grant g = guard.check(ex, Action.ATTEST_DESTRUCTION, new Target.OfEngagement(id, e.orElse(null)));
+        byte[] statement;
+        byte[] signature;
+        try {
+            statement = Base64.getDecoder().decode(text(body, "statement"));
+            signature = Base64.getDecoder().decode(text(body, "signature"));
+        } catch (IllegalArgumentException x) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "statement and signature must be base64");
+        }
+        try {
+            RawSignatures.verify(g.caller().certificate(), signature, statement);
+            JsonNode s = JSON.readTree(statement);
+            if (!ATTESTATION_TYPE.equals(s.path("type").asText()) || !id.equals(s.path("engagement").asText())
+                    || !g.caller().certificate().fingerprint().equals(s.path("signer").asText())) {
+                throw new ApiException(ErrorCode.BAD_ATTESTATION, "statement names another engagement or signer");
+            }
+        } catch (KeysException | IOException x) {
+            throw new ApiException(ErrorCode.BAD_ATTESTATION, "attestation signature: " + x.getMessage(), x);
+        }
+        try {
+            if (!records.attest(id, g.caller().certificate().fingerprint(), statement, signature, clock.instant())) {
+                throw new ApiException(ErrorCode.ALREADY_ATTESTED, "engagement " + id);
+            }
+            return records.engagement(id).orElseThrow();
+        } catch (SQLException x) {
+            throw new ApiException(ErrorCode.INTERNAL, "recording an attestation", x);
+        }
+    }
+
+    /** A retention permit: {@code tester_org} may read {@code submissions} until {@code expires_at}. */
+    public String issuePermit(Exchange ex) throws ApiException {
+        JsonNode body = ex.jsonBody();
+        String id = "permit-" + HexFormat.of().formatHex(randomBytes(6));
+        guard.check(ex, Action.ISSUE_PERMIT, new Target.Named(id + "/tester:" + body.path("tester_org").asText()));
+        List<String> ids = new ArrayList<>();
+        body.path("submissions").forEach(s -> ids.add(s.asText()));
+        Instant expires = instant(body, "expires_at");
+        Instant now = clock.instant();
+        if (ids.isEmpty() || !expires.isAfter(now) || expires.isAfter(now.plus(MAX_PERMIT))) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "a permit names submissions and expires within " + MAX_PERMIT.toDays()
+                    + " days");
+        }
+        try {
+            for (String s : ids) {
+                if (submissions.find(s).isEmpty()) {
+                    throw new ApiException(ErrorCode.NOT_FOUND, "submission " + s);
+                }
+            }
+            records.issuePermit(id, text(body, "tester_org"), ids, expires, ex.caller().certificate().fingerprint(), now);
+            return id;
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "issuing a permit", e);
+        }
+    }
+
+    private static String text(JsonNode body, String field) throws ApiException {
+        String v = body.path(field).asText("");
+        if (v.isBlank() || v.length() > 256) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "missing or overlong " + field);
+        }
+        return v;
+    }
+
+    private static Instant instant(JsonNode body, String field) throws ApiException {
+        try {
+            return Instant.parse(text(body, field));
+        } catch (DateTimeParseException e) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, field + " is not an ISO-8601 instant");
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

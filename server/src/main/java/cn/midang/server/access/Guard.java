@@ -1,0 +1,83 @@
+package cn.midang.server.access;
+
+import cn.midang.server.audit.AuditLog;
+import cn.midang.server.audit.AuditUnavailableException;
+import cn.midang.server.http.ApiException;
+import cn.midang.server.http.ErrorCode;
+import cn.midang.server.http.Exchange;
+import cn.midang.server.identity.Caller;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a request meets the policy: asks {@link Policy} for the decision, writes it to the audit
+ * log (before anything is read or sent; if it cannot be written the request fails, SPEC C5), and
+ * returns a {@link Grant} or throws the refusal.
+ */
+public final class Guard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+    private final Policy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Guard(Policy policy, AuditLog audit, Clock clock) {
+        this.policy = policy;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Decides {@code action} on {@code target} for the exchange's caller; records it; grants or refuses. */
+    public Grant check(Exchange ex, Action action, Target target) throws ApiException {
+        Caller caller = ex.callerOrNull();
+        Decision d;
+        ListScope scope = null;
+        try {
+            d = policy.decide(caller, action, target, clock.instant());
+            if (d.allowed() && action == Action.LIST_SUBMISSIONS) {
+                scope = policy.listScope(caller, clock.instant()).orElseThrow();
+            }
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e);
+        }
+        record(ex, caller, action, target.label(), d.allowed() ? "allow" : "deny", d.allowed() ? d.reason()
+                : d.code().code() + ": " + d.reason());
+        ex.markDecided();
+        if (!d.allowed()) {
+            throw new ApiException(d.code(), action.label() + " " + target.label() + ": " + d.reason()).markAudited();
+        }
+        return new Grant(caller, action, target, scope);
+    }
+
+    /** Records a refusal that did not come from the policy (bad signature, malformed or tampered upload, ...). */
+    public void refused(String requestId, Caller caller, String action, String object, ErrorCode code, String detail)
+            throws ApiException {
+        record(requestId, caller, action, object, "fail", code.code() + ": " + detail);
+    }
+
+    private void record(Exchange ex, Caller caller, Action action, String object, String decision, String reason)
+            throws ApiException {
+        record(ex.requestId(), caller, action.label(), object, decision, reason);
+    }
+
+    private void record(String requestId, Caller caller, String action, String object, String decision, String reason)
+            throws ApiException {
+        try {
+            audit.append(new AuditLog.Entry(requestId,
+                    caller == null ? "-" : caller.certificate().fingerprint(),
+                    caller == null ? "-" : caller.account().role().label(),
+                    caller == null ? "-" : caller.account().organisation(),
+                    action, object, decision, reason));
+        } catch (AuditUnavailableException e) {
+            LOG.error("AUDIT UNAVAILABLE: refusing request {} ({} {}): {}", requestId, action, object, e.getMessage());
+            throw new ApiException(ErrorCode.AUDIT_UNAVAILABLE, e.getMessage(), e).markAudited();
+        }
+    }
+}

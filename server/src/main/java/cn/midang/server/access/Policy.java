@@ -1,0 +1,177 @@
+package cn.midang.server.access;
+
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.http.ErrorCode;
+import cn.midang.server.identity.Caller;
+import cn.midang.server.identity.Role;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place that decides who may do what (SPEC §2, C1–C3). Deny by default: every action
+ * lists the roles it allows, with the conditions on the target; anything not listed is denied.
+ *
+ * <p>Object-level denials to a unit (another unit's object) are {@code not_found}, exactly as
+ * for an id that does not exist (C2); role-level denials are {@code not_permitted} whatever the
+ * id. Units read what units submitted for them; inspectors read the campaigns they are assigned
+ * to; testers upload inside an engagement and read back only under a retention permit; the
+ * administrator manages but never reads report content; approvers and leaders read no raw
+ * submissions.
+ */
+public final class Policy {
+
+    /** Kinds each role submits. */
+    private static final Set<String> UNIT_KINDS = Set.of("report", "form", "rectification");
+
+    private final AccessRecords records;
+
+    public Policy(AccessRecords records) {
+        this.records = records;
+    }
+
+    public Decision decide(Caller caller, Action action, Target target, Instant now) throws SQLException {
+        Role role = caller == null ? null : caller.account().role();
+        String org = caller == null ? null : caller.account().organisation();
+        return switch (action) {
+            case HEALTH, METRICS, OPENAPI, SERVER_INFO -> Decision.allow("public");
+            case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
+            case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
+            case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
+            case LIST_SUBMISSIONS -> listScope(caller, now).isPresent() ? Decision.allow("scoped listing")
+                    : role == Role.TESTER ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
+                    : denyRole(role, action);
+            case READ_RECEIPT, DOWNLOAD -> read(caller, role, org, action, (Target.OfSubmission) target, now);
+            case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
+                    role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);
+            case LIST_ENGAGEMENTS -> role == Role.ADMIN || role == Role.TESTER ? Decision.allow("administrator or tester")
+                    : denyRole(role, action);
+            case ATTEST_DESTRUCTION -> attest(role, org, (Target.OfEngagement) target);
+        };
+    }
+
+    private static Decision denyRole(Role role, Action action) {
+        return Decision.deny(ErrorCode.NOT_PERMITTED, (role == null ? "anonymous" : role.label()) + " may not " + action.label());
+    }
+
+    private Decision campaignStatus(Caller caller, Role role, String org, Target.OfCampaign t) throws SQLException {
+        Campaign c = t.campaign();
+        if (c == null) {
+            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id());
+        }
+        return switch (role) {
+            case UNIT -> c.hasUnit(org) ? Decision.allow("own row of a campaign in scope")
+                    : Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "unit " + org + " not in scope of " + c.id());
+            case INSPECTOR -> records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())
+                    ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
+            case ADMIN -> Decision.allow("administrator (progress only, no content)");
+            default -> denyRole(role, Action.CAMPAIGN_STATUS);
+        };
+    }
+
+    private Decision submit(Caller caller, Role role, String org, Target.Upload t, Instant now) throws SQLException {
+        Campaign c = t.campaign();
+        switch (role) {
+            case UNIT -> {
+                if (!t.unit().equals(org)) {
+                    return Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + org + " submitting for " + t.unit());
+                }
+                if (!UNIT_KINDS.contains(t.kind())) {
+                    return Decision.deny(ErrorCode.NOT_PERMITTED, "units submit " + UNIT_KINDS + ", not " + t.kind());
+                }
+                if (!c.hasUnit(org)) {
+                    return Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + org + " not in " + c.id());
+                }
+                Optional<String> closed = c.refusalAt(now);
+                return closed.isPresent() ? Decision.deny(ErrorCode.CAMPAIGN_CLOSED, closed.get())
+                        : Decision.allow("unit submits for itself");
+            }
+            case TESTER -> {
+                if (!"test-result".equals(t.kind())) {
+                    return Decision.deny(ErrorCode.NOT_PERMITTED, "testers submit test-result only, not " + t.kind());
+                }
+                List<Engagement> open = records.engagements(org).stream()
+                        .filter(e -> e.openAt(now) && e.covers(c.id(), t.unit())).toList();
+                return open.isEmpty()
+                        ? Decision.deny(ErrorCode.NO_ENGAGEMENT, "no open engagement of " + org + " for " + t.unit() + " in " + c.id())
+                        : Decision.allow("engagement " + open.get(0).id());
+            }
+            case INSPECTOR -> {
+                if (!"inspection-record".equals(t.kind())) {
+                    return Decision.deny(ErrorCode.NOT_PERMITTED, "inspectors submit inspection-record only, not " + t.kind());
+                }
+                if (!records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())) {
+                    return Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
+                }
+                return c.hasUnit(t.unit()) ? Decision.allow("assigned inspector")
+                        : Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + t.unit() + " not in " + c.id());
+            }
+            default -> {
+                return denyRole(role, Action.SUBMIT);
+            }
+        }
+    }
+
+    private Decision read(Caller caller, Role role, String org, Action action, Target.OfSubmission t, Instant now)
+            throws SQLException {
+        var s = t.stored();
+        String absent = s == null ? "absent" : "not readable";
+        switch (role) {
+            case UNIT -> {
+                return s != null && s.unit().equals(org) && t.submitterRole() == Role.UNIT
+                        ? Decision.allow("own unit's submission") : Decision.deny(ErrorCode.NOT_FOUND, absent + " for unit " + org);
+            }
+            case INSPECTOR -> {
+                return s != null && records.assignedCampaigns(caller.certificate().fingerprint()).contains(s.campaign())
+                        ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_FOUND, absent + " or campaign not assigned");
+            }
+            case TESTER -> {
+                if (s == null) {
+                    return Decision.deny(ErrorCode.NOT_FOUND, absent);
+                }
+                if (records.permitted(org, now).contains(s.id())) {
+                    return Decision.allow("retention permit");
+                }
+                boolean own = t.submitterRole() == Role.TESTER && org.equals(t.submitterOrg());
+                if (!own) {
+                    return Decision.deny(ErrorCode.NOT_FOUND, "not the tester's and no permit");
+                }
+                if (action == Action.READ_RECEIPT && records.engagements(org).stream()
+                        .anyMatch(e -> e.openAt(now) && e.covers(s.campaign(), s.unit()))) {
+                    return Decision.allow("own receipt inside the engagement");
+                }
+                return Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "own upload, no permit"
+                        + (action == Action.READ_RECEIPT ? " and no open engagement" : ""));
+            }
+            default -> {
+                return denyRole(role, action);
+            }
+        }
+    }
+
+    private Decision attest(Role role, String org, Target.OfEngagement t) {
+        if (role != Role.TESTER) {
+            return denyRole(role, Action.ATTEST_DESTRUCTION);
+        }
+        return t.engagement() != null && t.engagement().testerOrg().equals(org) ? Decision.allow("own engagement")
+                : Decision.deny(ErrorCode.NOT_FOUND, "no engagement " + t.id() + " of " + org);
+    }
+
+    /** What {@code caller} may list, or empty when nothing (the listing is then refused). */
+    public Optional<ListScope> listScope(Caller caller, Instant now) throws SQLException {
+        if (caller == null) {
+            return Optional.empty();
+        }
+        return switch (caller.account().role()) {
+            case UNIT -> Optional.of(new ListScope(caller.account().organisation(), null, null));
+            case INSPECTOR -> Optional.of(new ListScope(null, records.assignedCampaigns(caller.certificate().fingerprint()), null));
+            case TESTER -> {
+                Set<String> ids = records.permitted(caller.account().organisation(), now);
+                yield ids.isEmpty() ? Optional.empty() : Optional.of(new ListScope(null, null, ids));
+            }
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package cn.midang.server.access;
+
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.identity.Role;
+import cn.midang.server.submission.StoredSubmission;
+
+/** What an action is about, with the facts the policy needs; {@code label} goes into the audit log. */
+public sealed interface Target {
+
+    String label();
+
+    /** Nothing in particular (public endpoints, whoami, listings). */
+    record None() implements Target {
+        @Override
+        public String label() {
+            return "-";
+        }
+    }
+
+    None NONE = new None();
+
+    /** A campaign, or the id of one that does not exist ({@code campaign} null). */
+    record OfCampaign(String id, Campaign campaign) implements Target {
+        @Override
+        public String label() {
+            return "campaign:" + id;
+        }
+    }
+
+    /** A stored submission, or the id asked for when there is none ({@code stored} null). */
+    record OfSubmission(String id, StoredSubmission stored, Role submitterRole, String submitterOrg)
+            implements Target {
+        @Override
+        public String label() {
+            return "submission:" + id;
+        }
+    }
+
+    /** A document about to be submitted: to {@code campaign}, for {@code unit}, of {@code kind}. */
+    record Upload(Campaign campaign, String unit, String kind) implements Target {
+        @Override
+        public String label() {
+            return "campaign:" + campaign.id() + "/unit:" + unit + "/kind:" + kind;
+        }
+    }
+
+    /** An engagement, or the id asked for when there is none ({@code engagement} null). */
+    record OfEngagement(String id, Engagement engagement) implements Target {
+        @Override
+        public String label() {
+            return "engagement:" + id;
+        }
+    }
+
+    /** A management object named by the request (an assignment, a permit, a new engagement). */
+    record Named(String label) implements Target {}
+}

@@ -1,0 +1,326 @@
+package cn.midang.server.audit;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.audit.AuditChain;
+import cn.midang.keys.audit.AuditRecord;
+import cn.midang.keys.audit.Checkpoint;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.sign.RawSignatures;
+import cn.midang.server.storage.Database;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log (SPEC C5): every decision becomes a record, chained to the one before by SM3,
+ * written before the response is sent. Every {@code everyRecords} records, every
+ * {@code everyPeriod} (if anything was added) and on close, the server signs a
+ * {@link Checkpoint} of the head, stored in the database and appended (and forced to disk) to
+ * {@code audit/checkpoints.jsonl}, outside the database. If a record cannot be written the caller
+ * gets {@link AuditUnavailableException} and must fail the request.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a record says; the log adds sequence, time and chain. */
+    public record Entry(String request, String actor, String role, String organisation, String action, String object,
+            String decision, String reason) {}
+
+    private final Database db;
+    private final Path checkpointFile;
+    private final Identity signing;
+    private final RawSignatures.Signer signer;
+    private final Clock clock;
+    private final int everyRecords;
+    private final ScheduledExecutorService timer;
+    private long head;
+    private String headHash;
+    private long lastCheckpoint;
+
+    private AuditLog(Database db, Path checkpointFile, Identity signing, Clock clock, int everyRecords, long head, String headHash,
+            long lastCheckpoint, Duration everyPeriod) {
+        this.db = db;
+        this.checkpointFile = checkpointFile;
+        this.signing = signing;
+        this.signer = RawSignatures.newSigner(signing);
+        this.clock = clock;
+        this.everyRecords = everyRecords;
+        this.head = head;
+        this.headHash = headHash;
+        this.lastCheckpoint = lastCheckpoint;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "midang-audit-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = everyPeriod.toMillis();
+        timer.scheduleWithFixedDelay(this::timedCheckpoint, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    public static AuditLog open(Database db, Path checkpointFile, Identity signing, Clock clock, int everyRecords,
+            Duration everyPeriod) throws SQLException, IOException {
+        Files.createDirectories(checkpointFile.getParent());
+        long head = 0;
+        String hash = AuditRecord.GENESIS;
+        long checkpoint = 0;
+        try (Connection c = db.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    head = rs.getLong(1);
+                    hash = rs.getString(2);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM audit_checkpoints");
+                    ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    checkpoint = rs.getLong(1);
+                }
+            }
+        }
+        return new AuditLog(db, checkpointFile, signing, clock, everyRecords, head, hash, checkpoint, everyPeriod);
+    }
+
+    /** Appends one record; throws when it could not be written (the request must then fail). */
+    public AuditRecord append(Entry e) throws AuditUnavailableException {
+        AuditRecord r;
+        boolean due;
+        synchronized (this) {
+            String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            r = AuditRecord.sealed(head + 1, at, e.request(), e.actor(), e.role(), e.organisation(), e.action(),
+                    clip(e.object(), 256), e.decision(), clip(e.reason(), 512), headHash);
+            try (Connection c = db.connection();
+                    PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, at, request_id, actor, role, organisation, "
+                            + "action, object, decision, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, r.seq());
+                ps.setString(2, r.at());
+                ps.setString(3, r.request());
+                ps.setString(4, r.actor());
+                ps.setString(5, r.role());
+                ps.setString(6, r.organisation());
+                ps.setString(7, r.action());
+                ps.setString(8, r.object());
+                ps.setString(9, r.decision());
+                ps.setString(10, r.reason());
+                ps.setString(11, r.prev());
+                ps.setString(12, r.hash());
+                ps.executeUpdate();
+            } catch (SQLException | RuntimeException ex) {
+                throw new AuditUnavailableException("audit record " + r.seq() + " could not be written: " + ex.getMessage(), ex);
+            }
+            head = r.seq();
+            headHash = r.hash();
+            due = head - lastCheckpoint >= everyRecords;
+        }
+        if (due) {
+            try {
+                checkpoint();
+            } catch (IOException | SQLException | KeysException ex) {
+                LOG.error("audit checkpoint at record {} failed; the next one will cover it", r.seq(), ex);
+            }
+        }
+        return r;
+    }
+
+    private static String clip(String s, int max) {
+        String v = s == null ? "" : s;
+        return v.length() <= max ? v : v.substring(0, max - 1) + "…";
+    }
+
+    /** Signs a checkpoint of the head if records were added since the last one; returns it. */
+    public synchronized Optional<Checkpoint> checkpoint() throws IOException, SQLException, KeysException {
+        if (head == lastCheckpoint) {
+            return Optional.empty();
+        }
+        String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        Checkpoint cp = Checkpoint.sign(signer, signing, head, headHash, at);
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, bytes, signature) VALUES (?, ?, ?)")) {
+            ps.setLong(1, cp.seq());
+            ps.setBytes(2, cp.bytes());
+            ps.setBytes(3, cp.signature());
+            ps.executeUpdate();
+        }
+        String line = JSON.writeValueAsString(java.util.Map.of("seq", cp.seq(),
+                "bytes", Base64.getEncoder().encodeToString(cp.bytes()),
+                "signature", Base64.getEncoder().encodeToString(cp.signature()))) + "\n";
+        try (FileChannel ch = FileChannel.open(checkpointFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        lastCheckpoint = head;
+        return Optional.of(cp);
+    }
+
+    private void timedCheckpoint() {
+        try {
+            checkpoint();
+        } catch (IOException | SQLException | KeysException | RuntimeException e) {
+            LOG.error("timed audit checkpoint failed", e);
+        }
+    }
+
+    /** Records {@code from}..{@code to} (inclusive), in order. */
+    public List<AuditRecord> records(long from, long to) throws SQLException {
+        return to < from ? List.of() : readPage(db, from, (int) Math.min(to - from + 1, Integer.MAX_VALUE));
+    }
+
+    public synchronized long head() {
+        return head;
+    }
+
+    /** The hash of record {@code seq} (GENESIS for 0), the anchor of a range starting at seq + 1. */
+    public String hashOf(long seq) throws SQLException {
+        if (seq == 0) {
+            return AuditRecord.GENESIS;
+        }
+        List<AuditRecord> r = readPage(db, seq, 1);
+        return r.isEmpty() || r.get(0).seq() != seq ? AuditRecord.GENESIS : r.get(0).hash();
+    }
+
+    /** Every checkpoint from the database and from the file outside it. */
+    public List<Checkpoint> checkpoints() throws SQLException, IOException, KeysException {
+        return allCheckpoints(db, checkpointFile);
+    }
+
+    static List<Checkpoint> allCheckpoints(Database db, Path file) throws SQLException, IOException, KeysException {
+        List<Checkpoint> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT bytes, signature FROM audit_checkpoints ORDER BY seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Checkpoint.parse(rs.getBytes(1), rs.getBytes(2)));
+            }
+        }
+        out.addAll(fileCheckpoints(file));
+        return out;
+    }
+
+    /** The checkpoints in the append-only file; a torn last line (a crash while appending) is skipped. */
+    public static List<Checkpoint> fileCheckpoints(Path file) throws IOException, KeysException {
+        List<Checkpoint> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isBlank()) {
+                continue;
+            }
+            boolean last = i == lines.length - 1; // no newline after it: torn by a crash
+            try {
+                JsonNode n = JSON.readTree(line);
+                out.add(Checkpoint.parse(Base64.getDecoder().decode(n.path("bytes").asText()),
+                        Base64.getDecoder().decode(n.path("signature").asText())));
+            } catch (IOException | IllegalArgumentException | KeysException e) {
+                if (!last) {
+                    throw new KeysException(KeysException.Reason.MALFORMED, "line " + (i + 1) + " of " + file
+                            + " is not a checkpoint");
+                }
+                LOG.warn("ignoring a torn last line in {}", file);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks the whole log in {@code db} against every checkpoint (database and file), with the
+     * server's signing certificate. Used by {@code midang-server audit verify} on a stopped server.
+     */
+    public static AuditChain.Result verify(Database db, Path checkpointFile, Certificate serverSigning)
+            throws SQLException, IOException, KeysException {
+        List<Checkpoint> cps = allCheckpoints(db, checkpointFile);
+        Iterator<AuditRecord> records = new Iterator<>() {
+            private static final int PAGE = 10_000;
+            private long next = 1;
+            private Iterator<AuditRecord> page = List.<AuditRecord>of().iterator();
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (!page.hasNext() && !done) {
+                    try {
+                        List<AuditRecord> p = readPage(db, next, PAGE);
+                        done = p.size() < PAGE;
+                        if (!p.isEmpty()) {
+                            next = p.get(p.size() - 1).seq() + 1;
+                        }
+                        page = p.iterator();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public AuditRecord next() {
+                hasNext();
+                return page.next();
+            }
+        };
+        return AuditChain.verify(records, 1, AuditRecord.GENESIS, cps, serverSigning);
+    }
+
+    /** Records in storage order from {@code from} (rows ordered by seq; a gap or a swap shows in the chain). */
+    private static List<AuditRecord> readPage(Database db, long from, int limit) throws SQLException {
+        List<AuditRecord> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT seq, at, request_id, actor, role, organisation, action, object, "
+                        + "decision, reason, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, from);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                            rs.getString(11), rs.getString(12)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            checkpoint();
+        } catch (IOException | SQLException | KeysException | RuntimeException e) {
+            LOG.error("final audit checkpoint failed", e);
+        }
+    }
+}
