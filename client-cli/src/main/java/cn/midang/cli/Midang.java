@@ -1,6 +1,10 @@
 package cn.midang.cli;
 
+import cn.midang.cli.admin.AdminCommand;
+import cn.midang.cli.audit.AuditCommand;
 import cn.midang.cli.ca.CaCommand;
+import cn.midang.cli.tester.AttestDestructionCommand;
+import cn.midang.cli.tester.EngagementsCommand;
 import cn.midang.cli.info.StatusCommand;
 import cn.midang.cli.info.WhoamiCommand;
 import cn.midang.cli.key.KeyCommand;
@@ -40,7 +44,8 @@ import picocli.CommandLine.Command;
             "  midang --lang zh list --campaign demo",
         },
         subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, ShowCommand.class,
-            GetCommand.class, VerifyCommand.class, SignCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
+            GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
+            AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 

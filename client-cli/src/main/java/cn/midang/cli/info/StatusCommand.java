@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Without --campaign: the campaigns that concern you, their state and submission deadline.",
+        description = {"Without --campaign: the campaigns that concern you, their state and submission deadline (for the",
+            "administrator also the engagements that ended without a destruction attestation).",
             "With --campaign: per unit in scope, whether its report is in and on time, and what it has submitted",
             "(a unit sees its own row; inspectors and the administrator see every unit), with totals."},
         footer = {"", "Examples:", "  midang status", "  midang status --campaign demo --json"})
@@ -47,6 +48,16 @@ public final class StatusCommand extends MidangCommand {
                 out.flush();
             } else {
                 t.print(out);
+            }
+            if ("admin".equals(c.identity().certificate().role())) {
+                java.util.List<String> missing = new java.util.ArrayList<>();
+                c.engagements().path("engagements").forEach(e -> {
+                    if (e.path("attestation_missing").asBoolean()) {
+                        missing.add(e.path("id").asText() + " (" + e.path("tester_org").asText() + ")");
+                    }
+                });
+                out.println(messages().get("status.engagements.missing", missing.isEmpty() ? "-" : String.join(", ", missing)));
+                out.flush();
             }
             return 0;
         }

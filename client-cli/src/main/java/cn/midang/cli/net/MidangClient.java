@@ -249,6 +249,83 @@ public final class MidangClient {
         return getJson("/api/v1/submissions", q.toString());
     }
 
+    /** Engagements: all (administrator) or the caller's organisation's (tester). */
+    public JsonNode engagements() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/engagements", "");
+    }
+
+    /** The audit log from record {@code from}, with checkpoints and the server certificate, as the server sent it. */
+    public byte[] auditExport(long from) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        HttpResponse<byte[]> r = http.send(signed("GET", "/api/v1/audit", "from=" + from, Sm3.digest(new byte[0])).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        json(r);
+        return r.body();
+    }
+
+    /** A signed POST of a JSON object; returns the server's JSON answer. */
+    public JsonNode postJson(String path, java.util.Map<String, ?> body)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        return json(http.send(signed("POST", path, "", Sm3.digest(bytes)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    /**
+     * Signs and files a destruction attestation for {@code engagement}: canonical JSON naming the
+     * engagement, the signer and the time, with the statement {@code text}, raw SM2 signature.
+     */
+    public JsonNode attestDestruction(String engagement, String text)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", "midang-destruction-attestation/1");
+        m.put("engagement", engagement);
+        m.put("signer", me.certificate().fingerprint());
+        m.put("organisation", me.certificate().organisation());
+        m.put("signed_at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        m.put("text", text);
+        byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
+        byte[] sig = RawSignatures.sign(me, statement);
+        return postJson("/api/v1/engagements/" + enc(engagement) + "/attestation", java.util.Map.of(
+                "statement", Base64.getEncoder().encodeToString(statement),
+                "signature", Base64.getEncoder().encodeToString(sig)));
+    }
+
+    /**
+     * Downloads submission {@code id}, opens it in memory (at most {@code maxBytes} of content)
+     * and verifies the author's signature; nothing touches the disk. For testers (SPEC C3).
+     */
+    public byte[] getInMemory(String id, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        HttpResponse<InputStream> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id), "", Sm3.digest(new byte[0]))
+                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            try (InputStream body = r.body()) {
+                throw refusal(r.statusCode(), body.readAllBytes());
+            }
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.OutputStream capped = new java.io.FilterOutputStream(buf) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (buf.size() + len > maxBytes) {
+                    throw new IOException("the content is larger than " + maxBytes + " bytes, too large to show in memory");
+                }
+                buf.write(b, off, len);
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        };
+        try (InputStream body = r.body()) {
+            Opener.forRecipient(me, si.trust()).open(body, capped);
+        }
+        return buf.toByteArray();
+    }
+
     /** The TLS certificate the connection is pinned to (SHA-256 hex), or empty over plain HTTP (dev only). */
     public java.util.Optional<String> transportPin() {
         return java.util.Optional.ofNullable(pinning.pin());

@@ -1,6 +1,8 @@
 package cn.midang.cli.submit;
 
+import cn.midang.cli.CliFailure;
 import cn.midang.cli.ClientOptions;
+import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.seal.Opened;
@@ -24,12 +26,30 @@ public final class GetCommand extends MidangCommand {
     @Parameters(paramLabel = "ID", description = "The submission id (from the receipt).")
     String id;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT", description = "Where to write the file.")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT",
+            description = "Where to write the file; - writes it to standard output after it is verified in memory (at most 64 MiB). "
+                    + "Testers may only use -: in tester mode nothing decrypted is written to disk.")
     Path out;
+
+    /** The most a tester's in-memory view, or {@code -o -}, holds. */
+    static final int IN_MEMORY_LIMIT = 64 << 20;
 
     @Override
     public Integer call() throws Exception {
-        Opened o = client.client().get(id, out);
+        var c = client.client();
+        boolean tester = "tester".equals(c.identity().certificate().role());
+        if (tester || out.toString().equals("-")) {
+            // In tester mode nothing decrypted touches the disk (SPEC C3): the content is opened and
+            // verified in memory, and shown only on standard output.
+            byte[] content = c.getInMemory(id, IN_MEMORY_LIMIT);
+            if (!out.toString().equals("-")) {
+                throw new CliFailure(ExitCode.POLICY, "error.tester.disk");
+            }
+            System.out.write(content);
+            System.out.flush();
+            return 0;
+        }
+        Opened o = c.get(id, out);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("out", out.toString());

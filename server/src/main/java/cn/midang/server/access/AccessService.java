@@ -135,8 +135,8 @@ public final class AccessService {
         byte[] statement;
         byte[] signature;
         try {
-            statement = Base64.getDecoder().decode(text(body, "statement"));
-            signature = Base64.getDecoder().decode(text(body, "signature"));
+            statement = Base64.getDecoder().decode(text(body, "statement", 8192));
+            signature = Base64.getDecoder().decode(text(body, "signature", 512));
         } catch (IllegalArgumentException x) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "statement and signature must be base64");
         }
@@ -187,8 +187,12 @@ public final class AccessService {
     }
 
     private static String text(JsonNode body, String field) throws ApiException {
+        return text(body, field, 256);
+    }
+
+    private static String text(JsonNode body, String field, int max) throws ApiException {
         String v = body.path(field).asText("");
-        if (v.isBlank() || v.length() > 256) {
+        if (v.isBlank() || v.length() > max) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "missing or overlong " + field);
         }
         return v;
