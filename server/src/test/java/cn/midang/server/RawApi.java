@@ -59,4 +59,18 @@ final class RawApi {
         tamper.accept(h);
         return send(s.uri(), "POST", "/api/v1/submissions", query, body, h);
     }
+
+    /** A correctly signed request as {@code id} (body null for GET), answered as bytes. */
+    static HttpResponse<byte[]> signed(DevServer s, Identity id, String method, String path, String query, byte[] body)
+            throws Exception {
+        byte[] payload = body == null ? new byte[0] : body;
+        Map<String, String> h = headers(id, s.clock.instant(), method, path, query, Sm3.digest(payload), nonce());
+        if (body != null) {
+            h.put("Content-Type", "application/json");
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.uri().resolve(path + (query.isEmpty() ? "" : "?" + query)));
+        h.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
 }

@@ -193,7 +193,25 @@ public final class AuditLog implements AutoCloseable {
 
     /** Records {@code from}..{@code to} (inclusive), in order. */
     public List<AuditRecord> records(long from, long to) throws SQLException {
-        return to < from ? List.of() : readPage(db, from, (int) Math.min(to - from + 1, Integer.MAX_VALUE));
+        return new Reader(db).records(from, to);
+    }
+
+    /** Reads a log's records without appending to it (tools, exports, tests). */
+    public static final class Reader {
+        private final Database db;
+
+        public Reader(Database db) {
+            this.db = db;
+        }
+
+        /** Records {@code from}..{@code to} (inclusive), in order of sequence. */
+        public List<AuditRecord> records(long from, long to) throws SQLException {
+            if (to < from) {
+                return List.of();
+            }
+            List<AuditRecord> page = readPage(db, from, (int) Math.min(to - from + 1, Integer.MAX_VALUE));
+            return page.stream().filter(r -> r.seq() <= to).toList();
+        }
     }
 
     public synchronized long head() {

@@ -31,6 +31,7 @@ public final class Api extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     private static final byte[] EMPTY_SM3 = Sm3.digest(new byte[0]);
+    public static final String REQUEST_ID_HEADER = "X-Midang-Request";
 
     private final List<Route> routes;
     private final RequestAuthenticator authenticator;
@@ -52,8 +53,10 @@ public final class Api extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String requestId = UUID.randomUUID().toString().substring(0, 8);
+        String requestId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         MDC.put("request", requestId);
+        // The request id names this request in the server log and the audit log.
+        response.getHeaders().put(REQUEST_ID_HEADER, requestId);
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         long start = System.nanoTime();
