@@ -63,10 +63,20 @@ final class RawApi {
     /** A correctly signed request as {@code id} (body null for GET), answered as bytes. */
     static HttpResponse<byte[]> signed(DevServer s, Identity id, String method, String path, String query, byte[] body)
             throws Exception {
+        return signedAs(s, id, method, path, query, body);
+    }
+
+    /**
+     * A request signed as {@code id}, or unsigned when {@code id} is null; a body to
+     * /api/v1/submissions is sent as a CMS package, any other body as JSON.
+     */
+    static HttpResponse<byte[]> signedAs(DevServer s, Identity id, String method, String path, String query, byte[] body)
+            throws Exception {
         byte[] payload = body == null ? new byte[0] : body;
-        Map<String, String> h = headers(id, s.clock.instant(), method, path, query, Sm3.digest(payload), nonce());
+        Map<String, String> h = id == null ? new LinkedHashMap<>()
+                : headers(id, s.clock.instant(), method, path, query, Sm3.digest(payload), nonce());
         if (body != null) {
-            h.put("Content-Type", "application/json");
+            h.put("Content-Type", path.equals("/api/v1/submissions") ? "application/cms" : "application/json");
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(s.uri().resolve(path + (query.isEmpty() ? "" : "?" + query)));
         h.forEach(b::header);
