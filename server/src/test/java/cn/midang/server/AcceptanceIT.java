@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The server issue's acceptance flow through the real launchers: bin/midang-server dev on a
- * fresh data directory, bin/midang submit as unit-a, the receipt checked by OpenSSL against
- * server-signing.crt, bin/midang get and compare, then SIGTERM and a clean stop.
+ * The acceptance flows of the server and policy issues through the real launchers:
+ * bin/midang-server dev on a fresh data directory, bin/midang submit as unit-a, the receipt
+ * checked by OpenSSL against server-signing.crt, bin/midang get and compare; unit-b's answer for
+ * unit-a's id equals its answer for a random id; the tester cannot read back its own result and
+ * nothing reaches the disk, an inspector can; then SIGTERM, a clean stop, and
+ * midang-server audit verify.
  */
 class AcceptanceIT {
 
@@ -77,11 +80,42 @@ class AcceptanceIT {
             Processes.Result denied = Processes.run(dir, asB, List.of(root.resolve("bin/midang").toString(), "get", id, "-o", "b.txt"));
             assertThat(denied.exit()).isEqualTo(4);
             assertThat(dir.resolve("b.txt")).doesNotExist();
+
+            // Issue 5's acceptance check. C2: unit-b asking for unit-a's id gets what it gets for a random id.
+            String random = "0123456789abcdef0123456789abcdef";
+            Processes.Result other = Processes.run(dir, asB, List.of(root.resolve("bin/midang").toString(), "get", id, "--json",
+                    "-o", "b.txt"));
+            Processes.Result missing = Processes.run(dir, asB, List.of(root.resolve("bin/midang").toString(), "get", random, "--json",
+                    "-o", "b.txt"));
+            assertThat(other.exit()).isEqualTo(missing.exit()).isEqualTo(4);
+            assertThat(other.all().replace(id, "ID")).isEqualTo(missing.all().replace(random, "ID"));
+            // The tester hands a result in and cannot read it back; nothing is written to disk.
+            Map<String, String> asTester = new HashMap<>(env);
+            asTester.put("MIDANG_IDENTITY", data.resolve("identities/tester.p12").toString());
+            Files.writeString(dir.resolve("检测结果.txt"), "渗透测试结果", StandardCharsets.UTF_8);
+            Processes.Result handedIn = midang(root, asTester, "submit", "-q", "--campaign", "demo", "--kind", "test-result",
+                    "--unit", "unit-a", "--receipt-dir", dir.resolve("tester-receipts").toString(), "检测结果.txt");
+            String result = handedIn.out().strip();
+            Processes.Result readBack = Processes.run(dir, asTester, List.of(root.resolve("bin/midang").toString(), "get", result,
+                    "-o", "back-by-tester.txt"));
+            assertThat(readBack.exit()).as(readBack.all()).isEqualTo(5);
+            assertThat(readBack.err()).contains("retention permit");
+            assertThat(dir.resolve("back-by-tester.txt")).doesNotExist();
+            // An inspector can.
+            Map<String, String> asInspector = new HashMap<>(env);
+            asInspector.put("MIDANG_IDENTITY", data.resolve("identities/inspector-secrecy.p12").toString());
+            midang(root, asInspector, "get", result, "-o", "by-inspector.txt");
+            assertThat(Files.readString(dir.resolve("by-inspector.txt"))).isEqualTo("渗透测试结果");
         } finally {
             server.destroy(); // SIGTERM
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(Files.readString(log)).contains("Midang server stopped");
+        // After the server stops, the whole audit log verifies.
+        Processes.Result audit = Processes.run(dir, Map.of("MIDANG_NO_BUILD", "1"),
+                List.of(root.resolve("bin/midang-server").toString(), "audit", "verify", "--data", data.toString()));
+        assertThat(audit.exit()).as(audit.all()).isZero();
+        assertThat(audit.out()).contains("Audit log intact");
     }
 
     private static final ThreadLocal<Path> DIR = new ThreadLocal<>();

@@ -272,5 +272,17 @@ class AuditIT {
             assertThat(r.firstBad().orElseThrow()).isBetween(11L, k);
             assertThat(r.problem()).contains("signed checkpoint");
         }
+        // The operator's command says the same, with exit code 6.
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int exit;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exit = ServerCommand.run(new String[] {"audit", "verify", "--data", data.toString()});
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isEqualTo(6);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("NOT intact: first bad record 11");
     }
 }

@@ -144,14 +144,14 @@ class CliIT {
     }
 
     @Test
-    void list_seesOnlyWhatTheCallerMayRead_andATesterIsRefused() throws Exception {
+    void list_seesOnlyWhatTheCallerMayRead_andRolesThatReadNothingAreRefused() throws Exception {
         String a = submit("unit-a", file("a-only.txt", "unit A's report"));
         Run asB = midang("unit-b", "list", "--json");
         assertThat(asB.exit()).isZero();
         assertThat(asB.out()).doesNotContain(a);
         Run asInspector = midang("inspector-police", "list", "--json", "--unit", "unit-a");
         assertThat(asInspector.out()).contains(a);
-        assertOneClearLine(midang("tester", "list"), 5, "may not");
+        assertOneClearLine(midang("approver-info", "list"), 5, "may not");
         assertOneClearLine(midang("leader", "list"), 5, "may not");
     }
 
@@ -226,5 +226,54 @@ class CliIT {
         Run debug = midangWith(down, "whoami", "--debug");
         assertThat(debug.exit()).isEqualTo(7);
         assertThat(debug.err()).contains("\tat ");
+    }
+
+    @Test
+    void administrationTesterAndAudit_commands() throws Exception {
+        Run eng = midang("admin", "admin", "engagement", "--id", "cli-lab", "--tester-org", "安全检测机构", "--campaign", "demo",
+                "--unit", "unit-b", "--from", java.time.Instant.now().minusSeconds(60).toString(), "--until",
+                java.time.Instant.now().plusSeconds(3600).toString());
+        assertThat(eng.exit()).as(eng.err()).isZero();
+        assertThat(eng.out()).contains("cli-lab");
+        assertOneClearLine(midang("unit-a", "admin", "assign", "--campaign", "demo", "--inspector", "inspector-info"), 5, "may not");
+
+        Path result = file("cli-result.txt", "检测结果 unit-b");
+        Run handedIn = midang("tester", "submit", "-q", "--campaign", "demo", "--kind", "test-result", "--unit", "unit-b",
+                "--receipt-dir", tmp.resolve("tester-rc").toString(), result.toString());
+        assertThat(handedIn.exit()).as(handedIn.err()).isZero();
+        String id = handedIn.out().strip();
+        Path back = tmp.resolve("tester-back.txt");
+        assertOneClearLine(midang("tester", "get", id, "-o", back.toString()), 5, "retention permit");
+        Run permit = midang("admin", "admin", "permit", "--tester-org", "安全检测机构", "--submission", id, "--until",
+                java.time.Instant.now().plusSeconds(3600).toString());
+        assertThat(permit.exit()).as(permit.err()).isZero();
+        assertOneClearLine(midang("tester", "get", id, "-o", back.toString()), 5, "-o -");
+        assertThat(back).doesNotExist();
+        assertThat(midang("tester", "list", "--json").out()).contains(id);
+
+        Run attest = midang("tester", "attest-destruction", "--engagement", "cli-lab");
+        assertThat(attest.exit()).as(attest.err()).isZero();
+        Run engagements = midang("admin", "--lang", "zh", "engagements");
+        assertThat(engagements.out()).contains("cli-lab").contains("安全检测机构");
+        assertThat(midang("admin", "status").out()).contains("destruction attestation");
+
+        Path export = tmp.resolve("audit.json");
+        Run exported = midang("admin", "audit", "export", "-o", export.toString());
+        assertThat(exported.exit()).as(exported.err()).isZero();
+        assertOneClearLine(midang("unit-a", "audit", "export", "-o", tmp.resolve("nope.json").toString()), 5, "may not");
+        Path cert = dev.data.resolve("server-signing.crt");
+        Run ok = midang("admin", "audit", "verify", export.toString(), "--cert", cert.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("intact");
+        Run viaCa = midang("admin", "audit", "verify", export.toString(), "--ca", dev.data.resolve("ca.crt").toString(), "--json");
+        assertThat(viaCa.json().path("valid").asBoolean()).isTrue();
+
+        // One record changed in the export: named, exit code 6.
+        String text = Files.readString(export);
+        String tampered = text.replaceFirst("\"decision\":\"allow\"", "\"decision\":\"deny\"");
+        assertThat(tampered).isNotEqualTo(text);
+        Path bad = tmp.resolve("audit-tampered.json");
+        Files.writeString(bad, tampered);
+        assertOneClearLine(midang("admin", "audit", "verify", bad.toString(), "--cert", cert.toString()), 6, "first bad record");
     }
 }
