@@ -67,7 +67,9 @@ class TourIT {
             Processes.Result r = Processes.run(work, env, List.of("bash", "-euo", "pipefail", "-c", script), 600);
             assertThat(r.exit()).as("the tour stopped:\n%s", r.all()).isZero();
             // The two steps that must be refused were refused with their documented exit codes.
-            assertThat(r.out()).contains("exit code 4").contains("exit code 6");
+            assertThat(r.out()).contains("exit code 4").contains("exit code 5").contains("exit code 6");
+            assertThat(work.resolve("检测结果-副本.txt")).doesNotExist();
+            assertThat(Files.readString(work.resolve("检测结果-检查组.txt"))).contains("未发现高危漏洞");
             assertThat(r.out()).contains("Verified OK").contains("Good receipt").contains("未报送");
             assertThat(r.out()).contains("您是“unit-a”");
         } finally {
