@@ -12,6 +12,7 @@ import cn.midang.cli.sign.SignCommand;
 import cn.midang.cli.sign.VerifyCommand;
 import cn.midang.cli.submit.GetCommand;
 import cn.midang.cli.submit.ListCommand;
+import cn.midang.cli.submit.SearchCommand;
 import cn.midang.cli.submit.ShowCommand;
 import cn.midang.cli.submit.SubmitCommand;
 import java.io.PrintWriter;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Command;
             "  midang submit --campaign demo --kind report 自查报告.docx",
             "  midang --lang zh list --campaign demo",
         },
-        subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, ShowCommand.class,
+        subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
             GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
             AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class})
@@ -73,6 +74,8 @@ public final class Midang implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setParameterExceptionHandler(new FailureHandler.Usage());
+        // In a search, "-草稿" is a term to exclude, not an unknown option.
+        cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
         return cl.execute(args);
     }
 

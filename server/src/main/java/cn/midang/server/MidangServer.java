@@ -23,7 +23,10 @@ import cn.midang.server.identity.RequestAuthenticator;
 import cn.midang.server.submission.StoredSubmission;
 import cn.midang.server.submission.SubmissionService;
 import cn.midang.server.submission.Submissions;
+import cn.midang.server.http.ApiException;
+import cn.midang.server.http.ErrorCode;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -168,6 +171,18 @@ public final class MidangServer implements AutoCloseable {
                 Route.signed("GET", "/api/v1/submissions", Action.LIST_SUBMISSIONS, ex -> ex.json(200, Map.of("submissions",
                         service.list(ex, ex.query("campaign"), ex.query("unit"), ex.query("kind"),
                                 ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream().map(Views::listed).toList()))),
+                Route.signed("GET", "/api/v1/search", Action.SEARCH, ex -> {
+                    String since = ex.query("since");
+                    Instant from;
+                    try {
+                        from = since == null ? null : Instant.parse(since);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new ApiException(ErrorCode.MALFORMED_REQUEST, "since is not an ISO-8601 instant");
+                    }
+                    String q = ex.query("q");
+                    ex.json(200, Views.search(q, service.search(ex, q, ex.query("campaign"), ex.query("unit"), ex.query("kind"), from,
+                            ex.queryInt("limit", 20), ex.queryInt("offset", 0)), SubmissionService.parseQuery(q)));
+                }),
                 Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");
                     StoredSubmission s = service.submit(ex, ex.query("campaign"), kind, ex.query("unit"),

@@ -122,4 +122,28 @@ final class Views {
                 "signature", java.util.Base64.getEncoder().encodeToString(c.signature()))).distinct().toList());
         return m;
     }
+
+    /** Search hits: each listed submission with its file name marked 【like this】 where a term matched. */
+    static Map<String, Object> search(String q, List<Submissions.Listed> hits, cn.midang.server.submission.SubmissionService.Query query) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("query", q);
+        m.put("matched_in", "file_name");
+        m.put("hits", hits.stream().map(h -> {
+            Map<String, Object> hit = listed(h);
+            hit.put("snippet", mark(h.fileName(), query.include()));
+            return hit;
+        }).toList());
+        return m;
+    }
+
+    private static String mark(String text, List<String> terms) {
+        String out = text;
+        for (String t : terms) {
+            int at = out.toLowerCase(java.util.Locale.ROOT).indexOf(t.toLowerCase(java.util.Locale.ROOT));
+            if (at >= 0) {
+                out = out.substring(0, at) + "【" + out.substring(at, at + t.length()) + "】" + out.substring(at + t.length());
+            }
+        }
+        return out;
+    }
 }

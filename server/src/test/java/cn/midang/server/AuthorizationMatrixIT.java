@@ -63,6 +63,7 @@ class AuthorizationMatrixIT {
             whoami              anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             list-campaigns      anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             list-submissions    anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
+            search              anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             list-engagements    anonymous 401  unit 403  inspector 403  tester 200  approver 403  leader 403  admin 200
             audit-export        anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             campaign-status
@@ -303,6 +304,7 @@ class AuthorizationMatrixIT {
                     Files.deleteIfExists(sealed.file());
                 }
             }
+            case SEARCH -> query = "q=matrix";
             case ASSIGN_INSPECTOR -> body = JSON.writeValueAsBytes(Map.of("inspector", "inspector-police"));
             case CREATE_ENGAGEMENT -> body = JSON.writeValueAsBytes(Map.of("tester_org", "矩阵检测机构", "campaign", CAMPAIGN[i],
                     "units", List.of(i == 1 ? "unit-b" : "unit-a"), "starts_at", dev.clock.instant().toString(),

@@ -276,4 +276,25 @@ class CliIT {
         Files.writeString(bad, tampered);
         assertOneClearLine(midang("admin", "audit", "verify", bad.toString(), "--cert", cert.toString()), 6, "first bad record");
     }
+
+    @Test
+    void search_findsWhatTheCallerMayRead_withPhrasesAndNot() throws Exception {
+        String a = submit("unit-a", file("自查报告-检索演示.txt", "x"));
+        String draft = submit("unit-a", file("检索演示-草稿.txt", "y"));
+        Run asA = midang("unit-a", "search", "检索演示", "--campaign", "demo", "--json");
+        assertThat(asA.exit()).as(asA.err()).isZero();
+        assertThat(asA.out()).contains(a).contains(draft).contains("【检索演示】");
+        Run not = midang("inspector-info", "search", "检索演示", "-草稿", "--json");
+        assertThat(not.out()).contains(a).doesNotContain(draft);
+        Run notWord = midang("inspector-info", "search", "检索演示", "NOT", "自查报告", "--json");
+        assertThat(notWord.out()).contains(draft).doesNotContain(a);
+        Run phrase = midang("inspector-info", "search", "自查报告-检索", "--kind", "report");
+        assertThat(phrase.out()).contains(a).doesNotContain(draft);
+        Run asB = midang("unit-b", "search", "检索演示", "--json");
+        assertThat(asB.exit()).isZero();
+        assertThat(asB.out()).doesNotContain(a).doesNotContain(draft);
+        assertThat(midang("unit-b", "--lang", "zh", "search", "检索演示").out()).contains("没有您有权查看");
+        assertOneClearLine(midang("approver-info", "search", "检索演示"), 5, "may not");
+        assertOneClearLine(midang("inspector-info", "search", "-草稿"), 2, "invalid");
+    }
 }

@@ -249,6 +249,19 @@ public final class MidangClient {
         return getJson("/api/v1/submissions", q.toString());
     }
 
+    /** Searches what the user may read; null filters mean any. */
+    public JsonNode search(String q, String campaign, String unit, String kind, String since, int limit, int offset)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        StringBuilder query = new StringBuilder("q=").append(enc(q));
+        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}, {"since", since}}) {
+            if (p[1] != null) {
+                query.append('&').append(p[0]).append('=').append(enc(p[1]));
+            }
+        }
+        query.append("&limit=").append(limit).append("&offset=").append(offset);
+        return getJson("/api/v1/search", query.toString());
+    }
+
     /** Engagements: all (administrator) or the caller's organisation's (tester). */
     public JsonNode engagements() throws IOException, InterruptedException, KeysException, ServerRefusal {
         return getJson("/api/v1/engagements", "");

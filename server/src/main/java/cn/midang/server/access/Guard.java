@@ -41,7 +41,7 @@ public final class Guard {
         ListScope scope = null;
         try {
             d = policy.decide(caller, action, target, clock.instant());
-            if (d.allowed() && action == Action.LIST_SUBMISSIONS) {
+            if (d.allowed() && (action == Action.LIST_SUBMISSIONS || action == Action.SEARCH)) {
                 scope = policy.listScope(caller, clock.instant()).orElseThrow();
             }
         } catch (SQLException e) {

@@ -40,7 +40,7 @@ public final class Policy {
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
             case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
-            case LIST_SUBMISSIONS -> listScope(caller, now).isPresent() ? Decision.allow("scoped listing")
+            case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).isPresent() ? Decision.allow("scoped listing")
                     : role == Role.TESTER ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
                     : denyRole(role, action);
             case READ_RECEIPT, DOWNLOAD -> read(caller, role, org, action, (Target.OfSubmission) target, now);

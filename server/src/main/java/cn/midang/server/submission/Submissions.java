@@ -118,8 +118,27 @@ public final class Submissions {
      * Submissions within {@code scope} (a unit's: only those its unit submitted) matching the
      * filters (null = any), newest first.
      */
+    /**
+     * What a listing or search asks for besides the caller's scope: null or empty means any.
+     * {@code include} terms must all appear in the file name, {@code exclude} terms none
+     * (case-insensitive).
+     */
+    public record Filter(String campaign, String unit, String kind, java.time.Instant since, List<String> include,
+            List<String> exclude) {
+        public static Filter of(String campaign, String unit, String kind) {
+            return new Filter(campaign, unit, kind, null, List.of(), List.of());
+        }
+    }
+
     public List<Listed> list(ListScope scope, String campaign, String unit, String kind, int limit, int offset)
             throws SQLException {
+        return list(scope, Filter.of(campaign, unit, kind), limit, offset);
+    }
+
+    public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
+        String campaign = filter.campaign();
+        String unit = filter.unit();
+        String kind = filter.kind();
         StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
                 + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE 1 = 1");
@@ -145,12 +164,26 @@ public final class Submissions {
                 args.add(f[1]);
             }
         }
+        for (String term : filter.include()) {
+            sql.append(" AND LOCATE(?, LOWER(s.file_name)) > 0");
+            args.add(term.toLowerCase(java.util.Locale.ROOT));
+        }
+        for (String term : filter.exclude()) {
+            sql.append(" AND LOCATE(?, LOWER(s.file_name)) = 0");
+            args.add(term.toLowerCase(java.util.Locale.ROOT));
+        }
+        if (filter.since() != null) {
+            sql.append(" AND s.received_at >= ?");
+        }
         sql.append(" ORDER BY s.sequence DESC LIMIT ? OFFSET ?");
         List<Listed> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             for (String a : args) {
                 ps.setString(i++, a);
+            }
+            if (filter.since() != null) {
+                ps.setTimestamp(i++, Timestamp.from(filter.since()));
             }
             ps.setInt(i++, limit);
             ps.setInt(i, offset);

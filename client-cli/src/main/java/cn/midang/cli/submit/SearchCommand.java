@@ -1,0 +1,68 @@
+package cn.midang.cli.submit;
+
+import cn.midang.cli.ClientOptions;
+import cn.midang.cli.MidangCommand;
+import cn.midang.cli.Output;
+import cn.midang.cli.Table;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Search the documents you may read. Every word must appear; \"a phrase\" is one term; -word or NOT word",
+            "excludes. Each hit names the file, unit, kind and submission id, with the match marked 【like this】.",
+            "Today terms are matched against the signed file names; full-text search of the content comes with the index."},
+        footer = {"", "Examples:", "  midang search 自查报告 --campaign demo", "  midang search \"应急预案\" -草稿 --kind report --json"})
+public final class SearchCommand extends MidangCommand {
+    @Mixin ClientOptions client;
+
+    @Parameters(paramLabel = "QUERY", arity = "1..*", description = "What to look for.")
+    java.util.List<String> query;
+
+    @Option(names = "--campaign", paramLabel = "C", description = "Only this campaign.")
+    String campaign;
+
+    @Option(names = "--unit", paramLabel = "UNIT", description = "Only this unit.")
+    String unit;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (report, form, test-result, ...).")
+    String kind;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only documents received at or after TIME (ISO-8601 UTC).")
+    Instant since;
+
+    @Option(names = "--limit", defaultValue = "20", description = "At most this many hits (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", description = "Skip this many (paging; default ${DEFAULT-VALUE}).")
+    int offset;
+
+    @Override
+    public Integer call() throws Exception {
+        String q = String.join(" ", query.stream().map(w -> w.contains(" ") ? "\"" + w + "\"" : w).toList());
+        JsonNode n = client.client().search(q, campaign, unit, kind, since == null ? null : since.toString(), limit, offset);
+        JsonNode hits = n.path("hits");
+        if (globals().json) {
+            out().println(Output.json(Map.of("query", q, "hits", hits)));
+            out().flush();
+            return 0;
+        }
+        if (hits.isEmpty()) {
+            out().println(messages().get("search.none", q));
+            out().flush();
+            return 0;
+        }
+        Table t = new Table(messages().get("list.col.id"), messages().get("status.col.unit"), messages().get("list.col.kind"),
+                messages().get("list.col.file"), messages().get("list.col.received"));
+        for (JsonNode h : hits) {
+            t.row(h.path("id").asText(), h.path("unit").asText(), h.path("kind").asText(), h.path("snippet").asText(),
+                    h.path("received_at").asText());
+        }
+        t.print(out());
+        return 0;
+    }
+}
