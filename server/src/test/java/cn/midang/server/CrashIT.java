@@ -122,6 +122,11 @@ class CrashIT {
             assertThat(blobFiles).as("every blob has a record and every record a blob").isEqualTo(subs.count());
             assertThat(subs.blobNames()).hasSize((int) blobFiles);
             assertThat(subs.count()).isGreaterThanOrEqualTo(receipted.size());
+            // Three kills -9 later, the audit log still chains and matches every signed checkpoint.
+            var audit = cn.midang.server.audit.AuditLog.verify(db, new cn.midang.server.deploy.DataDir(data).auditCheckpoints(),
+                    cn.midang.keys.pki.Certificate.read(data.resolve("server-signing.crt")));
+            assertThat(audit.ok()).as(audit.problem()).isTrue();
+            assertThat(audit.records()).isGreaterThan(receipted.size());
         }
         long sweeps = 0;
         for (int round : new int[] {1, 2, 99}) {
