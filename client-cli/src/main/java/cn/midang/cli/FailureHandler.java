@@ -78,8 +78,9 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
                 err.flush();
                 return cause.exitCode();
             }
+            Messages m = Messages.forLanguage(GlobalOptions.of(ex.getCommandLine().getCommandSpec()).lang);
             err.println("midang: " + ex.getMessage());
-            err.println("Try: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            err.println(m.get("usage.try", ex.getCommandLine().getCommandSpec().qualifiedName() + " --help"));
             err.flush();
             return ExitCode.USAGE;
         }

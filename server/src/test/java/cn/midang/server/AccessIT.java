@@ -102,10 +102,13 @@ class AccessIT {
         assertThat(Files.readString(out)).contains("弱口令");
         Files.delete(out);
         assertThat(tester.list(null, null, null, 10, 0).path("submissions")).hasSize(1);
+        assertThat(tester.search("检测结果", null, null, null, null, 10, 0).path("hits")).hasSize(1);
 
         dev.clock.advance(Duration.ofDays(1).plusSeconds(1));
         assertThat(refusal(() -> tester.get(r.id(), out)).code()).isEqualTo("retention_permit_required");
         assertThat(refusal(() -> tester.list(null, null, null, 10, 0)).code()).isEqualTo("retention_permit_required");
+        assertThat(refusal(() -> tester.search("检测结果", null, null, null, null, 10, 0)).code())
+                .isEqualTo("retention_permit_required");
         assertThat(out).doesNotExist();
     }
 

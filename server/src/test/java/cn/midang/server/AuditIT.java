@@ -123,6 +123,29 @@ class AuditIT {
     }
 
     @Test
+    void aCheckpointIsSignedWithinTheConfiguredTime_evenWithFewRecords() throws Exception {
+        Path data = tmp.resolve("data");
+        try (DevServer dev = DevServer.start(data, Map.of("MIDANG_AUDIT_CHECKPOINT_SECONDS", "1"))) {
+            HttpResponse<String> r = RawApi.send(dev.uri(), "GET", "/healthz", "", null, Map.of());
+            assertThat(r.statusCode()).isEqualTo(200);
+            long head;
+            try (Connection c = dev.deployment.database().connection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT MAX(seq) FROM audit_log")) {
+                rs.next();
+                head = rs.getLong(1);
+            }
+            Path file = new DataDir(data).auditCheckpoints();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            long covered = 0;
+            while (covered < head && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                covered = AuditLog.fileCheckpoints(file).stream().mapToLong(Checkpoint::seq).max().orElse(0);
+            }
+            assertThat(covered).as("a timed checkpoint covers record %d", head).isGreaterThanOrEqualTo(head);
+        }
+    }
+
+    @Test
     void failClosed_whenTheAuditStoreCannotBeWritten_requestsFailAndChangeNothing() throws Exception {
         try (DevServer dev = DevServer.start(tmp.resolve("data"))) {
             MidangClient unitA = dev.client("unit-a");

@@ -43,7 +43,7 @@ public final class DevServer implements AutoCloseable {
 
     /** {@code env} overrides configuration keys, e.g. {@code MIDANG_UPLOAD_MAX_BYTES}. */
     public static DevServer start(Path data, Map<String, String> env) throws Exception {
-        return start(data, env, MutableClock.fixed());
+        return start(data, env, MutableClock.fixed(), false);
     }
 
     /**
@@ -51,12 +51,50 @@ public final class DevServer implements AutoCloseable {
      * {@code midang} command (its requests carry the system time, checked for freshness).
      */
     public static DevServer startForCli(Path data) throws Exception {
-        return start(data, Map.of(), MutableClock.followingSystem());
+        return start(data, Map.of(), MutableClock.followingSystem(), true);
     }
 
-    private static DevServer start(Path data, Map<String, String> env, MutableClock clock) throws Exception {
-        char[] pass = TestPki.randomPassphrase();
-        Deployment.init(data, true, pass, null, null, clock);
+    /** A fresh dev deployment made once per JVM and clock kind, copied for each server. */
+    private record Template(Path dir, char[] passphrase) {}
+
+    private static final Map<Boolean, Template> TEMPLATES = new ConcurrentHashMap<>();
+
+    /**
+     * Creating a dev deployment issues 13 certificates and writes 13 PKCS#12 files (600,000 MAC
+     * iterations each), several seconds; every test server gets a copy of one made by the real
+     * {@code Deployment.init} on the same kind of clock, so tests stay independent but cheap.
+     */
+    private static Template template(boolean followingSystem) {
+        return TEMPLATES.computeIfAbsent(followingSystem, f -> {
+            try {
+                Path dir = Files.createTempDirectory("midang-dev-template").resolve("data");
+                char[] pass = TestPki.randomPassphrase();
+                Deployment.init(dir, true, pass, null, null, f ? MutableClock.followingSystem() : MutableClock.fixed());
+                return new Template(dir, pass);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the dev deployment template", e);
+            }
+        });
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static DevServer start(Path data, Map<String, String> env, MutableClock clock, boolean followingSystem)
+            throws Exception {
+        Template t = template(followingSystem);
+        char[] pass = t.passphrase().clone();
+        copyTree(t.dir(), data);
         Map<String, String> e = new HashMap<>(env);
         e.put("MIDANG_LISTEN_PORT", "0");
         Deployment d = Deployment.open(data, pass, clock);
