@@ -111,7 +111,7 @@ public class AuditBench {
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     public AuditChain.Result verifyWholeLog(Full f) throws Exception {
         AuditChain.Result r = AuditLog.verify(f.db, f.dir.resolve("audit/checkpoints.jsonl"), f.server.certificate());
-        if (!r.ok() || r.records() != f.records) {
+        if (!r.ok() || r.records() < f.records) {
             throw new IllegalStateException(r.problem());
         }
         return r;

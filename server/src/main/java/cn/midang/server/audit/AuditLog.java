@@ -105,7 +105,17 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
-        return new AuditLog(db, checkpointFile, signing, clock, everyRecords, head, hash, checkpoint, everyPeriod);
+        AuditLog log = new AuditLog(db, checkpointFile, signing, clock, everyRecords, head, hash, checkpoint, everyPeriod);
+        // A device must pass a test write before it is trusted: a log that cannot be written
+        // stops the server from starting rather than failing every request later.
+        try {
+            log.append(new Entry("-", signing.certificate().fingerprint(), "server", "-", "server-start", "-", "allow",
+                    "the server started"));
+        } catch (AuditUnavailableException e) {
+            log.timer.shutdownNow();
+            throw new SQLException("the audit log cannot be written; the server will not start", e);
+        }
+        return log;
     }
 
     /** Appends one record; throws when it could not be written (the request must then fail). */
@@ -335,6 +345,12 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            append(new Entry("-", signing.certificate().fingerprint(), "server", "-", "server-stop", "-", "allow",
+                    "the server stopped"));
+        } catch (AuditUnavailableException e) {
+            LOG.error("the server's stop could not be audited", e);
+        }
         try {
             checkpoint();
         } catch (IOException | SQLException | KeysException | RuntimeException e) {

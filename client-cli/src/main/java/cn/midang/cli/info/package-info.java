@@ -1,0 +1,2 @@
+/** {@code midang whoami} and {@code midang status}: who you are to the server, and where campaigns stand. */
+package cn.midang.cli.info;
