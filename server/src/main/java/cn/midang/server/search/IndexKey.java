@@ -1,0 +1,39 @@
+package cn.midang.server.search;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.PositionalCipher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+
+/**
+ * The search index's key (SPEC C4): made once per deployment, kept only sealed (signed and
+ * encrypted) to the archive key in {@code DATA/index/index-key.cms}, opened at start-up. Deleting
+ * the index and its key loses nothing: the index is rebuilt from the archive with a new key.
+ */
+public final class IndexKey {
+
+    private IndexKey() {}
+
+    /** Opens the key in {@code file}, or makes one and stores it there (atomically) when there is none. */
+    public static PositionalCipher loadOrCreate(Path file, Identity archive, ChainValidator trust, Clock clock)
+            throws IOException, KeysException {
+        if (Files.exists(file)) {
+            return PositionalCipher.openKey(Files.readAllBytes(file), archive, trust);
+        }
+        PositionalCipher key = PositionalCipher.generate();
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "index-key", ".tmp");
+        try {
+            Files.write(tmp, key.sealKey(archive, clock));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return key;
+    }
+}

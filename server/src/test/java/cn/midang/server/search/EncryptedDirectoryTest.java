@@ -1,0 +1,205 @@
+package cn.midang.server.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.midang.keys.seal.PositionalCipher;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.lucene.analysis.cjk.CJKAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.CheckIndex;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.IndexOutput;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The encrypting directory under a real Lucene index of Chinese inspection text: indexing,
+ * merging (temp files), near-real-time and committed search, CheckIndex, random-access reads of
+ * clones and slices; and on disk, no plaintext and nothing that compresses like text.
+ */
+class EncryptedDirectoryTest {
+
+    @TempDir
+    Path dir;
+
+    static final String[] WEAK = {"未使用国产密码产品", "应急预案未演练", "弱口令", "未落实责任追究"};
+
+    static String text(Random r, int i) {
+        StringBuilder sb = new StringBuilder("玉溪市第" + i + "号单位信息系统安全自查报告。");
+        for (int k = 0; k < 20; k++) {
+            sb.append("检查组依据玉政办明电[2009]286号对本单位进行了检查。");
+            if (r.nextInt(4) == 0) {
+                sb.append("发现问题：").append(WEAK[r.nextInt(WEAK.length)]).append("。");
+            }
+        }
+        return sb.toString();
+    }
+
+    Directory encrypted(PositionalCipher key) throws IOException {
+        return new EncryptedDirectory(FSDirectory.open(dir.resolve("index")), key);
+    }
+
+    @Test
+    void index_searchesLikeAPlainOne_andLeavesNoPlaintextOnDisk() throws Exception {
+        PositionalCipher key = PositionalCipher.generate();
+        Random r = new Random(2009);
+        int withCrypto = 0;
+        try (Directory d = encrypted(key); IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new CJKAnalyzer())
+                .setMaxBufferedDocs(50))) {
+            for (int i = 0; i < 400; i++) {
+                String t = text(r, i);
+                withCrypto += t.contains("未使用国产密码产品") ? 1 : 0;
+                Document doc = new Document();
+                doc.add(new StringField("id", "doc-" + i, Field.Store.YES));
+                doc.add(new TextField("body", t, Field.Store.YES));
+                w.addDocument(doc);
+            }
+            try (DirectoryReader nrt = DirectoryReader.open(w)) {
+                assertThat(new IndexSearcher(nrt).count(phrase("国产密码"))).isEqualTo(withCrypto);
+            }
+            w.forceMerge(1);
+            w.commit();
+        }
+        try (Directory d = encrypted(key); DirectoryReader reader = DirectoryReader.open(d)) {
+            IndexSearcher s = new IndexSearcher(reader);
+            assertThat(reader.numDocs()).isEqualTo(400);
+            assertThat(s.count(phrase("国产密码"))).isEqualTo(withCrypto).isPositive();
+            assertThat(s.count(new TermQuery(new Term("id", "doc-7")))).isEqualTo(1);
+            assertThat(reader.storedFields().document(s.search(new TermQuery(new Term("id", "doc-7")), 1).scoreDocs[0].doc)
+                    .get("body")).startsWith("玉溪市第7号单位");
+            CheckIndex.Status status;
+            try (CheckIndex check = new CheckIndex(d)) {
+                check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_INTEGRITY_CHECKS);
+                status = check.checkIndex();
+            }
+            assertThat(status.clean).isTrue();
+        }
+
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir.resolve("index"))) {
+            s.filter(p -> !p.getFileName().toString().equals("write.lock")).forEach(files::add);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (Path f : files) {
+            all.write(Files.readAllBytes(f));
+        }
+        byte[] raw = all.toByteArray();
+        for (String needle : List.of("国产密码", "玉溪市", "doc-7", "body")) {
+            assertThat(indexOf(raw, needle.getBytes(StandardCharsets.UTF_8))).as(needle).isNegative();
+            assertThat(indexOf(raw, needle.getBytes(StandardCharsets.UTF_16LE))).as(needle).isNegative();
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write(raw);
+        }
+        // Encrypted bytes do not compress; the same index in plaintext shrinks to well under half.
+        assertThat((double) gz.size() / raw.length).isGreaterThan(0.98);
+    }
+
+    static PhraseQuery phrase(String s) {
+        // CJKAnalyzer emits overlapping bigrams: 国产密码 -> 国产 产密 密码.
+        PhraseQuery.Builder b = new PhraseQuery.Builder();
+        for (int i = 0; i + 2 <= s.length(); i++) {
+            b.add(new Term("body", s.substring(i, i + 2)), i);
+        }
+        return b.build();
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void clonesAndSlices_readAnyRangeIndependently() throws Exception {
+        PositionalCipher key = PositionalCipher.generate();
+        byte[] data = new byte[100_000];
+        new Random(1).nextBytes(data);
+        try (Directory d = encrypted(key)) {
+            try (IndexOutput out = d.createOutput("f.bin", IOContext.DEFAULT)) {
+                out.writeBytes(data, 0, 12_345);
+                for (int i = 12_345; i < 20_000; i++) {
+                    out.writeByte(data[i]);
+                }
+                out.writeBytes(data, 20_000, data.length - 20_000);
+                assertThat(out.getFilePointer()).isEqualTo(data.length);
+            }
+            assertThat(d.fileLength("f.bin")).isEqualTo(data.length);
+            try (IndexInput in = d.openInput("f.bin", IOContext.DEFAULT)) {
+                Random r = new Random(2);
+                IndexInput clone = in.clone();
+                IndexInput slice = in.slice("s", 50_000, 30_000);
+                for (int i = 0; i < 300; i++) {
+                    int at = r.nextInt(data.length - 1);
+                    int len = r.nextInt(Math.min(20_000, data.length - at));
+                    byte[] got = new byte[len];
+                    IndexInput which = i % 2 == 0 ? in : clone;
+                    which.seek(at);
+                    which.readBytes(got, 0, len);
+                    assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(data, at, at + len));
+                    int sAt = r.nextInt(30_000);
+                    slice.seek(sAt);
+                    assertThat(slice.readByte()).isEqualTo(data[50_000 + sAt]);
+                }
+                assertThatThrownBy(() -> slice.seek(30_001)).isInstanceOf(IOException.class);
+            }
+        }
+        byte[] rawFile = Files.readAllBytes(dir.resolve("index/f.bin"));
+        assertThat(rawFile).hasSize(data.length + EncryptedDirectory.HEADER);
+    }
+
+    @Test
+    void wrongKey_orTamperedCommit_isRefusedWhenOpened() throws Exception {
+        PositionalCipher key = PositionalCipher.generate();
+        try (Directory d = encrypted(key); IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new CJKAnalyzer()))) {
+            Document doc = new Document();
+            doc.add(new TextField("body", "应急预案未演练", Field.Store.NO));
+            w.addDocument(doc);
+            w.commit();
+        }
+        try (Directory d = encrypted(PositionalCipher.generate())) {
+            assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(IOException.class);
+        }
+        Path segments;
+        try (Stream<Path> s = Files.list(dir.resolve("index"))) {
+            segments = s.filter(p -> p.getFileName().toString().startsWith("segments_")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(segments);
+        b[EncryptedDirectory.HEADER + 20] ^= 0x01;
+        Files.write(segments, b);
+        try (Directory d = encrypted(key)) {
+            assertThatThrownBy(() -> DirectoryReader.open(d)).isInstanceOf(IOException.class);
+        }
+    }
+}
