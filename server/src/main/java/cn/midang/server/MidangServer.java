@@ -9,7 +9,15 @@ import cn.midang.server.access.Policy;
 import cn.midang.server.access.Target;
 import cn.midang.server.archive.FileBlobStore;
 import cn.midang.server.audit.AuditLog;
+import cn.midang.server.extract.ForkedExtractor;
 import cn.midang.server.identity.Account;
+import cn.midang.server.search.EncryptedDirectory;
+import cn.midang.server.search.IndexKey;
+import cn.midang.server.search.IndexStatus;
+import cn.midang.server.search.Indexer;
+import cn.midang.server.search.SearchIndex;
+import cn.midang.server.search.SearchService;
+import org.apache.lucene.store.FSDirectory;
 import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
@@ -60,9 +68,14 @@ public final class MidangServer implements AutoCloseable {
     private final boolean tls;
 
     private final AuditLog audit;
+    private final Indexer indexer;
+    private final SearchIndex searchIndex;
 
-    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit) {
+    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
+            SearchIndex searchIndex) {
         this.audit = audit;
+        this.indexer = indexer;
+        this.searchIndex = searchIndex;
         this.tls = tls;
         this.jetty = jetty;
         this.deployment = deployment;
@@ -98,7 +111,15 @@ public final class MidangServer implements AutoCloseable {
         }
         Metrics metrics = new Metrics();
         CampaignService campaignService = new CampaignService(campaigns, submissions, accessRecords, guard);
-        Api api = new Api(routes(deployment, service, campaignService, access, audit, guard, metrics), authenticator,
+        SearchIndex searchIndex = openIndex(deployment);
+        Indexer indexer = newIndexer(deployment, config, submissions, blobs, searchIndex);
+        service.onRecorded(indexer::enqueue);
+        int behind = indexer.catchUp();
+        if (behind > 0) {
+            LOG.info("{} submission(s) queued for the search index", behind);
+        }
+        SearchService search = new SearchService(searchIndex, submissions, guard);
+        Api api = new Api(routes(deployment, service, campaignService, access, search, audit, guard, metrics), authenticator,
                 new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
@@ -134,11 +155,41 @@ public final class MidangServer implements AutoCloseable {
         // catalogue; its MinimumDataRateHandler measures all requests together (12.1.13).
         server.setHandler(api);
         server.start();
-        return new MidangServer(server, deployment, api, config.tls(), audit);
+        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex);
+    }
+
+    /**
+     * Opens the search index, or starts a new one (with a new key) when it was deleted: the
+     * index is derived data, so deleting {@code DATA/index} and restarting rebuilds it.
+     */
+    static SearchIndex openIndex(Deployment d) throws Exception {
+        if (!Files.exists(d.dir().indexKey())) {
+            deleteTree(d.dir().index());
+            new IndexStatus(d.database()).clear();
+        }
+        return new SearchIndex(new EncryptedDirectory(FSDirectory.open(d.dir().index()),
+                IndexKey.loadOrCreate(d.dir().indexKey(), d.archiveIdentity(), d.validator(), d.clock())));
+    }
+
+    static Indexer newIndexer(Deployment d, ServerConfig config, Submissions submissions, FileBlobStore blobs, SearchIndex index) {
+        return new Indexer(submissions, blobs, d.archiveIdentity(), d::validator,
+                new ForkedExtractor(new ForkedExtractor.Limits(256, config.extractTimeout(), 1_000_000, 100, 4)), index,
+                new IndexStatus(d.database()), d.clock(), config.maxIndexBytes());
+    }
+
+    static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, AccessService access,
-            AuditLog audit, Guard guard, Metrics metrics) {
+            SearchService search, AuditLog audit, Guard guard, Metrics metrics) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", Action.HEALTH, ex -> ex.json(200, Map.of("status", "ok"))),
                 Route.publicRoute("GET", "/metrics", Action.METRICS, ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
@@ -180,8 +231,8 @@ public final class MidangServer implements AutoCloseable {
                         throw new ApiException(ErrorCode.MALFORMED_REQUEST, "since is not an ISO-8601 instant");
                     }
                     String q = ex.query("q");
-                    ex.json(200, Views.search(q, service.search(ex, q, ex.query("campaign"), ex.query("unit"), ex.query("kind"), from,
-                            ex.queryInt("limit", 20), ex.queryInt("offset", 0)), SubmissionService.parseQuery(q)));
+                    ex.json(200, Views.search(q, search.search(ex, q, ex.query("campaign"), ex.query("unit"), ex.query("kind"), from,
+                            ex.queryInt("limit", 20), ex.queryInt("offset", 0))));
                 }),
                 Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");
@@ -232,9 +283,29 @@ public final class MidangServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        jetty.stop();
-        audit.close();
-        deployment.close();
+        // Each part is closed even if one before it fails: the audit log's final checkpoint and
+        // the database must never be skipped because the index could not be closed.
+        try {
+            jetty.stop();
+        } finally {
+            try {
+                indexer.close();
+                searchIndex.close();
+            } catch (Exception e) {
+                LOG.error("closing the search index failed; it will be rebuilt if damaged (midang-server reindex)", e);
+            } finally {
+                try {
+                    audit.close();
+                } finally {
+                    deployment.close();
+                }
+            }
+        }
+    }
+
+    /** Waits until every queued submission has been indexed (tests). */
+    public void awaitIndexed() throws InterruptedException {
+        indexer.awaitIdle(5, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     public void join() throws InterruptedException {

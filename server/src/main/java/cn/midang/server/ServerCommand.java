@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         description = "The Midang server.",
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
-        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class})
+        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
+            ServerCommand.Reindex.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -191,6 +192,49 @@ final class ServerCommand {
             }
             System.out.println("Audit log NOT intact: first bad record " + r.firstBad().orElseThrow() + ": " + r.problem());
             return AUDIT_BROKEN;
+        }
+    }
+
+    @Command(name = "reindex", mixinStandardHelpOptions = true,
+            description = {"Rebuild the search index of a stopped server from the archive: the index and its key are deleted,",
+                "a new key is made, and every submission is opened with the archive key, extracted and indexed again.",
+                "Nothing is lost: the index is derived data. (Deleting DATA/index and starting the server does the same, in",
+                "the background.)"},
+            footer = {"", "Example:", "  MIDANG_PASSPHRASE=... midang-server reindex --data /srv/midang"})
+    static final class Reindex implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory.")
+        Path data;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's key files.")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config = ServerConfig.load(data, System.getenv());
+            char[] pass = passphrase(passphraseFile, config.passphraseFile());
+            if (pass == null) {
+                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE or give --passphrase-file");
+            }
+            try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
+                Files.deleteIfExists(d.dir().indexKey());
+                var submissions = new cn.midang.server.submission.Submissions(d.database());
+                var blobs = new cn.midang.server.archive.FileBlobStore(d.dir().blobs());
+                try (var index = MidangServer.openIndex(d);
+                        var indexer = MidangServer.newIndexer(d, config, submissions, blobs, index)) {
+                    var status = new cn.midang.server.search.IndexStatus(d.database());
+                    java.util.List<String> all = status.pending();
+                    int n = 0;
+                    for (String id : all) {
+                        indexer.indexNow(id);
+                        if (++n % 100 == 0) {
+                            System.out.println("  " + n + " of " + all.size());
+                        }
+                    }
+                    System.out.println("Rebuilt the search index: " + all.size() + " submission(s) processed; see 'midang list' "
+                            + "for any marked not indexed.");
+                }
+            }
+            return 0;
         }
     }
 }

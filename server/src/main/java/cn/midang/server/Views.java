@@ -82,6 +82,8 @@ final class Views {
         m.put("submitter", s.submitterName());
         m.put("received_at", s.receivedAt().toString());
         m.put("late", s.late());
+        m.put("index_state", s.indexState());
+        m.put("index_reason", s.indexReason());
         return m;
     }
 
@@ -123,27 +125,17 @@ final class Views {
         return m;
     }
 
-    /** Search hits: each listed submission with its file name marked 【like this】 where a term matched. */
-    static Map<String, Object> search(String q, List<Submissions.Listed> hits, cn.midang.server.submission.SubmissionService.Query query) {
+    /** Search hits: each listed submission with a snippet of its text, the matches marked 【like this】. */
+    static Map<String, Object> search(String q, cn.midang.server.search.SearchService.Results r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("query", q);
-        m.put("matched_in", "file_name");
-        m.put("hits", hits.stream().map(h -> {
-            Map<String, Object> hit = listed(h);
-            hit.put("snippet", mark(h.fileName(), query.include()));
+        m.put("total", r.total());
+        m.put("hits", r.hits().stream().map(h -> {
+            Map<String, Object> hit = listed(h.listed());
+            hit.put("snippet", h.snippet());
+            hit.put("score", (double) h.score());
             return hit;
         }).toList());
         return m;
-    }
-
-    private static String mark(String text, List<String> terms) {
-        String out = text;
-        for (String t : terms) {
-            int at = out.toLowerCase(java.util.Locale.ROOT).indexOf(t.toLowerCase(java.util.Locale.ROOT));
-            if (at >= 0) {
-                out = out.substring(0, at) + "【" + out.substring(at, at + t.length()) + "】" + out.substring(at + t.length());
-            }
-        }
-        return out;
     }
 }

@@ -102,6 +102,7 @@ class AccessIT {
         assertThat(Files.readString(out)).contains("弱口令");
         Files.delete(out);
         assertThat(tester.list(null, null, null, 10, 0).path("submissions")).hasSize(1);
+        dev.server.awaitIndexed();
         assertThat(tester.search("检测结果", null, null, null, null, 10, 0).path("hits")).hasSize(1);
 
         dev.clock.advance(Duration.ofDays(1).plusSeconds(1));

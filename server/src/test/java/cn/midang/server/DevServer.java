@@ -149,4 +149,37 @@ public final class DevServer implements AutoCloseable {
     public void close() throws Exception {
         server.close();
     }
+
+    /** What one {@code midang} run printed, and its exit code. */
+    public record CliRun(int exit, String out, String err) {
+        public com.fasterxml.jackson.databind.JsonNode json() throws IOException {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        }
+    }
+
+    /**
+     * {@code midang ARGS} run in-process as typed by {@code who}: server and identity from the
+     * environment as a user sets them, no settings file, the passphrase from a file.
+     */
+    public CliRun midang(String who, String... args) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("MIDANG_SERVER", uri().toString());
+        env.put("MIDANG_IDENTITY", identityFile(who).toString());
+        env.put("MIDANG_CONFIG", data.resolveSibling("no-config").toString());
+        return midangWith(env, args);
+    }
+
+    /** {@code midang ARGS} with exactly {@code env}; the passphrase file is added unless given (or not needed by verify). */
+    public CliRun midangWith(Map<String, String> env, String... args) throws IOException {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        if (!all.contains("--passphrase-file") && !all.contains("verify")) {
+            all.add("--passphrase-file");
+            all.add(passphraseFile().toString());
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = cn.midang.cli.Midang.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), env,
+                all.toArray(String[]::new));
+        return new CliRun(code, out.toString(), err.toString());
+    }
 }

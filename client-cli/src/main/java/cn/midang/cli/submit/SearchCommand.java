@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Search the documents you may read. Every word must appear; \"a phrase\" is one term; -word or NOT word",
-            "excludes. Each hit names the file, unit, kind and submission id, with the match marked 【like this】.",
-            "Today terms are matched against the signed file names; full-text search of the content comes with the index."},
+        description = {"Search the text and file names of the documents you may read. Every word must appear (Chinese is",
+            "matched as a phrase: 国产密码 finds exactly that, 码 any text with that character); \"a phrase\" is one term;",
+            "-word or NOT word excludes. Each hit names the file, unit, kind and submission id, with a snippet of the",
+            "text and the match marked 【like this】. A document is searchable a few seconds after its receipt."},
         footer = {"", "Examples:", "  midang search 自查报告 --campaign demo", "  midang search \"应急预案\" -草稿 --kind report --json"})
 public final class SearchCommand extends MidangCommand {
     @Mixin ClientOptions client;

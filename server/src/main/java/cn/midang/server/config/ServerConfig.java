@@ -31,7 +31,9 @@ public record ServerConfig(
         long minDataRate,
         Duration idleTimeout,
         int auditCheckpointRecords,
-        Duration auditCheckpointPeriod) {
+        Duration auditCheckpointPeriod,
+        long maxIndexBytes,
+        Duration extractTimeout) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -53,7 +55,9 @@ public record ServerConfig(
             new Key("http.min-data-rate", "16384", "Bytes per second a request body or response must at least move (slowloris guard)."),
             new Key("http.idle-timeout-seconds", "30", "A connection with no traffic at all for this long is closed."),
             new Key("audit.checkpoint-records", "1000", "Sign an audit checkpoint after this many records."),
-            new Key("audit.checkpoint-seconds", "60", "Sign an audit checkpoint this often when records were added."));
+            new Key("audit.checkpoint-seconds", "60", "Sign an audit checkpoint this often when records were added."),
+            new Key("search.max-index-bytes", "268435456", "Documents larger than this are archived but not indexed."),
+            new Key("search.extract-timeout-seconds", "60", "The text extractor is killed after this long on one document."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
     public static final class InvalidConfigException extends Exception {
@@ -106,8 +110,10 @@ public record ServerConfig(
         Duration idle = Duration.ofSeconds(number(get, "http.idle-timeout-seconds", 1, 3600));
         int cpRecords = (int) number(get, "audit.checkpoint-records", 1, 1_000_000);
         Duration cpPeriod = Duration.ofSeconds(number(get, "audit.checkpoint-seconds", 1, 86_400));
+        long maxIndex = number(get, "search.max-index-bytes", 0, Long.MAX_VALUE);
+        Duration extractTimeout = Duration.ofSeconds(number(get, "search.extract-timeout-seconds", 1, 3600));
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
-                cpPeriod);
+                cpPeriod, maxIndex, extractTimeout);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

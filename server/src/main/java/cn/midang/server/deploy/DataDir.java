@@ -68,6 +68,15 @@ public record DataDir(Path root) {
         return root.resolve("audit").resolve("checkpoints.jsonl");
     }
 
+    /** The search index (encrypted Lucene files) and its sealed key: index/lucene, index/index-key.cms. */
+    public Path index() {
+        return root.resolve("index").resolve("lucene");
+    }
+
+    public Path indexKey() {
+        return root.resolve("index").resolve("index-key.cms");
+    }
+
     public Path blobs() {
         return root.resolve("blobs");
     }

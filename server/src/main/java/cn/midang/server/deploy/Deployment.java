@@ -34,7 +34,7 @@ import java.util.Map;
  * Creates a deployment ({@link #init}) and opens one ({@link #open}): the server's keys and
  * certificates, the trusted CA and CRL, and the database.
  */
-public final class Deployment {
+public final class Deployment implements AutoCloseable {
 
     /** The demo identities of a dev deployment: file name → role and organisation. */
     public static final Map<String, String[]> DEMO_IDENTITIES = demoIdentities();

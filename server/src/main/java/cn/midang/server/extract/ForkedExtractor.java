@@ -49,7 +49,7 @@ public final class ForkedExtractor implements TextExtractor {
     }
 
     @Override
-    public Extraction extract(InputStream content, String fileName) {
+    public Extraction extract(String fileName, Content content) {
         Path tmp = null;
         Process child = null;
         try {
@@ -104,10 +104,10 @@ public final class ForkedExtractor implements TextExtractor {
         }
     }
 
-    private static void feed(InputStream content, OutputStream stdin) {
+    private static void feed(Content content, OutputStream stdin) {
         try (OutputStream out = stdin) {
-            content.transferTo(out);
-        } catch (IOException e) {
+            content.writeTo(out);
+        } catch (IOException | RuntimeException e) {
             // The child stopped reading (done, failed or killed): nothing more to send.
         }
     }

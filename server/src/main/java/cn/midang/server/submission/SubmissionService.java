@@ -81,6 +81,12 @@ public final class SubmissionService {
     private final Clock clock;
     private final long maxUploadBytes;
     private final Guard guard;
+    private volatile java.util.function.Consumer<String> onRecorded = id -> { };
+
+    /** Told the id of every submission just recorded (the search indexer). */
+    public void onRecorded(java.util.function.Consumer<String> listener) {
+        this.onRecorded = listener;
+    }
 
     public SubmissionService(Campaigns campaigns, Submissions submissions, BlobStore blobs, Identity archive,
             Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes, Guard guard) {
@@ -168,6 +174,7 @@ public final class SubmissionService {
                 StoredSubmission s = submissions.record(p, this::signReceipt);
                 LOG.info("submission {} accepted: campaign {} unit {} kind {} {} bytes", s.id(), campaignId, unit, kind,
                         opened.contentSize());
+                onRecorded.accept(s.id());
                 return s;
             } catch (SQLException | RuntimeException e) {
                 deleteQuietly(blobName);
@@ -245,56 +252,6 @@ public final class SubmissionService {
             return submissions.list(g.scope(), campaign, unit, kind, limit, offset);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "listing submissions", e);
-        }
-    }
-
-    /** A parsed search: terms that must appear, terms that must not. */
-    public record Query(List<String> include, List<String> exclude) {}
-
-    /**
-     * Parses a search: words separated by spaces, {@code "a phrase"} as one term, {@code -word}
-     * or {@code NOT word} to exclude. At least one term to include.
-     */
-    public static Query parseQuery(String q) throws ApiException {
-        if (q == null || q.isBlank() || q.length() > 512) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an empty or overlong query");
-        }
-        List<String> include = new java.util.ArrayList<>();
-        List<String> exclude = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-)?(?:\"([^\"]+)\"|(\\S+))").matcher(q.strip());
-        boolean not = false;
-        while (m.find()) {
-            String term = m.group(2) != null ? m.group(2) : m.group(3);
-            if (m.group(2) == null && "NOT".equals(term)) {
-                not = true;
-                continue;
-            }
-            (m.group(1) != null || not ? exclude : include).add(term);
-            not = false;
-        }
-        if (include.isEmpty()) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "a query needs a term to look for, not only exclusions");
-        }
-        return new Query(List.copyOf(include), List.copyOf(exclude));
-    }
-
-    /**
-     * Searches the submissions the exchange's caller may read. Until the content index (issue 6)
-     * the terms are matched against the signed file names; the caller's scope is part of the
-     * SQL query itself, never a filter applied afterwards.
-     */
-    public List<Submissions.Listed> search(Exchange ex, String q, String campaign, String unit, String kind, Instant since,
-            int limit, int offset) throws ApiException {
-        Query query = parseQuery(q);
-        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
-        }
-        Grant g = guard.check(ex, Action.SEARCH, new Target.Named("query:" + q));
-        try {
-            return submissions.list(g.scope(), new Submissions.Filter(campaign, unit, kind, since, query.include(), query.exclude()),
-                    limit, offset);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "searching submissions", e);
         }
     }
 

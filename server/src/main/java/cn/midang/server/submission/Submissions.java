@@ -112,36 +112,19 @@ public final class Submissions {
 
     /** One line of a listing: the receipt's fields and the submitter's name. */
     public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
-            String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late) {}
+            String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late, String indexState,
+            String indexReason) {}
 
     /**
      * Submissions within {@code scope} (a unit's: only those its unit submitted) matching the
      * filters (null = any), newest first.
      */
-    /**
-     * What a listing or search asks for besides the caller's scope: null or empty means any.
-     * {@code include} terms must all appear in the file name, {@code exclude} terms none
-     * (case-insensitive).
-     */
-    public record Filter(String campaign, String unit, String kind, java.time.Instant since, List<String> include,
-            List<String> exclude) {
-        public static Filter of(String campaign, String unit, String kind) {
-            return new Filter(campaign, unit, kind, null, List.of(), List.of());
-        }
-    }
-
     public List<Listed> list(ListScope scope, String campaign, String unit, String kind, int limit, int offset)
             throws SQLException {
-        return list(scope, Filter.of(campaign, unit, kind), limit, offset);
-    }
-
-    public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
-        String campaign = filter.campaign();
-        String unit = filter.unit();
-        String kind = filter.kind();
         StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
-                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late FROM submissions s "
-                + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE 1 = 1");
+                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason FROM submissions s "
+                + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
+                + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
         List<String> args = new ArrayList<>();
         if (scope.unit() != null) {
             sql.append(" AND s.unit_id = ? AND a.role = 'unit'");
@@ -164,17 +147,6 @@ public final class Submissions {
                 args.add(f[1]);
             }
         }
-        for (String term : filter.include()) {
-            sql.append(" AND LOCATE(?, LOWER(s.file_name)) > 0");
-            args.add(term.toLowerCase(java.util.Locale.ROOT));
-        }
-        for (String term : filter.exclude()) {
-            sql.append(" AND LOCATE(?, LOWER(s.file_name)) = 0");
-            args.add(term.toLowerCase(java.util.Locale.ROOT));
-        }
-        if (filter.since() != null) {
-            sql.append(" AND s.received_at >= ?");
-        }
         sql.append(" ORDER BY s.sequence DESC LIMIT ? OFFSET ?");
         List<Listed> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -182,16 +154,14 @@ public final class Submissions {
             for (String a : args) {
                 ps.setString(i++, a);
             }
-            if (filter.since() != null) {
-                ps.setTimestamp(i++, Timestamp.from(filter.since()));
-            }
             ps.setInt(i++, limit);
             ps.setInt(i, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Listed(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9),
-                            rs.getTimestamp(10).toInstant(), rs.getBoolean(11)));
+                            rs.getTimestamp(10).toInstant(), rs.getBoolean(11),
+                            rs.getString(12) == null ? "pending" : rs.getString(12), rs.getString(13) == null ? "" : rs.getString(13)));
                 }
             }
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.midang.keys.seal.PositionalCipher;
+import cn.midang.keys.testkit.PlaintextScan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,8 +109,8 @@ class EncryptedDirectoryTest {
         }
         byte[] raw = all.toByteArray();
         for (String needle : List.of("国产密码", "玉溪市", "doc-7", "body")) {
-            assertThat(indexOf(raw, needle.getBytes(StandardCharsets.UTF_8))).as(needle).isNegative();
-            assertThat(indexOf(raw, needle.getBytes(StandardCharsets.UTF_16LE))).as(needle).isNegative();
+            assertThat(PlaintextScan.indexOf(raw, needle.getBytes(StandardCharsets.UTF_8))).as(needle).isNegative();
+            assertThat(PlaintextScan.indexOf(raw, needle.getBytes(StandardCharsets.UTF_16LE))).as(needle).isNegative();
         }
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
@@ -128,18 +129,6 @@ class EncryptedDirectoryTest {
         return b.build();
     }
 
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     @Test
     void clonesAndSlices_readAnyRangeIndependently() throws Exception {

@@ -1,0 +1,65 @@
+package cn.midang.server.search;
+
+import cn.midang.server.storage.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Whether each submission is in the index, and if not why: the {@code index_status} records. */
+public final class IndexStatus {
+
+    public static final String INDEXED = "indexed";
+    public static final String NOT_INDEXED = "not_indexed";
+
+    private final Database db;
+
+    public IndexStatus(Database db) {
+        this.db = db;
+    }
+
+    public void record(String submission, String state, String reason, String mediaType, boolean truncated, Instant now)
+            throws SQLException {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_status (submission_id, state, reason, media_type, "
+                    + "truncated, updated_at) KEY (submission_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, submission);
+                ps.setString(2, state);
+                ps.setString(3, reason.length() > 512 ? reason.substring(0, 511) + "…" : reason);
+                ps.setString(4, mediaType.length() > 128 ? mediaType.substring(0, 128) : mediaType);
+                ps.setBoolean(5, truncated);
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Submissions with no status yet (received while the indexer was stopped), oldest first. */
+    public List<String> pending() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s LEFT JOIN index_status i "
+                        + "ON i.submission_id = s.id WHERE i.submission_id IS NULL ORDER BY s.sequence");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Forgets every status (before a rebuild). */
+    public void clear() throws SQLException {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM index_status")) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,151 @@
+package cn.midang.server.search;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opener;
+import cn.midang.server.archive.BlobStore;
+import cn.midang.server.extract.Extraction;
+import cn.midang.server.extract.TextExtractor;
+import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
+import cn.midang.server.submission.Submissions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings receipted submissions into the index, one at a time, off the request path: the stored
+ * package is opened with the archive key and streamed into the extractor (a child JVM), and the
+ * text goes into the encrypted index. A document that cannot be parsed, or is larger than
+ * {@code maxBytes}, is marked "not indexed" with the reason; it stays archived and receipted. A
+ * hostile file therefore never stops the server or slows other uploads beyond the one core the
+ * extractor uses.
+ */
+public final class Indexer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Submissions submissions;
+    private final BlobStore blobs;
+    private final Identity archive;
+    private final ValidatorSource validators;
+    private final TextExtractor extractor;
+    private final SearchIndex index;
+    private final IndexStatus status;
+    private final Clock clock;
+    private final long maxBytes;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "midang-indexer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Indexer(Submissions submissions, BlobStore blobs, Identity archive, ValidatorSource validators, TextExtractor extractor,
+            SearchIndex index, IndexStatus status, Clock clock, long maxBytes) {
+        this.submissions = submissions;
+        this.blobs = blobs;
+        this.archive = archive;
+        this.validators = validators;
+        this.extractor = extractor;
+        this.index = index;
+        this.status = status;
+        this.clock = clock;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Queues every submission that has no index status yet (after a restart or a rebuild). */
+    public int catchUp() throws SQLException {
+        int n = 0;
+        for (String id : status.pending()) {
+            enqueue(id);
+            n++;
+        }
+        return n;
+    }
+
+    private volatile boolean stopping;
+
+    /** Queues submission {@code id} for indexing. */
+    public void enqueue(String id) {
+        if (!stopping) {
+            worker.execute(() -> {
+                if (!stopping) {
+                    indexNow(id);
+                }
+            });
+        }
+    }
+
+    /** Indexes submission {@code id} on the calling thread (reindexing). */
+    public void indexNow(String id) {
+        try {
+            Optional<Submissions.Found> found = submissions.find(id);
+            if (found.isEmpty()) {
+                return;
+            }
+            Submissions.Found f = found.get();
+            JsonNode receipt = JSON.readTree(f.stored().receipt());
+            String fileName = receipt.path("file_name").asText();
+            long size = receipt.path("size").asLong();
+            Instant receivedAt = Instant.parse(receipt.path("received_at").asText());
+            if (size > maxBytes) {
+                status.record(id, IndexStatus.NOT_INDEXED, "too large to index (" + size + " bytes; the limit is " + maxBytes + ")",
+                        "", false, clock.instant());
+                return;
+            }
+            Extraction e = extractor.extract(fileName, out -> {
+                try (InputStream in = blobs.open(f.stored().blobName())) {
+                    Opener.forRecipient(archive, validators.get()).open(in, out);
+                } catch (KeysException x) {
+                    throw new IOException(x.getMessage(), x);
+                }
+            });
+            if (!e.extracted()) {
+                status.record(id, IndexStatus.NOT_INDEXED, e.reason(), e.mediaType(), false, clock.instant());
+                LOG.info("submission {} not indexed: {}", id, e.reason());
+                return;
+            }
+            index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
+                    receivedAt, fileName, e.text()));
+            status.record(id, IndexStatus.INDEXED, e.reason(), e.mediaType(), e.truncated(), clock.instant());
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.error("indexing submission {} failed; it stays archived and will be retried at the next start", id, e);
+        }
+    }
+
+    /** Waits until the queue is empty (tests, reindex). */
+    public void awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        worker.execute(done::countDown);
+        done.await(timeout, unit);
+    }
+
+    /**
+     * Stops after the document in hand (queued ones are left for the next start's catch-up). The
+     * worker is not interrupted: an interrupt during Lucene's file I/O closes its channels and
+     * leaves the index writer unusable.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(2 * 60, TimeUnit.SECONDS)) {
+                LOG.warn("the indexer did not stop within 2 minutes; stopping it hard");
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package cn.midang.server.search;
+
+import cn.midang.server.access.ListScope;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.core.KeywordAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The full-text index (SPEC §5): one Lucene document per submission, text in {@code body}
+ * (bigrams, offsets in the postings for highlighting), the signed file name in {@code file_name},
+ * and the facts the policy filters on as exact terms. Access control is a FILTER clause built from
+ * the caller's {@link ListScope}, inside the query: hits, counts and snippets only ever come from
+ * documents the caller may read. Near-real-time: a document is searchable when {@link #add}
+ * returns.
+ */
+public final class SearchIndex implements AutoCloseable {
+
+    static final String ID = "id";
+    static final String CAMPAIGN = "campaign";
+    static final String UNIT = "unit";
+    static final String KIND = "kind";
+    static final String SUBMITTER_ROLE = "submitter_role";
+    static final String RECEIVED = "received_at";
+    static final String FILE_NAME = "file_name";
+    static final String BODY = "body";
+
+    private static final FieldType TEXT = textType();
+
+    private final Directory dir;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    /** What one submission brings to the index. */
+    public record Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt,
+            String fileName, String body) {}
+
+    /** One hit: the submission id and a snippet with the matches marked 【like this】. */
+    public record Hit(String id, float score, String snippet) {}
+
+    /** Hits of a page and the number of all hits the caller may see. */
+    public record Hits(long total, List<Hit> hits) {}
+
+    public SearchIndex(Directory dir) throws IOException {
+        this.dir = dir;
+        Analyzer analyzer = new PerFieldAnalyzerWrapper(ChineseAnalysis.indexing(), Map.of(ID, new KeywordAnalyzer()));
+        this.writer = new IndexWriter(dir, new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    private static FieldType textType() {
+        FieldType t = new FieldType();
+        t.setTokenized(true);
+        t.setStored(true);
+        t.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+        t.freeze();
+        return t;
+    }
+
+    /** Adds (or replaces) a submission's document and makes it searchable. */
+    public void add(Doc d) throws IOException {
+        Document doc = new Document();
+        doc.add(new StringField(ID, d.id(), Field.Store.YES));
+        doc.add(new StringField(CAMPAIGN, d.campaign(), Field.Store.NO));
+        doc.add(new StringField(UNIT, d.unit(), Field.Store.NO));
+        doc.add(new StringField(KIND, d.kind(), Field.Store.NO));
+        doc.add(new StringField(SUBMITTER_ROLE, d.submitterRole(), Field.Store.NO));
+        doc.add(new LongPoint(RECEIVED, d.receivedAt().toEpochMilli()));
+        doc.add(new NumericDocValuesField(RECEIVED, d.receivedAt().toEpochMilli()));
+        doc.add(new StoredField(RECEIVED, d.receivedAt().toEpochMilli()));
+        doc.add(new Field(FILE_NAME, d.fileName(), TEXT));
+        doc.add(new Field(BODY, d.body(), TEXT));
+        writer.updateDocument(new Term(ID, d.id()), doc);
+        writer.commit();
+        searchers.maybeRefreshBlocking();
+    }
+
+    /** The filter of a caller's scope: the same rules as a listing (a unit: what units submitted for it). */
+    static Query scopeFilter(ListScope scope) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(new org.apache.lucene.search.MatchAllDocsQuery(), Occur.FILTER);
+        if (scope.unit() != null) {
+            b.add(new TermQuery(new Term(UNIT, scope.unit())), Occur.FILTER);
+            b.add(new TermQuery(new Term(SUBMITTER_ROLE, "unit")), Occur.FILTER);
+        }
+        if (scope.campaigns() != null) {
+            b.add(scope.campaigns().isEmpty() ? new MatchNoDocsQuery()
+                    : new TermInSetQuery(CAMPAIGN, scope.campaigns().stream().map(BytesRef::new).toList()), Occur.FILTER);
+        }
+        if (scope.ids() != null) {
+            b.add(scope.ids().isEmpty() ? new MatchNoDocsQuery()
+                    : new TermInSetQuery(ID, scope.ids().stream().map(BytesRef::new).toList()), Occur.FILTER);
+        }
+        return b.build();
+    }
+
+    /**
+     * Searches within {@code scope}: every {@code include} term must appear in the text or the
+     * file name (as a phrase), no {@code exclude} term may; the other filters are exact (null =
+     * any). Sorted by relevance.
+     */
+    public Hits search(ListScope scope, List<String> include, List<String> exclude, String campaign, String unit, String kind,
+            Instant since, int limit, int offset) throws IOException {
+        BooleanQuery.Builder q = new BooleanQuery.Builder();
+        BooleanQuery.Builder highlight = new BooleanQuery.Builder();
+        for (String t : include) {
+            Query body = ChineseAnalysis.phrase(BODY, t);
+            Query name = ChineseAnalysis.phrase(FILE_NAME, t);
+            if (body == null) {
+                continue;
+            }
+            q.add(new BooleanQuery.Builder().add(body, Occur.SHOULD).add(name, Occur.SHOULD).build(), Occur.MUST);
+            highlight.add(body, Occur.SHOULD);
+        }
+        for (String t : exclude) {
+            Query body = ChineseAnalysis.phrase(BODY, t);
+            if (body != null) {
+                q.add(body, Occur.MUST_NOT);
+                q.add(ChineseAnalysis.phrase(FILE_NAME, t), Occur.MUST_NOT);
+            }
+        }
+        q.add(scopeFilter(scope), Occur.FILTER);
+        for (String[] f : new String[][] {{CAMPAIGN, campaign}, {UNIT, unit}, {KIND, kind}}) {
+            if (f[1] != null) {
+                q.add(new TermQuery(new Term(f[0], f[1])), Occur.FILTER);
+            }
+        }
+        if (since != null) {
+            q.add(LongPoint.newRangeQuery(RECEIVED, since.toEpochMilli(), Long.MAX_VALUE), Occur.FILTER);
+        }
+        Query query = q.build();
+        IndexSearcher s = searchers.acquire();
+        try {
+            TopDocs top = s.search(query, offset + limit);
+            ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
+                    top.scoreDocs.length);
+            TopDocs pageDocs = new TopDocs(top.totalHits, page);
+            UnifiedHighlighter h = UnifiedHighlighter.builder(s, ChineseAnalysis.indexing())
+                    .withFormatter(new DefaultPassageFormatter("【", "】", "…", false))
+                    .withMaxLength(1_000_000)
+                    .build();
+            String[] snippets = page.length == 0 ? new String[0] : h.highlight(BODY, highlight.build(), pageDocs, 2);
+            List<Hit> hits = new ArrayList<>();
+            for (int i = 0; i < page.length; i++) {
+                String id = s.storedFields().document(page[i].doc).get(ID);
+                hits.add(new Hit(id, page[i].score, snippets[i] == null ? "" : snippets[i].replace('\n', ' ')));
+            }
+            return new Hits(s.count(query), hits);
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** Removes every document (before a rebuild). */
+    public void clear() throws IOException {
+        writer.deleteAll();
+        writer.commit();
+        searchers.maybeRefreshBlocking();
+    }
+
+    @Override
+    public void close() throws IOException {
+        searchers.close();
+        writer.close();
+        dir.close();
+    }
+}

@@ -1,0 +1,114 @@
+package cn.midang.server.search;
+
+import cn.midang.server.access.Action;
+import cn.midang.server.access.Grant;
+import cn.midang.server.access.Guard;
+import cn.midang.server.access.ListScope;
+import cn.midang.server.access.Target;
+import cn.midang.server.http.ApiException;
+import cn.midang.server.http.ErrorCode;
+import cn.midang.server.http.Exchange;
+import cn.midang.server.submission.Submissions;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Search as callers see it: the guard decides and scopes ({@code Action.SEARCH}, the same scope
+ * as a listing), the index answers with the scope as a FILTER inside the query, and every hit is
+ * checked once more against the submission records before it is shown, because the index is
+ * derived data without integrity of its own (docs/CRYPTO.md).
+ */
+public final class SearchService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
+    private static final Pattern TERM = Pattern.compile("(-)?(?:\"([^\"]+)\"|(\\S+))");
+
+    /** The largest page. */
+    public static final int MAX_PAGE = 100;
+
+    private final SearchIndex index;
+    private final Submissions submissions;
+    private final Guard guard;
+
+    public SearchService(SearchIndex index, Submissions submissions, Guard guard) {
+        this.index = index;
+        this.submissions = submissions;
+        this.guard = guard;
+    }
+
+    /** A parsed query: terms that must appear, terms that must not. */
+    public record Query(List<String> include, List<String> exclude) {}
+
+    /** One hit as shown: the submission's listing and a snippet of its text. */
+    public record Result(Submissions.Listed listed, String snippet, float score) {}
+
+    public record Results(long total, List<Result> hits) {}
+
+    /**
+     * Parses a query: words separated by spaces, {@code "a phrase"} as one term, {@code -word} or
+     * {@code NOT word} to exclude; at least one term to look for.
+     */
+    public static Query parse(String q) throws ApiException {
+        if (q == null || q.isBlank() || q.length() > 512) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an empty or overlong query");
+        }
+        List<String> include = new ArrayList<>();
+        List<String> exclude = new ArrayList<>();
+        Matcher m = TERM.matcher(q.strip());
+        boolean not = false;
+        while (m.find()) {
+            String term = m.group(2) != null ? m.group(2) : m.group(3);
+            if (m.group(2) == null && "NOT".equals(term)) {
+                not = true;
+                continue;
+            }
+            (m.group(1) != null || not ? exclude : include).add(term);
+            not = false;
+        }
+        if (include.isEmpty()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "a query needs a term to look for, not only exclusions");
+        }
+        return new Query(List.copyOf(include), List.copyOf(exclude));
+    }
+
+    public Results search(Exchange ex, String q, String campaign, String unit, String kind, Instant since, int limit, int offset)
+            throws ApiException {
+        Query query = parse(q);
+        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
+        }
+        Grant g = guard.check(ex, Action.SEARCH, new Target.Named("query:" + q));
+        ListScope scope = g.scope();
+        try {
+            SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), campaign, unit, kind, since, limit, offset);
+            List<String> ids = hits.hits().stream().map(SearchIndex.Hit::id).toList();
+            java.util.Map<String, Submissions.Listed> listed = new java.util.HashMap<>();
+            for (Submissions.Listed l : submissions.list(new ListScope(null, null, Set.copyOf(ids)), null, null, null,
+                    Math.max(1, ids.size()), 0)) {
+                listed.put(l.id(), l);
+            }
+            List<Result> out = new ArrayList<>();
+            for (SearchIndex.Hit h : hits.hits()) {
+                Optional<Submissions.Found> f = submissions.find(h.id());
+                if (f.isEmpty() || !listed.containsKey(h.id()) || !scope.allows(h.id(), f.get().stored().campaign(),
+                        f.get().stored().unit(), f.get().submitterRole())) {
+                    LOG.warn("search index disagrees with the records about {}; hit withheld (rebuild the index)", h.id());
+                    continue;
+                }
+                out.add(new Result(listed.get(h.id()), h.snippet(), h.score()));
+            }
+            return new Results(hits.total(), out);
+        } catch (IOException | SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "searching", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.Deployment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index is derived data: deleted, it comes back — by `midang-server reindex` or by a restart. */
+class ReindexIT {
+
+    @TempDir
+    Path tmp;
+
+    static MidangServer restart(DevServer dev) throws Exception {
+        return MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
+                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0")));
+    }
+
+    static long hits(MidangServer s, DevServer dev, String q) throws Exception {
+        MidangClient inspector = new MidangClient(java.net.URI.create(s.url("127.0.0.1")), dev.identity("inspector-info"), dev.clock);
+        return inspector.search(q, null, null, null, null, 10, 0).path("hits").size();
+    }
+
+    @Test
+    void aDeletedIndex_isRebuiltByReindex_andByARestart() throws Exception {
+        DevServer dev = DevServer.start(tmp.resolve("data"));
+        Path f = tmp.resolve("报告.txt");
+        Files.writeString(f, "本单位未使用国产密码产品。", StandardCharsets.UTF_8);
+        dev.client("unit-a").submit(f, "demo", "report", null);
+        dev.server.awaitIndexed();
+        assertThat(hits(dev.server, dev, "国产密码")).isEqualTo(1);
+        dev.server.close();
+        byte[] oldKey = Files.readAllBytes(dev.data.resolve("index/index-key.cms"));
+
+        MidangServer.deleteTree(dev.data.resolve("index"));
+        Map<String, String> env = Map.of();
+        Path pass = tmp.resolve("pass");
+        Files.writeString(pass, new String(dev.passphrase) + "\n");
+        assertThat(ServerCommand.run(new String[] {"reindex", "--data", dev.data.toString(), "--passphrase-file", pass.toString()}))
+                .isZero();
+        assertThat(Files.readAllBytes(dev.data.resolve("index/index-key.cms"))).isNotEqualTo(oldKey);
+        try (MidangServer again = restart(dev)) {
+            assertThat(hits(again, dev, "国产密码")).isEqualTo(1);
+        }
+
+        MidangServer.deleteTree(dev.data.resolve("index"));
+        try (MidangServer again = restart(dev)) {
+            again.awaitIndexed();
+            assertThat(hits(again, dev, "国产密码")).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.keys.testkit.PlaintextScan;
+import cn.midang.server.DevServer.CliRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full-text search end to end on a real server: office files made by POI and a GBK text file are
+ * uploaded with the real client, extracted by Tika in a child JVM, indexed into the encrypted
+ * index, and found by inspectors by a word, a single character and a phrase, with NOT; other units
+ * and testers see nothing; a file that cannot be parsed is archived and marked "not indexed" with
+ * the reason; and the data directory holds no plaintext afterwards.
+ */
+class SearchIT {
+
+    @TempDir
+    static Path tmp;
+
+    static DevServer dev;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static String docx;
+    static String gbk;
+    static String junk;
+
+    static CliRun midang(String who, String... args) throws Exception {
+        return dev.midang(who, args);
+    }
+
+    static String submit(String who, Path f) throws Exception {
+        CliRun r = midang(who, "submit", "-q", "--campaign", "demo", "--kind", "report", "--receipt-dir",
+                tmp.resolve("rc").toString(), f.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out().strip();
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        dev = DevServer.startForCli(tmp.resolve("data"));
+        Path d = tmp.resolve("甲单位自查报告.docx");
+        try (XWPFDocument doc = new XWPFDocument(); var out = Files.newOutputStream(d)) {
+            doc.createParagraph().createRun().setText("本单位信息系统自查：未使用国产密码产品，已制定整改计划。");
+            doc.write(out);
+        }
+        Path g = tmp.resolve("乙县区自查报告.txt");
+        Files.write(g, "本单位信息系统自查：应急预案未演练，国产密码已使用。".getBytes(Charset.forName("GBK")));
+        byte[] noise = new byte[100_000];
+        new Random(3).nextBytes(noise);
+        Path j = tmp.resolve("扫描件.pdf");
+        Files.write(j, noise);
+        long start = System.nanoTime();
+        docx = submit("unit-a", d);
+        gbk = submit("unit-b", g);
+        junk = submit("unit-a", j);
+        dev.server.awaitIndexed();
+        System.out.printf("three documents receipted and indexed in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dev.close();
+    }
+
+    static List<String> hits(CliRun r) throws Exception {
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(r.out()).path("hits").forEach(h -> ids.add(h.path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void inspectors_findByWordCharacterAndPhrase_withSnippets() throws Exception {
+        CliRun word = midang("inspector-info", "search", "国产密码", "--json");
+        assertThat(hits(word)).containsExactlyInAnyOrder(docx, gbk);
+        JsonNode first = JSON.readTree(word.out()).path("hits").get(0);
+        assertThat(first.path("snippet").asText()).contains("【");
+        assertThat(first.path("file_name").asText()).contains("自查报告");
+        assertThat(hits(midang("inspector-info", "search", "练", "--json"))).containsExactly(gbk);
+        assertThat(hits(midang("inspector-info", "search", "应急预案未演练", "--json"))).containsExactly(gbk);
+        assertThat(hits(midang("inspector-info", "search", "未使用国产密码产品", "--json"))).containsExactly(docx);
+        assertThat(hits(midang("inspector-info", "search", "本单位", "-应急预案", "--json"))).containsExactly(docx);
+        assertThat(hits(midang("inspector-info", "search", "本单位", "--unit", "unit-b", "--json"))).containsExactly(gbk);
+        CliRun table = midang("inspector-info", "--lang", "zh", "search", "国产密码");
+        assertThat(table.out()).contains("【").contains(docx);
+    }
+
+    @Test
+    void otherUnitsAndTesters_seeNothingOfIt_evenWithNot() throws Exception {
+        assertThat(hits(midang("unit-b", "search", "国产密码", "--json"))).containsExactly(gbk);
+        assertThat(hits(midang("unit-b", "search", "未使用", "--json"))).isEmpty();
+        assertThat(hits(midang("unit-b", "search", "本单位", "-应急预案", "--json"))).isEmpty();
+        assertThat(hits(midang("unit-a", "search", "练", "--json"))).isEmpty();
+        CliRun tester = midang("tester", "search", "国产密码");
+        assertThat(tester.exit()).isEqualTo(5);
+        assertThat(tester.out()).isEmpty();
+    }
+
+    @Test
+    void aFileThatCannotBeParsed_isArchivedButMarkedNotIndexed() throws Exception {
+        CliRun list = midang("inspector-secrecy", "list", "--json");
+        JsonNode byId = null;
+        for (JsonNode s : JSON.readTree(list.out()).path("submissions")) {
+            if (s.path("id").asText().equals(junk)) {
+                byId = s;
+            }
+            if (s.path("id").asText().equals(docx)) {
+                assertThat(s.path("index_state").asText()).isEqualTo("indexed");
+            }
+        }
+        assertThat(byId).isNotNull();
+        assertThat(byId.path("index_state").asText()).isEqualTo("not_indexed");
+        assertThat(byId.path("index_reason").asText()).isNotBlank();
+        Path back = tmp.resolve("扫描件-副本.pdf");
+        assertThat(midang("unit-a", "get", junk, "-o", back.toString()).exit()).isZero();
+        assertThat(Files.size(back)).isEqualTo(100_000);
+    }
+
+    @Test
+    void theDataDirectory_holdsNoPlaintext_andTheIndexDoesNotCompress() throws Exception {
+        for (String text : List.of("未使用国产密码产品", "应急预案未演练")) {
+            assertThat(PlaintextScan.firstFileContaining(dev.data, PlaintextScan.encodings(text))).as(text).isEmpty();
+        }
+        ByteArrayOutputStream index = new ByteArrayOutputStream();
+        try (Stream<Path> files = Files.walk(dev.data.resolve("index/lucene"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                if (!f.endsWith("write.lock")) {
+                    index.write(Files.readAllBytes(f));
+                }
+            }
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(index.toByteArray());
+        }
+        assertThat(index.size()).isPositive();
+        assertThat((double) gz.size() / index.size()).isGreaterThan(0.95);
+    }
+}

@@ -1,0 +1,84 @@
+package cn.midang.server.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.keys.seal.PositionalCipher;
+import cn.midang.server.access.ListScope;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index's analysis, the access filter inside the query (with NOT and CJK), and highlighting. */
+class SearchIndexTest {
+
+    @TempDir
+    Path dir;
+
+    SearchIndex index;
+    static final Instant T = Instant.parse("2026-11-25T08:00:00Z");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        index = new SearchIndex(new EncryptedDirectory(FSDirectory.open(dir), PositionalCipher.generate()));
+        index.add(new SearchIndex.Doc("a-report", "demo", "unit-a", "report", "unit", T, "自查报告.docx",
+                "经自查，本单位未使用国产密码产品。市场监督管理局已知悉。"));
+        index.add(new SearchIndex.Doc("b-report", "demo", "unit-b", "report", "unit", T.plusSeconds(60), "自查报告.docx",
+                "本单位应急预案未演练，但已使用国产密码产品。"));
+        index.add(new SearchIndex.Doc("a-test", "demo", "unit-a", "test-result", "tester", T.plusSeconds(120), "检测结果.txt",
+                "渗透测试：国产密码模块配置正确。"));
+        index.add(new SearchIndex.Doc("a-other", "other", "unit-a", "report", "unit", T.plusSeconds(180), "另一报告.txt",
+                "另一检查：国产密码。"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        index.close();
+    }
+
+    List<String> ids(ListScope scope, List<String> include, List<String> exclude) throws Exception {
+        return index.search(scope, include, exclude, null, null, null, null, 20, 0).hits().stream().map(SearchIndex.Hit::id)
+                .sorted().toList();
+    }
+
+    static final ListScope INSPECTOR_DEMO = new ListScope(null, Set.of("demo"), null);
+
+    @Test
+    void search_phraseWordAndSingleCharacter_withinTheScope() throws Exception {
+        assertThat(ids(INSPECTOR_DEMO, List.of("国产密码"), List.of())).containsExactly("a-report", "a-test", "b-report");
+        assertThat(ids(INSPECTOR_DEMO, List.of("应急预案未演练"), List.of())).containsExactly("b-report");
+        assertThat(ids(INSPECTOR_DEMO, List.of("练"), List.of())).containsExactly("b-report");
+        assertThat(ids(INSPECTOR_DEMO, List.of("监督管理"), List.of())).containsExactly("a-report");
+        assertThat(ids(INSPECTOR_DEMO, List.of("密码产品未使用"), List.of())).as("not a phrase of any document").isEmpty();
+        assertThat(ids(INSPECTOR_DEMO, List.of("检测结果"), List.of())).as("file names are searched too").containsExactly("a-test");
+    }
+
+    @Test
+    void theFilterKeepsOtherUnitsAndTestersOut_evenWithNot() throws Exception {
+        ListScope unitA = new ListScope("unit-a", null, null);
+        assertThat(ids(unitA, List.of("国产密码"), List.of())).containsExactly("a-other", "a-report");
+        assertThat(ids(unitA, List.of("国产密码"), List.of("未使用"))).containsExactly("a-other");
+        assertThat(ids(unitA, List.of("应急预案"), List.of())).isEmpty();
+        assertThat(ids(unitA, List.of("渗透测试"), List.of("不存在的词"))).as("the tester's upload about unit-a").isEmpty();
+        assertThat(index.search(unitA, List.of("国产密码"), List.of(), null, null, null, null, 20, 0).total()).isEqualTo(2);
+        assertThat(ids(new ListScope(null, Set.of(), null), List.of("国产密码"), List.of())).isEmpty();
+        assertThat(ids(new ListScope(null, null, Set.of("a-test")), List.of("国产密码"), List.of())).containsExactly("a-test");
+    }
+
+    @Test
+    void hits_carrySnippetsWithTheMatchMarked_andFiltersApply() throws Exception {
+        SearchIndex.Hits h = index.search(INSPECTOR_DEMO, List.of("未演练"), List.of(), "demo", "unit-b", "report",
+                T.plusSeconds(30), 20, 0);
+        assertThat(h.hits()).singleElement().satisfies(hit -> {
+            assertThat(hit.id()).isEqualTo("b-report");
+            assertThat(hit.snippet()).contains("【").contains("演练");
+        });
+        assertThat(index.search(INSPECTOR_DEMO, List.of("未演练"), List.of(), null, null, null, T.plusSeconds(90), 20, 0).hits())
+                .isEmpty();
+    }
+}
