@@ -232,7 +232,7 @@ public final class MidangServer implements AutoCloseable {
                     }
                     String q = ex.query("q");
                     ex.json(200, Views.search(q, search.search(ex, q, ex.query("campaign"), ex.query("unit"), ex.query("kind"), from,
-                            ex.queryInt("limit", 20), ex.queryInt("offset", 0))));
+                            ex.query("sort"), ex.queryInt("limit", 20), ex.queryInt("offset", 0))));
                 }),
                 Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");

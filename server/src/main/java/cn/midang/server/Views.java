@@ -130,6 +130,7 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("query", q);
         m.put("total", r.total());
+        m.put("facets", r.facets());
         m.put("hits", r.hits().stream().map(h -> {
             Map<String, Object> hit = listed(h.listed());
             hit.put("snippet", h.snippet());

@@ -100,8 +100,12 @@ class SearchIT {
         assertThat(hits(midang("inspector-info", "search", "未使用国产密码产品", "--json"))).containsExactly(docx);
         assertThat(hits(midang("inspector-info", "search", "本单位", "-应急预案", "--json"))).containsExactly(docx);
         assertThat(hits(midang("inspector-info", "search", "本单位", "--unit", "unit-b", "--json"))).containsExactly(gbk);
+        JsonNode facets = JSON.readTree(word.out()).path("facets");
+        assertThat(facets.path("unit").path("unit-a").asLong()).isEqualTo(1);
+        assertThat(facets.path("unit").path("unit-b").asLong()).isEqualTo(1);
+        assertThat(hits(midang("inspector-info", "search", "本单位", "--sort", "date", "--json"))).containsExactly(gbk, docx);
         CliRun table = midang("inspector-info", "--lang", "zh", "search", "国产密码");
-        assertThat(table.out()).contains("【").contains(docx);
+        assertThat(table.out()).contains("【").contains(docx).contains("共 2 条").contains("unit-a 1");
     }
 
     @Test

@@ -252,8 +252,15 @@ public final class MidangClient {
     /** Searches what the user may read; null filters mean any. */
     public JsonNode search(String q, String campaign, String unit, String kind, String since, int limit, int offset)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return search(q, campaign, unit, kind, since, null, limit, offset);
+    }
+
+    /** As above, ordered by {@code sort} ("relevance" or "date"; null = relevance). */
+    public JsonNode search(String q, String campaign, String unit, String kind, String since, String sort, int limit, int offset)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
         StringBuilder query = new StringBuilder("q=").append(enc(q));
-        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}, {"since", since}}) {
+        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}, {"since", since},
+                {"sort", sort}}) {
             if (p[1] != null) {
                 query.append('&').append(p[0]).append('=').append(enc(p[1]));
             }

@@ -36,6 +36,13 @@ public final class SearchCommand extends MidangCommand {
     @Option(names = "--since", paramLabel = "TIME", description = "Only documents received at or after TIME (ISO-8601 UTC).")
     Instant since;
 
+    /** How hits are ordered. */
+    public enum Order { relevance, date }
+
+    @Option(names = "--sort", defaultValue = "relevance", paramLabel = "relevance|date",
+            description = "Order hits by relevance (default) or newest first.")
+    Order sort;
+
     @Option(names = "--limit", defaultValue = "20", description = "At most this many hits (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -45,10 +52,12 @@ public final class SearchCommand extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         String q = String.join(" ", query.stream().map(w -> w.contains(" ") ? "\"" + w + "\"" : w).toList());
-        JsonNode n = client.client().search(q, campaign, unit, kind, since == null ? null : since.toString(), limit, offset);
+        JsonNode n = client.client().search(q, campaign, unit, kind, since == null ? null : since.toString(), sort.name(), limit,
+                offset);
         JsonNode hits = n.path("hits");
         if (globals().json) {
-            out().println(Output.json(Map.of("query", q, "hits", hits)));
+            out().println(Output.json(Map.of("query", q, "total", n.path("total").asLong(), "facets", n.path("facets"),
+                    "hits", hits)));
             out().flush();
             return 0;
         }
@@ -64,6 +73,16 @@ public final class SearchCommand extends MidangCommand {
                     h.path("received_at").asText());
         }
         t.print(out());
+        StringBuilder facets = new StringBuilder();
+        n.path("facets").fields().forEachRemaining(f -> {
+            facets.append(facets.isEmpty() ? "" : "; ").append(f.getKey()).append(": ");
+            StringBuilder values = new StringBuilder();
+            f.getValue().fields().forEachRemaining(v -> values.append(values.isEmpty() ? "" : ", ").append(v.getKey()).append(" ")
+                    .append(v.getValue().asLong()));
+            facets.append(values);
+        });
+        out().println(messages().get("search.total", n.path("total").asLong(), facets));
+        out().flush();
         return 0;
     }
 }

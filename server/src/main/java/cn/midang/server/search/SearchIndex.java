@@ -14,6 +14,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexOptions;
@@ -27,6 +28,8 @@ import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -67,8 +70,14 @@ public final class SearchIndex implements AutoCloseable {
     /** One hit: the submission id and a snippet with the matches marked 【like this】. */
     public record Hit(String id, float score, String snippet) {}
 
-    /** Hits of a page and the number of all hits the caller may see. */
-    public record Hits(long total, List<Hit> hits) {}
+    /**
+     * Hits of a page, the number of all hits the caller may see, and facet counts over all of them
+     * ({@code unit} and {@code kind} -> value -> count), from doc values: no second index to encrypt.
+     */
+    public record Hits(long total, List<Hit> hits, Map<String, Map<String, Long>> facets) {}
+
+    /** Orders of results. */
+    public enum Order { RELEVANCE, DATE }
 
     public SearchIndex(Directory dir) throws IOException {
         this.dir = dir;
@@ -92,7 +101,9 @@ public final class SearchIndex implements AutoCloseable {
         doc.add(new StringField(ID, d.id(), Field.Store.YES));
         doc.add(new StringField(CAMPAIGN, d.campaign(), Field.Store.NO));
         doc.add(new StringField(UNIT, d.unit(), Field.Store.NO));
+        doc.add(new SortedDocValuesField(UNIT, new BytesRef(d.unit())));
         doc.add(new StringField(KIND, d.kind(), Field.Store.NO));
+        doc.add(new SortedDocValuesField(KIND, new BytesRef(d.kind())));
         doc.add(new StringField(SUBMITTER_ROLE, d.submitterRole(), Field.Store.NO));
         doc.add(new LongPoint(RECEIVED, d.receivedAt().toEpochMilli()));
         doc.add(new NumericDocValuesField(RECEIVED, d.receivedAt().toEpochMilli()));
@@ -130,6 +141,11 @@ public final class SearchIndex implements AutoCloseable {
      */
     public Hits search(ListScope scope, List<String> include, List<String> exclude, String campaign, String unit, String kind,
             Instant since, int limit, int offset) throws IOException {
+        return search(scope, include, exclude, campaign, unit, kind, since, Order.RELEVANCE, limit, offset);
+    }
+
+    public Hits search(ListScope scope, List<String> include, List<String> exclude, String campaign, String unit, String kind,
+            Instant since, Order order, int limit, int offset) throws IOException {
         BooleanQuery.Builder q = new BooleanQuery.Builder();
         BooleanQuery.Builder highlight = new BooleanQuery.Builder();
         for (String t : include) {
@@ -160,7 +176,9 @@ public final class SearchIndex implements AutoCloseable {
         Query query = q.build();
         IndexSearcher s = searchers.acquire();
         try {
-            TopDocs top = s.search(query, offset + limit);
+            TopDocs top = order == Order.DATE
+                    ? s.search(query, offset + limit, new Sort(new SortField(RECEIVED, SortField.Type.LONG, true)))
+                    : s.search(query, offset + limit);
             ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
                     top.scoreDocs.length);
             TopDocs pageDocs = new TopDocs(top.totalHits, page);
@@ -174,7 +192,7 @@ public final class SearchIndex implements AutoCloseable {
                 String id = s.storedFields().document(page[i].doc).get(ID);
                 hits.add(new Hit(id, page[i].score, snippets[i] == null ? "" : snippets[i].replace('\n', ' ')));
             }
-            return new Hits(s.count(query), hits);
+            return new Hits(s.count(query), hits, s.search(query, new FacetCounts.Manager()));
         } finally {
             searchers.release(s);
         }

@@ -51,7 +51,7 @@ public final class SearchService {
     /** One hit as shown: the submission's listing and a snippet of its text. */
     public record Result(Submissions.Listed listed, String snippet, float score) {}
 
-    public record Results(long total, List<Result> hits) {}
+    public record Results(long total, List<Result> hits, java.util.Map<String, java.util.Map<String, Long>> facets) {}
 
     /**
      * Parses a query: words separated by spaces, {@code "a phrase"} as one term, {@code -word} or
@@ -80,16 +80,25 @@ public final class SearchService {
         return new Query(List.copyOf(include), List.copyOf(exclude));
     }
 
-    public Results search(Exchange ex, String q, String campaign, String unit, String kind, Instant since, int limit, int offset)
-            throws ApiException {
+    public Results search(Exchange ex, String q, String campaign, String unit, String kind, Instant since, String sort, int limit,
+            int offset) throws ApiException {
         Query query = parse(q);
+        SearchIndex.Order order;
+        if (sort == null || sort.equals("relevance")) {
+            order = SearchIndex.Order.RELEVANCE;
+        } else if (sort.equals("date")) {
+            order = SearchIndex.Order.DATE;
+        } else {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "sort must be relevance or date");
+        }
         if (limit < 1 || limit > MAX_PAGE || offset < 0) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
         }
         Grant g = guard.check(ex, Action.SEARCH, new Target.Named("query:" + q));
         ListScope scope = g.scope();
         try {
-            SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), campaign, unit, kind, since, limit, offset);
+            SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), campaign, unit, kind, since, order, limit,
+                    offset);
             List<String> ids = hits.hits().stream().map(SearchIndex.Hit::id).toList();
             java.util.Map<String, Submissions.Listed> listed = new java.util.HashMap<>();
             for (Submissions.Listed l : submissions.list(new ListScope(null, null, Set.copyOf(ids)), null, null, null,
@@ -106,7 +115,7 @@ public final class SearchService {
                 }
                 out.add(new Result(listed.get(h.id()), h.snippet(), h.score()));
             }
-            return new Results(hits.total(), out);
+            return new Results(hits.total(), out, hits.facets());
         } catch (IOException | SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "searching", e);
         }

@@ -81,4 +81,19 @@ class SearchIndexTest {
         assertThat(index.search(INSPECTOR_DEMO, List.of("未演练"), List.of(), null, null, null, T.plusSeconds(90), 20, 0).hits())
                 .isEmpty();
     }
+
+    @Test
+    void facets_countOnlyWhatTheCallerMaySee_andDateOrderIsNewestFirst() throws Exception {
+        SearchIndex.Hits all = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), null, null, null, null,
+                SearchIndex.Order.DATE, 20, 0);
+        assertThat(all.facets().get("unit")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("unit-a", 2L, "unit-b", 1L));
+        assertThat(all.facets().get("kind")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("report", 2L, "test-result", 1L));
+        assertThat(all.hits().stream().map(SearchIndex.Hit::id)).containsExactly("a-test", "b-report", "a-report");
+        SearchIndex.Hits mine = index.search(new ListScope("unit-a", null, null), List.of("国产密码"), List.of(), null, null, null,
+                null, 1, 0);
+        assertThat(mine.facets().get("unit")).containsExactlyEntriesOf(java.util.Map.of("unit-a", 2L));
+        assertThat(mine.facets().get("kind")).containsExactlyEntriesOf(java.util.Map.of("report", 2L));
+        assertThat(mine.hits()).hasSize(1);
+        assertThat(mine.total()).isEqualTo(2);
+    }
 }
