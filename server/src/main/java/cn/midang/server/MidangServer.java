@@ -177,14 +177,10 @@ public final class MidangServer implements AutoCloseable {
                 new IndexStatus(d.database()), d.clock(), config.maxIndexBytes());
     }
 
+    /** Deletes a folder and everything in it, if it exists. */
     static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        if (Files.exists(dir)) {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
         }
     }
 

@@ -154,9 +154,17 @@ class AccessIT {
         assertThat(refusal(() -> tester.attestDestruction("short", "again")).code()).isEqualTo("already_attested");
         assertThat(refusal(() -> dev.client("unit-a").attestDestruction("demo-tester", "x")).code()).isEqualTo("not_permitted");
         assertThat(refusal(() -> tester.attestDestruction("nope", "x")).status()).isEqualTo(404);
+        // A statement signed for one engagement cannot be filed for another, nor one signed by someone else.
+        admin.postJson("/api/v1/engagements", Map.of("id", "third", "tester_org", LAB, "campaign", "demo",
+                "units", List.of("unit-a"), "starts_at", dev.clock.instant().toString(),
+                "ends_at", dev.clock.instant().plusSeconds(60).toString()));
+        assertThat(refusal(() -> tester.postJson("/api/v1/engagements/third/attestation",
+                signedStatement(dev.identity("tester"), "demo-tester"))).code()).isEqualTo("bad_attestation");
+        assertThat(refusal(() -> tester.postJson("/api/v1/engagements/third/attestation",
+                signedStatement(dev.identity("unit-a"), "third"))).code()).isEqualTo("bad_attestation");
         admin.engagements().path("engagements").forEach(e -> assertThat(e.path("attestation_missing").asBoolean()).isFalse());
         // The tester sees its own engagements only; other roles none.
-        assertThat(tester.engagements().path("engagements")).hasSize(2);
+        assertThat(tester.engagements().path("engagements")).hasSize(3);
         assertThat(refusal(() -> dev.client("inspector-info").engagements()).code()).isEqualTo("not_permitted");
     }
 
@@ -216,5 +224,17 @@ class AccessIT {
         }
         assertThatThrownBy(() -> permit(LAB, r.id(), start.plus(Duration.ofDays(91)))).isInstanceOf(ServerRefusal.class);
         assertThat(new AccessRecords(dev.deployment.database()).permitted(LAB, dev.clock.instant())).isEmpty();
+    }
+
+    /** An attestation statement for {@code engagement}, signed by {@code signer}, as the request body carries it. */
+    static Map<String, Object> signedStatement(cn.midang.keys.pki.Identity signer, String engagement) throws Exception {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", "midang-destruction-attestation/1");
+        m.put("engagement", engagement);
+        m.put("signer", signer.certificate().fingerprint());
+        m.put("text", "已销毁");
+        byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
+        return Map.of("statement", java.util.Base64.getEncoder().encodeToString(statement),
+                "signature", java.util.Base64.getEncoder().encodeToString(cn.midang.keys.sign.RawSignatures.sign(signer, statement)));
     }
 }

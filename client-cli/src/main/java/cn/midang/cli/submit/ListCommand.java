@@ -17,14 +17,7 @@ import picocli.CommandLine.Option;
 public final class ListCommand extends MidangCommand {
     @Mixin ClientOptions client;
 
-    @Option(names = "--campaign", paramLabel = "C", description = "Only this campaign.")
-    String campaign;
-
-    @Option(names = "--unit", paramLabel = "UNIT", description = "Only this unit.")
-    String unit;
-
-    @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (report, form, test-result, ...).")
-    String kind;
+    @Mixin FilterOptions filter;
 
     @Option(names = "--limit", defaultValue = "100", description = "At most this many (1 to 500; default ${DEFAULT-VALUE}).")
     int limit;
@@ -34,7 +27,7 @@ public final class ListCommand extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode list = client.client().list(campaign, unit, kind, limit, offset).path("submissions");
+        JsonNode list = client.client().list(filter.campaign, filter.unit, filter.kind, limit, offset).path("submissions");
         if (globals().json) {
             out().println(Output.json(Map.of("submissions", list)));
             out().flush();

@@ -24,14 +24,7 @@ public final class SearchCommand extends MidangCommand {
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "What to look for.")
     java.util.List<String> query;
 
-    @Option(names = "--campaign", paramLabel = "C", description = "Only this campaign.")
-    String campaign;
-
-    @Option(names = "--unit", paramLabel = "UNIT", description = "Only this unit.")
-    String unit;
-
-    @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind (report, form, test-result, ...).")
-    String kind;
+    @Mixin FilterOptions filter;
 
     @Option(names = "--since", paramLabel = "TIME", description = "Only documents received at or after TIME (ISO-8601 UTC).")
     Instant since;
@@ -52,7 +45,7 @@ public final class SearchCommand extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         String q = String.join(" ", query.stream().map(w -> w.contains(" ") ? "\"" + w + "\"" : w).toList());
-        JsonNode n = client.client().search(q, campaign, unit, kind, since == null ? null : since.toString(), sort.name(), limit,
+        JsonNode n = client.client().search(q, filter.campaign, filter.unit, filter.kind, since == null ? null : since.toString(), sort.name(), limit,
                 offset);
         JsonNode hits = n.path("hits");
         if (globals().json) {

@@ -30,20 +30,12 @@ public final class Guard {
         this.clock = clock;
     }
 
-    public Policy policy() {
-        return policy;
-    }
-
     /** Decides {@code action} on {@code target} for the exchange's caller; records it; grants or refuses. */
     public Grant check(Exchange ex, Action action, Target target) throws ApiException {
         Caller caller = ex.callerOrNull();
         Decision d;
-        ListScope scope = null;
         try {
             d = policy.decide(caller, action, target, clock.instant());
-            if (d.allowed() && (action == Action.LIST_SUBMISSIONS || action == Action.SEARCH)) {
-                scope = policy.listScope(caller, clock.instant()).orElseThrow();
-            }
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e);
         }
@@ -53,7 +45,7 @@ public final class Guard {
         if (!d.allowed()) {
             throw new ApiException(d.code(), action.label() + " " + target.label() + ": " + d.reason()).markAudited();
         }
-        return new Grant(caller, action, target, scope);
+        return new Grant(caller, action, target, d.scope());
     }
 
     /** Records a refusal that did not come from the policy (bad signature, malformed or tampered upload, ...). */

@@ -40,9 +40,10 @@ public final class Policy {
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
             case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
-            case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).isPresent() ? Decision.allow("scoped listing")
-                    : role == Role.TESTER ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
-                    : denyRole(role, action);
+            case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).map(Decision::allowWithin)
+                    .orElseGet(() -> role == Role.TESTER
+                            ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
+                            : denyRole(role, action));
             case READ_RECEIPT, DOWNLOAD -> read(caller, role, org, action, (Target.OfSubmission) target, now);
             case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
                     role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);
@@ -160,7 +161,7 @@ public final class Policy {
     }
 
     /** What {@code caller} may list, or empty when nothing (the listing is then refused). */
-    public Optional<ListScope> listScope(Caller caller, Instant now) throws SQLException {
+    private Optional<ListScope> listScope(Caller caller, Instant now) throws SQLException {
         if (caller == null) {
             return Optional.empty();
         }

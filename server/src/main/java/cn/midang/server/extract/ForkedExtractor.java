@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,14 +164,8 @@ public final class ForkedExtractor implements TextExtractor {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("could not remove the extractor's temporary file {}", p);
-                }
-            });
+        try {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
         } catch (IOException e) {
             LOG.warn("could not remove the extractor's temporary folder {}", dir);
         }

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,21 +98,26 @@ public final class SearchService {
         try {
             SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), campaign, unit, kind, since, order, limit,
                     offset);
-            List<String> ids = hits.hits().stream().map(SearchIndex.Hit::id).toList();
-            java.util.Map<String, Submissions.Listed> listed = new java.util.HashMap<>();
-            for (Submissions.Listed l : submissions.list(new ListScope(null, null, Set.copyOf(ids)), null, null, null,
+            // The records decide, not the index: one query for the hits that are still inside the
+            // caller's scope by the database's own facts.
+            Set<String> ids = new java.util.HashSet<>();
+            hits.hits().forEach(h -> ids.add(h.id()));
+            if (scope.ids() != null) {
+                ids.retainAll(scope.ids());
+            }
+            java.util.Map<String, Submissions.Listed> allowed = new java.util.HashMap<>();
+            for (Submissions.Listed l : submissions.list(new ListScope(scope.unit(), scope.campaigns(), ids), null, null, null,
                     Math.max(1, ids.size()), 0)) {
-                listed.put(l.id(), l);
+                allowed.put(l.id(), l);
             }
             List<Result> out = new ArrayList<>();
             for (SearchIndex.Hit h : hits.hits()) {
-                Optional<Submissions.Found> f = submissions.find(h.id());
-                if (f.isEmpty() || !listed.containsKey(h.id()) || !scope.allows(h.id(), f.get().stored().campaign(),
-                        f.get().stored().unit(), f.get().submitterRole())) {
+                Submissions.Listed l = allowed.get(h.id());
+                if (l == null) {
                     LOG.warn("search index disagrees with the records about {}; hit withheld (rebuild the index)", h.id());
                     continue;
                 }
-                out.add(new Result(listed.get(h.id()), h.snippet(), h.score()));
+                out.add(new Result(l, h.snippet(), h.score()));
             }
             return new Results(hits.total(), out, hits.facets());
         } catch (IOException | SQLException e) {
