@@ -111,6 +111,10 @@ public final class MidangServer implements AutoCloseable {
         }
         Metrics metrics = new Metrics();
         CampaignService campaignService = new CampaignService(campaigns, submissions, accessRecords, guard);
+        int stale = ForkedExtractor.sweepStale();
+        if (stale > 0) {
+            LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
+        }
         SearchIndex searchIndex = openIndex(deployment);
         Indexer indexer = newIndexer(deployment, config, submissions, blobs, searchIndex);
         service.onRecorded(indexer::enqueue);
@@ -173,8 +177,8 @@ public final class MidangServer implements AutoCloseable {
 
     static Indexer newIndexer(Deployment d, ServerConfig config, Submissions submissions, FileBlobStore blobs, SearchIndex index) {
         return new Indexer(submissions, blobs, d.archiveIdentity(), d::validator,
-                new ForkedExtractor(new ForkedExtractor.Limits(256, config.extractTimeout(), 1_000_000, 100, 4)), index,
-                new IndexStatus(d.database()), d.clock(), config.maxIndexBytes());
+                new ForkedExtractor(ForkedExtractor.Limits.DEFAULT.withTimeout(config.extractTimeout())), index,
+                new IndexStatus(d.database()), d.clock(), config.maxIndexBytes(), config.extractors());
     }
 
     /** Deletes a folder and everything in it, if it exists. */

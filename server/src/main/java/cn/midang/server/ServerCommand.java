@@ -223,12 +223,9 @@ final class ServerCommand {
                         var indexer = MidangServer.newIndexer(d, config, submissions, blobs, index)) {
                     var status = new cn.midang.server.search.IndexStatus(d.database());
                     java.util.List<String> all = status.pending();
-                    int n = 0;
-                    for (String id : all) {
-                        indexer.indexNow(id);
-                        if (++n % 100 == 0) {
-                            System.out.println("  " + n + " of " + all.size());
-                        }
+                    all.forEach(indexer::enqueue);
+                    while (!indexer.awaitIdle(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        System.out.println("  " + (all.size() - indexer.pending()) + " of " + all.size());
                     }
                     System.out.println("Rebuilt the search index: " + all.size() + " submission(s) processed; see 'midang list' "
                             + "for any marked not indexed.");

@@ -108,6 +108,31 @@ class SearchIT {
         assertThat(table.out()).contains("【").contains(docx).contains("共 2 条").contains("unit-a 1");
     }
 
+    /** One weakness per format, each worded so that no other document of this class holds it. */
+    static final Map<String, String> PHRASES = Map.ofEntries(Map.entry("docx", "涉密计算机违规连接互联网"),
+            Map.entry("xlsx", "弱口令长期未整改"), Map.entry("xls", "移动存储介质未登记"), Map.entry("pptx", "安全审计日志未留存"),
+            Map.entry("ppt", "机房门禁系统未启用"), Map.entry("odt", "病毒库长期未更新"), Map.entry("rtf", "网站存在注入漏洞"),
+            Map.entry("html", "数据备份未异地存放"), Map.entry("pdf", "离职人员账号未注销"), Map.entry("gbk.txt", "无线网络未加密"),
+            Map.entry("gb18030.txt", "打印机未设访问控制"));
+
+    @Test
+    void everyFormat_isFoundByAWord_aSingleCharacter_andAPhraseOfItsBody() throws Exception {
+        Map<String, String> ids = new HashMap<>();
+        for (String ext : Documents.FORMATS) {
+            Path f = tmp.resolve("格式样本." + ext);
+            Files.write(f, Documents.make(ext, "检查发现：" + PHRASES.get(ext) + "，限期整改。"));
+            ids.put(ext, submit("unit-a", f));
+        }
+        dev.server.awaitIndexed();
+        for (String ext : Documents.FORMATS) {
+            String phrase = PHRASES.get(ext);
+            String id = ids.get(ext);
+            assertThat(hits(midang("inspector-info", "search", phrase, "--json"))).as(ext).containsExactly(id);
+            assertThat(hits(midang("inspector-info", "search", phrase.substring(0, 2), "--json"))).as(ext).contains(id);
+            assertThat(hits(midang("inspector-info", "search", phrase.substring(phrase.length() - 1), "--json"))).as(ext).contains(id);
+        }
+    }
+
     @Test
     void otherUnitsAndTesters_seeNothingOfIt_evenWithNot() throws Exception {
         assertThat(hits(midang("unit-b", "search", "国产密码", "--json"))).containsExactly(gbk);

@@ -33,7 +33,8 @@ public record ServerConfig(
         int auditCheckpointRecords,
         Duration auditCheckpointPeriod,
         long maxIndexBytes,
-        Duration extractTimeout) {
+        Duration extractTimeout,
+        int extractors) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -57,7 +58,8 @@ public record ServerConfig(
             new Key("audit.checkpoint-records", "1000", "Sign an audit checkpoint after this many records."),
             new Key("audit.checkpoint-seconds", "60", "Sign an audit checkpoint this often when records were added."),
             new Key("search.max-index-bytes", "268435456", "Documents larger than this are archived but not indexed."),
-            new Key("search.extract-timeout-seconds", "60", "The text extractor is killed after this long on one document."));
+            new Key("search.extract-timeout-seconds", "60", "The text extractor is killed after this long on one document."),
+            new Key("search.extractors", "2", "Documents extracted at the same time, each in its own child JVM (256 MiB heap)."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
     public static final class InvalidConfigException extends Exception {
@@ -112,8 +114,9 @@ public record ServerConfig(
         Duration cpPeriod = Duration.ofSeconds(number(get, "audit.checkpoint-seconds", 1, 86_400));
         long maxIndex = number(get, "search.max-index-bytes", 0, Long.MAX_VALUE);
         Duration extractTimeout = Duration.ofSeconds(number(get, "search.extract-timeout-seconds", 1, 3600));
+        int extractors = (int) number(get, "search.extractors", 1, 64);
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
-                cpPeriod, maxIndex, extractTimeout);
+                cpPeriod, maxIndex, extractTimeout, extractors);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

@@ -1,15 +1,24 @@
 package cn.midang.server.extract;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.apache.tika.exception.TikaException;
+import org.apache.tika.exception.WriteLimitReachedException;
 import org.apache.tika.extractor.EmbeddedDocumentExtractor;
 import org.apache.tika.extractor.ParsingEmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
@@ -26,74 +35,143 @@ import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
 /**
- * The child process of {@link ForkedExtractor}: reads one document from standard input, writes
- * its text (UTF-8) to standard output, and ends with one status line on standard error:
- * {@code MIDANG-EXTRACT ok <media type> <truncated>} or {@code MIDANG-EXTRACT fail <reason>}.
- * Arguments: file name, write limit (characters), most embedded documents, deepest nesting.
+ * The child process of {@link ForkedExtractor}: parses documents one after another until its
+ * standard input ends. The framing ({@link Frames}) on standard input is, per document, the
+ * original file name then the bytes in chunks; on standard output, the text (UTF-8) in chunks
+ * then one status: {@code ok <media type> <truncated>} or {@code fail <reason>}. Standard error
+ * carries only logging. Arguments: write limit (characters), most embedded documents, deepest
+ * nesting.
  */
 public final class ExtractMain {
 
-    static final String STATUS = "MIDANG-EXTRACT";
+    /** An entry expanding more than this many times, to more than {@link #BOMB_ENTRY_BYTES}, is a zip bomb. */
+    static final long BOMB_RATIO = 100;
+    static final long BOMB_ENTRY_BYTES = 20L << 20;
+    /** All entries together expanding to more than this is a zip bomb too. */
+    static final long BOMB_TOTAL_BYTES = 1L << 30;
 
     private ExtractMain() {}
 
-    public static void main(String[] args) {
-        // Standard output carries only the text: anything else that prints (logging) goes to stderr.
-        PrintStream text = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
-        String fileName = args[0];
-        int writeLimit = Integer.parseInt(args[1]);
-        int maxEmbedded = Integer.parseInt(args[2]);
-        int maxDepth = Integer.parseInt(args[3]);
-        try {
-            AutoDetectParser parser = new AutoDetectParser();
-            Metadata md = new Metadata();
-            md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
-            ParseContext ctx = new ParseContext();
-            OfficeParserConfig office = new OfficeParserConfig();
-            office.setUseSAXDocxExtractor(true);
-            office.setUseSAXPptxExtractor(true);
-            office.setExtractMacros(false);
-            ctx.set(OfficeParserConfig.class, office);
-            PDFParserConfig pdf = new PDFParserConfig();
-            pdf.setMaxMainMemoryBytes(64L << 20);
-            pdf.setExtractInlineImages(false);
-            pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
-            ctx.set(PDFParserConfig.class, pdf);
-            ctx.set(Parser.class, parser);
-            ctx.set(EmbeddedDocumentExtractor.class, new Limited(ctx, maxEmbedded, maxDepth));
-            Writer w = new BufferedWriter(new OutputStreamWriter(text, StandardCharsets.UTF_8), 1 << 16);
-            ContentHandler handler = new BodyContentHandler(new WriteOutContentHandler(w, writeLimit));
-            boolean truncated = false;
-            try (InputStream in = TikaInputStream.get(new BufferedInputStream(System.in, 1 << 16))) {
-                parser.parse(in, handler, md, ctx);
+    public static void main(String[] args) throws IOException {
+        // Standard output carries only frames: anything else that prints (logging) goes to stderr.
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
+        Limits limits = new Limits(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        AutoDetectParser parser = new AutoDetectParser();
+        while (true) {
+            String fileName;
+            try {
+                fileName = in.readUTF();
+            } catch (EOFException e) {
+                System.exit(0);
+                return;
+            }
+            Frames.ChunkInput doc = new Frames.ChunkInput(in);
+            String status;
+            try (Frames.ChunkOutput text = new Frames.ChunkOutput(out)) {
+                status = parse(parser, fileName, doc, text, limits);
+            }
+            doc.drain();
+            Frames.writeStatus(out, status);
+            out.flush();
+        }
+    }
+
+    record Limits(int writeLimit, int maxEmbedded, int maxDepth) {}
+
+    /** Parses one document into {@code text}; returns its status (never throws for a bad document). */
+    static String parse(AutoDetectParser parser, String fileName, InputStream doc, Frames.ChunkOutput text, Limits limits) {
+        Metadata md = new Metadata();
+        md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+        ParseContext ctx = new ParseContext();
+        OfficeParserConfig office = new OfficeParserConfig();
+        office.setUseSAXDocxExtractor(true);
+        office.setUseSAXPptxExtractor(true);
+        office.setExtractMacros(false);
+        ctx.set(OfficeParserConfig.class, office);
+        PDFParserConfig pdf = new PDFParserConfig();
+        pdf.setMaxMainMemoryBytes(64L << 20);
+        pdf.setExtractInlineImages(false);
+        pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
+        ctx.set(PDFParserConfig.class, pdf);
+        ctx.set(Parser.class, parser);
+        Limited embedded = new Limited(ctx, limits.maxEmbedded(), limits.maxDepth());
+        ctx.set(EmbeddedDocumentExtractor.class, embedded);
+        Writer w = new OutputStreamWriter(text, StandardCharsets.UTF_8);
+        ContentHandler handler = new BodyContentHandler(new WriteOutContentHandler(w, limits.writeLimit()));
+        boolean truncated = false;
+        try (TikaInputStream tis = TikaInputStream.get(doc)) {
+            String bomb = zipBomb(tis);
+            if (bomb != null) {
+                return "fail " + bomb;
+            }
+            try {
+                parser.parse(tis, handler, md, ctx);
             } catch (SAXException | TikaException e) {
-                if (!org.apache.tika.exception.WriteLimitReachedException.isWriteLimitReached(e)) {
+                if (!WriteLimitReachedException.isWriteLimitReached(e)) {
                     throw e;
                 }
                 truncated = true;
             }
             w.flush();
-            text.flush();
+            if (embedded.tooDeep) {
+                return "fail embedded documents are nested deeper than " + limits.maxDepth() + " levels";
+            }
             String type = md.get(Metadata.CONTENT_TYPE);
-            System.err.println(STATUS + " ok " + (type == null ? "unknown" : type.replace(' ', '_')) + " " + truncated);
-            System.err.flush();
-            System.exit(0);
+            return "ok " + (type == null ? "unknown" : type.replace(' ', '_')) + " " + truncated;
+        } catch (org.apache.tika.exception.ZeroByteFileException e) {
+            return "fail the file is empty";
+        } catch (OutOfMemoryError e) {
+            throw e; // the JVM exits (ExitOnOutOfMemoryError); the server reports it
         } catch (Throwable t) {
-            String why = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-            System.err.println(STATUS + " fail " + why.replaceAll("[\\r\\n]+", " "));
-            System.err.flush();
-            System.exit(3);
+            return "fail " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
     }
 
-    /** Parses embedded documents up to a count and a depth, then skips the rest. */
+    /**
+     * Looks into a zip container (.docx .xlsx .pptx .odt .zip …) before any parser does, and names
+     * an entry that would expand far beyond its stored size: POI's own check is switched off by
+     * Tika's OOXML parser. The sizes come from the central directory; the write limit, the heap
+     * cap and the time limit still bound an archive that lies about them.
+     */
+    static String zipBomb(TikaInputStream tis) throws IOException {
+        tis.mark(4);
+        byte[] magic = tis.readNBytes(4);
+        tis.reset();
+        if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
+            return null;
+        }
+        Path file = tis.getPath(); // spooled into the child's private temporary folder
+        long total = 0;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements();) {
+                ZipEntry entry = e.nextElement();
+                long size = entry.getSize();
+                long packed = Math.max(1, entry.getCompressedSize());
+                if (size > BOMB_ENTRY_BYTES && size / packed > BOMB_RATIO) {
+                    return String.format("looks like a zip bomb: %s would expand from %,d to %,d bytes (%,d times)",
+                            entry.getName(), packed, size, size / packed);
+                }
+                total += Math.max(0, size);
+                if (total > BOMB_TOTAL_BYTES) {
+                    return String.format("looks like a zip bomb: its entries would expand to more than %,d bytes", BOMB_TOTAL_BYTES);
+                }
+            }
+        } catch (IOException e) {
+            return null; // not a readable zip after all: the parsers decide
+        }
+        return null;
+    }
+
+    /** Parses embedded documents up to a count and a depth; notes when a document goes deeper. */
     static final class Limited implements EmbeddedDocumentExtractor {
         private final ParsingEmbeddedDocumentExtractor parsing;
         private final int maxCount;
         private final int maxDepth;
         private int count;
         private int depth;
+        boolean tooDeep;
 
         Limited(ParseContext ctx, int maxCount, int maxDepth) {
             this.parsing = new ParsingEmbeddedDocumentExtractor(ctx);
@@ -103,12 +181,16 @@ public final class ExtractMain {
 
         @Override
         public boolean shouldParseEmbedded(Metadata metadata) {
-            return count < maxCount && depth < maxDepth && parsing.shouldParseEmbedded(metadata);
+            if (depth >= maxDepth) {
+                tooDeep = true;
+                return false;
+            }
+            return count < maxCount && parsing.shouldParseEmbedded(metadata);
         }
 
         @Override
         public void parseEmbedded(InputStream stream, ContentHandler handler, Metadata metadata, boolean outputHtml)
-                throws SAXException, java.io.IOException {
+                throws SAXException, IOException {
             count++;
             depth++;
             try {

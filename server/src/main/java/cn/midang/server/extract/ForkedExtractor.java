@@ -1,173 +1,323 @@
 package cn.midang.server.extract;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Extracts text with Tika in a child JVM per document ({@link ExtractMain}): heap capped, killed
- * after a timeout, fed through a pipe, its temporary folder private and removed afterwards, core
- * dumps off. Whatever the document does — loop, exhaust memory, crash the parser — the server
- * gets an {@link Extraction} with a reason and goes on.
+ * Extracts text with Tika in child JVMs ({@link ExtractMain}): heap capped, killed after a
+ * timeout, fed through a pipe, their temporary folder private and removed when they end, core
+ * dumps off. A child parses documents one after another (no JVM start per document) and is
+ * replaced after {@code documentsPerChild} documents, after any document that kills or stalls it,
+ * and when it has been idle for a while. Whatever a document does — loop, exhaust memory, crash
+ * the parser — the server gets an {@link Extraction} with a reason and goes on.
  *
- * <p>Security guarantees: untrusted bytes are parsed only in the child; the server never writes
- * the plaintext to a file (Tika may spool inside the child's temporary folder, which is on
- * {@code /dev/shm} when available and deleted when the child ends).
+ * <p>Security guarantees: untrusted bytes are parsed only in a child; the server never writes
+ * the plaintext to a file (Tika may spool a container into the child's temporary folder, which is
+ * on {@code /dev/shm} when available and deleted when the child ends).
  */
-public final class ForkedExtractor implements TextExtractor {
+public final class ForkedExtractor implements TextExtractor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForkedExtractor.class);
+    private static final String TMP_PREFIX = "midang-extract-";
 
-    /** Limits for one document. */
-    public record Limits(int heapMiB, Duration timeout, int maxChars, int maxEmbedded, int maxDepth) {
-        /** 256 MiB heap, 60 s, one million characters, 100 embedded documents, 4 levels. */
-        public static final Limits DEFAULT = new Limits(256, Duration.ofSeconds(60), 1_000_000, 100, 4);
+    /** Limits for one document, and how many documents one child parses before it is replaced. */
+    public record Limits(int heapMiB, Duration timeout, int maxChars, int maxEmbedded, int maxDepth, int documentsPerChild,
+            Duration idleTimeout) {
+        /** 256 MiB heap, 60 s, one million characters, 100 embedded documents, 4 levels, 500 documents, 5 minutes idle. */
+        public static final Limits DEFAULT = new Limits(256, Duration.ofSeconds(60), 1_000_000, 100, 4, 500, Duration.ofMinutes(5));
+
+        public Limits withTimeout(Duration t) {
+            return new Limits(heapMiB, t, maxChars, maxEmbedded, maxDepth, documentsPerChild, idleTimeout);
+        }
     }
 
     private final Limits limits;
-    private final String java;
-    private final String classPath;
+    private final List<String> command;
+    private final Deque<Child> idle = new ArrayDeque<>();
+    private boolean closed;
+    private int started;
 
     public ForkedExtractor(Limits limits) {
         this.limits = limits;
-        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.classPath = System.getProperty("java.class.path");
+        this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + limits.heapMiB() + "m", "-Xss1m", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true");
     }
 
     @Override
     public Extraction extract(String fileName, Content content) {
-        Path tmp = null;
-        Process child = null;
+        Child child;
         try {
-            tmp = privateTempDir();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + limits.heapMiB() + "m", "-Xss1m",
-                    "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Djava.awt.headless=true", "-Djava.io.tmpdir=" + tmp, "-cp", classPath, ExtractMain.class.getName(),
-                    fileName, String.valueOf(limits.maxChars()), String.valueOf(limits.maxEmbedded()),
-                    String.valueOf(limits.maxDepth())));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().keySet().removeIf(k -> k.startsWith("MIDANG_"));
-            child = pb.start();
-            Process p = child;
-            Thread feeder = Thread.ofVirtual().name("extract-feed").start(() -> feed(content, p.getOutputStream()));
-            StringBuilder text = new StringBuilder();
-            Thread reader = Thread.ofVirtual().name("extract-read").start(() -> readText(p.getInputStream(), text));
-            StringBuilder errTail = new StringBuilder();
-            Thread errors = Thread.ofVirtual().name("extract-err").start(() -> readStatus(p.getErrorStream(), errTail));
-            if (!p.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                return Extraction.failed("timed out: parsing took longer than " + limits.timeout().toSeconds() + " s");
-            }
-            reader.join(10_000);
-            errors.join(10_000);
-            feeder.join(10_000);
-            String status = statusLine(errTail.toString());
-            if (status == null) {
-                return Extraction.failed(p.exitValue() == 3 || errTail.indexOf("OutOfMemoryError") >= 0
-                        ? "the parser ran out of its " + limits.heapMiB() + " MiB of memory"
-                        : "the parser stopped unexpectedly (exit code " + p.exitValue() + ")");
-            }
-            String[] f = status.split(" ", 4);
-            if ("ok".equals(f[1])) {
-                boolean truncated = f.length > 3 && Boolean.parseBoolean(f[3]);
-                synchronized (text) {
-                    return new Extraction(true, text.toString(), f.length > 2 ? f[2] : "unknown", truncated, truncated
-                            ? "text cut at " + limits.maxChars() + " characters" : "");
-                }
-            }
-            return Extraction.failed("the file could not be parsed: " + (f.length > 2 ? status.substring(status.indexOf(f[2])) : "?"));
+            child = take();
         } catch (IOException e) {
-            LOG.error("could not run the extractor", e);
+            LOG.error("could not start the extractor", e);
             return Extraction.failed("the extractor could not be started");
+        }
+        Outcome o = null;
+        try {
+            o = child.run(fileName, content, limits);
+            return o.extraction();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Extraction.failed("interrupted");
         } finally {
-            if (child != null && child.isAlive()) {
-                child.destroyForcibly();
+            give(child, o != null && o.reusable());
+        }
+    }
+
+    private synchronized Child take() throws IOException {
+        long now = System.nanoTime();
+        while (!idle.isEmpty()) {
+            Child c = idle.pop();
+            if (now - c.idleSince < limits.idleTimeout().toNanos() && c.process.isAlive()) {
+                return c;
             }
-            deleteTree(tmp);
+            c.stop();
         }
+        started++;
+        return Child.start(command, limits);
     }
 
-    private static void feed(Content content, OutputStream stdin) {
-        try (OutputStream out = stdin) {
-            content.writeTo(out);
-        } catch (IOException | RuntimeException e) {
-            // The child stopped reading (done, failed or killed): nothing more to send.
-        }
+    /** How many child JVMs this extractor has started. */
+    synchronized int childrenStarted() {
+        return started;
     }
 
-    private void readText(InputStream stdout, StringBuilder text) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
-            char[] buf = new char[8192];
+    private void give(Child child, boolean reusable) {
+        synchronized (this) {
+            if (reusable && !closed && child.documents < limits.documentsPerChild() && child.process.isAlive()) {
+                child.idleSince = System.nanoTime();
+                idle.push(child);
+                return;
+            }
+        }
+        child.stop();
+    }
+
+    /** Stops the idle children (a child at work stops when its document is done). */
+    @Override
+    public void close() {
+        List<Child> stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = new ArrayList<>(idle);
+            idle.clear();
+        }
+        stopping.forEach(Child::stop);
+    }
+
+    /**
+     * Removes temporary folders left by children of servers that are no longer running (a kill -9
+     * skips the clean-up). A folder's name carries its server's process id.
+     */
+    public static int sweepStale() {
+        int removed = 0;
+        for (Path base : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
+            if (!Files.isDirectory(base)) {
+                continue;
+            }
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base, TMP_PREFIX + "*")) {
+                for (Path d : dirs) {
+                    String[] parts = d.getFileName().toString().substring(TMP_PREFIX.length()).split("-", 2);
+                    boolean alive;
+                    try {
+                        alive = ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
+                    } catch (NumberFormatException e) {
+                        alive = false; // a folder from an older version
+                    }
+                    if (!alive) {
+                        PathUtils.deleteDirectory(d);
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("could not sweep old extractor folders in {}: {}", base, e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    record Outcome(Extraction extraction, boolean reusable) {}
+
+    /** One child JVM and its pipes. */
+    private static final class Child {
+        final Process process;
+        final Path tmp;
+        final DataOutputStream stdin;
+        final DataInputStream stdout;
+        final StringBuilder errTail = new StringBuilder();
+        int documents;
+        long idleSince;
+
+        private Child(Process process, Path tmp) {
+            this.process = process;
+            this.tmp = tmp;
+            this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), Frames.CHUNK + 8));
+            this.stdout = new DataInputStream(new BufferedInputStream(process.getInputStream(), Frames.CHUNK));
+            Thread.ofVirtual().name("extract-stderr").start(this::drainErrors);
+        }
+
+        static Child start(List<String> base, Limits limits) throws IOException {
+            Path tmp = privateTempDir();
+            List<String> cmd = new ArrayList<>(base);
+            cmd.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), ExtractMain.class.getName(),
+                    String.valueOf(limits.maxChars()), String.valueOf(limits.maxEmbedded()), String.valueOf(limits.maxDepth())));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().keySet().removeIf(k -> k.startsWith("MIDANG_"));
+            try {
+                return new Child(pb.start(), tmp);
+            } catch (IOException e) {
+                PathUtils.deleteDirectory(tmp);
+                throw e;
+            }
+        }
+
+        Outcome run(String fileName, Content content, Limits limits) throws InterruptedException {
+            documents++;
+            AtomicReference<Exception> feedError = new AtomicReference<>();
+            Thread feeder = Thread.ofVirtual().name("extract-feed").start(() -> {
+                try {
+                    stdin.writeUTF(fileName);
+                    try (Frames.ChunkOutput out = new Frames.ChunkOutput(stdin)) {
+                        content.writeTo(out);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    feedError.set(e);
+                }
+            });
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread reader = Thread.ofVirtual().name("extract-read").start(() -> {
+                try {
+                    result.set(readResult(limits.maxChars()));
+                } catch (IOException e) {
+                    result.set(e);
+                }
+            });
+            reader.join(limits.timeout());
+            if (reader.isAlive()) {
+                process.destroyForcibly();
+                stop();
+                reader.join(10_000);
+                feeder.join(10_000);
+                return new Outcome(Extraction.failed("timed out: parsing took longer than " + limits.timeout().toSeconds() + " s"),
+                        false);
+            }
+            feeder.join(10_000);
+            if (result.get() instanceof IOException) {
+                // The child is gone: it ran out of memory or crashed.
+                process.waitFor(5, TimeUnit.SECONDS);
+                boolean oom = (!process.isAlive() && process.exitValue() == 3) || tail().contains("OutOfMemoryError");
+                return new Outcome(Extraction.failed(oom ? "the parser ran out of its " + limits.heapMiB() + " MiB of memory"
+                        : "the parser stopped unexpectedly" + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")),
+                        false);
+            }
+            String[] r = (String[]) result.get();
+            if (feedError.get() != null) {
+                return new Outcome(Extraction.failed("the archived package could not be read for indexing"), false);
+            }
+            String[] f = r[1].split(" ", 3);
+            if (!"ok".equals(f[0])) {
+                return new Outcome(Extraction.failed("the file could not be parsed: " + r[1].substring(r[1].indexOf(' ') + 1)), true);
+            }
+            boolean truncated = f.length > 2 && Boolean.parseBoolean(f[2]);
+            String text = r[0].length() > limits.maxChars() ? r[0].substring(0, limits.maxChars()) : r[0];
+            if (text.isBlank()) {
+                return new Outcome(Extraction.failed("no text found in the file (a scan or an image? it is not read by OCR)"), true);
+            }
+            return new Outcome(new Extraction(true, text, f.length > 1 ? f[1] : "unknown", truncated,
+                    truncated ? "text cut at " + limits.maxChars() + " characters" : ""), true);
+        }
+
+        /** Reads one document's text (at most about {@code maxChars}) and its status. */
+        private String[] readResult(int maxChars) throws IOException {
+            Frames.ChunkInput text = new Frames.ChunkInput(stdout);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            long cap = 4L * maxChars;
+            byte[] buf = new byte[Frames.CHUNK];
             int n;
-            while ((n = r.read(buf)) > 0) {
-                synchronized (text) {
-                    int room = limits.maxChars() - text.length();
-                    if (room > 0) {
-                        text.append(buf, 0, Math.min(n, room));
-                    }
+            while ((n = text.read(buf, 0, buf.length)) > 0) {
+                if (bytes.size() < cap) {
+                    bytes.write(buf, 0, (int) Math.min(n, cap - bytes.size()));
                 }
             }
-        } catch (IOException e) {
-            // The child was killed; what was read stays unused.
+            return new String[] {bytes.toString(StandardCharsets.UTF_8), stdout.readUTF()};
         }
-    }
 
-    private static void readStatus(InputStream stderr, StringBuilder tail) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                synchronized (tail) {
-                    tail.append(line).append('\n');
-                    if (tail.length() > 16_384) {
-                        tail.delete(0, tail.length() - 8_192);
+        private void drainErrors() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (errTail) {
+                        errTail.append(line).append('\n');
+                        if (errTail.length() > 16_384) {
+                            errTail.delete(0, errTail.length() - 8_192);
+                        }
                     }
                 }
-            }
-        } catch (IOException e) {
-            // killed
-        }
-    }
-
-    private static String statusLine(String err) {
-        String found = null;
-        for (String line : err.split("\n")) {
-            if (line.startsWith(ExtractMain.STATUS + " ")) {
-                found = line;
+            } catch (IOException e) {
+                // the child ended
             }
         }
-        return found;
-    }
 
-    private static Path privateTempDir() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return Files.createTempDirectory(base, "midang-extract-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
+        private String tail() {
+            synchronized (errTail) {
+                return errTail.toString();
+            }
         }
-        try {
-            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
-        } catch (IOException e) {
-            LOG.warn("could not remove the extractor's temporary folder {}", dir);
+
+        private boolean stopped;
+
+        synchronized void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            try {
+                stdin.close(); // a child at rest ends by itself when its input ends
+            } catch (IOException e) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            try {
+                PathUtils.deleteDirectory(tmp);
+            } catch (IOException e) {
+                LOG.warn("could not remove the extractor's temporary folder {}: {}", tmp, e.toString());
+            }
+        }
+
+        private static Path privateTempDir() throws IOException {
+            Path shm = Path.of("/dev/shm");
+            Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+            return Files.createTempDirectory(base, TMP_PREFIX + ProcessHandle.current().pid() + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings receipted submissions into the index, one at a time, off the request path: the stored
  * package is opened with the archive key and streamed into the extractor (a child JVM), and the
- * text goes into the encrypted index. A document that cannot be parsed, or is larger than
+ * text goes into the encrypted index; several documents at a time (config {@code search.extractors}). A document that cannot be parsed, or is larger than
  * {@code maxBytes}, is marked "not indexed" with the reason; it stays archived and receipted. A
  * hostile file therefore never stops the server or slows other uploads beyond the one core the
  * extractor uses.
@@ -44,14 +44,19 @@ public final class Indexer implements AutoCloseable {
     private final IndexStatus status;
     private final Clock clock;
     private final long maxBytes;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "midang-indexer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker;
+    private final Object idle = new Object();
+    private int pending; // guarded by idle
 
+    /** {@code workers} documents are extracted at the same time (each needs its own child JVM). */
     public Indexer(Submissions submissions, BlobStore blobs, Identity archive, ValidatorSource validators, TextExtractor extractor,
-            SearchIndex index, IndexStatus status, Clock clock, long maxBytes) {
+            SearchIndex index, IndexStatus status, Clock clock, long maxBytes, int workers) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.worker = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "midang-indexer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.submissions = submissions;
         this.blobs = blobs;
         this.archive = archive;
@@ -77,12 +82,31 @@ public final class Indexer implements AutoCloseable {
 
     /** Queues submission {@code id} for indexing. */
     public void enqueue(String id) {
-        if (!stopping) {
+        if (stopping) {
+            return;
+        }
+        synchronized (idle) {
+            pending++;
+        }
+        try {
             worker.execute(() -> {
-                if (!stopping) {
-                    indexNow(id);
+                try {
+                    if (!stopping) {
+                        indexNow(id);
+                    }
+                } finally {
+                    done();
                 }
             });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done(); // stopping: the next start's catch-up takes it
+        }
+    }
+
+    private void done() {
+        synchronized (idle) {
+            pending--;
+            idle.notifyAll();
         }
     }
 
@@ -123,11 +147,26 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
-    /** Waits until the queue is empty (tests, reindex). */
-    public void awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        worker.execute(done::countDown);
-        done.await(timeout, unit);
+    /** Documents queued or in hand. */
+    public int pending() {
+        synchronized (idle) {
+            return pending;
+        }
+    }
+
+    /** Waits until every queued document is done (tests, reindex); false if {@code timeout} passed first. */
+    public boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (idle) {
+            while (pending > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+            return true;
+        }
     }
 
     /**
@@ -146,6 +185,13 @@ public final class Indexer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (extractor instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop the extractor: {}", e.getMessage());
+            }
         }
     }
 }

@@ -9,8 +9,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -18,6 +16,8 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import cn.midang.server.Documents;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +29,11 @@ class ForkedExtractorIT {
 
     static final String BODY = "玉溪市信息系统安全自查报告：本单位未使用国产密码产品，应急预案未演练。";
     final ForkedExtractor extractor = new ForkedExtractor(ForkedExtractor.Limits.DEFAULT);
+
+    @AfterEach
+    void stopChildren() {
+        extractor.close();
+    }
 
     Extraction run(byte[] bytes, String name) {
         return extractor.extract(new ByteArrayInputStream(bytes), name);
@@ -86,6 +91,23 @@ class ForkedExtractorIT {
     }
 
     @Test
+    void everyFormat_madeAtTestTime_yieldsItsChineseText() {
+        for (String ext : Documents.FORMATS) {
+            Extraction e = run(Documents.make(ext, BODY), "检查报告." + ext);
+            assertThat(e.extracted()).as(ext + ": " + e.reason()).isTrue();
+            assertThat(e.text()).as(ext).contains("未使用国产密码产品").contains("应急预案未演练");
+        }
+    }
+
+    @Test
+    void aPdfWhosePageTreeAndCrossReferencesLoop_endsWithAReason() {
+        Extraction e = run(Documents.pdfWithReferenceLoop(), "循环.pdf");
+        assertThat(e.extracted()).isFalse();
+        assertThat(e.reason()).isNotBlank();
+        System.out.println("reference loop: " + e.reason());
+    }
+
+    @Test
     void randomBytesNamedPdf_endsWithAReason() {
         byte[] junk = new byte[200_000];
         new Random(7).nextBytes(junk);
@@ -96,78 +118,60 @@ class ForkedExtractorIT {
     }
 
     @Test
-    void zipBombDocx_isCutAtTheWriteLimit_inBoundedTime() throws Exception {
-        // A .docx whose document.xml inflates to about 190 MB of text from well under 1 MB.
-        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(bomb)) {
-            put(z, "[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                    + "content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-                    + "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument."
-                    + "wordprocessingml.document.main+xml\"/></Types>");
-            put(z, "_rels/.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-                    + "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
-                    + "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>");
-            z.putNextEntry(new ZipEntry("word/document.xml"));
-            z.write(("<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
-                    + "<w:body>").getBytes(StandardCharsets.UTF_8));
-            byte[] para = ("<w:p><w:r><w:t>" + "应急预案未演练".repeat(200) + "</w:t></w:r></w:p>").getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < 45_000; i++) {
-                z.write(para);
-            }
-            z.write("</w:body></w:document>".getBytes(StandardCharsets.UTF_8));
-            z.closeEntry();
-        }
-        assertThat(bomb.size()).isLessThan(2 << 20);
-        long start = System.nanoTime();
-        Extraction e = run(bomb.toByteArray(), "炸弹.docx");
-        long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-        assertThat(seconds).isLessThan(ForkedExtractor.Limits.DEFAULT.timeout().toSeconds());
-        System.out.println("zip bomb: extracted=" + e.extracted() + " truncated=" + e.truncated() + " reason=" + e.reason()
-                + " in " + seconds + " s");
-        if (e.extracted()) {
-            assertThat(e.truncated()).isTrue();
-            assertThat(e.text().length()).isLessThanOrEqualTo(ForkedExtractor.Limits.DEFAULT.maxChars());
-        } else {
-            assertThat(e.reason()).isNotBlank();
-        }
-    }
-
-    static void put(ZipOutputStream z, String name, String text) throws Exception {
-        z.putNextEntry(new ZipEntry(name));
-        z.write(text.getBytes(StandardCharsets.UTF_8));
-        z.closeEntry();
+    void zipBombDocx_isRefusedBeforeParsing() throws Exception {
+        byte[] bomb = Documents.zipBombDocx();
+        assertThat(bomb.length).isLessThan(2 << 20);
+        Extraction e = run(bomb, "炸弹.docx");
+        assertThat(e.extracted()).isFalse();
+        assertThat(e.reason()).startsWith("the file could not be parsed: looks like a zip bomb: word/document.xml would expand");
+        // The same extractor goes on with the next document.
+        assertThat(run(BODY.getBytes(StandardCharsets.UTF_8), "下一个.txt").text()).contains("应急预案未演练");
     }
 
     @Test
     void deeplyNestedArchive_stopsAtTheDepthLimit_whileAShallowOneIsRead() throws Exception {
-        assertThat(run(nested(2), "shallow.zip").text()).contains("最深处的文本");
-        Extraction e = run(nested(30), "nested.zip");
-        assertThat(e.extracted()).as(e.reason()).isTrue();
-        assertThat(e.text()).doesNotContain("最深处的文本");
-    }
-
-    static byte[] nested(int levels) throws Exception {
-        byte[] inner = ("最深处的文本 " + BODY).getBytes(StandardCharsets.UTF_8);
-        String name = "level.txt";
-        for (int level = 0; level < levels; level++) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ZipOutputStream z = new ZipOutputStream(out)) {
-                z.putNextEntry(new ZipEntry(name));
-                z.write(inner);
-                z.closeEntry();
-            }
-            inner = out.toByteArray();
-            name = "level-" + level + ".zip";
-        }
-        return inner;
+        assertThat(run(Documents.nestedZip(2, "最深处的文本 " + BODY), "shallow.zip").text()).contains("最深处的文本");
+        Extraction e = run(Documents.nestedZip(30, "最深处的文本 " + BODY), "nested.zip");
+        assertThat(e.extracted()).isFalse();
+        assertThat(e.reason()).isEqualTo("the file could not be parsed: embedded documents are nested deeper than 4 levels");
     }
 
     @Test
-    void aParserThatTakesTooLong_isKilled() {
-        ForkedExtractor impatient = new ForkedExtractor(new ForkedExtractor.Limits(256, Duration.ofMillis(200), 1000, 10, 2));
-        Extraction e = impatient.extract(new ByteArrayInputStream(BODY.getBytes(StandardCharsets.UTF_8)), "a.txt");
+    void oneChild_servesManyDocuments_andOneThatStallsIsKilledAndReplaced() throws Exception {
+        ForkedExtractor impatient = new ForkedExtractor(ForkedExtractor.Limits.DEFAULT.withTimeout(Duration.ofSeconds(8)));
+        try {
+            for (int i = 0; i < 20; i++) {
+                Extraction e = impatient.extract(new ByteArrayInputStream((i + "号 " + BODY).getBytes(StandardCharsets.UTF_8)), i + ".txt");
+                assertThat(e.text()).startsWith(i + "号");
+            }
+            assertThat(impatient.childrenStarted()).isEqualTo(1);
+            // A document whose bytes stop coming: the child waits, the time limit kills it.
+            Extraction stalled = impatient.extract("慢.txt", out -> {
+                out.write(BODY.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                try {
+                    Thread.sleep(12_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write(BODY.getBytes(StandardCharsets.UTF_8));
+            });
+            assertThat(stalled.extracted()).isFalse();
+            assertThat(stalled.reason()).isEqualTo("timed out: parsing took longer than 8 s");
+            Extraction after = impatient.extract(new ByteArrayInputStream(BODY.getBytes(StandardCharsets.UTF_8)), "后.txt");
+            assertThat(after.text()).contains("国产密码");
+            assertThat(impatient.childrenStarted()).isEqualTo(2);
+        } finally {
+            impatient.close();
+        }
+    }
+
+    @Test
+    void aFileWithoutText_isNotIndexed_andSaysWhy() {
+        Extraction e = run(" \n\t\n".getBytes(StandardCharsets.UTF_8), "空白.txt");
         assertThat(e.extracted()).isFalse();
-        assertThat(e.reason()).startsWith("timed out");
+        assertThat(e.reason()).startsWith("no text found in the file");
+        assertThat(run(new byte[0], "空.txt").reason()).isEqualTo("the file could not be parsed: the file is empty");
     }
 
     @Test
