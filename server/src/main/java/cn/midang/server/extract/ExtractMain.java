@@ -80,21 +80,26 @@ public final class ExtractMain {
 
     record Limits(int writeLimit, int maxEmbedded, int maxDepth) {}
 
+    /** Made once per child: their constructors read property files from the class path. */
+    private static final OfficeParserConfig OFFICE = new OfficeParserConfig();
+    private static final PDFParserConfig PDF = new PDFParserConfig();
+
+    static {
+        OFFICE.setUseSAXDocxExtractor(true);
+        OFFICE.setUseSAXPptxExtractor(true);
+        OFFICE.setExtractMacros(false);
+        PDF.setMaxMainMemoryBytes(64L << 20);
+        PDF.setExtractInlineImages(false);
+        PDF.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
+    }
+
     /** Parses one document into {@code text}; returns its status (never throws for a bad document). */
     static String parse(AutoDetectParser parser, String fileName, InputStream doc, Frames.ChunkOutput text, Limits limits) {
         Metadata md = new Metadata();
         md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
         ParseContext ctx = new ParseContext();
-        OfficeParserConfig office = new OfficeParserConfig();
-        office.setUseSAXDocxExtractor(true);
-        office.setUseSAXPptxExtractor(true);
-        office.setExtractMacros(false);
-        ctx.set(OfficeParserConfig.class, office);
-        PDFParserConfig pdf = new PDFParserConfig();
-        pdf.setMaxMainMemoryBytes(64L << 20);
-        pdf.setExtractInlineImages(false);
-        pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
-        ctx.set(PDFParserConfig.class, pdf);
+        ctx.set(OfficeParserConfig.class, OFFICE);
+        ctx.set(PDFParserConfig.class, PDF);
         ctx.set(Parser.class, parser);
         Limited embedded = new Limited(ctx, limits.maxEmbedded(), limits.maxDepth());
         ctx.set(EmbeddedDocumentExtractor.class, embedded);

@@ -62,7 +62,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         this.limits = limits;
         this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMiB() + "m", "-Xss1m", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true");
+                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true");
     }
 
     @Override

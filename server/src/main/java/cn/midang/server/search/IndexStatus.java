@@ -22,18 +22,29 @@ public final class IndexStatus {
         this.db = db;
     }
 
+    /** One submission's state. */
+    public record Entry(String submission, String state, String reason, String mediaType, boolean truncated, Instant at) {}
+
     public void record(String submission, String state, String reason, String mediaType, boolean truncated, Instant now)
             throws SQLException {
+        recordAll(List.of(new Entry(submission, state, reason, mediaType, truncated, now)));
+    }
+
+    /** Records several states in one transaction. */
+    public void recordAll(List<Entry> entries) throws SQLException {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_status (submission_id, state, reason, media_type, "
                     + "truncated, updated_at) KEY (submission_id) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, submission);
-                ps.setString(2, state);
-                ps.setString(3, reason.length() > 512 ? reason.substring(0, 511) + "…" : reason);
-                ps.setString(4, mediaType.length() > 128 ? mediaType.substring(0, 128) : mediaType);
-                ps.setBoolean(5, truncated);
-                ps.setTimestamp(6, Timestamp.from(now));
-                ps.executeUpdate();
+                for (Entry e : entries) {
+                    ps.setString(1, e.submission());
+                    ps.setString(2, e.state());
+                    ps.setString(3, e.reason().length() > 512 ? e.reason().substring(0, 511) + "…" : e.reason());
+                    ps.setString(4, e.mediaType().length() > 128 ? e.mediaType().substring(0, 128) : e.mediaType());
+                    ps.setBoolean(5, e.truncated());
+                    ps.setTimestamp(6, Timestamp.from(e.at()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });

@@ -15,8 +15,11 @@ import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,6 +50,12 @@ public final class Indexer implements AutoCloseable {
     private final ExecutorService worker;
     private final Object idle = new Object();
     private int pending; // guarded by idle
+    private final List<IndexStatus.Entry> uncommitted = new ArrayList<>();
+    private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "midang-index-commit");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** {@code workers} documents are extracted at the same time (each needs its own child JVM). */
     public Indexer(Submissions submissions, BlobStore blobs, Identity archive, ValidatorSource validators, TextExtractor extractor,
@@ -66,6 +75,8 @@ public final class Indexer implements AutoCloseable {
         this.status = status;
         this.clock = clock;
         this.maxBytes = maxBytes;
+        committer.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        committer.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Queues every submission that has no index status yet (after a restart or a rebuild). */
@@ -123,8 +134,8 @@ public final class Indexer implements AutoCloseable {
             long size = receipt.path("size").asLong();
             Instant receivedAt = Instant.parse(receipt.path("received_at").asText());
             if (size > maxBytes) {
-                status.record(id, IndexStatus.NOT_INDEXED, "too large to index (" + size + " bytes; the limit is " + maxBytes + ")",
-                        "", false, clock.instant());
+                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, "too large to index (" + size + " bytes; the limit is "
+                        + maxBytes + ")", "", false, clock.instant()));
                 return;
             }
             Extraction e = extractor.extract(fileName, out -> {
@@ -135,15 +146,52 @@ public final class Indexer implements AutoCloseable {
                 }
             });
             if (!e.extracted()) {
-                status.record(id, IndexStatus.NOT_INDEXED, e.reason(), e.mediaType(), false, clock.instant());
+                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, e.reason(), e.mediaType(), false, clock.instant()));
                 LOG.info("submission {} not indexed: {}", id, e.reason());
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
                     receivedAt, fileName, e.text()));
-            status.record(id, IndexStatus.INDEXED, e.reason(), e.mediaType(), e.truncated(), clock.instant());
+            settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.reason(), e.mediaType(), e.truncated(), clock.instant()));
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.error("indexing submission {} failed; it stays archived and will be retried at the next start", id, e);
+        }
+    }
+
+    /** How often new documents become searchable: well inside the 2 s from receipt (SPEC §5). */
+    static final long REFRESH_MILLIS = 250;
+
+    private void refresh() {
+        try {
+            index.refresh();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not refresh the search index", e);
+        }
+    }
+
+    private void settle(IndexStatus.Entry e) {
+        synchronized (uncommitted) {
+            uncommitted.add(e);
+        }
+    }
+
+    /**
+     * Commits the index, then records the states of the documents it now holds durably: a
+     * submission is marked indexed only once a crash can no longer take it out of the index.
+     * Runs every second and whenever the queue empties.
+     */
+    void flush() {
+        synchronized (uncommitted) {
+            if (uncommitted.isEmpty()) {
+                return;
+            }
+            try {
+                index.commit();
+                status.recordAll(List.copyOf(uncommitted));
+                uncommitted.clear();
+            } catch (IOException | SQLException | RuntimeException e) {
+                LOG.error("could not commit the search index; trying again in a second", e);
+            }
         }
     }
 
@@ -165,8 +213,9 @@ public final class Indexer implements AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(idle, left);
             }
-            return true;
         }
+        flush();
+        return true;
     }
 
     /**
@@ -177,6 +226,7 @@ public final class Indexer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        committer.shutdown();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(2 * 60, TimeUnit.SECONDS)) {
@@ -186,6 +236,7 @@ public final class Indexer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        flush();
         if (extractor instanceof AutoCloseable c) {
             try {
                 c.close();

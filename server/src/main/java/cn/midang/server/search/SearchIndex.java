@@ -95,7 +95,12 @@ public final class SearchIndex implements AutoCloseable {
         return t;
     }
 
-    /** Adds (or replaces) a submission's document and makes it searchable. */
+    /**
+     * Adds (or replaces) a submission's document; it is searchable after the next
+     * {@link #refresh()} (near real time) and durable after the next {@link #commit()}.
+     * Refreshing per document would write a segment per document (60 documents/s in the search
+     * benchmark).
+     */
     public void add(Doc d) throws IOException {
         Document doc = new Document();
         doc.add(new StringField(ID, d.id(), Field.Store.YES));
@@ -111,6 +116,15 @@ public final class SearchIndex implements AutoCloseable {
         doc.add(new Field(FILE_NAME, d.fileName(), TEXT));
         doc.add(new Field(BODY, d.body(), TEXT));
         writer.updateDocument(new Term(ID, d.id()), doc);
+    }
+
+    /** Makes every document added so far searchable (cheap when nothing changed). */
+    public void refresh() throws IOException {
+        searchers.maybeRefreshBlocking();
+    }
+
+    /** Makes every document added so far durable, and searchable. */
+    public void commit() throws IOException {
         writer.commit();
         searchers.maybeRefreshBlocking();
     }

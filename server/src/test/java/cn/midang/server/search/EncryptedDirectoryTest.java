@@ -130,12 +130,14 @@ class EncryptedDirectoryTest {
     }
 
 
-    @Test
-    void clonesAndSlices_readAnyRangeIndependently() throws Exception {
+    /** With the default page cache, and with one or two pages only (every other read evicts). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {EncryptedDirectory.DEFAULT_CACHE_BYTES, 4096, 8192})
+    void clonesAndSlices_readAnyRangeIndependently(long cacheBytes) throws Exception {
         PositionalCipher key = PositionalCipher.generate();
         byte[] data = new byte[100_000];
         new Random(1).nextBytes(data);
-        try (Directory d = encrypted(key)) {
+        try (Directory d = new EncryptedDirectory(FSDirectory.open(dir.resolve("index")), key, cacheBytes)) {
             try (IndexOutput out = d.createOutput("f.bin", IOContext.DEFAULT)) {
                 out.writeBytes(data, 0, 12_345);
                 for (int i = 12_345; i < 20_000; i++) {
@@ -149,6 +151,7 @@ class EncryptedDirectoryTest {
                 Random r = new Random(2);
                 IndexInput clone = in.clone();
                 IndexInput slice = in.slice("s", 50_000, 30_000);
+                IndexInput inner = slice.slice("inner", 4_001, 10_000).clone();
                 for (int i = 0; i < 300; i++) {
                     int at = r.nextInt(data.length - 1);
                     int len = r.nextInt(Math.min(20_000, data.length - at));
@@ -160,6 +163,9 @@ class EncryptedDirectoryTest {
                     int sAt = r.nextInt(30_000);
                     slice.seek(sAt);
                     assertThat(slice.readByte()).isEqualTo(data[50_000 + sAt]);
+                    int iAt = r.nextInt(10_000 - 8);
+                    inner.seek(iAt);
+                    assertThat(inner.readLong()).isEqualTo(in.clone().slice("x", 54_001 + iAt, 8).readLong());
                 }
                 assertThatThrownBy(() -> slice.seek(30_001)).isInstanceOf(IOException.class);
             }

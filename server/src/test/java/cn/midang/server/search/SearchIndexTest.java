@@ -34,6 +34,7 @@ class SearchIndexTest {
                 "渗透测试：国产密码模块配置正确。"));
         index.add(new SearchIndex.Doc("a-other", "other", "unit-a", "report", "unit", T.plusSeconds(180), "另一报告.txt",
                 "另一检查：国产密码。"));
+        index.refresh();
     }
 
     @AfterEach

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Search figures for docs/PERFORMANCE.md and docs/DECISIONS.md:
+#  1. bigram analysis vs SmartChineseAnalyzer: recall, precision, indexing speed (20,000 documents);
+#  2. indexing rate and query latency on DOCS generated Chinese documents (default 100,000):
+#     encrypted index + Tika in child JVMs (the server's pipeline), the same on a plain directory,
+#     and plain Tika in-process + Lucene as the baseline;
+#  3. near-real-time: receipt -> found by search, through a dev server in its own JVM.
+# Raw output goes to bench/results/search-*.txt.
+#
+#   bench/run-search.sh                 # ~45 minutes on 2 cores
+#   DOCS=10000 bench/run-search.sh      # a quicker look
+set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
+midang_find_jdk build
+midang_maven_opts
+cd "$MIDANG_ROOT"
+mkdir -p bench/results
+mvn -B -q -pl bench,server -am -DskipTests package
+java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR"
+bench() { "${java[@]}" -Xmx2g -cp bench/target/midang-bench.jar cn.midang.bench.SearchBench "$@" 2>/dev/null; }
+bench analyzers 20000 | tee bench/results/search-analyzers.txt
+echo
+bench index "${DOCS:-100000}" encrypted plain baseline | tee bench/results/search-index.txt
+echo
+
+work=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -jar server/target/midang-server.jar init --data "$work/data" --dev >/dev/null
+MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -Xmx512m -jar server/target/midang-server.jar run --data "$work/data" --port 0 \
+  > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.2; done
+port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
+"$JAVA_HOME/bin/java" -cp bench/target/midang-bench.jar cn.midang.bench.NrtBench \
+  "http://127.0.0.1:$port" "$work/data" "$pass" "${ROUNDS:-50}" 2>/dev/null | tee bench/results/search-nrt.txt

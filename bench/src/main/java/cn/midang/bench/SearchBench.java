@@ -1,0 +1,313 @@
+package cn.midang.bench;
+
+import cn.midang.keys.seal.PositionalCipher;
+import cn.midang.server.access.ListScope;
+import cn.midang.server.extract.Extraction;
+import cn.midang.server.extract.ForkedExtractor;
+import cn.midang.server.extract.TextExtractor;
+import cn.midang.server.search.ChineseAnalysis;
+import cn.midang.server.search.EncryptedDirectory;
+import cn.midang.server.search.SearchIndex;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.io.file.PathUtils;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.sax.BodyContentHandler;
+
+/**
+ * Search figures on a generated Chinese corpus ({@link ChineseCorpus}); a harness that prints
+ * Markdown tables for docs/PERFORMANCE.md and docs/DECISIONS.md (run by {@code bench/run-search.sh}).
+ *
+ * <ul>
+ *   <li>{@code analyzers N}: our bigram analysis against SmartChineseAnalyzer, one thread, in
+ *       memory: indexing MB/s, and recall and precision of phrase queries (a document is relevant
+ *       when its text contains the query string).
+ *   <li>{@code index N CONFIG…}: the indexing pipeline on N documents with two workers (as the
+ *       server's indexer) — {@code encrypted}: Tika in our child JVMs + {@link SearchIndex} on
+ *       {@link EncryptedDirectory}; {@code plain}: the same on a plain FSDirectory;
+ *       {@code baseline}: plain Tika in this process + the same index on a plain FSDirectory, no
+ *       access filter. Then query latency, p50 and p99, by kind of query.
+ * </ul>
+ */
+public final class SearchBench {
+
+    static final String BODY = "body";
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[1]);
+        switch (args[0]) {
+            case "analyzers" -> analyzers(n);
+            case "index" -> {
+                List<ChineseCorpus.Doc> docs = ChineseCorpus.generate(n, 2009);
+                long bytes = docs.stream().mapToLong(d -> d.text().getBytes(StandardCharsets.UTF_8).length).sum();
+                System.out.printf("corpus: %,d documents, %.1f MB of UTF-8 text (%.0f characters on average)%n%n", n, bytes / 1e6,
+                        docs.stream().mapToInt(d -> d.text().length()).average().orElse(0));
+                System.out.println("| configuration | documents/s | MB/s | index on disk | query kind | p50 ms | p99 ms | mean hits |");
+                System.out.println("|---|---|---|---|---|---|---|---|");
+                for (String config : Arrays.copyOfRange(args, 2, args.length)) {
+                    index(config, docs, bytes);
+                }
+            }
+            default -> throw new IllegalArgumentException("mode: analyzers | index");
+        }
+    }
+
+    // ---- analyzers -------------------------------------------------------------------------
+
+    static void analyzers(int n) throws IOException {
+        IndexSearcher.setMaxClauseCount(1 << 20);
+        List<ChineseCorpus.Doc> docs = ChineseCorpus.generate(n, 7);
+        long bytes = docs.stream().mapToLong(d -> d.text().getBytes(StandardCharsets.UTF_8).length).sum();
+        System.out.printf("corpus: %,d documents, %.1f MB%n%n", n, bytes / 1e6);
+        System.out.println("| analysis | index MB/s (1 thread) | index size | recall (phrase) | precision (phrase) | precision (OR of tokens) | queries missing hits |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        Analyzer bigrams = ChineseAnalysis.indexing();
+        measureAnalyzer("bigrams + single characters (ours)", bigrams, q -> ChineseAnalysis.phrase(BODY, q), docs, bytes);
+        Analyzer smart = new SmartChineseAnalyzer();
+        measureAnalyzer("SmartChineseAnalyzer (smartcn)", smart, q -> new QueryBuilder(smart).createPhraseQuery(BODY, q), docs, bytes);
+    }
+
+    interface Phrase {
+        Query of(String text);
+    }
+
+    static void measureAnalyzer(String name, Analyzer analyzer, Phrase phrase, List<ChineseCorpus.Doc> docs, long bytes)
+            throws IOException {
+        try (Directory dir = new ByteBuffersDirectory()) {
+            for (int round = 0; round < 2; round++) { // the first round warms the JIT
+                long start = System.nanoTime();
+                try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE))) {
+                    for (ChineseCorpus.Doc d : docs) {
+                        Document doc = new Document();
+                        doc.add(new TextField(BODY, d.text(), Field.Store.NO));
+                        w.addDocument(doc);
+                    }
+                    w.commit();
+                }
+                if (round == 1) {
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    long size = 0;
+                    for (String f : dir.listAll()) {
+                        size += dir.fileLength(f);
+                    }
+                    try (DirectoryReader r = DirectoryReader.open(dir)) {
+                        IndexSearcher s = new IndexSearcher(r);
+                        double recall = 0;
+                        double precision = 0;
+                        double orPrecision = 0;
+                        List<String> missing = new ArrayList<>();
+                        List<String> queries = ChineseCorpus.queries();
+                        QueryBuilder or = new QueryBuilder(analyzer);
+                        for (String q : queries) {
+                            Set<Integer> truth = new HashSet<>();
+                            for (int i = 0; i < docs.size(); i++) {
+                                if (docs.get(i).text().contains(q)) {
+                                    truth.add(i);
+                                }
+                            }
+                            Query pq = phrase.of(q);
+                            Set<Integer> found = hits(s, pq);
+                            long right = found.stream().filter(truth::contains).count();
+                            recall += truth.isEmpty() ? 1 : (double) right / truth.size();
+                            precision += found.isEmpty() ? 1 : (double) right / found.size();
+                            Set<Integer> orFound = hits(s, or.createBooleanQuery(BODY, q));
+                            orPrecision += orFound.isEmpty() ? 1 : (double) orFound.stream().filter(truth::contains).count() / orFound.size();
+                            if (right < truth.size()) {
+                                missing.add(q + " " + right + "/" + truth.size());
+                            }
+                        }
+                        int k = queries.size();
+                        System.out.printf("| %s | %.1f | %.1f MB | %.3f | %.3f | %.3f | %s |%n", name, bytes / 1e6 / seconds, size / 1e6,
+                                recall / k, precision / k, orPrecision / k, missing.isEmpty() ? "none" : String.join("; ", missing));
+                    }
+                }
+            }
+        }
+    }
+
+    static Set<Integer> hits(IndexSearcher s, Query q) throws IOException {
+        Set<Integer> out = new HashSet<>();
+        if (q == null) {
+            return out;
+        }
+        for (ScoreDoc d : s.search(q, Math.max(1, s.getIndexReader().maxDoc())).scoreDocs) {
+            out.add(d.doc);
+        }
+        return out;
+    }
+
+    // ---- index -----------------------------------------------------------------------------
+
+    static void index(String config, List<ChineseCorpus.Doc> docs, long bytes) throws Exception {
+        Path tmp = Files.createTempDirectory("midang-search-bench-" + config);
+        TextExtractor extractor = switch (config) {
+            case "encrypted", "plain" -> new ForkedExtractor(ForkedExtractor.Limits.DEFAULT);
+            case "baseline" -> new InProcessTika();
+            default -> throw new IllegalArgumentException("configuration: encrypted | plain | baseline");
+        };
+        Directory dir = FSDirectory.open(tmp);
+        if (config.equals("encrypted")) {
+            dir = new EncryptedDirectory(dir, PositionalCipher.generate());
+        }
+        ListScope scope = config.equals("baseline") ? new ListScope(null, null, null) : new ListScope(null, Set.of("yuxi-2009"), null);
+        try (SearchIndex index = new SearchIndex(dir)) {
+            // Two workers, a refresh every 250 ms and a commit every second, as the server's indexer.
+            ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
+            committer.scheduleWithFixedDelay(() -> {
+                try {
+                    index.refresh();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 250, 250, TimeUnit.MILLISECONDS);
+            committer.scheduleWithFixedDelay(() -> {
+                try {
+                    index.commit();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            AtomicInteger next = new AtomicInteger();
+            AtomicLong failed = new AtomicLong();
+            Instant t0 = Instant.parse("2009-06-01T00:00:00Z");
+            ExecutorService workers = Executors.newFixedThreadPool(2);
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                done.add(workers.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < docs.size()) {
+                        ChineseCorpus.Doc d = docs.get(i);
+                        Extraction e = extractor.extract(new ByteArrayInputStream(d.text().getBytes(StandardCharsets.UTF_8)),
+                                "自查报告-" + i + ".txt");
+                        if (!e.extracted()) {
+                            failed.incrementAndGet();
+                            continue;
+                        }
+                        index.add(new SearchIndex.Doc("s" + i, d.campaign(), d.unit(), "report", "unit", t0.plusSeconds(i),
+                                "自查报告-" + i + ".txt", e.text()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            committer.shutdown();
+            index.commit();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            workers.shutdown();
+            if (extractor instanceof AutoCloseable c) {
+                c.close();
+            }
+            long size;
+            try (var files = Files.walk(tmp)) {
+                size = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+            if (failed.get() > 0) {
+                System.out.println("(" + failed.get() + " documents failed extraction)");
+            }
+            String row = String.format("| %s | %,.0f | %.1f | %.0f MB", config, docs.size() / seconds, bytes / 1e6 / seconds, size / 1e6);
+            queries(index, scope, row);
+        } finally {
+            PathUtils.deleteDirectory(tmp);
+        }
+    }
+
+    /** Query latency by kind: one phrase, one word, one character, three words (AND), a word without another (NOT). */
+    static void queries(SearchIndex index, ListScope scope, String row) throws IOException {
+        Random r = new Random(42);
+        List<String> findings = ChineseCorpus.FINDINGS;
+        List<String> words = List.of("国产密码", "应急预案", "整改", "漏洞", "口令", "互联网", "保密局", "红塔区", "等级保护", "责任人");
+        String[] kinds = {"phrase", "word", "character", "three words", "NOT"};
+        for (int k = 0; k < kinds.length; k++) {
+            List<List<String>> include = new ArrayList<>();
+            List<List<String>> exclude = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                switch (k) {
+                    case 0 -> include.add(List.of(findings.get(r.nextInt(findings.size()))));
+                    case 1 -> include.add(List.of(words.get(r.nextInt(words.size()))));
+                    case 2 -> include.add(List.of(String.valueOf("密漏整改险网".charAt(r.nextInt(6)))));
+                    case 3 -> include.add(List.of(words.get(r.nextInt(words.size())), words.get(r.nextInt(words.size())),
+                            findings.get(r.nextInt(findings.size()))));
+                    default -> include.add(List.of(words.get(r.nextInt(words.size()))));
+                }
+                exclude.add(k == 4 ? List.of(findings.get(r.nextInt(findings.size()))) : List.of());
+            }
+            long[] nanos = new long[include.size()];
+            long totalHits = 0;
+            for (int round = 0; round < 2; round++) { // the first round warms caches and the JIT
+                for (int i = 0; i < include.size(); i++) {
+                    long s = System.nanoTime();
+                    SearchIndex.Hits h = index.search(scope, include.get(i), exclude.get(i), null, null, null, null, 20, 0);
+                    nanos[i] = System.nanoTime() - s;
+                    if (round == 1) {
+                        totalHits += h.total();
+                    }
+                }
+            }
+            Arrays.sort(nanos);
+            System.out.printf("%s | %s | %.1f | %.1f | %,d |%n", k == 0 ? row : "| | | |", kinds[k], nanos[nanos.length / 2] / 1e6,
+                    nanos[(int) Math.ceil(nanos.length * 0.99) - 1] / 1e6, totalHits / include.size());
+        }
+    }
+
+    /** The baseline's extraction: Tika in this process, same write limit and file name hint, no isolation. */
+    static final class InProcessTika implements TextExtractor {
+        private final AutoDetectParser parser = new AutoDetectParser();
+
+        @Override
+        public Extraction extract(String fileName, Content content) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Extraction extract(InputStream in, String fileName) {
+            try {
+                Metadata md = new Metadata();
+                md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+                BodyContentHandler h = new BodyContentHandler(1_000_000);
+                parser.parse(in, h, md, new ParseContext());
+                return new Extraction(true, h.toString(), md.get(Metadata.CONTENT_TYPE), false, "");
+            } catch (Exception e) {
+                return Extraction.failed(e.toString());
+            }
+        }
+    }
+}
