@@ -18,7 +18,7 @@ mkdir -p bench/results
 mvn -B -q -pl bench,server -am -DskipTests package
 java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR"
-bench() { "${java[@]}" -Xmx2g -cp bench/target/midang-bench.jar cn.midang.bench.SearchBench "$@" 2>/dev/null; }
+bench() { "${java[@]}" -Xmx2g -cp bench/target/midang-bench.jar cn.midang.bench.SearchBench "$@" 2>/dev/null | grep -v "Log4j API"; }
 bench analyzers 20000 | tee bench/results/search-analyzers.txt
 echo
 bench index "${DOCS:-100000}" encrypted plain baseline | tee bench/results/search-index.txt
@@ -34,4 +34,4 @@ server_pid=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.2; done
 port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
 "$JAVA_HOME/bin/java" -cp bench/target/midang-bench.jar cn.midang.bench.NrtBench \
-  "http://127.0.0.1:$port" "$work/data" "$pass" "${ROUNDS:-50}" 2>/dev/null | tee bench/results/search-nrt.txt
+  "http://127.0.0.1:$port" "$work/data" "$pass" "${ROUNDS:-50}" 2>/dev/null | grep -v "Log4j API" | tee bench/results/search-nrt.txt

@@ -11,9 +11,16 @@ import java.util.List;
 public final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
+    private final java.util.Map<Integer, String> notes = new java.util.HashMap<>();
 
     public Table(String... header) {
         rows.add(header);
+    }
+
+    /** A line printed under the last row, indented, outside the columns (a search snippet). */
+    public Table note(String text) {
+        notes.put(rows.size() - 1, text);
+        return this;
     }
 
     public Table row(Object... cells) {
@@ -37,7 +44,8 @@ public final class Table {
                 width[i] = Math.max(width[i], displayWidth(r[i]));
             }
         }
-        for (String[] r : rows) {
+        for (int k = 0; k < rows.size(); k++) {
+            String[] r = rows.get(k);
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cols; i++) {
                 line.append(r[i]);
@@ -46,6 +54,9 @@ public final class Table {
                 }
             }
             out.println(line.toString().stripTrailing());
+            if (notes.containsKey(k)) {
+                out.println("    " + notes.get(k));
+            }
         }
         out.flush();
     }

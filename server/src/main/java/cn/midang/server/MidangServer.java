@@ -181,6 +181,16 @@ public final class MidangServer implements AutoCloseable {
                 new IndexStatus(d.database()), d.clock(), config.maxIndexBytes(), config.extractors());
     }
 
+    /** The narrowing a listing or a search asks for: campaign, unit, kind, area, late=true|false. */
+    static Submissions.Filter filter(Exchange ex) throws ApiException {
+        String late = ex.query("late");
+        if (late != null && !late.equals("true") && !late.equals("false")) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "late must be true or false");
+        }
+        return new Submissions.Filter(ex.query("campaign"), ex.query("unit"), ex.query("kind"), ex.query("area"),
+                late == null ? null : Boolean.valueOf(late));
+    }
+
     /** Deletes a folder and everything in it, if it exists. */
     static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
         if (Files.exists(dir)) {
@@ -220,8 +230,8 @@ public final class MidangServer implements AutoCloseable {
                     ex.json(200, Map.of("campaign", ex.pathParam(1), "inspector", a.commonName(), "fingerprint", a.fingerprint()));
                 }),
                 Route.signed("GET", "/api/v1/submissions", Action.LIST_SUBMISSIONS, ex -> ex.json(200, Map.of("submissions",
-                        service.list(ex, ex.query("campaign"), ex.query("unit"), ex.query("kind"),
-                                ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream().map(Views::listed).toList()))),
+                        service.list(ex, filter(ex), ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream()
+                                .map(Views::listed).toList()))),
                 Route.signed("GET", "/api/v1/search", Action.SEARCH, ex -> {
                     String since = ex.query("since");
                     Instant from;
@@ -231,12 +241,12 @@ public final class MidangServer implements AutoCloseable {
                         throw new ApiException(ErrorCode.MALFORMED_REQUEST, "since is not an ISO-8601 instant");
                     }
                     String q = ex.query("q");
-                    ex.json(200, Views.search(q, search.search(ex, q, ex.query("campaign"), ex.query("unit"), ex.query("kind"), from,
-                            ex.query("sort"), ex.queryInt("limit", 20), ex.queryInt("offset", 0))));
+                    ex.json(200, Views.search(q, search.search(ex, q, filter(ex), from, ex.query("sort"), ex.queryInt("limit", 20),
+                            ex.queryInt("offset", 0))));
                 }),
                 Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");
-                    StoredSubmission s = service.submit(ex, ex.query("campaign"), kind, ex.query("unit"),
+                    StoredSubmission s = service.submit(ex, ex.query("campaign"), kind, ex.query("unit"), ex.query("area"),
                             ex.declaredLength(), ex.body(service.bodyLimit(kind)), ex.signedBodySm3());
                     ex.json(201, receiptJson(s));
                 }),

@@ -41,6 +41,7 @@ final class Views {
             um.put("key_spot_check", u.keySpotCheck());
             return um;
         }).toList());
+        m.put("areas", c.areas().stream().map(a -> Map.of("id", a.id(), "name", a.name())).toList());
         return m;
     }
 
@@ -82,6 +83,7 @@ final class Views {
         m.put("submitter", s.submitterName());
         m.put("received_at", s.receivedAt().toString());
         m.put("late", s.late());
+        m.put("area", s.area());
         m.put("index_state", s.indexState());
         m.put("index_reason", s.indexReason());
         return m;

@@ -134,6 +134,49 @@ class SearchIT {
     }
 
     @Test
+    void checkAreas_goIntoTheSignedReceipt_andNarrowListingsAndSearch() throws Exception {
+        Path border = tmp.resolve("边界防护.docx");
+        Files.write(border, Documents.make("docx", "核查情况：电子政务外网边界防护已加固。"));
+        Path training = tmp.resolve("培训记录.docx");
+        Files.write(training, Documents.make("docx", "核查情况：年度保密培训覆盖全体干部职工。"));
+        String rc = tmp.resolve("rc").toString();
+        CliRun a = midang("unit-a", "submit", "--campaign", "demo", "--kind", "report", "--area", "protection", "--receipt-dir", rc,
+                "--json", border.toString());
+        assertThat(a.exit()).as(a.err()).isZero();
+        JsonNode first = JSON.readTree(a.out()).path("submitted").get(0);
+        assertThat(first.path("area").asText()).isEqualTo("protection");
+        CliRun b = midang("unit-a", "submit", "--campaign", "demo", "--kind", "report", "--area", "安全教育培训情况", "--receipt-dir", rc,
+                "--json", training.toString());
+        assertThat(b.exit()).as(b.err()).isZero();
+        JsonNode second = JSON.readTree(b.out()).path("submitted").get(0);
+        assertThat(second.path("area").asText()).as("a name is recorded as its id").isEqualTo("training");
+        assertThat(Files.readString(Path.of(second.path("receipt").asText()))).contains("\"area\":\"training\"");
+        int before = JSON.readTree(midang("unit-a", "list", "--json").out()).path("submissions").size();
+        CliRun unknown = midang("unit-a", "submit", "--campaign", "demo", "--kind", "report", "--area", "机房温度", "--receipt-dir", rc,
+                training.toString());
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("check area").contains("unknown_area");
+        assertThat(JSON.readTree(midang("unit-a", "list", "--json").out()).path("submissions").size()).isEqualTo(before);
+        dev.server.awaitIndexed();
+
+        String idA = first.path("id").asText();
+        String idB = second.path("id").asText();
+        assertThat(hits(midang("inspector-info", "search", "核查情况", "--json"))).containsExactlyInAnyOrder(idA, idB);
+        assertThat(hits(midang("inspector-info", "search", "核查情况", "--area", "training", "--json"))).containsExactly(idB);
+        assertThat(hits(midang("inspector-info", "search", "核查情况", "--area", "protection", "--on-time", "--json")))
+                .containsExactly(idA);
+        assertThat(hits(midang("inspector-info", "search", "核查情况", "--late", "--json"))).isEmpty();
+        JsonNode facets = JSON.readTree(midang("inspector-info", "search", "核查情况", "--json").out()).path("facets").path("area");
+        assertThat(facets.path("protection").asLong()).isEqualTo(1);
+        assertThat(facets.path("training").asLong()).isEqualTo(1);
+        JsonNode listed = JSON.readTree(midang("inspector-info", "list", "--area", "training", "--json").out()).path("submissions");
+        assertThat(listed).singleElement().satisfies(l -> assertThat(l.path("id").asText()).isEqualTo(idB));
+        CliRun table = midang("inspector-info", "search", "边界防护", "--area", "protection");
+        assertThat(table.out()).contains("protection").contains("边界防护.docx").contains("【");
+        assertThat(midang("unit-b", "search", "核查情况", "--area", "training", "--json").out()).doesNotContain(idB);
+    }
+
+    @Test
     void otherUnitsAndTesters_seeNothingOfIt_evenWithNot() throws Exception {
         assertThat(hits(midang("unit-b", "search", "国产密码", "--json"))).containsExactly(gbk);
         assertThat(hits(midang("unit-b", "search", "未使用", "--json"))).isEmpty();

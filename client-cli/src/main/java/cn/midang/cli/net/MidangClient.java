@@ -146,9 +146,15 @@ public final class MidangClient {
     /** As {@link #submit(Path, String, String, String)}, reporting each phase to {@code progress}. */
     public Submitted submit(Path file, String campaign, String kind, String unit, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return submit(file, campaign, kind, unit, null, progress);
+    }
+
+    /** As above, about check area {@code area} (its id or name; null = none). */
+    public Submitted submit(Path file, String campaign, String kind, String unit, String area, Progress progress)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
         SealedUpload staged = seal(file, progress);
         try {
-            return upload(staged, campaign, kind, unit, progress);
+            return upload(staged, campaign, kind, unit, area, progress);
         } finally {
             Files.deleteIfExists(staged.file());
         }
@@ -181,15 +187,18 @@ public final class MidangClient {
     /** Uploads a sealed package and verifies that the receipt describes exactly it. */
     public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return upload(staged, campaign, kind, unit, Progress.NONE);
+        return upload(staged, campaign, kind, unit, null, Progress.NONE);
     }
 
-    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, Progress progress)
+    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, String area, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
         if (unit != null) {
             q.append("&unit=").append(enc(unit));
+        }
+        if (area != null) {
+            q.append("&area=").append(enc(area));
         }
         HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
                 .header("Content-Type", "application/cms")
@@ -206,9 +215,10 @@ public final class MidangClient {
         if (!receipt.contentSm3().equals(sealed.contentSm3Hex()) || receipt.size() != sealed.contentSize()
                 || !receipt.fileName().equals(staged.fileName())
                 || !receipt.submitter().equals(me.certificate().fingerprint())
-                || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)) {
+                || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)
+                || (area == null) != (receipt.area() == null)) {
             throw new KeysException(KeysException.Reason.MISMATCH,
-                    "the server's receipt does not describe what was sent (content, size, name, submitter, campaign or kind differ)");
+                    "the server's receipt does not describe what was sent (content, size, name, submitter, campaign, kind or area differ)");
         }
         return new Submitted(receipt, sealed);
     }
@@ -236,36 +246,49 @@ public final class MidangClient {
         return getJson("/api/v1/campaigns/" + enc(campaign) + "/status", "");
     }
 
+    /** What a listing or a search is narrowed to; nulls mean any. */
+    public record Filter(String campaign, String unit, String kind, String area, Boolean late) {
+        public static final Filter NONE = new Filter(null, null, null, null, null);
+
+        /** The filter as query parameters, each followed by '&'. */
+        String query() {
+            StringBuilder q = new StringBuilder();
+            for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}, {"area", area},
+                    {"late", late == null ? null : late.toString()}}) {
+                if (p[1] != null) {
+                    q.append(p[0]).append('=').append(enc(p[1])).append('&');
+                }
+            }
+            return q.toString();
+        }
+    }
+
     /** Submissions the user may read; null filters mean any. */
     public JsonNode list(String campaign, String unit, String kind, int limit, int offset)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        StringBuilder q = new StringBuilder();
-        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}}) {
-            if (p[1] != null) {
-                q.append(q.isEmpty() ? "" : "&").append(p[0]).append('=').append(enc(p[1]));
-            }
-        }
-        q.append(q.isEmpty() ? "" : "&").append("limit=").append(limit).append("&offset=").append(offset);
-        return getJson("/api/v1/submissions", q.toString());
+        return list(new Filter(campaign, unit, kind, null, null), limit, offset);
+    }
+
+    public JsonNode list(Filter filter, int limit, int offset) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/submissions", filter.query() + "limit=" + limit + "&offset=" + offset);
     }
 
     /** Searches what the user may read; null filters mean any. */
     public JsonNode search(String q, String campaign, String unit, String kind, String since, int limit, int offset)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return search(q, campaign, unit, kind, since, null, limit, offset);
+        return search(q, new Filter(campaign, unit, kind, null, null), since, null, limit, offset);
     }
 
     /** As above, ordered by {@code sort} ("relevance" or "date"; null = relevance). */
-    public JsonNode search(String q, String campaign, String unit, String kind, String since, String sort, int limit, int offset)
+    public JsonNode search(String q, Filter filter, String since, String sort, int limit, int offset)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        StringBuilder query = new StringBuilder("q=").append(enc(q));
-        for (String[] p : new String[][] {{"campaign", campaign}, {"unit", unit}, {"kind", kind}, {"since", since},
-                {"sort", sort}}) {
+        StringBuilder query = new StringBuilder("q=").append(enc(q)).append('&').append(filter.query());
+        for (String[] p : new String[][] {{"since", since}, {"sort", sort}}) {
             if (p[1] != null) {
-                query.append('&').append(p[0]).append('=').append(enc(p[1]));
+                query.append(p[0]).append('=').append(enc(p[1])).append('&');
             }
         }
-        query.append("&limit=").append(limit).append("&offset=").append(offset);
+        query.append("limit=").append(limit).append("&offset=").append(offset);
         return getJson("/api/v1/search", query.toString());
     }
 

@@ -9,7 +9,8 @@ import java.io.IOException;
  * fields parsed from the bytes (never from anything unsigned).
  */
 public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, String campaign, String unit, String kind,
-        String fileName, long size, String contentSm3, String submitter, String server, String receivedAt, boolean late) {
+        String fileName, long size, String contentSm3, String submitter, String server, String receivedAt, boolean late,
+        String area) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,6 +22,7 @@ public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, 
         return new Receipt(bytes.clone(), signature.clone(), n.path("id").asText(), n.path("sequence").asLong(),
                 n.path("campaign").asText(), n.path("unit").asText(), n.path("kind").asText(), n.path("file_name").asText(),
                 n.path("size").asLong(), n.path("content_sm3").asText(), n.path("submitter").asText(),
-                n.path("server").asText(), n.path("received_at").asText(), n.path("late").asBoolean());
+                n.path("server").asText(), n.path("received_at").asText(), n.path("late").asBoolean(),
+                n.hasNonNull("area") ? n.get("area").asText() : null);
     }
 }

@@ -27,7 +27,7 @@ public final class ListCommand extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode list = client.client().list(filter.campaign, filter.unit, filter.kind, limit, offset).path("submissions");
+        JsonNode list = client.client().list(filter.filter(), limit, offset).path("submissions");
         if (globals().json) {
             out().println(Output.json(Map.of("submissions", list)));
             out().flush();

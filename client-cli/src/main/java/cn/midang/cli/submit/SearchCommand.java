@@ -45,8 +45,7 @@ public final class SearchCommand extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         String q = String.join(" ", query.stream().map(w -> w.contains(" ") ? "\"" + w + "\"" : w).toList());
-        JsonNode n = client.client().search(q, filter.campaign, filter.unit, filter.kind, since == null ? null : since.toString(), sort.name(), limit,
-                offset);
+        JsonNode n = client.client().search(q, filter.filter(), since == null ? null : since.toString(), sort.name(), limit, offset);
         JsonNode hits = n.path("hits");
         if (globals().json) {
             out().println(Output.json(Map.of("query", q, "total", n.path("total").asLong(), "facets", n.path("facets"),
@@ -60,10 +59,12 @@ public final class SearchCommand extends MidangCommand {
             return 0;
         }
         Table t = new Table(messages().get("list.col.id"), messages().get("status.col.unit"), messages().get("list.col.kind"),
-                messages().get("list.col.file"), messages().get("list.col.received"));
+                messages().get("list.col.area"), messages().get("list.col.file"), messages().get("list.col.received"));
         for (JsonNode h : hits) {
-            t.row(h.path("id").asText(), h.path("unit").asText(), h.path("kind").asText(), h.path("snippet").asText(),
-                    h.path("received_at").asText());
+            t.row(h.path("id").asText(), h.path("unit").asText(), h.path("kind").asText(), h.path("area").asText("-"),
+                    h.path("file_name").asText(),
+                    h.path("received_at").asText() + (h.path("late").asBoolean() ? messages().get("submit.late") : ""));
+            t.note(h.path("snippet").asText());
         }
         t.print(out());
         StringBuilder facets = new StringBuilder();

@@ -36,6 +36,10 @@ public final class SubmitCommand extends MidangCommand {
     @Option(names = "--unit", description = "The unit the document is for (testers; units submit for themselves).")
     String unit;
 
+    @Option(names = "--area", paramLabel = "AREA", description = "The check area the document is about: its id or its name "
+            + "(e.g. cryptography or 密码技术与产品使用情况); it goes into the signed receipt and search can filter on it.")
+    String area;
+
     @Option(names = "--receipt-dir", paramLabel = "DIR", description = "Where receipts go (default: ~/.midang/receipts).")
     Path receiptDir;
 
@@ -57,7 +61,7 @@ public final class SubmitCommand extends MidangCommand {
         MidangClient c = client.client();
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
-            MidangClient.Submitted s = c.submit(f, campaign, kind, unit,
+            MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area,
                     TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
             Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
             Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +70,7 @@ public final class SubmitCommand extends MidangCommand {
             m.put("sequence", s.receipt().sequence());
             m.put("content_sm3", s.receipt().contentSm3());
             m.put("late", s.receipt().late());
+            m.put("area", s.receipt().area());
             m.put("received_at", s.receipt().receivedAt());
             m.put("receipt", written[0].toString());
             m.put("receipt_signature", written[1].toString());

@@ -44,6 +44,18 @@ public final class Campaigns {
                 }
                 ps.executeBatch();
             }
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO campaign_areas (campaign_id, area_id, position, name) VALUES (?, ?, ?, ?)")) {
+                int position = 0;
+                for (Campaign.Area a : c.areas()) {
+                    ps.setString(1, c.id());
+                    ps.setString(2, a.id());
+                    ps.setInt(3, position++);
+                    ps.setString(4, a.name());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
             return null;
         });
     }
@@ -73,8 +85,18 @@ public final class Campaigns {
                     }
                 }
             }
+            List<Campaign.Area> areas = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT area_id, name FROM campaign_areas WHERE campaign_id = ? ORDER BY position")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        areas.add(new Campaign.Area(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
             return Optional.of(new Campaign(found.id(), found.title(), found.state(), found.submissionsOpenAt(),
-                    found.submissionDeadline(), found.lateAccepted(), List.copyOf(units)));
+                    found.submissionDeadline(), found.lateAccepted(), List.copyOf(units), List.copyOf(areas)));
         }
     }
 

@@ -39,6 +39,8 @@ public enum ErrorCode {
     REQUEST_TOO_SLOW(408, "The upload arrived too slowly and was stopped; check the network and send again.",
             "上传速度过慢，已被中止；请检查网络后重新发送。"),
     BODY_TOO_LARGE(413, "The upload is larger than this server accepts.", "上传内容超过服务器允许的大小。"),
+    UNKNOWN_AREA(400, "The campaign has no such check area. 'midang status --json' lists each campaign's areas (id and name).",
+            "该检查工作没有这个检查内容。'midang status --json' 列出各检查工作的检查内容（编号和名称）。"),
     UNKNOWN_CAMPAIGN(404, "There is no such campaign.", "没有这个检查工作。"),
     CAMPAIGN_CLOSED(409, "The campaign is not accepting submissions now.", "该检查工作目前不接收提交。"),
     UNIT_NOT_IN_SCOPE(403, "This unit is not in the campaign's scope.", "该单位不在本次检查范围内。"),

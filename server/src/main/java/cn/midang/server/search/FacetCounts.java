@@ -13,10 +13,10 @@ import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 
-/** Counts matching documents by unit and by kind, from doc values, within the query (and so within the caller's scope). */
+/** Counts matching documents by unit, kind and check area, from doc values, within the query (and so within the caller's scope). */
 final class FacetCounts implements Collector {
 
-    static final String[] FIELDS = {SearchIndex.UNIT, SearchIndex.KIND};
+    static final String[] FIELDS = {SearchIndex.UNIT, SearchIndex.KIND, SearchIndex.AREA};
 
     final Map<String, Map<String, Long>> counts = new TreeMap<>();
 

@@ -151,7 +151,8 @@ public final class Indexer implements AutoCloseable {
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
-                    receivedAt, fileName, e.text()));
+                    receivedAt, fileName, e.text(), receipt.hasNonNull("area") ? receipt.get("area").asText() : null,
+                    receipt.path("late").asBoolean()));
             settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.reason(), e.mediaType(), e.truncated(), clock.instant()));
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.error("indexing submission {} failed; it stays archived and will be retried at the next start", id, e);

@@ -1,6 +1,7 @@
 package cn.midang.server.search;
 
 import cn.midang.server.access.ListScope;
+import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ public final class SearchIndex implements AutoCloseable {
     static final String CAMPAIGN = "campaign";
     static final String UNIT = "unit";
     static final String KIND = "kind";
+    static final String AREA = "area";
+    static final String LATE = "late";
     static final String SUBMITTER_ROLE = "submitter_role";
     static final String RECEIVED = "received_at";
     static final String FILE_NAME = "file_name";
@@ -65,7 +68,14 @@ public final class SearchIndex implements AutoCloseable {
 
     /** What one submission brings to the index. */
     public record Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt,
-            String fileName, String body) {}
+            String fileName, String body, String area, boolean late) {
+
+        /** A document about no particular check area, received on time. */
+        public Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt, String fileName,
+                String body) {
+            this(id, campaign, unit, kind, submitterRole, receivedAt, fileName, body, null, false);
+        }
+    }
 
     /** One hit: the submission id and a snippet with the matches marked 【like this】. */
     public record Hit(String id, float score, String snippet) {}
@@ -110,6 +120,11 @@ public final class SearchIndex implements AutoCloseable {
         doc.add(new StringField(KIND, d.kind(), Field.Store.NO));
         doc.add(new SortedDocValuesField(KIND, new BytesRef(d.kind())));
         doc.add(new StringField(SUBMITTER_ROLE, d.submitterRole(), Field.Store.NO));
+        if (d.area() != null) {
+            doc.add(new StringField(AREA, d.area(), Field.Store.NO));
+            doc.add(new SortedDocValuesField(AREA, new BytesRef(d.area())));
+        }
+        doc.add(new StringField(LATE, Boolean.toString(d.late()), Field.Store.NO));
         doc.add(new LongPoint(RECEIVED, d.receivedAt().toEpochMilli()));
         doc.add(new NumericDocValuesField(RECEIVED, d.receivedAt().toEpochMilli()));
         doc.add(new StoredField(RECEIVED, d.receivedAt().toEpochMilli()));
@@ -160,6 +175,12 @@ public final class SearchIndex implements AutoCloseable {
 
     public Hits search(ListScope scope, List<String> include, List<String> exclude, String campaign, String unit, String kind,
             Instant since, Order order, int limit, int offset) throws IOException {
+        return search(scope, include, exclude, new Submissions.Filter(campaign, unit, kind, null, null), since, order, limit, offset);
+    }
+
+    /** Searches within {@code scope} for documents that match {@code filter} (its nulls = any). */
+    public Hits search(ListScope scope, List<String> include, List<String> exclude, Submissions.Filter filter, Instant since,
+            Order order, int limit, int offset) throws IOException {
         BooleanQuery.Builder q = new BooleanQuery.Builder();
         BooleanQuery.Builder highlight = new BooleanQuery.Builder();
         for (String t : include) {
@@ -179,7 +200,8 @@ public final class SearchIndex implements AutoCloseable {
             }
         }
         q.add(scopeFilter(scope), Occur.FILTER);
-        for (String[] f : new String[][] {{CAMPAIGN, campaign}, {UNIT, unit}, {KIND, kind}}) {
+        for (String[] f : new String[][] {{CAMPAIGN, filter.campaign()}, {UNIT, filter.unit()}, {KIND, filter.kind()},
+                {AREA, filter.area()}, {LATE, filter.late() == null ? null : filter.late().toString()}}) {
             if (f[1] != null) {
                 q.add(new TermQuery(new Term(f[0], f[1])), Occur.FILTER);
             }

@@ -79,8 +79,8 @@ public final class SearchService {
         return new Query(List.copyOf(include), List.copyOf(exclude));
     }
 
-    public Results search(Exchange ex, String q, String campaign, String unit, String kind, Instant since, String sort, int limit,
-            int offset) throws ApiException {
+    public Results search(Exchange ex, String q, Submissions.Filter filter, Instant since, String sort, int limit, int offset)
+            throws ApiException {
         Query query = parse(q);
         SearchIndex.Order order;
         if (sort == null || sort.equals("relevance")) {
@@ -96,8 +96,7 @@ public final class SearchService {
         Grant g = guard.check(ex, Action.SEARCH, new Target.Named("query:" + q));
         ListScope scope = g.scope();
         try {
-            SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), campaign, unit, kind, since, order, limit,
-                    offset);
+            SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), filter, since, order, limit, offset);
             // The records decide, not the index: one query for the hits that are still inside the
             // caller's scope by the database's own facts.
             Set<String> ids = new java.util.HashSet<>();

@@ -17,7 +17,14 @@ import java.util.Map;
  * </pre>
  */
 public record Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
-        String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late) {
+        String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late, String area) {
+
+    /** A receipt for a submission about no particular check area. */
+    public Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
+            String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late) {
+        this(id, sequence, campaign, unit, kind, fileName, size, contentSm3, submitterFingerprint, serverFingerprint, receivedAt,
+                late, null);
+    }
 
     public static final String TYPE = "midang-receipt/1";
 
@@ -37,6 +44,9 @@ public record Receipt(String id, long sequence, String campaign, String unit, St
         m.put("server", serverFingerprint);
         m.put("received_at", receivedAt.toString());
         m.put("late", late);
+        if (area != null) {
+            m.put("area", area); // only when given, so receipts without an area keep their form
+        }
         return CanonicalJson.encode(m);
     }
 }

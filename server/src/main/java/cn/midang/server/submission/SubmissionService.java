@@ -106,8 +106,8 @@ public final class SubmissionService {
      * Accepts one upload from the exchange's caller: checks the request, asks the guard (role,
      * unit, kind, campaign window or engagement), then streams and verifies the package.
      */
-    public StoredSubmission submit(Exchange ex, String campaignId, String kind, String unitParam, long declaredLength,
-            InputStream body, byte[] signedBodySm3) throws ApiException {
+    public StoredSubmission submit(Exchange ex, String campaignId, String kind, String unitParam, String areaParam,
+            long declaredLength, InputStream body, byte[] signedBodySm3) throws ApiException {
         Caller caller = ex.caller();
         if (kind == null || !KIND_LIMITS.containsKey(kind)) {
             throw new ApiException(ErrorCode.UNKNOWN_KIND, "kind " + kind);
@@ -131,6 +131,11 @@ public final class SubmissionService {
             throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
         }
         guard.check(ex, Action.SUBMIT, new Target.Upload(campaign, unit, kind));
+        String area = null;
+        if (areaParam != null && !areaParam.isBlank()) {
+            area = campaign.area(areaParam).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_AREA,
+                    "area " + areaParam + " not among " + campaign.areas().stream().map(Campaign.Area::id).toList())).id();
+        }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
         Sm3.DigestingInputStream digesting = Sm3.digesting(body);
@@ -169,7 +174,7 @@ public final class SubmissionService {
             Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, unit, kind,
                     fileName, opened.contentSize(), opened.contentSm3Hex(), digesting.count(),
                     caller.certificate().fingerprint(), serverFingerprint, now,
-                    campaign.timelinessAt(now) == Campaign.Timeliness.LATE, blobName);
+                    campaign.timelinessAt(now) == Campaign.Timeliness.LATE, blobName, area);
             try {
                 StoredSubmission s = submissions.record(p, this::signReceipt);
                 LOG.info("submission {} accepted: campaign {} unit {} kind {} {} bytes", s.id(), campaignId, unit, kind,
@@ -242,14 +247,13 @@ public final class SubmissionService {
      * The submissions the exchange's caller may read that match the filters (null = any), newest
      * first. A caller who may read none is refused rather than shown an empty list that looks like one.
      */
-    public List<Submissions.Listed> list(Exchange ex, String campaign, String unit, String kind, int limit, int offset)
-            throws ApiException {
+    public List<Submissions.Listed> list(Exchange ex, Submissions.Filter filter, int limit, int offset) throws ApiException {
         if (limit < 1 || limit > MAX_PAGE || offset < 0) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
         }
         Grant g = guard.check(ex, Action.LIST_SUBMISSIONS, Target.NONE);
         try {
-            return submissions.list(g.scope(), campaign, unit, kind, limit, offset);
+            return submissions.list(g.scope(), filter, limit, offset);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "listing submissions", e);
         }

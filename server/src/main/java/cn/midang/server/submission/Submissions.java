@@ -31,7 +31,7 @@ public final class Submissions {
     /** What {@link #record} needs besides the sequence number, which it draws. */
     public record Pending(String id, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, long packageSize, String submitterFingerprint, String serverFingerprint,
-            java.time.Instant receivedAt, boolean late, String blobName) {}
+            java.time.Instant receivedAt, boolean late, String blobName, String area) {}
 
     /** Draws the next sequence number, builds and signs the receipt, and records it, in one transaction. */
     public StoredSubmission record(Pending p, ReceiptSigner signer) throws SQLException {
@@ -43,12 +43,12 @@ public final class Submissions {
                 seq = rs.getLong(1);
             }
             Receipt r = new Receipt(p.id(), seq, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
-                    p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late());
+                    p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late(), p.area());
             byte[] bytes = r.canonicalBytes();
             byte[] sig = signer.sign(bytes);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO submissions (id, sequence, campaign_id, unit_id, kind, "
                     + "file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
-                    + "receipt, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "receipt, receipt_signature, area_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.id());
                 ps.setLong(2, seq);
                 ps.setString(3, p.campaign());
@@ -64,6 +64,7 @@ public final class Submissions {
                 ps.setString(13, p.blobName());
                 ps.setBytes(14, bytes);
                 ps.setBytes(15, sig);
+                ps.setString(16, p.area());
                 ps.executeUpdate();
             }
             return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
@@ -113,7 +114,12 @@ public final class Submissions {
     /** One line of a listing: the receipt's fields and the submitter's name. */
     public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late, String indexState,
-            String indexReason) {}
+            String indexReason, String area) {}
+
+    /** What a listing may be narrowed to (null = any). */
+    public record Filter(String campaign, String unit, String kind, String area, Boolean late) {
+        public static final Filter NONE = new Filter(null, null, null, null, null);
+    }
 
     /**
      * Submissions within {@code scope} (a unit's: only those its unit submitted) matching the
@@ -121,8 +127,12 @@ public final class Submissions {
      */
     public List<Listed> list(ListScope scope, String campaign, String unit, String kind, int limit, int offset)
             throws SQLException {
+        return list(scope, new Filter(campaign, unit, kind, null, null), limit, offset);
+    }
+
+    public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
-                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason FROM submissions s "
+                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
                 + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
         List<String> args = new ArrayList<>();
@@ -141,11 +151,15 @@ public final class Submissions {
                 }
             }
         }
-        for (String[] f : new String[][] {{"s.campaign_id", campaign}, {"s.unit_id", unit}, {"s.kind", kind}}) {
+        for (String[] f : new String[][] {{"s.campaign_id", filter.campaign()}, {"s.unit_id", filter.unit()},
+                {"s.kind", filter.kind()}, {"s.area_id", filter.area()}}) {
             if (f[1] != null) {
                 sql.append(" AND ").append(f[0]).append(" = ?");
                 args.add(f[1]);
             }
+        }
+        if (filter.late() != null) {
+            sql.append(filter.late() ? " AND s.late" : " AND NOT s.late");
         }
         sql.append(" ORDER BY s.sequence DESC LIMIT ? OFFSET ?");
         List<Listed> out = new ArrayList<>();
@@ -161,7 +175,8 @@ public final class Submissions {
                     out.add(new Listed(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9),
                             rs.getTimestamp(10).toInstant(), rs.getBoolean(11),
-                            rs.getString(12) == null ? "pending" : rs.getString(12), rs.getString(13) == null ? "" : rs.getString(13)));
+                            rs.getString(12) == null ? "pending" : rs.getString(12), rs.getString(13) == null ? "" : rs.getString(13),
+                            rs.getString(14)));
                 }
             }
         }

@@ -29,7 +29,7 @@ class SearchIndexTest {
         index.add(new SearchIndex.Doc("a-report", "demo", "unit-a", "report", "unit", T, "自查报告.docx",
                 "经自查，本单位未使用国产密码产品。市场监督管理局已知悉。"));
         index.add(new SearchIndex.Doc("b-report", "demo", "unit-b", "report", "unit", T.plusSeconds(60), "自查报告.docx",
-                "本单位应急预案未演练，但已使用国产密码产品。"));
+                "本单位应急预案未演练，但已使用国产密码产品。", "emergency", true));
         index.add(new SearchIndex.Doc("a-test", "demo", "unit-a", "test-result", "tester", T.plusSeconds(120), "检测结果.txt",
                 "渗透测试：国产密码模块配置正确。"));
         index.add(new SearchIndex.Doc("a-other", "other", "unit-a", "report", "unit", T.plusSeconds(180), "另一报告.txt",
@@ -96,5 +96,24 @@ class SearchIndexTest {
         assertThat(mine.facets().get("kind")).containsExactlyEntriesOf(java.util.Map.of("report", 2L));
         assertThat(mine.hits()).hasSize(1);
         assertThat(mine.total()).isEqualTo(2);
+    }
+
+    @Test
+    void checkAreaAndLateness_filterInsideTheQuery_andAreasAreCounted() throws Exception {
+        var emergency = new cn.midang.server.submission.Submissions.Filter(null, null, null, "emergency", null);
+        SearchIndex.Hits h = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), emergency, null, SearchIndex.Order.RELEVANCE,
+                20, 0);
+        assertThat(h.hits()).extracting(SearchIndex.Hit::id).containsExactly("b-report");
+        var late = new cn.midang.server.submission.Submissions.Filter(null, null, null, null, true);
+        var onTime = new cn.midang.server.submission.Submissions.Filter(null, null, null, null, false);
+        assertThat(index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), late, null, SearchIndex.Order.RELEVANCE, 20, 0).hits())
+                .extracting(SearchIndex.Hit::id).containsExactly("b-report");
+        assertThat(index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), onTime, null, SearchIndex.Order.DATE, 20, 0).hits())
+                .extracting(SearchIndex.Hit::id).containsExactly("a-test", "a-report");
+        // A unit filtering on another unit's area learns nothing: the scope comes first.
+        assertThat(index.search(new ListScope("unit-a", null, null), List.of("国产密码"), List.of(), emergency, null,
+                SearchIndex.Order.RELEVANCE, 20, 0).total()).isZero();
+        SearchIndex.Hits all = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), null, null, null, null, 20, 0);
+        assertThat(all.facets().get("area")).containsExactlyEntriesOf(java.util.Map.of("emergency", 1L));
     }
 }
