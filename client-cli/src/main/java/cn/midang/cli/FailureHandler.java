@@ -33,7 +33,8 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
                 case 400 -> "digest_mismatch".equals(r.code()) ? ExitCode.INTEGRITY : ExitCode.USAGE;
                 default -> ExitCode.INTERNAL;
             };
-            line = (m.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")";
+            line = (m.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")"
+                    + r.problems().stream().map(p -> System.lineSeparator() + "  " + p).reduce("", String::concat);
         } else if (ex instanceof java.net.ConnectException || ex instanceof java.net.http.HttpConnectTimeoutException
                 || ex instanceof java.nio.channels.UnresolvedAddressException) {
             code = ExitCode.NETWORK;

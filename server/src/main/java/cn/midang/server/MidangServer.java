@@ -219,6 +219,8 @@ public final class MidangServer implements AutoCloseable {
                     guard.check(ex, Action.WHOAMI, Target.NONE);
                     ex.json(200, Views.caller(ex.caller()));
                 }),
+                Route.signed("POST", "/api/v1/campaigns", Action.CREATE_CAMPAIGN,
+                        ex -> ex.json(201, Views.campaign(campaigns.create(ex)))),
                 Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, ex -> ex.json(200, Map.of("campaigns",
                         campaigns.visible(ex).stream().map(Views::campaign).toList()))),
                 Route.signed("GET", "/api/v1/campaigns/{id}/status", Action.CAMPAIGN_STATUS, ex -> {

@@ -62,6 +62,7 @@ class AuthorizationMatrixIT {
             server-info         anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             whoami              anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             list-campaigns      anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
+            create-campaign     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 201
             list-submissions    anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             search              anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             list-engagements    anonymous 401  unit 403  inspector 403  tester 200  approver 403  leader 403  admin 200
@@ -305,6 +306,8 @@ class AuthorizationMatrixIT {
                 }
             }
             case SEARCH -> query = "q=matrix";
+            case CREATE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("definition", cn.midang.server.campaign.ShippedCampaigns
+                    .text("yuxi-2009.yaml").replace("id: yuxi-2009", "id: matrix-" + role)));
             case ASSIGN_INSPECTOR -> body = JSON.writeValueAsBytes(Map.of("inspector", "inspector-police"));
             case CREATE_ENGAGEMENT -> body = JSON.writeValueAsBytes(Map.of("tester_org", "矩阵检测机构", "campaign", CAMPAIGN[i],
                     "units", List.of(i == 1 ? "unit-b" : "unit-a"), "starts_at", dev.clock.instant().toString(),

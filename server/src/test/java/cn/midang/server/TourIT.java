@@ -48,6 +48,7 @@ class TourIT {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.createSymbolicLink(work.resolve("bin"), root.resolve("bin"));
+        Files.createSymbolicLink(work.resolve("config"), root.resolve("config"));
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
         env.put("MIDANG_NO_BUILD", "1");

@@ -441,8 +441,10 @@ public final class MidangClient {
     private static ServerRefusal refusal(int status, byte[] body) {
         try {
             JsonNode n = JSON.readTree(body);
+            java.util.List<String> problems = new java.util.ArrayList<>();
+            n.path("problems").forEach(p -> problems.add(p.asText()));
             return new ServerRefusal(status, n.path("code").asText("unknown"), n.path("message").asText(""),
-                    n.path("message_zh").asText(""));
+                    n.path("message_zh").asText(""), problems);
         } catch (IOException e) {
             return new ServerRefusal(status, "unknown", "the server answered HTTP " + status, "服务器返回 HTTP " + status);
         }

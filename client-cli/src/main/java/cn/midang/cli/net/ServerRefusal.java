@@ -7,12 +7,23 @@ public final class ServerRefusal extends Exception {
     private final int status;
     private final String code;
     private final String messageZh;
+    private final java.util.List<String> problems;
 
     public ServerRefusal(int status, String code, String message, String messageZh) {
+        this(status, code, message, messageZh, java.util.List.of());
+    }
+
+    /** A refusal that lists problems in what the user sent (the lines of a campaign file). */
+    public ServerRefusal(int status, String code, String message, String messageZh, java.util.List<String> problems) {
         super(message);
         this.status = status;
         this.code = code;
         this.messageZh = messageZh;
+        this.problems = java.util.List.copyOf(problems);
+    }
+
+    public java.util.List<String> problems() {
+        return problems;
     }
 
     public int status() {

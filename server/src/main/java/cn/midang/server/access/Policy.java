@@ -45,7 +45,7 @@ public final class Policy {
                             ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
                             : denyRole(role, action));
             case READ_RECEIPT, DOWNLOAD -> read(caller, role, org, action, (Target.OfSubmission) target, now);
-            case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
+            case CREATE_CAMPAIGN, ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
                     role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);
             case LIST_ENGAGEMENTS -> role == Role.ADMIN || role == Role.TESTER ? Decision.allow("administrator or tester")
                     : denyRole(role, action);

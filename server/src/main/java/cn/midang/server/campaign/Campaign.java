@@ -5,31 +5,44 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A campaign (检查工作): its scope (units), its state and its submission window.
+ * A campaign (检查工作): its scope (units), its check areas and their items, its state, its
+ * submission window and what its defining document says ({@link Details}).
  *
+ * @param submissionsOpenAt the start of the self-check (部门自查), when submissions open
  * @param lateAccepted whether a submission after the deadline is still accepted (and marked late)
  */
 public record Campaign(String id, String title, CampaignState state, Instant submissionsOpenAt,
-        Instant submissionDeadline, boolean lateAccepted, List<Unit> units, List<Area> areas) {
+        Instant submissionDeadline, boolean lateAccepted, List<Unit> units, List<Area> areas, Details details) {
 
     /** A campaign without check areas of its own. */
     public Campaign(String id, String title, CampaignState state, Instant submissionsOpenAt, Instant submissionDeadline,
             boolean lateAccepted, List<Unit> units) {
-        this(id, title, state, submissionsOpenAt, submissionDeadline, lateAccepted, units, List.of());
+        this(id, title, state, submissionsOpenAt, submissionDeadline, lateAccepted, units, List.of(), Details.NONE);
     }
 
-    /** A check area (检查内容): a short id for scripts and its name as the notice words it. */
-    public record Area(String id, String name) {}
+    public Campaign(String id, String title, CampaignState state, Instant submissionsOpenAt, Instant submissionDeadline,
+            boolean lateAccepted, List<Unit> units, List<Area> areas) {
+        this(id, title, state, submissionsOpenAt, submissionDeadline, lateAccepted, units, areas, Details.NONE);
+    }
 
-    /**
-     * The nine check areas of section 四 of the notice (玉政办明电[2009]286号), in its order; the
-     * dev campaign has them, and a campaign file may list its own.
-     */
-    public static final List<Area> NOTICE_AREAS = List.of(new Area("organisation", "组织机构建设情况"),
-            new Area("rules", "安全制度落实情况"), new Area("protection", "安全防范措施落实情况"),
-            new Area("emergency", "应急响应机制建设情况"), new Area("domestic", "信息技术产品和服务国产化情况"),
-            new Area("cryptography", "密码技术与产品使用情况"), new Area("training", "安全教育培训情况"),
-            new Area("accountability", "责任追究情况"), new Area("hazards", "安全隐患排查及整改情况"));
+    /** A check area (检查内容): a short id for scripts, its name as the notice words it, and the items of the report form. */
+    public record Area(String id, String name, List<Item> items) {
+        public Area(String id, String name) {
+            this(id, name, List.of());
+        }
+    }
+
+    /** One item of the report form (报告表) under a check area. */
+    public record Item(String id, String text) {}
+
+    /** A department of the joint review (共同审定), whose approver signs the summary. */
+    public record Department(String id, String name) {}
+
+    /** What the campaign's defining document says beyond scope and dates; absent parts are null. */
+    public record Details(String document, String issuedBy, String leadOffice, List<Department> jointReview, Instant onSiteStart,
+            Instant onSiteEnd) {
+        public static final Details NONE = new Details(null, null, null, List.of(), null, null);
+    }
 
     /** The area named by {@code idOrName} (its id, or its name exactly), if the campaign has it. */
     public Optional<Area> area(String idOrName) {

@@ -41,6 +41,33 @@ public final class CampaignService {
         this.guard = guard;
     }
 
+    /**
+     * Defines a campaign from its file (administrators): checked whole, every problem returned
+     * with its line (400 {@code invalid_campaign}); an id already taken is 409
+     * {@code campaign_exists}. The campaign starts as a draft, unseen by units and testers.
+     */
+    public Campaign create(Exchange ex) throws ApiException {
+        guard.check(ex, Action.CREATE_CAMPAIGN, Target.NONE);
+        com.fasterxml.jackson.databind.JsonNode body = ex.jsonBody(CampaignDefinition.MAX_CHARS * 4);
+        String text = body.path("definition").asText("");
+        Campaign c;
+        try {
+            c = CampaignDefinition.parse(text);
+        } catch (CampaignDefinition.Invalid e) {
+            throw new ApiException(ErrorCode.INVALID_CAMPAIGN, e.getMessage())
+                    .withProblems(e.problems().stream().map(CampaignDefinition.Problem::toString).toList());
+        }
+        try {
+            if (campaigns.exists(c.id())) {
+                throw new ApiException(ErrorCode.CAMPAIGN_EXISTS, "campaign " + c.id());
+            }
+            campaigns.create(c, text);
+            return campaigns.byId(c.id()).orElseThrow();
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "recording campaign " + c.id(), e);
+        }
+    }
+
     /** The progress of one unit in a campaign: what arrived, by kind, and whether the report was on time. */
     public record UnitStatus(Campaign.Unit unit, Map<String, Long> byKind, Instant firstReport, boolean reportOnTime) {
         public boolean reportIn() {
@@ -61,7 +88,7 @@ public final class CampaignService {
         try {
             List<Campaign> all = campaigns.all();
             Predicate<Campaign> mine = switch (caller.account().role()) {
-                case UNIT -> c -> c.hasUnit(caller.account().organisation());
+                case UNIT -> c -> c.state() != CampaignState.DRAFT && c.hasUnit(caller.account().organisation());
                 case INSPECTOR -> {
                     Set<String> assigned = records.assignedCampaigns(caller.certificate().fingerprint());
                     yield c -> assigned.contains(c.id());
@@ -69,7 +96,7 @@ public final class CampaignService {
                 case TESTER -> {
                     Set<String> engaged = new HashSet<>();
                     records.engagements(caller.account().organisation()).forEach(e -> engaged.add(e.campaign()));
-                    yield c -> engaged.contains(c.id());
+                    yield c -> c.state() != CampaignState.DRAFT && engaged.contains(c.id());
                 }
                 default -> c -> true;
             };

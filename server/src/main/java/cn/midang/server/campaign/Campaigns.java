@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The campaign records. */
@@ -20,16 +21,25 @@ public final class Campaigns {
         this.db = db;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     public void create(Campaign c) throws SQLException {
+        create(c, null);
+    }
+
+    /** Records a campaign, with the file that defined it (null when made in code). */
+    public void create(Campaign c, String definition) throws SQLException {
         db.inTransaction(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO campaigns (id, title, state, submissions_open_at, submission_deadline, late_accepted) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO campaigns (id, title, state, submissions_open_at, "
+                    + "submission_deadline, late_accepted, details, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, c.id());
                 ps.setString(2, c.title());
                 ps.setString(3, c.state().name().toLowerCase(Locale.ROOT));
                 ps.setTimestamp(4, Timestamp.from(c.submissionsOpenAt()));
                 ps.setTimestamp(5, Timestamp.from(c.submissionDeadline()));
                 ps.setBoolean(6, c.lateAccepted());
+                ps.setString(7, json(detailsMap(c.details())));
+                ps.setString(8, definition);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = conn.prepareStatement(
@@ -45,13 +55,14 @@ public final class Campaigns {
                 ps.executeBatch();
             }
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO campaign_areas (campaign_id, area_id, position, name) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO campaign_areas (campaign_id, area_id, position, name, items) VALUES (?, ?, ?, ?, ?)")) {
                 int position = 0;
                 for (Campaign.Area a : c.areas()) {
                     ps.setString(1, c.id());
                     ps.setString(2, a.id());
                     ps.setInt(3, position++);
                     ps.setString(4, a.name());
+                    ps.setString(5, json(a.items().stream().map(i -> Map.of("id", i.id(), "text", i.text())).toList()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -64,7 +75,8 @@ public final class Campaigns {
         try (Connection c = db.connection()) {
             Campaign found = null;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, title, state, submissions_open_at, submission_deadline, late_accepted FROM campaigns WHERE id = ?")) {
+                    "SELECT id, title, state, submissions_open_at, submission_deadline, late_accepted, details FROM campaigns "
+                    + "WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -72,7 +84,8 @@ public final class Campaigns {
                     }
                     found = new Campaign(rs.getString(1), rs.getString(2),
                             CampaignState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
-                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), rs.getBoolean(6), List.of());
+                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), rs.getBoolean(6), List.of(), List.of(),
+                            details(rs.getString(7)));
                 }
             }
             List<Campaign.Unit> units = new ArrayList<>();
@@ -87,16 +100,73 @@ public final class Campaigns {
             }
             List<Campaign.Area> areas = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT area_id, name FROM campaign_areas WHERE campaign_id = ? ORDER BY position")) {
+                    "SELECT area_id, name, items FROM campaign_areas WHERE campaign_id = ? ORDER BY position")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        areas.add(new Campaign.Area(rs.getString(1), rs.getString(2)));
+                        List<Campaign.Item> items = new ArrayList<>();
+                        for (com.fasterxml.jackson.databind.JsonNode i : readTree(rs.getString(3))) {
+                            items.add(new Campaign.Item(i.path("id").asText(), i.path("text").asText()));
+                        }
+                        areas.add(new Campaign.Area(rs.getString(1), rs.getString(2), List.copyOf(items)));
                     }
                 }
             }
             return Optional.of(new Campaign(found.id(), found.title(), found.state(), found.submissionsOpenAt(),
-                    found.submissionDeadline(), found.lateAccepted(), List.copyOf(units), List.copyOf(areas)));
+                    found.submissionDeadline(), found.lateAccepted(), List.copyOf(units), List.copyOf(areas), found.details()));
+        }
+    }
+
+    /** Whether a campaign with this id exists. */
+    public boolean exists(String id) throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaigns WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Map<String, Object> detailsMap(Campaign.Details d) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("document", d.document());
+        m.put("issued_by", d.issuedBy());
+        m.put("lead_office", d.leadOffice());
+        m.put("joint_review", d.jointReview().stream().map(x -> Map.of("id", x.id(), "name", x.name())).toList());
+        m.put("on_site_start", d.onSiteStart() == null ? null : d.onSiteStart().toString());
+        m.put("on_site_end", d.onSiteEnd() == null ? null : d.onSiteEnd().toString());
+        return m;
+    }
+
+    private static Campaign.Details details(String json) {
+        if (json == null) {
+            return Campaign.Details.NONE;
+        }
+        com.fasterxml.jackson.databind.JsonNode n = readTree(json);
+        List<Campaign.Department> departments = new ArrayList<>();
+        n.path("joint_review").forEach(d -> departments.add(new Campaign.Department(d.path("id").asText(), d.path("name").asText())));
+        return new Campaign.Details(text(n, "document"), text(n, "issued_by"), text(n, "lead_office"), List.copyOf(departments),
+                n.hasNonNull("on_site_start") ? java.time.Instant.parse(n.get("on_site_start").asText()) : null,
+                n.hasNonNull("on_site_end") ? java.time.Instant.parse(n.get("on_site_end").asText()) : null);
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String key) {
+        return n.hasNonNull(key) ? n.get(key).asText() : null;
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a campaign record holds broken JSON", e);
         }
     }
 

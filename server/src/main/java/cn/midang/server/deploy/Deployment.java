@@ -145,7 +145,7 @@ public final class Deployment implements AutoCloseable {
                 new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now,
                         now.plus(Duration.ofDays(7)), true, List.of(
                                 new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
-                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), Campaign.NOTICE_AREAS));
+                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), cn.midang.server.campaign.ShippedCampaigns.yuxi2009().areas()));
                 // The working group's three inspectors are assigned to the demo campaign, and the
                 // testing body has an engagement for unit-a, open now for the campaign's week.
                 AccessRecords access = new AccessRecords(db);

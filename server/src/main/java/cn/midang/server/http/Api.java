@@ -123,7 +123,7 @@ public final class Api extends Handler.Abstract {
             } else {
                 LOG.warn("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage());
             }
-            fail(response, callback, e.code());
+            fail(response, callback, e.code(), e.problems());
         } catch (Exception | Error e) {
             status = 500;
             metrics.refused(ErrorCode.INTERNAL);
@@ -134,7 +134,7 @@ public final class Api extends Handler.Abstract {
             } catch (ApiException auditDown) {
                 LOG.error("the failure of request {} could not be audited either", requestId);
             }
-            fail(response, callback, ErrorCode.INTERNAL);
+            fail(response, callback, ErrorCode.INTERNAL, java.util.List.of());
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.observe(action, status, nanos / 1e9, request.getLength());
@@ -144,7 +144,7 @@ public final class Api extends Handler.Abstract {
         return true;
     }
 
-    private static void fail(Response response, Callback callback, ErrorCode code) {
+    private static void fail(Response response, Callback callback, ErrorCode code, java.util.List<String> problems) {
         if (response.isCommitted()) {
             // Part of a body was sent: the only honest signal left is to abort the response.
             callback.failed(new IllegalStateException(code.code()));
@@ -154,6 +154,9 @@ public final class Api extends Handler.Abstract {
         body.put("code", code.code());
         body.put("message", code.message);
         body.put("message_zh", code.messageZh);
+        if (!problems.isEmpty()) {
+            body.put("problems", problems);
+        }
         try {
             response.setStatus(code.status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");

@@ -6,6 +6,7 @@ public final class ApiException extends Exception {
 
     private final ErrorCode code;
     private boolean audited;
+    private java.util.List<String> problems = java.util.List.of();
 
     public ApiException(ErrorCode code, String logDetail) {
         super(logDetail);
@@ -19,6 +20,19 @@ public final class ApiException extends Exception {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /**
+     * Problems the caller must see to fix its own input (the lines of a campaign file); they go to
+     * the client as {@code problems}. Only for input the caller wrote, never for facts of the server.
+     */
+    public ApiException withProblems(java.util.List<String> p) {
+        this.problems = java.util.List.copyOf(p);
+        return this;
+    }
+
+    public java.util.List<String> problems() {
+        return problems;
     }
 
     /** Whether the refusal is already in the audit log (a policy denial is recorded where it is decided). */

@@ -128,8 +128,13 @@ public final class Exchange {
      * (its SM3 equals the signed Content-Digest).
      */
     public com.fasterxml.jackson.databind.JsonNode jsonBody() throws ApiException {
+        return jsonBody(MAX_JSON_BODY);
+    }
+
+    /** As {@link #jsonBody()}, for a route that takes larger bodies (a campaign file). */
+    public com.fasterxml.jackson.databind.JsonNode jsonBody(int maxBytes) throws ApiException {
         byte[] bytes;
-        try (InputStream in = body(MAX_JSON_BODY)) {
+        try (InputStream in = body(maxBytes)) {
             bytes = in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new ApiException(BodyRefusedException.in(e).map(BodyRefusedException::code).orElse(ErrorCode.MALFORMED_REQUEST),
