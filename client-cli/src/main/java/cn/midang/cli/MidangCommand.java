@@ -23,6 +23,10 @@ public abstract class MidangCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     protected Messages messages() {
         return globals().messages();
     }

@@ -87,4 +87,40 @@ class CampaignIT {
             assertThat(r.err()).as(who).contains("not_permitted");
         }
     }
+
+    @Test
+    void aUnitWritesTheReportForm_checksItOffline_andSubmitsIt() throws Exception {
+        Path form = tmp.resolve("报告表.yaml");
+        CliRun t = dev.midang("unit-a", "--lang", "zh", "form", "template", "--campaign", "demo", "-o", form.toString());
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out()).contains("9 项检查内容，22 个检查项");
+        String blank = Files.readString(form);
+        assertThat(blank).contains("单位: \"unit-a\"").contains("密码技术与产品使用情况").contains("使用国家密码管理部门认可的密码产品");
+        assertThat(dev.midang("unit-a", "form", "template", "--campaign", "demo", "-o", form.toString()).exit())
+                .as("never overwrites").isEqualTo(2);
+
+        CliRun blankCheck = dev.midang("unit-a", "form", "check", form.toString());
+        assertThat(blankCheck.exit()).isEqualTo(2);
+        assertThat(blankCheck.err()).contains(form + ":").contains("item organisation-1 is not answered")
+                .contains("24 problem(s)"); // 22 items, the filler and the telephone
+
+        String filled = blank.replace("填报人: \"\"", "填报人: 李四").replace("联系电话: \"\"", "联系电话: 0877-2072595")
+                .replace("答复: \"\"", "答复: 符合");
+        String oneWrong = filled.replaceFirst("答复: 符合", "答复: 不符合");
+        Files.writeString(form, oneWrong);
+        CliRun notes = dev.midang("unit-a", "--lang", "zh", "form", "check", form.toString());
+        assertThat(notes.exit()).isEqualTo(2);
+        int line = oneWrong.lines().toList().indexOf("        说明: \"\"") + 1;
+        assertThat(notes.err()).contains(form + ":" + line + ": 检查项 organisation-1 答复为不符合：请在“说明”中写明存在的问题和整改打算");
+
+        Files.writeString(form, filled);
+        CliRun ok = dev.midang("unit-a", "form", "check", form.toString(), "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        JsonNode checked = JSON.readTree(ok.out());
+        assertThat(checked.path("complete").asBoolean()).isTrue();
+        assertThat(checked.path("answers").path("符合").asInt()).isEqualTo(22);
+        CliRun sent = dev.midang("unit-a", "submit", "--campaign", "demo", "--kind", "form", "--receipt-dir",
+                tmp.resolve("rc").toString(), form.toString());
+        assertThat(sent.exit()).as(sent.err()).isZero();
+    }
 }
