@@ -47,7 +47,7 @@ import picocli.CommandLine.Command;
         subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
             GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
             AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
-            cn.midang.cli.form.FormCommand.class, CommandLine.HelpCommand.class})
+            cn.midang.cli.campaign.CampaignCommand.class, cn.midang.cli.form.FormCommand.class, CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 
     @CommandLine.Spec

@@ -18,6 +18,7 @@ import cn.midang.server.search.Indexer;
 import cn.midang.server.search.SearchIndex;
 import cn.midang.server.search.SearchService;
 import org.apache.lucene.store.FSDirectory;
+import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
@@ -221,8 +222,17 @@ public final class MidangServer implements AutoCloseable {
                 }),
                 Route.signed("POST", "/api/v1/campaigns", Action.CREATE_CAMPAIGN,
                         ex -> ex.json(201, Views.campaign(campaigns.create(ex)))),
-                Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, ex -> ex.json(200, Map.of("campaigns",
-                        campaigns.visible(ex).stream().map(Views::campaign).toList()))),
+                Route.signed("POST", "/api/v1/campaigns/{id}/transitions", Action.ADVANCE_CAMPAIGN, ex -> {
+                    Campaign c = campaigns.advance(ex, ex.pathParam(1), d.clock());
+                    ex.json(200, Views.campaign(c, campaigns.transitions(c.id())));
+                }),
+                Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, ex -> {
+                    List<Map<String, Object>> shown = new java.util.ArrayList<>();
+                    for (Campaign c : campaigns.visible(ex)) {
+                        shown.add(Views.campaign(c, campaigns.transitions(c.id())));
+                    }
+                    ex.json(200, Map.of("campaigns", shown));
+                }),
                 Route.signed("GET", "/api/v1/campaigns/{id}/status", Action.CAMPAIGN_STATUS, ex -> {
                     CampaignService.Status s = campaigns.status(ex, ex.pathParam(1));
                     ex.json(200, Views.status(s.campaign(), s.units(), d.clock().instant()));

@@ -25,6 +25,25 @@ final class Views {
         return m;
     }
 
+    /** A campaign with the lifecycle steps it has taken (who, when, signed statement). */
+    static Map<String, Object> campaign(Campaign c, List<cn.midang.server.campaign.Campaigns.Transition> steps) {
+        Map<String, Object> m = campaign(c);
+        m.put("transitions", steps.stream().map(t -> {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("step", t.step());
+            tm.put("from", cn.midang.server.campaign.Lifecycle.label(t.from()));
+            tm.put("to", cn.midang.server.campaign.Lifecycle.label(t.to()));
+            tm.put("at", t.at().toString());
+            tm.put("by", t.actorName());
+            tm.put("role", t.actorRole());
+            tm.put("signer", t.actorFingerprint());
+            tm.put("statement", java.util.Base64.getEncoder().encodeToString(t.statement()));
+            tm.put("signature", java.util.Base64.getEncoder().encodeToString(t.signature()));
+            return tm;
+        }).toList());
+        return m;
+    }
+
     static Map<String, Object> campaign(Campaign c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());

@@ -63,6 +63,7 @@ class AuthorizationMatrixIT {
             whoami              anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             list-campaigns      anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             create-campaign     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 201
+            advance-campaign    anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 409
             list-submissions    anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             search              anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             list-engagements    anonymous 401  unit 403  inspector 403  tester 200  approver 403  leader 403  admin 200
@@ -277,7 +278,7 @@ class AuthorizationMatrixIT {
                 object.equals("-") ? "own" : object);
         String path = route.template()
                 .replace("{id}", switch (route.action()) {
-                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR -> CAMPAIGN[i];
+                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR, ADVANCE_CAMPAIGN -> CAMPAIGN[i];
                     case ATTEST_DESTRUCTION -> ENGAGEMENT[i];
                     default -> submission;
                 });
@@ -306,6 +307,21 @@ class AuthorizationMatrixIT {
                 }
             }
             case SEARCH -> query = "q=matrix";
+            case ADVANCE_CAMPAIGN -> {
+                // open -> closed before the deadline: the administrator's step, refused for its condition
+                if (id != null) {
+                    Map<String, Object> st = new LinkedHashMap<>();
+                    st.put("type", "midang-transition/1");
+                    st.put("campaign", "demo");
+                    st.put("from", "open");
+                    st.put("to", "closed");
+                    st.put("signer", id.certificate().fingerprint());
+                    st.put("signed_at", dev.clock.instant().toString());
+                    byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(st);
+                    body = JSON.writeValueAsBytes(Map.of("statement", java.util.Base64.getEncoder().encodeToString(statement),
+                            "signature", java.util.Base64.getEncoder().encodeToString(cn.midang.keys.sign.RawSignatures.sign(id, statement))));
+                }
+            }
             case CREATE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("definition", cn.midang.server.campaign.ShippedCampaigns
                     .text("yuxi-2009.yaml").replace("id: yuxi-2009", "id: matrix-" + role)));
             case ASSIGN_INSPECTOR -> body = JSON.writeValueAsBytes(Map.of("inspector", "inspector-police"));

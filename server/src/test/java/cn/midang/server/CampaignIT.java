@@ -39,14 +39,14 @@ class CampaignIT {
 
     @Test
     void theAdministratorDefinesTheNoticesCampaign_fromTheShippedFile() throws Exception {
-        CliRun made = dev.midang("admin", "admin", "campaign", "create", SHIPPED.toString(), "--json");
+        CliRun made = dev.midang("admin", "campaign", "create", SHIPPED.toString(), "--json");
         assertThat(made.exit()).as(made.err()).isZero();
         JsonNode m = JSON.readTree(made.out());
         assertThat(m.path("id").asText()).isEqualTo("yuxi-2009");
         assertThat(m.path("state").asText()).isEqualTo("draft");
         assertThat(m.path("units").asInt()).isEqualTo(22);
         assertThat(m.path("areas").asInt()).isEqualTo(9);
-        CliRun zh = dev.midang("admin", "--lang", "zh", "admin", "campaign", "create", SHIPPED.toString());
+        CliRun zh = dev.midang("admin", "--lang", "zh", "campaign", "create", SHIPPED.toString());
         assertThat(zh.exit()).isEqualTo(5);
         assertThat(zh.err()).contains("已存在相同编号的检查工作").contains("campaign_exists");
 
@@ -70,7 +70,7 @@ class CampaignIT {
         Files.writeString(bad, Files.readString(SHIPPED).replace("id: yuxi-2009", "id: yuxi-2010")
                 .replace("level: 县区, key_spot_check: true}", "level: 省, key_spot_check: true}")
                 .replace("late_submissions: accepted", "late_submissions: sometimes"));
-        CliRun r = dev.midang("admin", "admin", "campaign", "create", bad.toString());
+        CliRun r = dev.midang("admin", "campaign", "create", bad.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("invalid_campaign")
                 .contains("late_submissions must be accepted or refused, not 'sometimes'")
@@ -82,7 +82,7 @@ class CampaignIT {
     @Test
     void onlyTheAdministratorDefinesCampaigns() throws Exception {
         for (String who : new String[] {"unit-a", "inspector-info", "tester", "leader"}) {
-            CliRun r = dev.midang(who, "admin", "campaign", "create", SHIPPED.toString());
+            CliRun r = dev.midang(who, "campaign", "create", SHIPPED.toString());
             assertThat(r.exit()).as(who).isEqualTo(5);
             assertThat(r.err()).as(who).contains("not_permitted");
         }
@@ -122,5 +122,60 @@ class CampaignIT {
         CliRun sent = dev.midang("unit-a", "submit", "--campaign", "demo", "--kind", "form", "--receipt-dir",
                 tmp.resolve("rc").toString(), form.toString());
         assertThat(sent.exit()).as(sent.err()).isZero();
+    }
+
+    @Test
+    void lifecycle_stepByStep_signedByWhoeverTakesIt_andRefusedWithTheReason() throws Exception {
+        Path file = tmp.resolve("lifecycle.yaml");
+        Files.writeString(file, Files.readString(SHIPPED).replace("id: yuxi-2009", "id: lifecycle-2009"));
+        Path future = tmp.resolve("future.yaml");
+        Files.writeString(future, Files.readString(SHIPPED).replace("id: yuxi-2009", "id: future-2099")
+                .replace("submission_deadline: 2009-11-30", "submission_deadline: 2099-11-30"));
+        assertThat(dev.midang("admin", "campaign", "create", file.toString()).exit()).isZero();
+        assertThat(dev.midang("admin", "campaign", "create", future.toString()).exit()).isZero();
+
+        // Out of order: a draft goes only to open, and says so.
+        CliRun skip = dev.midang("admin", "campaign", "advance", "lifecycle-2009", "--to", "closed");
+        assertThat(skip.exit()).isEqualTo(5);
+        assertThat(skip.err()).contains("wrong_state").contains("the campaign is draft; its next step is open");
+        // Not the leader's step, and never a unit's.
+        CliRun leader = dev.midang("leader", "campaign", "advance", "lifecycle-2009", "--to", "open");
+        assertThat(leader.exit()).isEqualTo(5);
+        assertThat(leader.err()).contains("not_permitted");
+        assertThat(dev.midang("unit-a", "campaign", "advance", "lifecycle-2009", "--to", "open").exit()).isIn(4, 5);
+
+        CliRun open = dev.midang("admin", "campaign", "advance", "lifecycle-2009", "--to", "open", "--json");
+        assertThat(open.exit()).as(open.err()).isZero();
+        JsonNode step = JSON.readTree(open.out());
+        assertThat(step.path("state").asText()).isEqualTo("open");
+        byte[] statement = java.util.Base64.getDecoder().decode(step.path("statement").asText());
+        cn.midang.keys.sign.RawSignatures.verify(dev.identity("admin").certificate(),
+                java.util.Base64.getDecoder().decode(step.path("signature").asText()), statement);
+        assertThat(new String(statement, java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"from\":\"draft\"").contains("\"to\":\"open\"").contains("\"type\":\"midang-transition/1\"");
+
+        // The 2009 deadline has passed: the campaign closes; the 2099 one does not, and says why.
+        assertThat(dev.midang("admin", "campaign", "advance", "future-2099", "--to", "open").exit()).isZero();
+        CliRun early = dev.midang("admin", "--lang", "zh", "campaign", "advance", "future-2099", "--to", "closed");
+        assertThat(early.exit()).isEqualTo(5);
+        assertThat(early.err()).contains("前提条件尚未满足").contains("the submission deadline 2099-11-30T15:59:59Z has not passed yet");
+        for (String to : new String[] {"closed", "on_site", "summary"}) {
+            CliRun r = dev.midang("admin", "campaign", "advance", "lifecycle-2009", "--to", to);
+            assertThat(r.exit()).as(to + ": " + r.err()).isZero();
+        }
+        CliRun review = dev.midang("admin", "campaign", "advance", "lifecycle-2009", "--to", "joint_review");
+        assertThat(review.exit()).isEqualTo(5);
+        assertThat(review.err()).contains("no summary has been generated for the campaign yet");
+
+        JsonNode shown = null;
+        for (JsonNode c : JSON.readTree(dev.midang("admin", "status", "--json").out()).path("campaigns")) {
+            if (c.path("id").asText().equals("lifecycle-2009")) {
+                shown = c;
+            }
+        }
+        assertThat(shown).isNotNull();
+        assertThat(shown.path("state").asText()).isEqualTo("summary");
+        assertThat(shown.path("transitions")).hasSize(4);
+        assertThat(shown.path("transitions").get(3).path("by").asText()).isEqualTo("admin");
     }
 }

@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = {"The administrator's management commands (the server refuses them from any other role):",
-            "define campaigns, assign inspectors to them, engage testing bodies, issue retention permits.",
-            "Each is signed and audited."},
+            "assign inspectors to campaigns, engage testing bodies, issue retention permits. Each is signed and audited.",
+            "Campaigns themselves: midang campaign."},
         footer = {"", "Example:", "  midang admin assign --campaign demo --inspector inspector-info"},
-        subcommands = {AdminCampaign.class, AdminAssign.class, AdminEngagement.class, AdminPermit.class})
+        subcommands = {AdminAssign.class, AdminEngagement.class, AdminPermit.class})
 public final class AdminCommand {}

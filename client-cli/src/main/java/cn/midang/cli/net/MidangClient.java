@@ -324,15 +324,35 @@ public final class MidangClient {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("type", "midang-destruction-attestation/1");
         m.put("engagement", engagement);
+        m.put("text", text);
+        return postSigned("/api/v1/engagements/" + enc(engagement) + "/attestation", m);
+    }
+
+    /**
+     * Signs a statement with the user's key and posts it: {@code fields} plus the signer's
+     * fingerprint and organisation and the time, as canonical JSON with a raw SM2 signature.
+     */
+    public JsonNode postSigned(String path, java.util.Map<String, Object> fields)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(fields);
         m.put("signer", me.certificate().fingerprint());
         m.put("organisation", me.certificate().organisation());
         m.put("signed_at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        m.put("text", text);
         byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
         byte[] sig = RawSignatures.sign(me, statement);
-        return postJson("/api/v1/engagements/" + enc(engagement) + "/attestation", java.util.Map.of(
-                "statement", Base64.getEncoder().encodeToString(statement),
+        return postJson(path, java.util.Map.of("statement", Base64.getEncoder().encodeToString(statement),
                 "signature", Base64.getEncoder().encodeToString(sig)));
+    }
+
+    /** Takes the next lifecycle step of {@code campaign}, from {@code from} into {@code to}, signed. */
+    public JsonNode advance(String campaign, String from, String to)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", "midang-transition/1");
+        m.put("campaign", campaign);
+        m.put("from", from);
+        m.put("to", to);
+        return postSigned("/api/v1/campaigns/" + enc(campaign) + "/transitions", m);
     }
 
     /**

@@ -1,7 +1,5 @@
 package cn.midang.server.access;
 
-import cn.midang.keys.KeysException;
-import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.http.ApiException;
@@ -13,7 +11,6 @@ import cn.midang.server.identity.Role;
 import cn.midang.server.submission.Submissions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -132,26 +128,12 @@ public final class AccessService {
             throw new ApiException(ErrorCode.INTERNAL, "engagement lookup", x);
         }
         Grant g = guard.check(ex, Action.ATTEST_DESTRUCTION, new Target.OfEngagement(id, e.orElse(null)));
-        byte[] statement;
-        byte[] signature;
-        try {
-            statement = Base64.getDecoder().decode(text(body, "statement", 8192));
-            signature = Base64.getDecoder().decode(text(body, "signature", 512));
-        } catch (IllegalArgumentException x) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "statement and signature must be base64");
+        SignedStatement s = SignedStatement.from(body, g.caller().certificate(), ATTESTATION_TYPE, ErrorCode.BAD_ATTESTATION);
+        if (!id.equals(s.fields().path("engagement").asText())) {
+            throw new ApiException(ErrorCode.BAD_ATTESTATION, "statement names another engagement");
         }
         try {
-            RawSignatures.verify(g.caller().certificate(), signature, statement);
-            JsonNode s = JSON.readTree(statement);
-            if (!ATTESTATION_TYPE.equals(s.path("type").asText()) || !id.equals(s.path("engagement").asText())
-                    || !g.caller().certificate().fingerprint().equals(s.path("signer").asText())) {
-                throw new ApiException(ErrorCode.BAD_ATTESTATION, "statement names another engagement or signer");
-            }
-        } catch (KeysException | IOException x) {
-            throw new ApiException(ErrorCode.BAD_ATTESTATION, "attestation signature: " + x.getMessage(), x);
-        }
-        try {
-            if (!records.attest(id, g.caller().certificate().fingerprint(), statement, signature, clock.instant())) {
+            if (!records.attest(id, g.caller().certificate().fingerprint(), s.statement(), s.signature(), clock.instant())) {
                 throw new ApiException(ErrorCode.ALREADY_ATTESTED, "engagement " + id);
             }
             return records.engagement(id).orElseThrow();

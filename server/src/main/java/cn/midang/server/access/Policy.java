@@ -39,6 +39,7 @@ public final class Policy {
             case HEALTH, METRICS, OPENAPI, SERVER_INFO -> Decision.allow("public");
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
+            case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
             case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
             case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).map(Decision::allowWithin)
                     .orElseGet(() -> role == Role.TESTER
@@ -70,6 +71,23 @@ public final class Policy {
             case ADMIN -> Decision.allow("administrator (progress only, no content)");
             default -> denyRole(role, Action.CAMPAIGN_STATUS);
         };
+    }
+
+    /** A lifecycle step: the leadership approves, the administrator takes every other step (Lifecycle). */
+    private static Decision advance(Role role, Target.Transition t) {
+        if (role != Role.ADMIN && role != Role.LEADER) {
+            return denyRole(role, Action.ADVANCE_CAMPAIGN);
+        }
+        if (t.campaign() == null) {
+            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id());
+        }
+        if (t.to() == null) {
+            return Decision.allow("statement names no step; checked after");
+        }
+        Role needed = cn.midang.server.campaign.Lifecycle.entitled(t.to());
+        return role == needed ? Decision.allow(needed.label() + " takes the step into " + t.to().name().toLowerCase(java.util.Locale.ROOT))
+                : Decision.deny(ErrorCode.NOT_PERMITTED, "the step into " + t.to().name().toLowerCase(java.util.Locale.ROOT)
+                        + " is for the " + needed.label());
     }
 
     private Decision submit(Caller caller, Role role, String org, Target.Upload t, Instant now) throws SQLException {

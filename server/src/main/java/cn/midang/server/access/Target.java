@@ -27,6 +27,14 @@ public sealed interface Target {
         }
     }
 
+    /** A lifecycle step of a campaign into {@code to} (as the caller's statement claims it; null if it names none). */
+    record Transition(String id, Campaign campaign, cn.midang.server.campaign.CampaignState to) implements Target {
+        @Override
+        public String label() {
+            return "campaign:" + id + "/to:" + (to == null ? "?" : to.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
     /** A stored submission, or the id asked for when there is none ({@code stored} null). */
     record OfSubmission(String id, StoredSubmission stored, Role submitterRole, String submitterOrg)
             implements Target {

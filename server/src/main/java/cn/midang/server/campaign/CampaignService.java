@@ -1,5 +1,6 @@
 package cn.midang.server.campaign;
 
+import cn.midang.server.access.SignedStatement;
 import cn.midang.server.access.AccessRecords;
 import cn.midang.server.access.Action;
 import cn.midang.server.access.Grant;
@@ -65,6 +66,99 @@ public final class CampaignService {
             return campaigns.byId(c.id()).orElseThrow();
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording campaign " + c.id(), e);
+        }
+    }
+
+    /**
+     * The facts of the steps after the summary. Summaries and their sign-off are not built in this
+     * version, so none exists: the step into joint review is refused with that reason.
+     */
+    static final Lifecycle.Facts NO_SUMMARIES_YET = new Lifecycle.Facts() {
+        @Override
+        public boolean summaryGenerated(String campaign) {
+            return false;
+        }
+
+        @Override
+        public int departmentsSigned(String campaign) {
+            return 0;
+        }
+    };
+
+    /**
+     * Takes the next lifecycle step of campaign {@code id}, as the caller's signed statement
+     * ({@code midang-transition/1}: campaign, from, to, signer, signed_at) says: the statement must
+     * verify with the caller's key, name the campaign's current state as {@code from} and its next
+     * as {@code to}, be signed within ten minutes of now, come from the role entitled to the step
+     * (policy), and the step's precondition must hold. The step and the statement are kept.
+     */
+    public Campaign advance(Exchange ex, String id, java.time.Clock clock) throws ApiException {
+        com.fasterxml.jackson.databind.JsonNode body = ex.jsonBody();
+        Campaign c;
+        try {
+            c = campaigns.byId(id).orElse(null);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
+        }
+        Grant g = guard.check(ex, Action.ADVANCE_CAMPAIGN, new Target.Transition(id, c, claimedTarget(body)));
+        SignedStatement s = SignedStatement.from(body, g.caller().certificate(), Lifecycle.STATEMENT_TYPE, ErrorCode.BAD_STATEMENT);
+        Instant now = clock.instant();
+        Instant signedAt;
+        try {
+            signedAt = Instant.parse(s.fields().path("signed_at").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiException(ErrorCode.BAD_STATEMENT, "signed_at is not a time");
+        }
+        if (!id.equals(s.fields().path("campaign").asText())
+                || java.time.Duration.between(signedAt, now).abs().compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            throw new ApiException(ErrorCode.BAD_STATEMENT, "statement for another campaign or signed too long ago");
+        }
+        CampaignState from = state(s.fields().path("from").asText());
+        CampaignState to = state(s.fields().path("to").asText());
+        CampaignState next = Lifecycle.next(c.state()).orElse(null);
+        if (from != c.state() || to == null || to != next) {
+            throw new ApiException(ErrorCode.WRONG_STATE, "statement " + from + "->" + to + ", campaign is " + c.state()).withProblems(
+                    List.of("the campaign is " + Lifecycle.label(c.state()) + (next == null ? "; it has no further step"
+                            : "; its next step is " + Lifecycle.label(next))));
+        }
+        Optional<String> unmet = Lifecycle.unmet(c, to, now, NO_SUMMARIES_YET);
+        if (unmet.isPresent()) {
+            throw new ApiException(ErrorCode.PRECONDITION_FAILED, unmet.get()).withProblems(List.of(unmet.get()));
+        }
+        try {
+            if (!campaigns.advance(id, from, to, now, g.caller().certificate().fingerprint(), s.statement(), s.signature())) {
+                throw new ApiException(ErrorCode.WRONG_STATE, "campaign moved meanwhile");
+            }
+            return campaigns.byId(id).orElseThrow();
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "recording a lifecycle step", e);
+        }
+    }
+
+    /** The steps a campaign has taken (for its view). */
+    public List<Campaigns.Transition> transitions(String id) throws ApiException {
+        try {
+            return campaigns.transitions(id);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "reading lifecycle steps", e);
+        }
+    }
+
+    /** The state the (not yet verified) statement asks for, only to choose the policy's rule. */
+    private static CampaignState claimedTarget(com.fasterxml.jackson.databind.JsonNode body) {
+        try {
+            byte[] statement = java.util.Base64.getDecoder().decode(body.path("statement").asText(""));
+            return state(new com.fasterxml.jackson.databind.ObjectMapper().readTree(statement).path("to").asText());
+        } catch (IllegalArgumentException | java.io.IOException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static CampaignState state(String label) {
+        try {
+            return CampaignState.valueOf(label.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -117,6 +117,68 @@ public final class Campaigns {
         }
     }
 
+    /** One step taken: who, when, and the statement they signed. */
+    public record Transition(int step, CampaignState from, CampaignState to, java.time.Instant at, String actorFingerprint,
+            String actorName, String actorRole, byte[] statement, byte[] signature) {}
+
+    /**
+     * Moves campaign {@code id} from {@code from} to {@code to} and records the signed step, in one
+     * transaction; false (nothing changed) when the campaign is no longer in {@code from}.
+     */
+    public boolean advance(String id, CampaignState from, CampaignState to, java.time.Instant at, String actor, byte[] statement,
+            byte[] signature) throws SQLException {
+        return db.inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement("UPDATE campaigns SET state = ? WHERE id = ? AND state = ?")) {
+                ps.setString(1, Lifecycle.label(to));
+                ps.setString(2, id);
+                ps.setString(3, Lifecycle.label(from));
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            int step;
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT COALESCE(MAX(step), 0) + 1 FROM campaign_transitions WHERE campaign_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    step = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO campaign_transitions (campaign_id, step, from_state, "
+                    + "to_state, at, actor_fingerprint, statement, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setInt(2, step);
+                ps.setString(3, Lifecycle.label(from));
+                ps.setString(4, Lifecycle.label(to));
+                ps.setTimestamp(5, Timestamp.from(at));
+                ps.setString(6, actor);
+                ps.setBytes(7, statement);
+                ps.setBytes(8, signature);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** The steps campaign {@code id} has taken, in order. */
+    public List<Transition> transitions(String id) throws SQLException {
+        List<Transition> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT t.step, t.from_state, t.to_state, "
+                + "t.at, t.actor_fingerprint, a.common_name, a.role, t.statement, t.signature FROM campaign_transitions t "
+                + "JOIN accounts a ON a.fingerprint = t.actor_fingerprint WHERE t.campaign_id = ? ORDER BY t.step")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Transition(rs.getInt(1), CampaignState.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
+                            CampaignState.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getTimestamp(4).toInstant(),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getBytes(9)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether a campaign with this id exists. */
     public boolean exists(String id) throws SQLException {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM campaigns WHERE id = ?")) {

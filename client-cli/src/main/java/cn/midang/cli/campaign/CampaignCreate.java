@@ -1,4 +1,4 @@
-package cn.midang.cli.admin;
+package cn.midang.cli.campaign;
 
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ClientOptions;
@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Define a campaign from its file (YAML; the notice's is config/campaigns/yuxi-2009.yaml).",
-            "The server checks the whole file and names every problem with its line; the campaign starts as a draft."},
-        footer = {"", "Example:", "  midang admin campaign create config/campaigns/yuxi-2009.yaml"})
-public final class AdminCampaignCreate extends MidangCommand {
+            "The server checks the whole file and names every problem with its line; the campaign starts as a draft.",
+            "Administrators only."},
+        footer = {"", "Example:", "  midang campaign create config/campaigns/yuxi-2009.yaml"})
+public final class CampaignCreate extends MidangCommand {
     @Mixin ClientOptions client;
 
     @Parameters(paramLabel = "FILE", description = "The campaign file.")
@@ -36,7 +37,7 @@ public final class AdminCampaignCreate extends MidangCommand {
         m.put("state", c.path("state").asText());
         m.put("units", c.path("units").size());
         m.put("areas", c.path("areas").size());
-        Output.result(out(), globals(), m, "admin.campaign.done", c.path("id").asText(), c.path("title").asText(),
+        Output.result(out(), globals(), m, "campaign.created", c.path("id").asText(), c.path("title").asText(),
                 c.path("units").size(), c.path("areas").size());
         return 0;
     }
