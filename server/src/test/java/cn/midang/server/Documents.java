@@ -31,8 +31,8 @@ public final class Documents {
     private Documents() {}
 
     /** The formats {@link #make} writes, by file name extension. */
-    public static final List<String> FORMATS = List.of("docx", "xlsx", "xls", "pptx", "ppt", "odt", "rtf", "html", "pdf", "gbk.txt",
-            "gb18030.txt");
+    public static final List<String> FORMATS = List.of("docx", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "rtf", "html", "pdf",
+            "gbk.txt", "gb18030.txt");
 
     /** A document of format {@code ext} (one of {@link #FORMATS}) whose text is {@code text}. */
     public static byte[] make(String ext, String text) {
@@ -43,7 +43,10 @@ public final class Documents {
                 case "xls" -> sheet(new HSSFWorkbook(), text);
                 case "pptx" -> pptx(text);
                 case "ppt" -> ppt(text);
-                case "odt" -> odt(text);
+                case "odt" -> odf("text", "<office:text><text:p>" + text + "</text:p></office:text>");
+                case "ods" -> odf("spreadsheet", "<office:spreadsheet><table:table table:name=\"检查项\"><table:table-row>"
+                        + "<table:table-cell office:value-type=\"string\"><text:p>" + text + "</text:p></table:table-cell>"
+                        + "</table:table-row></table:table></office:spreadsheet>");
                 case "rtf" -> rtf(text);
                 case "html" -> ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>通报</title></head><body><p>" + text
                         + "</p></body></html>").getBytes(StandardCharsets.UTF_8);
@@ -101,11 +104,11 @@ public final class Documents {
         return out.toByteArray();
     }
 
-    /** OpenDocument text: the mimetype entry first and stored, then the manifest and content. */
-    static byte[] odt(String text) throws IOException {
+    /** OpenDocument ({@code kind} text or spreadsheet): the mimetype entry first and stored, then the manifest and content. */
+    static byte[] odf(String kind, String body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
-            byte[] mime = "application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII);
+            byte[] mime = ("application/vnd.oasis.opendocument." + kind).getBytes(StandardCharsets.US_ASCII);
             ZipEntry m = new ZipEntry("mimetype");
             m.setMethod(ZipEntry.STORED);
             m.setSize(mime.length);
@@ -117,12 +120,12 @@ public final class Documents {
             z.closeEntry();
             put(z, "META-INF/manifest.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest="
                     + "\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\"><manifest:file-entry "
-                    + "manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/><manifest:file-entry "
+                    + "manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument." + kind + "\"/><manifest:file-entry "
                     + "manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>");
             put(z, "content.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office="
                     + "\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\""
-                    + " office:version=\"1.2\"><office:body><office:text><text:p>" + text
-                    + "</text:p></office:text></office:body></office:document-content>");
+                    + " xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" office:version=\"1.2\"><office:body>" + body
+                    + "</office:body></office:document-content>");
         }
         return out.toByteArray();
     }

@@ -31,15 +31,8 @@ public final class CampaignAdvance extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        String from = null;
-        for (JsonNode c : client.client().campaigns().path("campaigns")) {
-            if (c.path("id").asText().equals(campaign)) {
-                from = c.path("state").asText();
-            }
-        }
-        if (from == null) {
-            throw new CliFailure(ExitCode.NOT_FOUND, "campaign.unknown", campaign);
-        }
+        String from = client.client().campaign(campaign)
+                .orElseThrow(() -> new CliFailure(ExitCode.NOT_FOUND, "campaign.unknown", campaign)).path("state").asText();
         JsonNode c = client.client().advance(campaign, from, to);
         JsonNode steps = c.path("transitions");
         JsonNode last = steps.get(steps.size() - 1);

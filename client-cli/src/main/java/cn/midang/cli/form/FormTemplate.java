@@ -31,15 +31,8 @@ public final class FormTemplate extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode found = null;
-        for (JsonNode c : client.client().campaigns().path("campaigns")) {
-            if (c.path("id").asText().equals(campaign)) {
-                found = c;
-            }
-        }
-        if (found == null) {
-            throw new CliFailure(ExitCode.NOT_FOUND, "form.no-campaign", campaign);
-        }
+        JsonNode found = client.client().campaign(campaign)
+                .orElseThrow(() -> new CliFailure(ExitCode.NOT_FOUND, "campaign.unknown", campaign));
         if (found.path("areas").isEmpty()) {
             throw new CliFailure(ExitCode.NOT_FOUND, "form.no-areas", campaign);
         }

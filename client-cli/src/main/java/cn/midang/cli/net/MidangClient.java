@@ -241,6 +241,16 @@ public final class MidangClient {
         return getJson("/api/v1/campaigns", "");
     }
 
+    /** Campaign {@code id} as the user sees it, if it concerns them. */
+    public java.util.Optional<JsonNode> campaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        for (JsonNode c : campaigns().path("campaigns")) {
+            if (c.path("id").asText().equals(id)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Per-unit progress of one campaign, as far as the user may see it. */
     public JsonNode status(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
         return getJson("/api/v1/campaigns/" + enc(campaign) + "/status", "");

@@ -10,7 +10,6 @@ import cn.midang.server.identity.Accounts;
 import cn.midang.server.identity.Role;
 import cn.midang.server.submission.Submissions;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,7 +35,6 @@ public final class AccessService {
     public static final Duration MAX_PERMIT = Duration.ofDays(90);
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AccessRecords records;
