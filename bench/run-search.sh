@@ -7,7 +7,7 @@
 #  3. near-real-time: receipt -> found by search, through a dev server in its own JVM.
 # Raw output goes to bench/results/search-*.txt.
 #
-#   bench/run-search.sh                 # ~45 minutes on 2 cores
+#   bench/run-search.sh                 # ~25 minutes on 2 cores
 #   DOCS=10000 bench/run-search.sh      # a quicker look
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
