@@ -153,6 +153,15 @@ class CampaignIT {
                 java.util.Base64.getDecoder().decode(step.path("signature").asText()), statement);
         assertThat(new String(statement, java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"from\":\"draft\"").contains("\"to\":\"open\"").contains("\"type\":\"midang-transition/1\"");
+        // and OpenSSL alone, with the administrator's certificate, agrees (C6)
+        Path dir = Files.createDirectories(tmp.resolve("openssl"));
+        Files.write(dir.resolve("step.json"), statement);
+        Files.write(dir.resolve("step.sig"), java.util.Base64.getDecoder().decode(step.path("signature").asText()));
+        Files.writeString(dir.resolve("admin.crt"), dev.identity("admin").certificate().toPem());
+        cn.midang.keys.testkit.Processes.ok(dir, java.util.Map.of(), "openssl", "x509", "-in", "admin.crt", "-pubkey", "-noout",
+                "-out", "admin.pub");
+        assertThat(cn.midang.keys.testkit.Processes.ok(dir, java.util.Map.of(), "openssl", "dgst", "-sm3", "-verify", "admin.pub",
+                "-sigopt", "distid:1234567812345678", "-signature", "step.sig", "step.json").out()).contains("Verified OK");
 
         // The 2009 deadline has passed: the campaign closes; the 2099 one does not, and says why.
         assertThat(dev.midang("admin", "campaign", "advance", "future-2099", "--to", "open").exit()).isZero();
