@@ -11,6 +11,7 @@
 #   DOCS=10000 bench/run-search.sh      # a quicker look
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 midang_find_jdk build
 midang_maven_opts
 cd "$MIDANG_ROOT"
@@ -26,12 +27,6 @@ echo
 
 work=$(mktemp -d)
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -jar server/target/midang-server.jar init --data "$work/data" --dev >/dev/null
-MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -Xmx512m -jar server/target/midang-server.jar run --data "$work/data" --port 0 \
-  > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.2; done
-port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
+bench_dev_server "$work"
 "$JAVA_HOME/bin/java" -cp bench/target/midang-bench.jar cn.midang.bench.NrtBench \
   "http://127.0.0.1:$port" "$work/data" "$pass" "${ROUNDS:-50}" 2>/dev/null | grep -v "Log4j API" | tee bench/results/search-nrt.txt

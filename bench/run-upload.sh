@@ -7,19 +7,14 @@
 #   UPLOADS=1 bench/run-upload.sh        # uploads per client (default 2 for 10 MiB, 1 for 200 MiB)
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
 midang_find_jdk build
 midang_maven_opts
 cd "$MIDANG_ROOT"
 mvn -B -q -pl bench,server -am -DskipTests package
 work=$(mktemp -d)
 trap 'kill $server_pid 2>/dev/null || true; kill $sampler_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -jar server/target/midang-server.jar init --data "$work/data" --dev >/dev/null
-MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -Xmx512m -jar server/target/midang-server.jar run --data "$work/data" --port 0 \
-  > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.2; done
-port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
+bench_dev_server "$work"
 # Peak heap: used = S0U + S1U + EU + OU (KiB), sampled by jstat.
 ( while kill -0 $server_pid 2>/dev/null; do
     "$JAVA_HOME/bin/jstat" -gc $server_pid 2>/dev/null | awk 'NR==2 { printf "%.0f\n", ($3+$4+$6+$8)/1024 }'

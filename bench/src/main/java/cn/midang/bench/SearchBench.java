@@ -10,7 +10,6 @@ import cn.midang.server.search.EncryptedDirectory;
 import cn.midang.server.search.SearchIndex;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,22 +287,22 @@ public final class SearchBench {
         }
     }
 
-    /** The baseline's extraction: Tika in this process, same write limit and file name hint, no isolation. */
+    /**
+     * The baseline's extraction: Tika in this process, same write limit and file name hint, no
+     * isolation. The document is taken into memory first (the corpus's documents are small).
+     */
     static final class InProcessTika implements TextExtractor {
         private final AutoDetectParser parser = new AutoDetectParser();
 
         @Override
         public Extraction extract(String fileName, Content content) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Extraction extract(InputStream in, String fileName) {
             try {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                content.writeTo(bytes);
                 Metadata md = new Metadata();
                 md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
                 BodyContentHandler h = new BodyContentHandler(1_000_000);
-                parser.parse(in, h, md, new ParseContext());
+                parser.parse(new ByteArrayInputStream(bytes.toByteArray()), h, md, new ParseContext());
                 return new Extraction(true, h.toString(), md.get(Metadata.CONTENT_TYPE), false, "");
             } catch (Exception e) {
                 return Extraction.failed(e.toString());

@@ -61,16 +61,8 @@ final class Views {
             return um;
         }).toList());
         m.put("areas", c.areas().stream().map(a -> Map.of("id", a.id(), "name", a.name(), "items",
-                a.items().stream().map(i -> Map.of("id", i.id(), "text", i.text())).toList())).toList());
-        Campaign.Details d = c.details();
-        Map<String, Object> dm = new LinkedHashMap<>();
-        dm.put("document", d.document());
-        dm.put("issued_by", d.issuedBy());
-        dm.put("lead_office", d.leadOffice());
-        dm.put("joint_review", d.jointReview().stream().map(x -> Map.of("id", x.id(), "name", x.name())).toList());
-        dm.put("on_site_start", d.onSiteStart() == null ? null : d.onSiteStart().toString());
-        dm.put("on_site_end", d.onSiteEnd() == null ? null : d.onSiteEnd().toString());
-        m.put("details", dm);
+                a.items().stream().map(Campaign.Item::fields).toList())).toList());
+        m.put("details", c.details().fields());
         return m;
     }
 

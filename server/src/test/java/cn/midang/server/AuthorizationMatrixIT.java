@@ -310,16 +310,8 @@ class AuthorizationMatrixIT {
             case ADVANCE_CAMPAIGN -> {
                 // open -> closed before the deadline: the administrator's step, refused for its condition
                 if (id != null) {
-                    Map<String, Object> st = new LinkedHashMap<>();
-                    st.put("type", "midang-transition/1");
-                    st.put("campaign", "demo");
-                    st.put("from", "open");
-                    st.put("to", "closed");
-                    st.put("signer", id.certificate().fingerprint());
-                    st.put("signed_at", dev.clock.instant().toString());
-                    byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(st);
-                    body = JSON.writeValueAsBytes(Map.of("statement", java.util.Base64.getEncoder().encodeToString(statement),
-                            "signature", java.util.Base64.getEncoder().encodeToString(cn.midang.keys.sign.RawSignatures.sign(id, statement))));
+                    body = RawApi.signedStatement(id, Map.of("type", "midang-transition/1", "campaign", "demo", "from", "open",
+                            "to", "closed", "signed_at", dev.clock.instant().toString()));
                 }
             }
             case CREATE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("definition", cn.midang.server.campaign.ShippedCampaigns
@@ -347,15 +339,8 @@ class AuthorizationMatrixIT {
 
     /** A correctly signed attestation by {@code id} for {@code engagement}. */
     static HttpResponse<byte[]> attest(Identity id, String engagement) throws Exception {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "midang-destruction-attestation/1");
-        m.put("engagement", engagement);
-        m.put("signer", id.certificate().fingerprint());
-        m.put("text", "已销毁");
-        byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
-        byte[] sig = cn.midang.keys.sign.RawSignatures.sign(id, statement);
-        byte[] body = JSON.writeValueAsBytes(Map.of("statement", java.util.Base64.getEncoder().encodeToString(statement),
-                "signature", java.util.Base64.getEncoder().encodeToString(sig)));
+        byte[] body = RawApi.signedStatement(id, Map.of("type", "midang-destruction-attestation/1", "engagement", engagement,
+                "text", "已销毁"));
         return RawApi.signedAs(dev, id, "POST", "/api/v1/engagements/" + engagement + "/attestation", "", body);
     }
 }

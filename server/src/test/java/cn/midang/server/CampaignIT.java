@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -186,5 +187,55 @@ class CampaignIT {
         assertThat(shown.path("state").asText()).isEqualTo("summary");
         assertThat(shown.path("transitions")).hasSize(4);
         assertThat(shown.path("transitions").get(3).path("by").asText()).isEqualTo("admin");
+    }
+
+    /** Forged, misdirected, stale, borrowed and replayed step statements: refused, the campaign unmoved. */
+    @Test
+    void stepStatements_thatAreNotExactlyTheCallersOwn_areRefused() throws Exception {
+        Path file = tmp.resolve("attack.yaml");
+        Files.writeString(file, Files.readString(SHIPPED).replace("id: yuxi-2009", "id: attack-2009"));
+        assertThat(dev.midang("admin", "campaign", "create", file.toString()).exit()).isZero();
+        cn.midang.keys.pki.Identity admin = dev.identity("admin");
+        String path = "/api/v1/campaigns/attack-2009/transitions";
+        java.util.function.Function<Map<String, Object>, Map<String, Object>> step = extra -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>(Map.of("type", "midang-transition/1", "campaign", "attack-2009",
+                    "from", "draft", "to", "open", "signed_at", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            .toString()));
+            m.putAll(extra);
+            return m;
+        };
+        Map<String, byte[]> attacks = new java.util.LinkedHashMap<>();
+        attacks.put("for another campaign", RawApi.signedStatement(admin, step.apply(Map.of("campaign", "lifecycle-2009"))));
+        attacks.put("signed 11 minutes ago", RawApi.signedStatement(admin, step.apply(Map.of("signed_at",
+                java.time.Instant.now().minusSeconds(660).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()))));
+        attacks.put("signed by the leader, sent by the administrator", RawApi.signedStatement(dev.identity("leader"), step.apply(Map.of())));
+        JsonNode good = JSON.readTree(RawApi.signedStatement(admin, step.apply(Map.of())));
+        byte[] statement = java.util.Base64.getDecoder().decode(good.path("statement").asText());
+        byte[] altered = new String(statement, java.nio.charset.StandardCharsets.UTF_8).replace("\"to\":\"open\"", "\"to\":\"opEn\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        attacks.put("altered after signing", RawApi.statementBody(altered, java.util.Base64.getDecoder().decode(good.path("signature").asText())));
+        attacks.put("another type of statement", RawApi.signedStatement(admin, step.apply(Map.of("type", "midang-destruction-attestation/1"))));
+        for (var a : attacks.entrySet()) {
+            var r = RawApi.signedAs(dev, admin, "POST", path, "", a.getValue());
+            assertThat(r.statusCode()).as(a.getKey()).isEqualTo(422);
+            assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).as(a.getKey()).contains("bad_statement");
+        }
+        assertThat(state("attack-2009")).isEqualTo("draft");
+
+        byte[] valid = RawApi.signedStatement(admin, step.apply(Map.of()));
+        assertThat(RawApi.signedAs(dev, admin, "POST", path, "", valid).statusCode()).isEqualTo(200);
+        var replay = RawApi.signedAs(dev, admin, "POST", path, "", valid);
+        assertThat(replay.statusCode()).as("the same statement again").isEqualTo(409);
+        assertThat(new String(replay.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("wrong_state");
+        assertThat(state("attack-2009")).isEqualTo("open");
+    }
+
+    static String state(String campaign) throws Exception {
+        for (JsonNode c : JSON.readTree(dev.midang("admin", "status", "--json").out()).path("campaigns")) {
+            if (c.path("id").asText().equals(campaign)) {
+                return c.path("state").asText();
+            }
+        }
+        throw new AssertionError("no campaign " + campaign);
     }
 }

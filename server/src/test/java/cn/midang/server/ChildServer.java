@@ -13,6 +13,24 @@ import java.util.regex.Pattern;
 /** A server in its own JVM (the real jar), for crash and memory tests. */
 record ChildServer(Process process, URI uri, Path log) {
 
+    /** A dev deployment made for a child server: its folder, passphrase and a file holding it. */
+    record Deployed(Path data, char[] pass, Path passFile) {
+        /** The demo identity {@code who} (unit-a, inspector-info, …). */
+        cn.midang.keys.pki.Identity identity(String who) throws cn.midang.keys.KeysException, java.io.IOException {
+            return cn.midang.keys.pki.Identity.load(data.resolve("identities/" + who + ".p12"), pass);
+        }
+    }
+
+    /** Makes a dev deployment in {@code tmp}/data with a random passphrase, written to {@code tmp}/pass. */
+    static Deployed deployDev(Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        char[] pass = cn.midang.keys.testkit.TestPki.randomPassphrase();
+        cn.midang.server.deploy.Deployment.init(data, true, pass, null, null, java.time.Clock.systemUTC());
+        Path passFile = tmp.resolve("pass");
+        Files.writeString(passFile, new String(pass) + "\n");
+        return new Deployed(data, pass, passFile);
+    }
+
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     static ChildServer start(Path data, Path passFile, Path log, String... jvmArgs) throws Exception {

@@ -6,8 +6,6 @@ import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
-import cn.midang.keys.testkit.TestPki;
-import cn.midang.server.deploy.Deployment;
 import cn.midang.server.storage.Database;
 import cn.midang.server.submission.Submissions;
 import java.net.URI;
@@ -47,12 +45,10 @@ class CrashIT {
 
     @Test
     void sigkillDuringUploads_keepsEveryReceiptedUploadAndNothingHalfWritten() throws Exception {
-        Path data = tmp.resolve("data");
-        char[] pass = TestPki.randomPassphrase();
-        Deployment.init(data, true, pass, null, null, Clock.systemUTC());
-        Path passFile = tmp.resolve("pass");
-        Files.writeString(passFile, new String(pass) + "\n");
-        Identity unitA = Identity.load(data.resolve("identities/unit-a.p12"), pass);
+        ChildServer.Deployed dev = ChildServer.deployDev(tmp);
+        Path data = dev.data();
+        Path passFile = dev.passFile();
+        Identity unitA = dev.identity("unit-a");
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             byte[] b = new byte[(1 + i) << 20];

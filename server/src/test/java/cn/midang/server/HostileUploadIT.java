@@ -3,9 +3,6 @@ package cn.midang.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.cli.net.MidangClient;
-import cn.midang.keys.pki.Identity;
-import cn.midang.keys.testkit.TestPki;
-import cn.midang.server.deploy.Deployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
@@ -37,11 +34,7 @@ class HostileUploadIT {
 
     @Test
     void hostileFiles_endNotIndexedWithAReason_whileOrdinaryReportsAreFound() throws Exception {
-        Path data = tmp.resolve("data");
-        char[] pass = TestPki.randomPassphrase();
-        Deployment.init(data, true, pass, null, null, Clock.systemUTC());
-        Path passFile = tmp.resolve("pass");
-        Files.writeString(passFile, new String(pass) + "\n");
+        ChildServer.Deployed dev = ChildServer.deployDev(tmp);
         Path huge = tmp.resolve("巨大的日志.txt");
         byte[] line = "2009-05-20 玉溪市某单位系统日志：口令策略未配置，审计记录未开启。\n".getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(huge), 1 << 20)) {
@@ -49,9 +42,9 @@ class HostileUploadIT {
                 out.write(line);
             }
         }
-        ChildServer server = ChildServer.start(data, passFile, tmp.resolve("server.log"), "-Xmx256m", "-XX:+UseSerialGC");
+        ChildServer server = ChildServer.start(dev.data(), dev.passFile(), tmp.resolve("server.log"), "-Xmx256m", "-XX:+UseSerialGC");
         try {
-            MidangClient unitA = client(server, data, "unit-a", pass);
+            MidangClient unitA = new MidangClient(server.uri(), dev.identity("unit-a"), Clock.systemUTC());
             CompletableFuture<String> big = CompletableFuture.supplyAsync(() -> {
                 try {
                     return unitA.submit(huge, "demo", "report", null).receipt().id();
@@ -77,7 +70,7 @@ class HostileUploadIT {
             }
             ids.put("巨大的日志.txt", big.get(5, TimeUnit.MINUTES));
 
-            MidangClient inspector = client(server, data, "inspector-info", pass);
+            MidangClient inspector = new MidangClient(server.uri(), dev.identity("inspector-info"), Clock.systemUTC());
             Map<String, JsonNode> byId = awaitIndexState(inspector, ids.size());
             assertThat(byId.keySet()).containsAll(ids.values());
             assertThat(reason(byId, ids, "炸弹.docx")).contains("looks like a zip bomb: word/document.xml would expand");
@@ -96,10 +89,6 @@ class HostileUploadIT {
             assertThat(server.stop()).isTrue();
         }
         assertThat(Files.readString(server.log())).doesNotContain("OutOfMemoryError");
-    }
-
-    static MidangClient client(ChildServer server, Path data, String who, char[] pass) throws Exception {
-        return new MidangClient(server.uri(), Identity.load(data.resolve("identities/" + who + ".p12"), pass), Clock.systemUTC());
     }
 
     String submit(MidangClient client, String name, byte[] bytes) throws Exception {

@@ -6,8 +6,6 @@ import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.Opened;
-import cn.midang.keys.testkit.TestPki;
-import cn.midang.server.deploy.Deployment;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,11 +25,7 @@ class LargeUploadIT {
 
     @Test
     void twoGibibytes_uploadAndDownload_withServerHeapOf512MiB() throws Exception {
-        Path data = tmp.resolve("data");
-        char[] pass = TestPki.randomPassphrase();
-        Deployment.init(data, true, pass, null, null, Clock.systemUTC());
-        Path passFile = tmp.resolve("pass");
-        Files.writeString(passFile, new String(pass) + "\n");
+        ChildServer.Deployed dev = ChildServer.deployDev(tmp);
         Path big = tmp.resolve("big.bin");
         byte[] block = new byte[1 << 20];
         new Random(7).nextBytes(block);
@@ -45,9 +39,9 @@ class LargeUploadIT {
         try (InputStream in = Files.newInputStream(big)) {
             expected = Sm3.hex(in);
         }
-        ChildServer server = ChildServer.start(data, passFile, tmp.resolve("server.log"), "-Xmx512m", "-XX:+UseSerialGC");
+        ChildServer server = ChildServer.start(dev.data(), dev.passFile(), tmp.resolve("server.log"), "-Xmx512m", "-XX:+UseSerialGC");
         try {
-            Identity unitA = Identity.load(data.resolve("identities/unit-a.p12"), pass);
+            Identity unitA = dev.identity("unit-a");
             MidangClient client = new MidangClient(server.uri(), unitA, Clock.systemUTC());
             MidangClient.Submitted s = client.submit(big, "demo", "report", null);
             assertThat(s.receipt().size()).isEqualTo(2L << 30);

@@ -83,4 +83,22 @@ final class RawApi {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
+
+    /**
+     * The JSON body of a signed statement (destruction attestation, lifecycle step): {@code fields}
+     * with {@code signer} = {@code id}'s fingerprint, as canonical JSON, raw SM2 by {@code signer}.
+     */
+    static byte[] signedStatement(Identity id, Map<String, Object> fields) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>(fields);
+        m.put("signer", id.certificate().fingerprint());
+        byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
+        return statementBody(statement, cn.midang.keys.sign.RawSignatures.sign(id, statement));
+    }
+
+    /** A statement body from its parts as given (for tampering tests). */
+    static byte[] statementBody(byte[] statement, byte[] signature) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Map.of(
+                "statement", java.util.Base64.getEncoder().encodeToString(statement),
+                "signature", java.util.Base64.getEncoder().encodeToString(signature)));
+    }
 }

@@ -36,8 +36,8 @@ public final class FormTemplate extends MidangCommand {
         if (found.path("areas").isEmpty()) {
             throw new CliFailure(ExitCode.NOT_FOUND, "form.no-areas", campaign);
         }
-        JsonNode me = client.client().me();
-        String unit = "unit".equals(me.path("role").asText()) ? me.path("organisation").asText() : "";
+        cn.midang.keys.pki.Certificate me = client.client().identity().certificate(); // role and unit are in it
+        String unit = "unit".equals(me.role()) ? me.organisation() : "";
         String text = ReportForm.template(found, unit);
         if ("-".equals(output)) {
             out().print(text);

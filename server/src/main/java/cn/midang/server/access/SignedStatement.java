@@ -20,34 +20,47 @@ import java.util.Base64;
 public record SignedStatement(byte[] statement, byte[] signature, JsonNode fields) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_STATEMENT = 8192;
+    private static final int MAX_SIGNATURE = 512;
 
-    /** Reads and verifies the statement in {@code body}; a bad one is refused with {@code bad}. */
-    public static SignedStatement from(JsonNode body, Certificate signer, String type, ErrorCode bad) throws ApiException {
-        byte[] statement;
-        byte[] signature;
-        try {
-            statement = Base64.getDecoder().decode(field(body, "statement", 8192));
-            signature = Base64.getDecoder().decode(field(body, "signature", 512));
-        } catch (IllegalArgumentException x) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "statement and signature must be base64");
+    /**
+     * Reads the statement in {@code body} without checking it (a route may need to know what it
+     * asks for before the access decision); null when there is none that can be read.
+     */
+    public static SignedStatement read(JsonNode body) {
+        String statement = body.path("statement").asText("");
+        String signature = body.path("signature").asText("");
+        if (statement.isBlank() || signature.isBlank() || statement.length() > MAX_STATEMENT * 2 || signature.length() > MAX_SIGNATURE) {
+            return null;
         }
         try {
-            RawSignatures.verify(signer, signature, statement);
-            JsonNode s = JSON.readTree(statement);
-            if (s == null || !type.equals(s.path("type").asText()) || !signer.fingerprint().equals(s.path("signer").asText())) {
-                throw new ApiException(bad, "statement of another type or signer");
-            }
-            return new SignedStatement(statement, signature, s);
-        } catch (KeysException | IOException x) {
-            throw new ApiException(bad, "statement signature: " + x.getMessage(), x);
+            byte[] bytes = Base64.getDecoder().decode(statement);
+            JsonNode fields = JSON.readTree(bytes);
+            return fields == null || !fields.isObject() ? null : new SignedStatement(bytes, Base64.getDecoder().decode(signature), fields);
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
         }
     }
 
-    private static String field(JsonNode body, String name, int max) throws ApiException {
-        String v = body.path(name).asText("");
-        if (v.isBlank() || v.length() > max) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "missing or overlong " + name);
+    /** Reads and verifies the statement in {@code body}; a bad one is refused with {@code bad}. */
+    public static SignedStatement from(JsonNode body, Certificate signer, String type, ErrorCode bad) throws ApiException {
+        SignedStatement s = read(body);
+        if (s == null) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no readable statement and signature (base64)");
         }
-        return v;
+        return s.verifiedBy(signer, type, bad);
+    }
+
+    /** This statement, once its signature verifies with {@code signer} and it is of {@code type} and names the signer. */
+    public SignedStatement verifiedBy(Certificate signer, String type, ErrorCode bad) throws ApiException {
+        try {
+            RawSignatures.verify(signer, signature, statement);
+        } catch (KeysException x) {
+            throw new ApiException(bad, "statement signature: " + x.getMessage(), x);
+        }
+        if (!type.equals(fields.path("type").asText()) || !signer.fingerprint().equals(fields.path("signer").asText())) {
+            throw new ApiException(bad, "statement of another type or signer");
+        }
+        return this;
     }
 }

@@ -26,14 +26,15 @@ public record Campaign(String id, String title, CampaignState state, Instant sub
     }
 
     /** A check area (检查内容): a short id for scripts, its name as the notice words it, and the items of the report form. */
-    public record Area(String id, String name, List<Item> items) {
-        public Area(String id, String name) {
-            this(id, name, List.of());
-        }
-    }
+    public record Area(String id, String name, List<Item> items) {}
 
     /** One item of the report form (报告表) under a check area. */
-    public record Item(String id, String text) {}
+    public record Item(String id, String text) {
+        /** As stored and as shown: {@code {id, text}}. */
+        public java.util.Map<String, Object> fields() {
+            return java.util.Map.of("id", id, "text", text);
+        }
+    }
 
     /** A department of the joint review (共同审定), whose approver signs the summary. */
     public record Department(String id, String name) {}
@@ -42,6 +43,18 @@ public record Campaign(String id, String title, CampaignState state, Instant sub
     public record Details(String document, String issuedBy, String leadOffice, List<Department> jointReview, Instant onSiteStart,
             Instant onSiteEnd) {
         public static final Details NONE = new Details(null, null, null, List.of(), null, null);
+
+        /** As stored and as shown (absent parts null; times ISO-8601). */
+        public java.util.Map<String, Object> fields() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("document", document);
+            m.put("issued_by", issuedBy);
+            m.put("lead_office", leadOffice);
+            m.put("joint_review", jointReview.stream().map(x -> java.util.Map.of("id", x.id(), "name", x.name())).toList());
+            m.put("on_site_start", onSiteStart == null ? null : onSiteStart.toString());
+            m.put("on_site_end", onSiteEnd == null ? null : onSiteEnd.toString());
+            return m;
+        }
     }
 
     /** The area named by {@code idOrName} (its id, or its name exactly), if the campaign has it. */

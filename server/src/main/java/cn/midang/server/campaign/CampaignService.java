@@ -63,7 +63,7 @@ public final class CampaignService {
                 throw new ApiException(ErrorCode.CAMPAIGN_EXISTS, "campaign " + c.id());
             }
             campaigns.create(c, text);
-            return campaigns.byId(c.id()).orElseThrow();
+            return c;
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording campaign " + c.id(), e);
         }
@@ -100,8 +100,14 @@ public final class CampaignService {
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
         }
-        Grant g = guard.check(ex, Action.ADVANCE_CAMPAIGN, new Target.Transition(id, c, claimedTarget(body)));
-        SignedStatement s = SignedStatement.from(body, g.caller().certificate(), Lifecycle.STATEMENT_TYPE, ErrorCode.BAD_STATEMENT);
+        // What the statement asks for chooses the policy's rule; it is verified right after.
+        SignedStatement claimed = SignedStatement.read(body);
+        Grant g = guard.check(ex, Action.ADVANCE_CAMPAIGN, new Target.Transition(id, c,
+                claimed == null ? null : state(claimed.fields().path("to").asText())));
+        if (claimed == null) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no readable statement and signature (base64)");
+        }
+        SignedStatement s = claimed.verifiedBy(g.caller().certificate(), Lifecycle.STATEMENT_TYPE, ErrorCode.BAD_STATEMENT);
         Instant now = clock.instant();
         Instant signedAt;
         try {
@@ -141,16 +147,6 @@ public final class CampaignService {
             return campaigns.transitions(id);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "reading lifecycle steps", e);
-        }
-    }
-
-    /** The state the (not yet verified) statement asks for, only to choose the policy's rule. */
-    private static CampaignState claimedTarget(com.fasterxml.jackson.databind.JsonNode body) {
-        try {
-            byte[] statement = java.util.Base64.getDecoder().decode(body.path("statement").asText(""));
-            return state(new com.fasterxml.jackson.databind.ObjectMapper().readTree(statement).path("to").asText());
-        } catch (IllegalArgumentException | java.io.IOException | NullPointerException e) {
-            return null;
         }
     }
 

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /** The campaign records. */
@@ -38,7 +37,7 @@ public final class Campaigns {
                 ps.setTimestamp(4, Timestamp.from(c.submissionsOpenAt()));
                 ps.setTimestamp(5, Timestamp.from(c.submissionDeadline()));
                 ps.setBoolean(6, c.lateAccepted());
-                ps.setString(7, json(detailsMap(c.details())));
+                ps.setString(7, json(c.details().fields()));
                 ps.setString(8, definition);
                 ps.executeUpdate();
             }
@@ -62,7 +61,7 @@ public final class Campaigns {
                     ps.setString(2, a.id());
                     ps.setInt(3, position++);
                     ps.setString(4, a.name());
-                    ps.setString(5, json(a.items().stream().map(i -> Map.of("id", i.id(), "text", i.text())).toList()));
+                    ps.setString(5, json(a.items().stream().map(Campaign.Item::fields).toList()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -187,17 +186,6 @@ public final class Campaigns {
                 return rs.next();
             }
         }
-    }
-
-    private static Map<String, Object> detailsMap(Campaign.Details d) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("document", d.document());
-        m.put("issued_by", d.issuedBy());
-        m.put("lead_office", d.leadOffice());
-        m.put("joint_review", d.jointReview().stream().map(x -> Map.of("id", x.id(), "name", x.name())).toList());
-        m.put("on_site_start", d.onSiteStart() == null ? null : d.onSiteStart().toString());
-        m.put("on_site_end", d.onSiteEnd() == null ? null : d.onSiteEnd().toString());
-        return m;
     }
 
     private static Campaign.Details details(String json) {

@@ -206,42 +206,37 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     feedError.set(e);
                 }
             });
-            AtomicReference<Object> result = new AtomicReference<>();
-            Thread reader = Thread.ofVirtual().name("extract-read").start(() -> {
-                try {
-                    result.set(readResult(limits.maxChars()));
-                } catch (IOException e) {
-                    result.set(e);
-                }
-            });
-            reader.join(limits.timeout());
-            if (reader.isAlive()) {
+            java.util.concurrent.FutureTask<Reply> reading = new java.util.concurrent.FutureTask<>(() -> readReply(limits.maxChars()));
+            Thread.ofVirtual().name("extract-read").start(reading);
+            Reply r;
+            try {
+                r = reading.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
                 process.destroyForcibly();
                 stop();
-                reader.join(10_000);
                 feeder.join(10_000);
                 return new Outcome(Extraction.failed("timed out: parsing took longer than " + limits.timeout().toSeconds() + " s"),
                         false);
-            }
-            feeder.join(10_000);
-            if (result.get() instanceof IOException) {
-                // The child is gone: it ran out of memory or crashed.
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The child is gone (its output ended): it ran out of memory or crashed.
+                feeder.join(10_000);
                 process.waitFor(5, TimeUnit.SECONDS);
                 boolean oom = (!process.isAlive() && process.exitValue() == 3) || tail().contains("OutOfMemoryError");
                 return new Outcome(Extraction.failed(oom ? "the parser ran out of its " + limits.heapMiB() + " MiB of memory"
                         : "the parser stopped unexpectedly" + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")),
                         false);
             }
-            String[] r = (String[]) result.get();
+            feeder.join(10_000);
             if (feedError.get() != null) {
                 return new Outcome(Extraction.failed("the archived package could not be read for indexing"), false);
             }
-            String[] f = r[1].split(" ", 3);
+            String[] f = r.status().split(" ", 3);
             if (!"ok".equals(f[0])) {
-                return new Outcome(Extraction.failed("the file could not be parsed: " + r[1].substring(r[1].indexOf(' ') + 1)), true);
+                return new Outcome(Extraction.failed("the file could not be parsed: " + r.status().substring(r.status().indexOf(' ') + 1)),
+                        true);
             }
             boolean truncated = f.length > 2 && Boolean.parseBoolean(f[2]);
-            String text = r[0].length() > limits.maxChars() ? r[0].substring(0, limits.maxChars()) : r[0];
+            String text = r.text().length() > limits.maxChars() ? r.text().substring(0, limits.maxChars()) : r.text();
             if (text.isBlank()) {
                 return new Outcome(Extraction.failed("no text found in the file (a scan or an image? it is not read by OCR)"), true);
             }
@@ -249,8 +244,11 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     truncated ? "text cut at " + limits.maxChars() + " characters" : ""), true);
         }
 
+        /** What the child answered for one document. */
+        private record Reply(String text, String status) {}
+
         /** Reads one document's text (at most about {@code maxChars}) and its status. */
-        private String[] readResult(int maxChars) throws IOException {
+        private Reply readReply(int maxChars) throws IOException {
             Frames.ChunkInput text = new Frames.ChunkInput(stdout);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             long cap = 4L * maxChars;
@@ -261,7 +259,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     bytes.write(buf, 0, (int) Math.min(n, cap - bytes.size()));
                 }
             }
-            return new String[] {bytes.toString(StandardCharsets.UTF_8), stdout.readUTF()};
+            return new Reply(bytes.toString(StandardCharsets.UTF_8), stdout.readUTF());
         }
 
         private void drainErrors() {

@@ -21,7 +21,8 @@ final class Frames {
     private Frames() {}
 
     static void writeStatus(DataOutputStream out, String status) throws IOException {
-        out.writeUTF(status.length() > MAX_STATUS ? status.substring(0, MAX_STATUS) : status.replaceAll("[\\r\\n]+", " "));
+        String line = status.replaceAll("[\\r\\n]+", " ");
+        out.writeUTF(line.length() > MAX_STATUS ? line.substring(0, MAX_STATUS) : line);
     }
 
     /** Writes chunks; {@link #close()} ends the stream (it leaves the underlying stream open). */
@@ -106,8 +107,12 @@ final class Frames {
             if (!fill()) {
                 return -1;
             }
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the stream ended inside a chunk");
+            }
             left--;
-            return in.read();
+            return b;
         }
 
         @Override
