@@ -22,15 +22,26 @@ public final class ClientOptions {
     @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read your passphrase from the first line of FILE (else MIDANG_PASSPHRASE, else a prompt).")
     Path passphraseFile;
 
+    /** Opened once per command: unlocking a key file costs a second of key derivation, and a prompt is asked once. */
+    private Identity opened;
+    private MidangClient client;
+
     public Identity identity() throws KeysException {
+        if (opened != null) {
+            return opened;
+        }
         if (identity == null) {
             throw new CliFailure(ExitCode.USAGE, "error.identity.none");
         }
         CliFiles.requireFile(identity, "identity");
-        return Identity.load(identity, Passphrases.existing(passphraseFile, "Passphrase of " + identity));
+        opened = Identity.load(identity, Passphrases.existing(passphraseFile, "Passphrase of " + identity));
+        return opened;
     }
 
     public MidangClient client() throws KeysException {
+        if (client != null) {
+            return client;
+        }
         if (server == null || server.isBlank()) {
             throw new CliFailure(ExitCode.USAGE, "error.server.none");
         }
@@ -43,7 +54,8 @@ public final class ClientOptions {
         } catch (IllegalArgumentException e) {
             throw new CliFailure(ExitCode.USAGE, "error.server.bad", server);
         }
-        return new MidangClient(uri, identity(), Clock.systemUTC());
+        client = new MidangClient(uri, identity(), Clock.systemUTC());
+        return client;
     }
 
     public String serverUrl() {

@@ -47,7 +47,9 @@ import picocli.CommandLine.Command;
         subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
             GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
             AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
-            cn.midang.cli.campaign.CampaignCommand.class, cn.midang.cli.form.FormCommand.class, CommandLine.HelpCommand.class})
+            cn.midang.cli.campaign.CampaignCommand.class, cn.midang.cli.form.FormCommand.class,
+            cn.midang.cli.finding.FindingCommand.class, cn.midang.cli.summary.SummaryCommand.class,
+            cn.midang.cli.results.ResultsCommand.class, CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 
     @CommandLine.Spec

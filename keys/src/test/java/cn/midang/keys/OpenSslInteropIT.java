@@ -44,6 +44,21 @@ class OpenSslInteropIT {
     }
 
     @Test
+    void identityWithFewIterations_opensHere_andWithOpenssl_andNotWithAnotherPassphrase() throws Exception {
+        alice.saveWithIterations(dir.resolve("alice-dev.p12"), pki.passphrase, 10_000);
+        Identity back = Identity.load(dir.resolve("alice-dev.p12"), pki.passphrase);
+        assertThat(back.certificate().fingerprint()).isEqualTo(alice.certificate().fingerprint());
+        assertThat(back.ca()).isPresent();
+        byte[] data = "demo".getBytes(StandardCharsets.UTF_8);
+        RawSignatures.verify(alice.certificate(), RawSignatures.sign(back, data), data);
+        var info = Processes.ok(dir, env, "openssl", "pkcs12", "-in", "alice-dev.p12", "-passin", "env:MIDANG_PASSPHRASE",
+                "-info", "-nokeys");
+        assertThat(info.all()).contains("Iteration 10000").contains("AES-256-CBC").doesNotContain("Iteration 600000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Identity.load(dir.resolve("alice-dev.p12"), "wrong".toCharArray()))
+                .isInstanceOf(cn.midang.keys.KeysException.class);
+    }
+
+    @Test
     void sm2KeyBlob_opensWithOpensslPkeyutlDecrypt() throws Exception {
         byte[] key = HexFormat.of().parseHex("0123456789abcdeffedcba9876543210");
         Files.write(dir.resolve("blob.der"), Sm2KeyTransport.encrypt(alice.certificate(), key));

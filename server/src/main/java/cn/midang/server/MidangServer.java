@@ -21,6 +21,11 @@ import org.apache.lucene.store.FSDirectory;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.campaign.FindingService;
+import cn.midang.server.campaign.Overviews;
+import cn.midang.server.summary.ResultNotices;
+import cn.midang.server.summary.Summaries;
+import cn.midang.server.summary.SummaryService;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.http.Api;
@@ -103,15 +108,21 @@ public final class MidangServer implements AutoCloseable {
                 deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(new Policy(accessRecords), audit, deployment.clock());
+        cn.midang.server.campaign.Findings findings = new cn.midang.server.campaign.Findings(deployment.database());
         SubmissionService service = new SubmissionService(campaigns, submissions, blobs, deployment.archiveIdentity(),
-                deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes(), guard);
+                deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes(), guard, findings);
         AccessService access = new AccessService(accessRecords, accounts, campaigns, submissions, guard, deployment.clock());
         int swept = service.sweep(blobs);
         if (swept > 0) {
             LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
         }
         Metrics metrics = new Metrics();
-        CampaignService campaignService = new CampaignService(campaigns, submissions, accessRecords, guard);
+        Overviews overviews = new Overviews(submissions, findings, service::content);
+        SummaryService summaries = new SummaryService(campaigns, new Summaries(deployment.database()),
+                new ResultNotices(deployment.database()), overviews, service, submissions, guard, deployment.clock(),
+                deployment.signingIdentity());
+        CampaignService campaignService = new CampaignService(campaigns, overviews, accessRecords, guard, summaries, summaries);
+        FindingService findingService = new FindingService(campaigns, findings, submissions, guard, deployment.clock());
         int stale = ForkedExtractor.sweepStale();
         if (stale > 0) {
             LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
@@ -124,7 +135,8 @@ public final class MidangServer implements AutoCloseable {
             LOG.info("{} submission(s) queued for the search index", behind);
         }
         SearchService search = new SearchService(searchIndex, submissions, guard);
-        Api api = new Api(routes(deployment, service, campaignService, access, search, audit, guard, metrics), authenticator,
+        Api api = new Api(routes(deployment, service, campaignService, findingService, summaries, access, search, audit, guard, metrics),
+                authenticator,
                 new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
@@ -199,8 +211,8 @@ public final class MidangServer implements AutoCloseable {
         }
     }
 
-    static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, AccessService access,
-            SearchService search, AuditLog audit, Guard guard, Metrics metrics) {
+    static List<Route> routes(Deployment d, SubmissionService service, CampaignService campaigns, FindingService findings,
+            SummaryService summaries, AccessService access, SearchService search, AuditLog audit, Guard guard, Metrics metrics) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", Action.HEALTH, ex -> ex.json(200, Map.of("status", "ok"))),
                 Route.publicRoute("GET", "/metrics", Action.METRICS, ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
@@ -235,8 +247,23 @@ public final class MidangServer implements AutoCloseable {
                 }),
                 Route.signed("GET", "/api/v1/campaigns/{id}/status", Action.CAMPAIGN_STATUS, ex -> {
                     CampaignService.Status s = campaigns.status(ex, ex.pathParam(1));
-                    ex.json(200, Views.status(s.campaign(), s.units(), d.clock().instant()));
+                    ex.json(200, Views.status(s, d.clock().instant()));
                 }),
+                Route.signed("POST", "/api/v1/campaigns/{id}/findings", Action.RECORD_FINDING, ex -> ex.json(201,
+                        Views.finding(findings.record(ex, ex.pathParam(1)), d.clock().instant()))),
+                Route.signed("GET", "/api/v1/campaigns/{id}/findings", Action.LIST_FINDINGS, ex -> {
+                    Instant now = d.clock().instant();
+                    ex.json(200, Map.of("findings", findings.list(ex, ex.pathParam(1), ex.query("unit")).stream()
+                            .map(f -> Views.finding(f, now)).toList()));
+                }),
+                Route.signed("POST", "/api/v1/campaigns/{id}/summary", Action.GENERATE_SUMMARY, ex -> ex.json(201,
+                        Views.summary(summaries.generate(ex, ex.pathParam(1))))),
+                Route.signed("GET", "/api/v1/campaigns/{id}/summary", Action.READ_SUMMARY, ex -> ex.json(200,
+                        Views.summary(summaries.view(ex, ex.pathParam(1))))),
+                Route.signed("POST", "/api/v1/campaigns/{id}/summary/signatures", Action.SIGN_SUMMARY, ex -> ex.json(201,
+                        Views.summary(summaries.sign(ex, ex.pathParam(1))))),
+                Route.signed("GET", "/api/v1/campaigns/{id}/results", Action.READ_RESULTS, ex -> ex.json(200,
+                        Views.results(ex.pathParam(1), summaries.results(ex, ex.pathParam(1))))),
                 Route.signed("POST", "/api/v1/campaigns/{id}/inspectors", Action.ASSIGN_INSPECTOR, ex -> {
                     Account a = access.assign(ex, ex.pathParam(1));
                     ex.json(200, Map.of("campaign", ex.pathParam(1), "inspector", a.commonName(), "fingerprint", a.fingerprint()));
@@ -259,7 +286,7 @@ public final class MidangServer implements AutoCloseable {
                 Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, ex -> {
                     String kind = ex.query("kind");
                     StoredSubmission s = service.submit(ex, ex.query("campaign"), kind, ex.query("unit"), ex.query("area"),
-                            ex.declaredLength(), ex.body(service.bodyLimit(kind)), ex.signedBodySm3());
+                            ex.query("finding"), ex.declaredLength(), ex.body(service.bodyLimit(kind)), ex.signedBodySm3());
                     ex.json(201, receiptJson(s));
                 }),
                 Route.signed("GET", "/api/v1/submissions/{id}/receipt", Action.READ_RECEIPT, ex -> ex.json(200,

@@ -1,5 +1,11 @@
 package cn.midang.server;
 
+import cn.midang.server.campaign.Findings;
+import cn.midang.server.campaign.Overviews;
+import cn.midang.server.summary.ResultNotices;
+import cn.midang.server.summary.Summaries;
+import cn.midang.server.summary.SummaryService;
+
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.identity.Caller;
@@ -66,7 +72,9 @@ final class Views {
         return m;
     }
 
-    static Map<String, Object> status(Campaign c, List<CampaignService.UnitStatus> rows, Instant now) {
+    static Map<String, Object> status(CampaignService.Status st, Instant now) {
+        Campaign c = st.campaign();
+        List<Overviews.UnitOverview> rows = st.units();
         Map<String, Object> m = campaign(c);
         m.remove("units");
         m.put("as_of", now.toString());
@@ -79,16 +87,92 @@ final class Views {
             um.put("report_in", r.reportIn());
             um.put("report_on_time", r.reportIn() && r.reportOnTime());
             um.put("first_report_at", r.firstReport() == null ? null : r.firstReport().toString());
+            um.put("form", r.form() == null ? "missing" : r.formComplete(c) ? "complete" : "incomplete");
             um.put("submissions_by_kind", r.byKind());
+            if (st.showFindings()) {
+                um.put("findings", severities(r.findingsBySeverity()));
+                um.put("findings_rectified", r.rectified());
+                um.put("findings_overdue", r.overdue(now));
+            }
             return um;
         }).toList());
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("units", rows.size());
-        totals.put("reports_in", rows.stream().filter(CampaignService.UnitStatus::reportIn).count());
+        totals.put("reports_in", rows.stream().filter(Overviews.UnitOverview::reportIn).count());
         totals.put("reports_on_time", rows.stream().filter(r -> r.reportIn() && r.reportOnTime()).count());
         totals.put("reports_missing", rows.stream().filter(r -> !r.reportIn()).count());
+        totals.put("forms_complete", rows.stream().filter(r -> r.formComplete(c)).count());
+        if (st.showFindings()) {
+            Map<Findings.Severity, Long> all = new java.util.EnumMap<>(Findings.Severity.class);
+            rows.forEach(r -> r.findingsBySeverity().forEach((k, v) -> all.merge(k, v, Long::sum)));
+            totals.put("findings", severities(all));
+            totals.put("findings_rectified", rows.stream().mapToLong(Overviews.UnitOverview::rectified).sum());
+            totals.put("findings_overdue", rows.stream().mapToLong(r -> r.overdue(now)).sum());
+        }
         m.put("totals", totals);
         return m;
+    }
+
+    private static Map<String, Long> severities(Map<Findings.Severity, Long> m) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Findings.Severity s : Findings.Severity.values()) {
+            out.put(s.label(), m.getOrDefault(s, 0L));
+        }
+        return out;
+    }
+
+    static Map<String, Object> finding(Findings.Finding f, Instant now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("campaign", f.campaign());
+        m.put("unit", f.unit());
+        m.put("area", f.area());
+        m.put("severity", f.severity().label());
+        m.put("description", f.description());
+        m.put("rectification", f.rectification());
+        m.put("deadline", f.deadline().toString());
+        m.put("record", f.recordId());
+        m.put("recorded_at", f.recordedAt().toString());
+        m.put("rectification_report", f.rectificationId());
+        m.put("rectified_at", f.rectifiedAt() == null ? null : f.rectifiedAt().toString());
+        m.put("overdue", f.overdueAt(now));
+        return m;
+    }
+
+    static Map<String, Object> summary(SummaryService.View v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Summaries.Summary s = v.summary();
+        m.put("campaign", s.campaign());
+        m.put("state", cn.midang.server.campaign.Lifecycle.label(v.campaign().state()));
+        m.put("version", s.version());
+        m.put("generated_at", s.generatedAt().toString());
+        m.put("json_sm3", s.jsonSm3());
+        m.put("documents", Map.of("json", s.jsonId(), "xlsx", s.xlsxId(), "docx", s.docxId()));
+        m.put("signatures", v.signatures().stream().map(x -> {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("department", x.department());
+            sm.put("signer", x.signerName());
+            sm.put("signer_fingerprint", x.signerFingerprint());
+            sm.put("signer_certificate", x.signerCertificatePem());
+            sm.put("signature", java.util.Base64.getEncoder().encodeToString(x.signature()));
+            sm.put("signed_at", x.signedAt().toString());
+            return sm;
+        }).toList());
+        m.put("departments", v.campaign().details().jointReview().stream().map(d -> Map.of("id", d.id(), "name", d.name())).toList());
+        m.put("missing", v.missing().stream().map(Campaign.Department::id).toList());
+        return m;
+    }
+
+    static Map<String, Object> results(String campaign, List<ResultNotices.Notice> notices) {
+        return Map.of("campaign", campaign, "notices", notices.stream().map(n -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("unit", n.unit());
+            m.put("outcome", n.outcome());
+            m.put("issued_at", n.issuedAt().toString());
+            m.put("notice", java.util.Base64.getEncoder().encodeToString(n.bytes()));
+            m.put("signature", java.util.Base64.getEncoder().encodeToString(n.signature()));
+            return m;
+        }).toList());
     }
 
     static Map<String, Object> listed(Submissions.Listed s) {

@@ -64,6 +64,54 @@ class AuthorizationMatrixIT {
             list-campaigns      anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             create-campaign     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 201
             advance-campaign    anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 409
+            record-finding
+                anonymous 401 401 401 401
+                unit      403 404 403 403
+                inspector 409 403 403 409
+                tester    403 403 403 403
+                approver  403 403 403 403
+                leader    403 403 403 403
+                admin     403 403 403 403
+            list-findings
+                anonymous 401 401 401 401
+                unit      409 404 409 409
+                inspector 200 403 403 200
+                tester    403 403 403 403
+                approver  403 403 403 403
+                leader    403 403 403 403
+                admin     403 403 403 403
+            generate-summary
+                anonymous 401 401 401 401
+                unit      403 404 403 403
+                inspector 409 403 403 409
+                tester    403 403 403 403
+                approver  403 403 403 403
+                leader    403 403 403 403
+                admin     403 403 403 403
+            read-summary
+                anonymous 401 401 401 401
+                unit      403 404 403 403
+                inspector 409 403 403 409
+                tester    403 403 403 403
+                approver  409 409 409 409
+                leader    409 409 409 409
+                admin     403 403 403 403
+            sign-summary
+                anonymous 401 401 401 401
+                unit      403 404 403 403
+                inspector 403 403 403 403
+                tester    403 403 403 403
+                approver  409 409 409 409
+                leader    403 403 403 403
+                admin     403 403 403 403
+            read-results
+                anonymous 401 401 401 401
+                unit      409 404 409 409
+                inspector 409 403 403 409
+                tester    403 403 403 403
+                approver  403 403 403 403
+                leader    409 409 409 409
+                admin     403 403 403 403
             list-submissions    anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             search              anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             list-engagements    anonymous 401  unit 403  inspector 403  tester 200  approver 403  leader 403  admin 200
@@ -278,7 +326,8 @@ class AuthorizationMatrixIT {
                 object.equals("-") ? "own" : object);
         String path = route.template()
                 .replace("{id}", switch (route.action()) {
-                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR, ADVANCE_CAMPAIGN -> CAMPAIGN[i];
+                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR, ADVANCE_CAMPAIGN, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY,
+                            READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS -> CAMPAIGN[i];
                     case ATTEST_DESTRUCTION -> ENGAGEMENT[i];
                     default -> submission;
                 });
@@ -317,6 +366,9 @@ class AuthorizationMatrixIT {
             case CREATE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("definition", cn.midang.server.campaign.ShippedCampaigns
                     .text("yuxi-2009.yaml").replace("id: yuxi-2009", "id: matrix-" + role)));
             case ASSIGN_INSPECTOR -> body = JSON.writeValueAsBytes(Map.of("inspector", "inspector-police"));
+            case RECORD_FINDING -> body = JSON.writeValueAsBytes(Map.of("unit", "unit-a", "area", "cryptography", "severity", "high",
+                    "description", "矩阵", "rectification", "矩阵", "deadline", "2099-12-31"));
+            case SIGN_SUMMARY -> body = JSON.writeValueAsBytes(Map.of("version", 1, "json_sm3", "0".repeat(64), "signature", "AA=="));
             case CREATE_ENGAGEMENT -> body = JSON.writeValueAsBytes(Map.of("tester_org", "矩阵检测机构", "campaign", CAMPAIGN[i],
                     "units", List.of(i == 1 ? "unit-b" : "unit-a"), "starts_at", dev.clock.instant().toString(),
                     "ends_at", dev.clock.instant().plus(Duration.ofDays(1)).toString()));

@@ -1,5 +1,6 @@
 package cn.midang.cli.form;
 
+import cn.midang.forms.ReportForm;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ClientOptions;

@@ -152,9 +152,15 @@ public final class MidangClient {
     /** As above, about check area {@code area} (its id or name; null = none). */
     public Submitted submit(Path file, String campaign, String kind, String unit, String area, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return submit(file, campaign, kind, unit, area, null, progress);
+    }
+
+    /** As above, a rectification report answering finding {@code finding} (null = none). */
+    public Submitted submit(Path file, String campaign, String kind, String unit, String area, String finding, Progress progress)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
         SealedUpload staged = seal(file, progress);
         try {
-            return upload(staged, campaign, kind, unit, area, progress);
+            return upload(staged, campaign, kind, unit, area, finding, progress);
         } finally {
             Files.deleteIfExists(staged.file());
         }
@@ -187,10 +193,11 @@ public final class MidangClient {
     /** Uploads a sealed package and verifies that the receipt describes exactly it. */
     public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return upload(staged, campaign, kind, unit, null, Progress.NONE);
+        return upload(staged, campaign, kind, unit, null, null, Progress.NONE);
     }
 
-    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, String area, Progress progress)
+    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, String area, String finding,
+            Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
@@ -199,6 +206,9 @@ public final class MidangClient {
         }
         if (area != null) {
             q.append("&area=").append(enc(area));
+        }
+        if (finding != null) {
+            q.append("&finding=").append(enc(finding));
         }
         HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
                 .header("Content-Type", "application/cms")
@@ -216,9 +226,9 @@ public final class MidangClient {
                 || !receipt.fileName().equals(staged.fileName())
                 || !receipt.submitter().equals(me.certificate().fingerprint())
                 || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)
-                || (area == null) != (receipt.area() == null)) {
-            throw new KeysException(KeysException.Reason.MISMATCH,
-                    "the server's receipt does not describe what was sent (content, size, name, submitter, campaign, kind or area differ)");
+                || (area == null) != (receipt.area() == null) || !java.util.Objects.equals(finding, receipt.finding())) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the server's receipt does not describe what was sent "
+                    + "(content, size, name, submitter, campaign, kind, area or finding differ)");
         }
         return new Submitted(receipt, sealed);
     }
@@ -369,6 +379,39 @@ public final class MidangClient {
      * Downloads submission {@code id}, opens it in memory (at most {@code maxBytes} of content)
      * and verifies the author's signature; nothing touches the disk. For testers (SPEC C3).
      */
+    /** Records a finding in {@code campaign} (fields as the API takes them) and returns it as stored. */
+    public JsonNode addFinding(String campaign, java.util.Map<String, ?> fields)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/findings", fields);
+    }
+
+    /** The findings of {@code campaign} the user may see (of {@code unit} only, unless null). */
+    public JsonNode findings(String campaign, String unit) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/campaigns/" + enc(campaign) + "/findings", unit == null ? "" : "unit=" + enc(unit));
+    }
+
+    /** Generates the next version of {@code campaign}'s summary. */
+    public JsonNode generateSummary(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary", java.util.Map.of());
+    }
+
+    /** The current summary of {@code campaign}: version, documents, JSON SM3 and signatures. */
+    public JsonNode summary(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/campaigns/" + enc(campaign) + "/summary", "");
+    }
+
+    /** Sends the user's signature over the exact JSON bytes of version {@code version} of the summary. */
+    public JsonNode signSummary(String campaign, int version, String jsonSm3, byte[] signature)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary/signatures", java.util.Map.of("version", version,
+                "json_sm3", jsonSm3, "signature", Base64.getEncoder().encodeToString(signature)));
+    }
+
+    /** The published result notices of {@code campaign} the user may see. */
+    public JsonNode results(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/campaigns/" + enc(campaign) + "/results", "");
+    }
+
     public byte[] getInMemory(String id, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         HttpResponse<InputStream> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id), "", Sm3.digest(new byte[0]))

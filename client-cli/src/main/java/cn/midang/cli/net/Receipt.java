@@ -10,7 +10,7 @@ import java.io.IOException;
  */
 public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, String campaign, String unit, String kind,
         String fileName, long size, String contentSm3, String submitter, String server, String receivedAt, boolean late,
-        String area) {
+        String area, String finding) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,6 +23,6 @@ public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, 
                 n.path("campaign").asText(), n.path("unit").asText(), n.path("kind").asText(), n.path("file_name").asText(),
                 n.path("size").asLong(), n.path("content_sm3").asText(), n.path("submitter").asText(),
                 n.path("server").asText(), n.path("received_at").asText(), n.path("late").asBoolean(),
-                n.hasNonNull("area") ? n.get("area").asText() : null);
+                n.hasNonNull("area") ? n.get("area").asText() : null, n.hasNonNull("finding") ? n.get("finding").asText() : null);
     }
 }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
             "Each receipt is written as DIR/<id>.receipt (the signed bytes) and DIR/<id>.receipt.sig (the server's SM2 signature),",
             "next to the server's signing certificate, so 'midang verify DIR/<id>.receipt' can check it offline.",
             "On a terminal, files over 1 MiB show a progress bar (bytes, rate, time left) on standard error."},
-        footer = {"", "Example:", "  midang submit --campaign demo --kind report 自查报告.docx 报告表.yaml"})
+        footer = {"", "Examples:", "  midang submit --campaign demo --kind report 自查报告.docx",
+            "  midang submit --campaign demo --kind form 报告表.yaml",
+            "  midang submit --campaign demo --kind rectification --finding unit-b-1 整改报告.docx"})
 public final class SubmitCommand extends MidangCommand {
     @Mixin ClientOptions client;
 
@@ -37,6 +39,10 @@ public final class SubmitCommand extends MidangCommand {
     @Option(names = "--area", paramLabel = "AREA", description = "The check area the document is about: its id or its name "
             + "(e.g. cryptography or 密码技术与产品使用情况); it goes into the signed receipt and search can filter on it.")
     String area;
+
+    @Option(names = "--finding", paramLabel = "ID", description = "With --kind rectification: the finding the report answers "
+            + "(e.g. yx-gaj-1; 'midang finding list' shows your unit's findings once results are published).")
+    String finding;
 
     @Option(names = "--receipt-dir", paramLabel = "DIR", description = "Where receipts go (default: ~/.midang/receipts).")
     Path receiptDir;
@@ -59,7 +65,7 @@ public final class SubmitCommand extends MidangCommand {
         MidangClient c = client.client();
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
-            MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area,
+            MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area, finding,
                     TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
             Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
             Map<String, Object> m = new LinkedHashMap<>();
@@ -69,6 +75,7 @@ public final class SubmitCommand extends MidangCommand {
             m.put("content_sm3", s.receipt().contentSm3());
             m.put("late", s.receipt().late());
             m.put("area", s.receipt().area());
+            m.put("finding", s.receipt().finding());
             m.put("received_at", s.receipt().receivedAt());
             m.put("receipt", written[0].toString());
             m.put("receipt_signature", written[1].toString());

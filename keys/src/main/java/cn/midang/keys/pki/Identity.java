@@ -173,6 +173,57 @@ public final class Identity {
         SafeFiles.writeAtomically(file, toPkcs12(passphrase), true);
     }
 
+    /**
+     * Saves this identity like {@link #save}, but with {@code iterations} PBKDF2 and MAC
+     * iterations instead of Bouncy Castle's 300,000/600,000 (same algorithms: PBES2 with
+     * PBKDF2-HMAC-SHA256 and AES-256-CBC, HMAC-SHA256 MAC). Only for identities whose passphrase
+     * is kept beside them anyway (a dev deployment's demo identities), where a slow key derivation
+     * protects nothing and costs every command a second.
+     */
+    public void saveWithIterations(Path file, char[] passphrase, int iterations) throws KeysException {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new KeysException(Reason.WRONG_PASSPHRASE, "an identity file needs a non-empty passphrase");
+        }
+        try {
+            JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Bc.PROVIDER);
+            org.bouncycastle.asn1.x509.AlgorithmIdentifier prf = new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                    org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256, org.bouncycastle.asn1.DERNull.INSTANCE);
+            org.bouncycastle.operator.OutputEncryptor encryptor = new org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder(
+                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
+                    .setIterationCount(iterations).build(passphrase);
+            X509Certificate own = conv.getCertificate(certificate().holder());
+            org.bouncycastle.asn1.DEROctetString keyId = new org.bouncycastle.asn1.DEROctetString(
+                    new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils().createSubjectKeyIdentifier(own.getPublicKey()).getKeyIdentifier());
+            List<org.bouncycastle.pkcs.PKCS12SafeBag> certs = new ArrayList<>();
+            for (Certificate c : chain) {
+                org.bouncycastle.pkcs.PKCS12SafeBagBuilder b = new org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder(
+                        conv.getCertificate(c.holder()));
+                if (c == certificate()) {
+                    b.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+                            new org.bouncycastle.asn1.DERBMPString(ALIAS));
+                    b.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
+                }
+                certs.add(b.build());
+            }
+            org.bouncycastle.pkcs.PKCS12SafeBagBuilder key = new org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder(privateKey, encryptor);
+            key.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+                    new org.bouncycastle.asn1.DERBMPString(ALIAS));
+            key.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
+            org.bouncycastle.pkcs.PKCS12PfxPduBuilder pfx = new org.bouncycastle.pkcs.PKCS12PfxPduBuilder();
+            pfx.addData(key.build());
+            pfx.addEncryptedData(new org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder(
+                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes128_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
+                    .setIterationCount(iterations).build(passphrase), certs.toArray(org.bouncycastle.pkcs.PKCS12SafeBag[]::new));
+            byte[] der = pfx.build(new org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder(
+                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256).setProvider(Bc.PROVIDER).setIterationCount(iterations),
+                    passphrase).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+            SafeFiles.writeAtomically(file, der, true);
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException
+                | org.bouncycastle.pkcs.PKCSException e) {
+            throw new KeysException(Reason.IO, "cannot encode the identity as PKCS#12: " + e.getMessage(), e);
+        }
+    }
+
     /** The holder's own certificate. */
     public Certificate certificate() {
         return chain.get(0);

@@ -1,12 +1,14 @@
 package cn.midang.keys.sign;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The canonical JSON of RFC 8785 (JCS) for the flat objects Midang signs: keys sorted, no
- * whitespace, strings escaped minimally, integers and booleans only (no floats). Signed bytes
+ * The canonical JSON of RFC 8785 (JCS) for the objects Midang signs: keys sorted, no whitespace,
+ * strings escaped minimally; strings, integers, booleans, objects and arrays (no floats, no
+ * nulls). Signed bytes
  * are always produced here and nowhere else.
  */
 public final class CanonicalJson {
@@ -14,27 +16,46 @@ public final class CanonicalJson {
     private CanonicalJson() {}
 
     public static byte[] encode(Map<String, ?> object) {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, ?> e : new TreeMap<>(object).entrySet()) {
-            if (!first) {
-                sb.append(',');
+        StringBuilder sb = new StringBuilder();
+        value(sb, object);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void value(StringBuilder sb, Object v) {
+        if (v instanceof String s) {
+            string(sb, s);
+        } else if (v instanceof Long || v instanceof Integer) {
+            sb.append(v);
+        } else if (v instanceof Boolean b) {
+            sb.append(b);
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            boolean first = true;
+            TreeMap<String, Object> sorted = new TreeMap<>(); // String order is UTF-16 code-unit order, as JCS sorts
+            m.forEach((k, x) -> sorted.put((String) k, x));
+            for (Map.Entry<String, ?> e : sorted.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                string(sb, e.getKey());
+                sb.append(':');
+                value(sb, e.getValue());
             }
-            first = false;
-            string(sb, e.getKey());
-            sb.append(':');
-            Object v = e.getValue();
-            if (v instanceof String s) {
-                string(sb, s);
-            } else if (v instanceof Long || v instanceof Integer) {
-                sb.append(v);
-            } else if (v instanceof Boolean b) {
-                sb.append(b);
-            } else {
-                throw new IllegalArgumentException("canonical JSON here takes strings, integers and booleans, not " + v);
+            sb.append('}');
+        } else if (v instanceof List<?> list) {
+            sb.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                value(sb, list.get(i));
             }
+            sb.append(']');
+        } else {
+            throw new IllegalArgumentException("canonical JSON here takes strings, integers, booleans, objects and arrays, not "
+                    + (v == null ? "null" : v.getClass().getSimpleName()));
         }
-        return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void string(StringBuilder sb, String s) {

@@ -1,6 +1,7 @@
 package cn.midang.server.access;
 
 import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.http.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
@@ -40,6 +41,8 @@ public final class Policy {
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
+            case RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
+                    afterInspection(caller, role, org, action, (Target.OfCampaign) target);
             case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
             case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).map(Decision::allowWithin)
                     .orElseGet(() -> role == Role.TESTER
@@ -73,6 +76,50 @@ public final class Policy {
         };
     }
 
+    /**
+     * The work after the self-check (SPEC §1 五(二), 六): assigned inspectors record findings while
+     * the inspection and the summary are under way, generate the summary, and read findings,
+     * summary and results; approvers read and sign summaries; the leadership reads summaries and
+     * the published results; a unit in scope reads its own findings and result once published.
+     */
+    private Decision afterInspection(Caller caller, Role role, String org, Action action, Target.OfCampaign t) throws SQLException {
+        Campaign c = t.campaign();
+        if (c == null || (role == Role.UNIT && !c.hasUnit(org))) {
+            return role == null ? denyRole(null, action) : Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + org);
+        }
+        CampaignState s = c.state();
+        boolean published = s.compareTo(CampaignState.PUBLISHED) >= 0;
+        return switch (role) {
+            case INSPECTOR -> {
+                if (!records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())) {
+                    yield Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
+                }
+                yield switch (action) {
+                    case RECORD_FINDING -> s == CampaignState.ON_SITE || s == CampaignState.SUMMARY ? Decision.allow("assigned inspector")
+                            : Decision.deny(ErrorCode.WRONG_STATE, "findings are recorded during on_site and summary, campaign is "
+                                    + s.name().toLowerCase(java.util.Locale.ROOT));
+                    case GENERATE_SUMMARY -> s == CampaignState.SUMMARY ? Decision.allow("assigned inspector")
+                            : Decision.deny(ErrorCode.WRONG_STATE, "the summary is generated in state summary, campaign is "
+                                    + s.name().toLowerCase(java.util.Locale.ROOT));
+                    case LIST_FINDINGS, READ_SUMMARY -> Decision.allow("assigned inspector");
+                    case READ_RESULTS -> published ? Decision.allow("assigned inspector")
+                            : Decision.deny(ErrorCode.NO_RESULTS, "not published");
+                    default -> denyRole(role, action);
+                };
+            }
+            case APPROVER -> action == Action.READ_SUMMARY || action == Action.SIGN_SUMMARY
+                    ? Decision.allow("joint-review approver") : denyRole(role, action);
+            case LEADER -> action == Action.READ_SUMMARY ? Decision.allow("leadership")
+                    : action == Action.READ_RESULTS ? (published ? Decision.allow("leadership") : Decision.deny(ErrorCode.NO_RESULTS, "not published"))
+                    : denyRole(role, action);
+            case UNIT -> (action == Action.LIST_FINDINGS || action == Action.READ_RESULTS)
+                    ? (published ? Decision.allowWithin(new ListScope(org, null, null))
+                            : Decision.deny(ErrorCode.NO_RESULTS, "a unit sees its findings and result once published"))
+                    : denyRole(role, action);
+            default -> denyRole(role, action);
+        };
+    }
+
     /** A lifecycle step: the leadership approves, the administrator takes every other step (Lifecycle). */
     private static Decision advance(Role role, Target.Transition t) {
         if (role != Role.ADMIN && role != Role.LEADER) {
@@ -102,6 +149,12 @@ public final class Policy {
                 }
                 if (!c.hasUnit(org)) {
                     return Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + org + " not in " + c.id());
+                }
+                if ("rectification".equals(t.kind())) {
+                    return c.state() == CampaignState.PUBLISHED || c.state() == CampaignState.RECTIFICATION
+                            ? Decision.allow("unit reports rectification of its findings")
+                            : Decision.deny(ErrorCode.CAMPAIGN_CLOSED, "rectification reports are accepted once results are published; "
+                                    + c.id() + " is " + c.state().name().toLowerCase(java.util.Locale.ROOT));
                 }
                 Optional<String> closed = c.refusalAt(now);
                 return closed.isPresent() ? Decision.deny(ErrorCode.CAMPAIGN_CLOSED, closed.get())
@@ -145,6 +198,12 @@ public final class Policy {
             case INSPECTOR -> {
                 return s != null && records.assignedCampaigns(caller.certificate().fingerprint()).contains(s.campaign())
                         ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_FOUND, absent + " or campaign not assigned");
+            }
+            case APPROVER, LEADER -> {
+                // They read campaign summaries, never raw submissions (SPEC §2).
+                return s == null ? Decision.deny(ErrorCode.NOT_FOUND, absent)
+                        : "summary".equals(s.kind()) ? Decision.allow("a campaign summary, for joint review and approval")
+                        : denyRole(role, action);
             }
             case TESTER -> {
                 if (s == null) {

@@ -1,6 +1,6 @@
 package cn.midang.server.campaign;
 
-import java.io.StringReader;
+import cn.midang.forms.Yamls;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -12,11 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -70,17 +65,11 @@ public final class CampaignDefinition {
         if (text.length() > MAX_CHARS) {
             throw new Invalid(List.of(new Problem(0, "the file is larger than " + MAX_CHARS + " characters")));
         }
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(10);
-        options.setCodePointLimit(MAX_CHARS);
         Node root;
         try {
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw new Invalid(List.of(new Problem(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1,
-                    "not valid YAML: " + e.getProblem())));
-        } catch (YAMLException e) {
-            throw new Invalid(List.of(new Problem(0, "not valid YAML: " + e.getMessage())));
+            root = Yamls.compose(text, MAX_CHARS);
+        } catch (Yamls.NotYaml e) {
+            throw new Invalid(List.of(new Problem(e.line(), "not valid YAML: " + e.getMessage())));
         }
         if (!(root instanceof MappingNode top)) {
             throw new Invalid(List.of(new Problem(root == null ? 0 : line(root), "a campaign file is a mapping of keys "

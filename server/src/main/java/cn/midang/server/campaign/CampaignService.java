@@ -11,7 +11,6 @@ import cn.midang.server.http.Exchange;
 import cn.midang.server.http.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
-import cn.midang.server.submission.Submissions;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,15 +30,26 @@ import java.util.Optional;
 public final class CampaignService {
 
     private final Campaigns campaigns;
-    private final Submissions submissions;
+    private final Overviews overviews;
     private final AccessRecords records;
     private final Guard guard;
+    private final Lifecycle.Facts facts;
+    private final Publisher publisher;
 
-    public CampaignService(Campaigns campaigns, Submissions submissions, AccessRecords records, Guard guard) {
+    /** Issues a campaign's results, inside the transaction of the step to published. */
+    @FunctionalInterface
+    public interface Publisher {
+        cn.midang.server.storage.Database.Work<?> publish(Campaign c, Instant now) throws ApiException;
+    }
+
+    public CampaignService(Campaigns campaigns, Overviews overviews, AccessRecords records, Guard guard, Lifecycle.Facts facts,
+            Publisher publisher) {
         this.campaigns = campaigns;
-        this.submissions = submissions;
+        this.overviews = overviews;
         this.records = records;
         this.guard = guard;
+        this.facts = facts;
+        this.publisher = publisher;
     }
 
     /**
@@ -68,22 +78,6 @@ public final class CampaignService {
             throw new ApiException(ErrorCode.INTERNAL, "recording campaign " + c.id(), e);
         }
     }
-
-    /**
-     * The facts of the steps after the summary. Summaries and their sign-off are not built in this
-     * version, so none exists: the step into joint review is refused with that reason.
-     */
-    static final Lifecycle.Facts NO_SUMMARIES_YET = new Lifecycle.Facts() {
-        @Override
-        public boolean summaryGenerated(String campaign) {
-            return false;
-        }
-
-        @Override
-        public int departmentsSigned(String campaign) {
-            return 0;
-        }
-    };
 
     /**
      * Takes the next lifecycle step of campaign {@code id}, as the caller's signed statement
@@ -127,12 +121,13 @@ public final class CampaignService {
                     List.of("the campaign is " + Lifecycle.label(c.state()) + (next == null ? "; it has no further step"
                             : "; its next step is " + Lifecycle.label(next))));
         }
-        Optional<String> unmet = Lifecycle.unmet(c, to, now, NO_SUMMARIES_YET);
+        Optional<String> unmet = Lifecycle.unmet(c, to, now, facts);
         if (unmet.isPresent()) {
             throw new ApiException(ErrorCode.PRECONDITION_FAILED, unmet.get()).withProblems(List.of(unmet.get()));
         }
         try {
-            if (!campaigns.advance(id, from, to, now, g.caller().certificate().fingerprint(), s.statement(), s.signature())) {
+            cn.midang.server.storage.Database.Work<?> also = to == CampaignState.PUBLISHED ? publisher.publish(c, now) : conn -> null;
+            if (!campaigns.advance(id, from, to, now, g.caller().certificate().fingerprint(), s.statement(), s.signature(), also)) {
                 throw new ApiException(ErrorCode.WRONG_STATE, "campaign moved meanwhile");
             }
             return campaigns.byId(id).orElseThrow();
@@ -158,15 +153,8 @@ public final class CampaignService {
         }
     }
 
-    /** The progress of one unit in a campaign: what arrived, by kind, and whether the report was on time. */
-    public record UnitStatus(Campaign.Unit unit, Map<String, Long> byKind, Instant firstReport, boolean reportOnTime) {
-        public boolean reportIn() {
-            return firstReport != null;
-        }
-    }
-
-    /** A campaign and the rows of it the caller may see. */
-    public record Status(Campaign campaign, List<UnitStatus> units) {}
+    /** A campaign and the rows of it the caller may see; findings shown to a unit only once published. */
+    public record Status(Campaign campaign, List<Overviews.UnitOverview> units, boolean showFindings) {}
 
     /**
      * The campaigns that concern the exchange's caller: a unit's campaigns are those it is in, an
@@ -207,31 +195,8 @@ public final class CampaignService {
         Grant g = guard.check(ex, Action.CAMPAIGN_STATUS, new Target.OfCampaign(String.valueOf(id), found.orElse(null)));
         Campaign c = found.orElseThrow();
         Caller caller = g.caller();
-        List<Submissions.Tally> tally;
-        try {
-            tally = submissions.tally(c.id());
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "campaign tally", e);
-        }
-        List<UnitStatus> out = new ArrayList<>();
-        for (Campaign.Unit u : c.units()) {
-            if (caller.account().role() == Role.UNIT && !u.id().equals(caller.account().organisation())) {
-                continue;
-            }
-            Map<String, Long> byKind = new LinkedHashMap<>();
-            Instant firstReport = null;
-            boolean onTime = false;
-            for (Submissions.Tally t : tally) {
-                if (t.unit().equals(u.id())) {
-                    byKind.put(t.kind(), t.count());
-                    if ("report".equals(t.kind())) {
-                        firstReport = t.first();
-                        onTime = t.anyOnTime();
-                    }
-                }
-            }
-            out.add(new UnitStatus(u, byKind, firstReport, onTime));
-        }
-        return new Status(c, out);
+        boolean unit = caller.account().role() == Role.UNIT;
+        Overviews.Overview o = overviews.of(c, unit ? caller.account().organisation() : null);
+        return new Status(c, o.units(), !unit || c.state().compareTo(CampaignState.PUBLISHED) >= 0);
     }
 }

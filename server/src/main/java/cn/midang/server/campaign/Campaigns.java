@@ -126,6 +126,12 @@ public final class Campaigns {
      */
     public boolean advance(String id, CampaignState from, CampaignState to, java.time.Instant at, String actor, byte[] statement,
             byte[] signature) throws SQLException {
+        return advance(id, from, to, at, actor, statement, signature, conn -> null);
+    }
+
+    /** As {@link #advance}, with {@code also} done in the same transaction (the results issued on publication). */
+    public boolean advance(String id, CampaignState from, CampaignState to, java.time.Instant at, String actor, byte[] statement,
+            byte[] signature, Database.Work<?> also) throws SQLException {
         return db.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement("UPDATE campaigns SET state = ? WHERE id = ? AND state = ?")) {
                 ps.setString(1, Lifecycle.label(to));
@@ -156,6 +162,7 @@ public final class Campaigns {
                 ps.setBytes(8, signature);
                 ps.executeUpdate();
             }
+            also.run(conn);
             return true;
         });
     }

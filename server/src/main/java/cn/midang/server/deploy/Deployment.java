@@ -39,6 +39,9 @@ public final class Deployment implements AutoCloseable {
     /** The demo identities of a dev deployment: file name → role and organisation. */
     public static final Map<String, String[]> DEMO_IDENTITIES = demoIdentities();
 
+    /** PBKDF2 and MAC iterations of the demo identities' files (production files keep Bouncy Castle's 300,000/600,000). */
+    static final int DEMO_IDENTITY_ITERATIONS = 10_000;
+
     /** The dev deployment's engagement: the testing body, for unit-a in the demo campaign, open for a week. */
     public static final String DEMO_ENGAGEMENT = "demo-tester";
 
@@ -137,15 +140,22 @@ public final class Deployment implements AutoCloseable {
                 for (Map.Entry<String, String[]> e : DEMO_IDENTITIES.entrySet()) {
                     Identity id = issue(authority, e.getKey(), e.getValue()[0], e.getValue()[1], clock);
                     Path file = d.identities().resolve(e.getKey() + ".p12");
-                    id.save(file, passphrase);
+                    // The dev passphrase is written beside these files, so a slow key derivation
+                    // would protect nothing; fewer iterations keep each midang command fast (D30).
+                    id.saveWithIterations(file, passphrase, DEMO_IDENTITY_ITERATIONS);
                     accounts.register(id.certificate(), now);
                     identities.add(file);
                     demo.put(e.getKey(), id);
                 }
-                new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now,
-                        now.plus(Duration.ofDays(7)), true, List.of(
+                // The demo campaign has the notice's check areas and joint-review departments (the
+                // demo approvers' organisations), with a two-week on-site inspection after the deadline.
+                Campaign yuxi = cn.midang.server.campaign.ShippedCampaigns.yuxi2009();
+                Instant deadline = now.plus(Duration.ofDays(7));
+                new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now, deadline, true, List.of(
                                 new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
-                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), cn.midang.server.campaign.ShippedCampaigns.yuxi2009().areas()));
+                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), yuxi.areas(),
+                        new Campaign.Details(null, null, yuxi.details().leadOffice(), yuxi.details().jointReview(), deadline,
+                                deadline.plus(Duration.ofDays(14)))));
                 // The working group's three inspectors are assigned to the demo campaign, and the
                 // testing body has an engagement for unit-a, open now for the campaign's week.
                 AccessRecords access = new AccessRecords(db);

@@ -17,13 +17,21 @@ import java.util.Map;
  * </pre>
  */
 public record Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
-        String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late, String area) {
+        String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late, String area,
+        String finding) {
+
+    /** A receipt naming no finding (anything but a rectification report). */
+    public Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
+            String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late, String area) {
+        this(id, sequence, campaign, unit, kind, fileName, size, contentSm3, submitterFingerprint, serverFingerprint, receivedAt,
+                late, area, null);
+    }
 
     /** A receipt for a submission about no particular check area. */
     public Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late) {
         this(id, sequence, campaign, unit, kind, fileName, size, contentSm3, submitterFingerprint, serverFingerprint, receivedAt,
-                late, null);
+                late, null, null);
     }
 
     public static final String TYPE = "midang-receipt/1";
@@ -46,6 +54,9 @@ public record Receipt(String id, long sequence, String campaign, String unit, St
         m.put("late", late);
         if (area != null) {
             m.put("area", area); // only when given, so receipts without an area keep their form
+        }
+        if (finding != null) {
+            m.put("finding", finding); // the finding a rectification report answers
         }
         return CanonicalJson.encode(m);
     }

@@ -66,7 +66,11 @@ public final class SubmissionService {
             "form", 16L << 20,
             "test-result", 2L << 30,
             "inspection-record", 2L << 30,
-            "rectification", 2L << 30);
+            "rectification", 2L << 30,
+            "summary", 64L << 20);
+
+    /** Kinds the server writes itself and no one uploads. */
+    public static final Set<String> GENERATED_KINDS = Set.of("summary");
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -76,6 +80,8 @@ public final class SubmissionService {
     private final BlobStore blobs;
     private final Identity archive;
     private final RawSignatures.Signer receiptSigner;
+    private final Identity signing;
+    private final cn.midang.server.campaign.Findings findings;
     private final String serverFingerprint;
     private final ValidatorSource validators;
     private final Clock clock;
@@ -89,8 +95,11 @@ public final class SubmissionService {
     }
 
     public SubmissionService(Campaigns campaigns, Submissions submissions, BlobStore blobs, Identity archive,
-            Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes, Guard guard) {
+            Identity signing, ValidatorSource validators, Clock clock, long maxUploadBytes, Guard guard,
+            cn.midang.server.campaign.Findings findings) {
         this.guard = guard;
+        this.signing = signing;
+        this.findings = findings;
         this.campaigns = campaigns;
         this.submissions = submissions;
         this.blobs = blobs;
@@ -107,9 +116,9 @@ public final class SubmissionService {
      * unit, kind, campaign window or engagement), then streams and verifies the package.
      */
     public StoredSubmission submit(Exchange ex, String campaignId, String kind, String unitParam, String areaParam,
-            long declaredLength, InputStream body, byte[] signedBodySm3) throws ApiException {
+            String findingParam, long declaredLength, InputStream body, byte[] signedBodySm3) throws ApiException {
         Caller caller = ex.caller();
-        if (kind == null || !KIND_LIMITS.containsKey(kind)) {
+        if (kind == null || !KIND_LIMITS.containsKey(kind) || GENERATED_KINDS.contains(kind)) {
             throw new ApiException(ErrorCode.UNKNOWN_KIND, "kind " + kind);
         }
         long limit = bodyLimit(kind);
@@ -135,6 +144,10 @@ public final class SubmissionService {
         if (areaParam != null && !areaParam.isBlank()) {
             area = campaign.area(areaParam).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_AREA,
                     "area " + areaParam + " not among " + campaign.areas().stream().map(Campaign.Area::id).toList())).id();
+        }
+        String finding = null;
+        if ("rectification".equals(kind) || (findingParam != null && !findingParam.isBlank())) {
+            finding = answeredFinding(campaign, unit, kind, findingParam);
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
@@ -174,7 +187,7 @@ public final class SubmissionService {
             Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, unit, kind,
                     fileName, opened.contentSize(), opened.contentSm3Hex(), digesting.count(),
                     caller.certificate().fingerprint(), serverFingerprint, now,
-                    campaign.timelinessAt(now) == Campaign.Timeliness.LATE, blobName, area);
+                    late(campaign, kind, finding, now), blobName, area, finding);
             try {
                 StoredSubmission s = submissions.record(p, this::signReceipt);
                 LOG.info("submission {} accepted: campaign {} unit {} kind {} {} bytes", s.id(), campaignId, unit, kind,
@@ -187,6 +200,108 @@ public final class SubmissionService {
             }
         } catch (IOException e) {
             throw new ApiException(ErrorCode.INTERNAL, "staging the upload", e);
+        }
+    }
+
+    /**
+     * The finding a rectification report answers: it must be named, and be one of the unit's
+     * findings in the campaign; another unit's finding is refused exactly like one that does not
+     * exist (C2). Only rectification reports name a finding.
+     */
+    private String answeredFinding(Campaign campaign, String unit, String kind, String findingParam) throws ApiException {
+        if (!"rectification".equals(kind)) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "only a rectification report names a finding (kind " + kind + ")");
+        }
+        if (findingParam == null || findingParam.isBlank()) {
+            throw new ApiException(ErrorCode.UNKNOWN_FINDING, "a rectification report names the finding it answers (finding=...)");
+        }
+        try {
+            return findings.byId(campaign.id(), findingParam).filter(f -> f.unit().equals(unit))
+                    .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_FINDING, "finding " + findingParam + " of unit " + unit))
+                    .id();
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "finding lookup", e);
+        }
+    }
+
+    /** Late: after the submission deadline, or, for a rectification report, after its finding's deadline. */
+    private boolean late(Campaign campaign, String kind, String finding, Instant now) throws ApiException {
+        if (finding == null) {
+            return campaign.timelinessAt(now) == Campaign.Timeliness.LATE;
+        }
+        try {
+            return findings.byId(campaign.id(), finding).map(f -> now.isAfter(f.deadline())).orElse(false);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "finding lookup", e);
+        }
+    }
+
+    /**
+     * Archives a document the server made ({@code content}, e.g. a summary) like any submission:
+     * sealed to the archive key and signed by the server's signing key, stored, receipted with
+     * {@code requester} as the submitter, and handed to the search index. Nothing remains if any
+     * step fails.
+     */
+    public StoredSubmission archiveGenerated(String campaignId, String kind, String fileName, byte[] content, String requester)
+            throws ApiException {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (BlobStore.Staged staged = blobs.stage()) {
+            cn.midang.keys.seal.Sealed sealed;
+            long packageSize;
+            // The staged stream stays open: committing it forces it to disk.
+            try (var counting = new org.apache.commons.io.output.CountingOutputStream(
+                    org.apache.commons.io.output.CloseShieldOutputStream.wrap(staged.stream()))) {
+                sealed = cn.midang.keys.seal.Sealer.signedBy(signing).to(archive.certificate()).describedAs(fileName).clock(clock).build()
+                        .seal(new java.io.ByteArrayInputStream(content), counting);
+                counting.flush();
+                packageSize = counting.getByteCount();
+            } catch (KeysException e) {
+                throw new ApiException(ErrorCode.INTERNAL, "sealing " + fileName, e);
+            }
+            String blobName = staged.commit();
+            byte[] idBytes = new byte[16];
+            RANDOM.nextBytes(idBytes);
+            Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, "", kind, fileName,
+                    sealed.contentSize(), sealed.contentSm3Hex(), packageSize, requester, serverFingerprint, now, false, blobName,
+                    null, null);
+            try {
+                StoredSubmission s = submissions.record(p, this::signReceipt);
+                onRecorded.accept(s.id());
+                return s;
+            } catch (SQLException | RuntimeException e) {
+                deleteQuietly(blobName);
+                throw new ApiException(ErrorCode.INTERNAL, "recording " + fileName, e);
+            }
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "archiving " + fileName, e);
+        }
+    }
+
+    /**
+     * The content of stored submission {@code s}, opened with the archive key, for the server's own
+     * use (reading report forms, checking summary signatures); refused above {@code maxBytes}.
+     */
+    public byte[] content(StoredSubmission s, int maxBytes) throws ApiException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        OutputStream capped = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (out.size() + len > maxBytes) {
+                    throw new IOException("larger than " + maxBytes + " bytes");
+                }
+                out.write(b, off, len);
+            }
+        };
+        try (InputStream in = blobs.open(s.blobName())) {
+            Opener.forRecipient(archive, validators.get()).open(in, capped);
+            return out.toByteArray();
+        } catch (IOException | KeysException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "opening stored submission " + s.id() + ": " + e.getMessage(), e);
         }
     }
 

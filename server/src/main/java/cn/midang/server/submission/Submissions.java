@@ -31,7 +31,7 @@ public final class Submissions {
     /** What {@link #record} needs besides the sequence number, which it draws. */
     public record Pending(String id, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, long packageSize, String submitterFingerprint, String serverFingerprint,
-            java.time.Instant receivedAt, boolean late, String blobName, String area) {}
+            java.time.Instant receivedAt, boolean late, String blobName, String area, String finding) {}
 
     /** Draws the next sequence number, builds and signs the receipt, and records it, in one transaction. */
     public StoredSubmission record(Pending p, ReceiptSigner signer) throws SQLException {
@@ -43,12 +43,12 @@ public final class Submissions {
                 seq = rs.getLong(1);
             }
             Receipt r = new Receipt(p.id(), seq, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
-                    p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late(), p.area());
+                    p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late(), p.area(), p.finding());
             byte[] bytes = r.canonicalBytes();
             byte[] sig = signer.sign(bytes);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO submissions (id, sequence, campaign_id, unit_id, kind, "
                     + "file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
-                    + "receipt, receipt_signature, area_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "receipt, receipt_signature, area_id, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.id());
                 ps.setLong(2, seq);
                 ps.setString(3, p.campaign());
@@ -65,6 +65,7 @@ public final class Submissions {
                 ps.setBytes(14, bytes);
                 ps.setBytes(15, sig);
                 ps.setString(16, p.area());
+                ps.setString(17, p.finding());
                 ps.executeUpdate();
             }
             return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
@@ -198,6 +199,25 @@ public final class Submissions {
                 while (rs.next()) {
                     out.add(new Tally(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(),
                             rs.getTimestamp(5).toInstant(), rs.getBoolean(6), rs.getBoolean(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest submission of {@code kind} per unit of {@code campaign} (unit → submission). */
+    public java.util.Map<String, StoredSubmission> latest(String campaign, String kind) throws SQLException {
+        java.util.Map<String, StoredSubmission> out = new java.util.LinkedHashMap<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
+                        + "blob_name, package_size, receipt, receipt_signature FROM submissions WHERE campaign_id = ? AND kind = ? "
+                        + "ORDER BY sequence")) {
+            ps.setString(1, campaign);
+            ps.setString(2, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(3), new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)));
                 }
             }
         }

@@ -1,8 +1,7 @@
-package cn.midang.cli.form;
+package cn.midang.forms;
 
 import cn.midang.keys.digest.Sm3;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,15 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -35,15 +28,22 @@ public final class ReportForm {
     public static final List<String> ANSWERS = List.of("符合", "基本符合", "不符合", "不适用");
     /** Answers that need a note saying what is wrong. */
     static final Set<String> NEED_NOTES = Set.of("基本符合", "不符合");
-    static final int MAX_CHARS = 1 << 20;
+    public static final int MAX_CHARS = 1 << 20;
 
     private ReportForm() {}
 
     /** One problem: its line (0 = the whole file), a message key and its arguments. */
     public record Problem(int line, String key, Object... args) {}
 
-    /** What a check found: the problems, and the answers counted (answer → number of items). */
-    public record Checked(String campaign, String unit, int areas, int items, Map<String, Integer> answers, List<Problem> problems) {
+    /** One answered item: its area and item ids, the answer (one of {@link #ANSWERS}) and the notes (may be empty). */
+    public record Answer(String area, String item, String answer, String notes) {}
+
+    /**
+     * What a check found: the problems, the answers counted (answer → number of items), and each
+     * item answered with one of the four answers, in the form's order.
+     */
+    public record Checked(String campaign, String unit, int areas, int items, Map<String, Integer> answers, List<Answer> answered,
+            List<Problem> problems) {
         public boolean complete() {
             return problems.isEmpty();
         }
@@ -105,6 +105,7 @@ public final class ReportForm {
     private static final class Checker {
         final List<Problem> problems = new ArrayList<>();
         final Map<String, Integer> answers = new TreeMap<>();
+        final List<Answer> answered = new ArrayList<>();
         int areas;
         int items;
 
@@ -113,17 +114,11 @@ public final class ReportForm {
                 problems.add(new Problem(0, "form.too-large"));
                 return result(null, null);
             }
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(10);
-            options.setCodePointLimit(MAX_CHARS);
             Node root;
             try {
-                root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-            } catch (MarkedYAMLException e) {
-                problems.add(new Problem(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "form.not-yaml", e.getProblem()));
-                return result(null, null);
-            } catch (YAMLException e) {
-                problems.add(new Problem(0, "form.not-yaml", e.getMessage()));
+                root = Yamls.compose(text, MAX_CHARS);
+            } catch (Yamls.NotYaml e) {
+                problems.add(new Problem(e.line(), "form.not-yaml", e.getMessage()));
                 return result(null, null);
             }
             if (!(root instanceof MappingNode top)) {
@@ -159,6 +154,7 @@ public final class ReportForm {
                     } else {
                         answers.merge(answer.strip(), 1, Integer::sum);
                         String notes = scalar(im.get("说明"));
+                        answered.add(new Answer(areaId, itemId, answer.strip(), notes == null ? "" : notes.strip()));
                         if (NEED_NOTES.contains(answer.strip()) && (notes == null || notes.isBlank())) {
                             problems.add(new Problem(im.containsKey("说明") ? line(im.get("说明")) : at, "form.needs-notes", itemId,
                                     answer.strip()));
@@ -175,7 +171,7 @@ public final class ReportForm {
         }
 
         Checked result(String campaign, String unit) {
-            return new Checked(campaign, unit, areas, items, answers, List.copyOf(problems));
+            return new Checked(campaign, unit, areas, items, answers, List.copyOf(answered), List.copyOf(problems));
         }
 
         Map<String, Node> keys(MappingNode node, Set<String> allowed) {
@@ -225,10 +221,10 @@ public final class ReportForm {
     }
 
     private static String scalar(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : null;
+        return Yamls.scalar(n);
     }
 
     private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
+        return Yamls.line(n);
     }
 }

@@ -1,4 +1,4 @@
-package cn.midang.cli.form;
+package cn.midang.forms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,87 @@
+package cn.midang.cli.results;
+
+import cn.midang.cli.CliFiles;
+import cn.midang.cli.ClientOptions;
+import cn.midang.cli.MidangCommand;
+import cn.midang.cli.Output;
+import cn.midang.cli.Table;
+import cn.midang.cli.net.MidangClient;
+import cn.midang.keys.sign.RawSignatures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "results", mixinStandardHelpOptions = true,
+        description = {"The published results of a campaign (结果公布): per unit a notice signed by the server, a",
+            "commendation (通报表扬), a rectification order (限期整改) listing the findings and the deadline, or a plain",
+            "result (检查结果). A unit sees only its own; the leadership and the campaign's inspectors see all.",
+            "Every notice's signature is checked before it is shown; -o DIR keeps each as UNIT.result.json with",
+            "UNIT.result.json.sig and the server's certificate, for 'midang verify --cert ... --raw-signature ...' or openssl."},
+        footer = {"", "Examples:", "  midang results --campaign yuxi-2009", "  midang results --campaign yuxi-2009 -o 结果 --json"})
+public final class ResultsCommand extends MidangCommand {
+    @Mixin ClientOptions client;
+
+    @Option(names = "--campaign", required = true, paramLabel = "C", description = "The campaign.")
+    String campaign;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Also keep each notice and its signature in DIR.")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        MidangClient c = client.client();
+        JsonNode n = c.results(campaign);
+        MidangClient.ServerInfo si = c.serverInfo();
+        ObjectMapper json = new ObjectMapper();
+        List<Map<String, Object>> shown = new ArrayList<>();
+        Table t = new Table(messages().get("results.col.unit"), messages().get("results.col.outcome"),
+                messages().get("results.col.findings"), messages().get("results.col.by"));
+        if (dir != null) {
+            Files.createDirectories(dir);
+            Path cert = dir.resolve(MidangClient.serverCertificateName(si.signing().fingerprint()));
+            if (!Files.exists(cert)) {
+                si.signing().writePem(cert);
+            }
+        }
+        for (JsonNode x : n.path("notices")) {
+            byte[] bytes = Base64.getDecoder().decode(x.path("notice").asText());
+            byte[] sig = Base64.getDecoder().decode(x.path("signature").asText());
+            RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
+            JsonNode notice = json.readTree(bytes);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("notice", notice);
+            m.put("signature", x.path("signature").asText());
+            if (dir != null) {
+                Path f = CliFiles.requireAbsent(dir.resolve(notice.path("unit").asText() + ".result.json"));
+                CliFiles.writeAtomically(f, bytes);
+                CliFiles.writeAtomically(CliFiles.requireAbsent(f.resolveSibling(f.getFileName() + ".sig")), sig);
+                m.put("file", f.toString());
+            }
+            shown.add(m);
+            t.row(notice.path("unit").asText() + " " + notice.path("unit_name").asText(),
+                    notice.path("outcome_zh").asText() + " (" + notice.path("outcome").asText() + ")", notice.path("findings").size(),
+                    notice.path("rectify_by").asText("-"));
+            for (JsonNode f : notice.path("findings")) {
+                t.note(f.path("id").asText() + " [" + f.path("severity").asText() + "] " + f.path("description").asText() + " → "
+                        + f.path("rectification").asText() + " (" + f.path("deadline").asText() + ")");
+            }
+        }
+        if (globals().json) {
+            out().println(Output.json(Map.of("campaign", campaign, "notices", shown)));
+        } else {
+            out().println(messages().get("results.header", campaign, shown.size()));
+            t.print(out());
+        }
+        out().flush();
+        return 0;
+    }
+}

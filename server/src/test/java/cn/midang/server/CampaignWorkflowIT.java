@@ -1,0 +1,330 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.keys.testkit.Processes;
+import cn.midang.server.DevServer.CliRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.poi.xwpf.extractor.XWPFWordExtractor;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The notice's process after the self-check, through the real client and server: findings, the
+ * campaign status, the summary (JSON, .xlsx, .docx) and its joint review by the three departments,
+ * the leadership's approval, the published per-unit notices, and rectification with overdue
+ * findings; each step's refusals (wrong role, wrong state, missing signatures, a summary changed
+ * after signing) on the way. The server's clock is moved forward by minutes (within the request
+ * skew) to pass the campaign's deadlines.
+ */
+class CampaignWorkflowIT {
+
+    @TempDir
+    static Path tmp;
+
+    static DevServer dev;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path SHIPPED = Path.of(System.getProperty("user.dir")).resolve("../config/campaigns/yuxi-2009.yaml").normalize();
+    static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.ofHours(8));
+
+    @BeforeAll
+    static void start() throws Exception {
+        dev = DevServer.startForCli(tmp.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        dev.close();
+    }
+
+    /**
+     * The shipped campaign as {@code id}, with unit-a and unit-b (the demo units) in its scope, the
+     * deadline two minutes from now and a one-minute on-site inspection after it.
+     */
+    static Path campaignFile(String id, Instant deadline) throws Exception {
+        String text = Files.readString(SHIPPED).replace("id: yuxi-2009", "id: " + id)
+                .replace("{id: yx-fgw,", "{id: unit-a,").replace("{id: hongta,", "{id: unit-b,")
+                .replaceAll("self_check_start: \\S+", "self_check_start: " + LOCAL.format(deadline.minus(Duration.ofHours(1))))
+                .replaceAll("submission_deadline: \\S+", "submission_deadline: " + LOCAL.format(deadline))
+                .replaceAll("on_site_start: \\S+", "on_site_start: " + LOCAL.format(deadline))
+                .replaceAll("on_site_end: \\S+", "on_site_end: " + LOCAL.format(deadline.plus(Duration.ofMinutes(1))));
+        Path f = tmp.resolve(id + ".yaml");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    CliRun ok(String who, String... args) throws Exception {
+        CliRun r = dev.midang(who, args);
+        assertThat(r.exit()).as(who + " " + String.join(" ", args) + "\n" + r.err()).isZero();
+        return r;
+    }
+
+    CliRun refused(int exit, String code, String who, String... args) throws Exception {
+        CliRun r = dev.midang(who, args);
+        assertThat(r.exit()).as(who + " " + String.join(" ", args) + "\n" + r.out() + r.err()).isEqualTo(exit);
+        assertThat(r.err()).as(who + " " + String.join(" ", args)).contains(code);
+        return r;
+    }
+
+    /** A form for {@code who}: every item 符合, except the first, answered {@code first} with a note. */
+    Path form(String who, String c, String first) throws Exception {
+        Path f = tmp.resolve(who + "-报告表.yaml");
+        ok(who, "form", "template", "--campaign", c, "-o", f.toString());
+        String filled = Files.readString(f).replace("填报人: \"\"", "填报人: 张三").replace("联系电话: \"\"", "联系电话: 0877-2011111")
+                .replace("答复: \"\"", "答复: 符合").replaceFirst("答复: 符合", "答复: " + first)
+                .replaceFirst("说明: \"\"", "说明: 领导小组尚未调整");
+        Files.writeString(f, filled);
+        ok(who, "form", "check", f.toString());
+        return f;
+    }
+
+    Path file(String name, String text) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void theNoticesProcess_fromFindingsToRectification() throws Exception {
+        String c = "flow-2009";
+        String rc = tmp.resolve("receipts").toString();
+        Instant deadline = dev.clock.instant().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS);
+        ok("admin", "campaign", "create", campaignFile(c, deadline).toString());
+        ok("admin", "admin", "assign", "--campaign", c, "--inspector", "inspector-info");
+        ok("admin", "campaign", "advance", c, "--to", "open");
+
+        // Self-check: unit-a on time, with a complete form.
+        ok("unit-a", "submit", "--campaign", c, "--kind", "report", "--receipt-dir", rc,
+                file("甲-自查报告.txt", "单位甲自查报告：已建立信息安全责任制，涉密计算机未接入互联网。").toString());
+        ok("unit-a", "submit", "--campaign", c, "--kind", "form", "--receipt-dir", rc, form("unit-a", c, "符合").toString());
+        refused(5, "wrong_state", "inspector-info", "finding", "add", "--campaign", c, "--unit", "unit-b", "--area", "cryptography",
+                "--severity", "high", "--description", "x", "--rectification", "y", "--deadline", "2099-01-01");
+
+        // The deadline passes; unit-b's report comes late (accepted, marked late).
+        dev.clock.advance(Duration.ofMinutes(2).plusSeconds(10));
+        JsonNode late = JSON.readTree(ok("unit-b", "submit", "--campaign", c, "--kind", "report", "--receipt-dir", rc, "--json",
+                file("乙-自查报告.txt", "县区乙自查报告：政务外网边界未部署密码设备。").toString()).out());
+        assertThat(late.path("submitted").get(0).path("late").asBoolean()).isTrue();
+        ok("unit-b", "submit", "--campaign", c, "--kind", "form", "--receipt-dir", rc, form("unit-b", c, "不符合").toString());
+        for (String to : List.of("closed", "on_site")) {
+            ok("admin", "campaign", "advance", c, "--to", to);
+        }
+
+        // On site: an inspection record and findings; a bad finding is refused whole, nothing kept.
+        String record = ok("inspector-info", "submit", "--campaign", c, "--kind", "inspection-record", "--unit", "unit-b", "-q",
+                "--receipt-dir", rc, file("现场检查记录-乙.txt", "现场检查记录：县区乙机房门禁失效，边界未使用商用密码。").toString()).out().strip();
+        CliRun bad = refused(2, "invalid_finding", "inspector-info", "finding", "add", "--campaign", c, "--unit", "unit-b",
+                "--area", "no-such-area", "--severity", "critical", "--description", "x", "--rectification", "y", "--deadline", "2001-01-01");
+        assertThat(bad.err()).contains("area: 'no-such-area' is not one of").contains("severity: write high, medium or low")
+                .contains("deadline: 2001-01-01 has passed already");
+        ok("inspector-info", "finding", "add", "--campaign", c, "--unit", "unit-b", "--area", "密码技术与产品使用情况", "--severity", "高",
+                "--description", "政务外网边界未使用商用密码设备", "--rectification", "部署经国家密码管理部门认可的VPN网关", "--deadline", "2099-12-31",
+                "--record", record);
+        String soon = dev.clock.instant().plus(Duration.ofSeconds(30)).truncatedTo(ChronoUnit.SECONDS).toString();
+        JsonNode second = JSON.readTree(ok("inspector-info", "finding", "add", "--campaign", c, "--unit", "unit-b", "--area", "protection",
+                "--severity", "low", "--description", "机房门禁失效", "--rectification", "修复门禁并登记出入", "--deadline", soon, "--json").out());
+        assertThat(second.path("id").asText()).isEqualTo("unit-b-2");
+        refused(5, "not_permitted", "unit-a", "finding", "add", "--campaign", c, "--unit", "unit-b", "--area", "protection",
+                "--severity", "low", "--description", "x", "--rectification", "y", "--deadline", "2099-01-01");
+        refused(5, "no_results", "unit-b", "finding", "list", "--campaign", c);
+
+        JsonNode status = JSON.readTree(ok("inspector-info", "status", "--campaign", c, "--json").out()).path("status");
+        JsonNode a = unit(status, "unit-a");
+        JsonNode b = unit(status, "unit-b");
+        assertThat(a.path("report_on_time").asBoolean()).isTrue();
+        assertThat(a.path("form").asText()).isEqualTo("complete");
+        assertThat(b.path("report_in").asBoolean()).isTrue();
+        assertThat(b.path("report_on_time").asBoolean()).isFalse();
+        assertThat(b.path("form").asText()).isEqualTo("complete");
+        assertThat(b.path("findings").path("high").asInt()).isEqualTo(1);
+        assertThat(b.path("findings").path("low").asInt()).isEqualTo(1);
+        assertThat(status.path("totals").path("reports_in").asInt()).isEqualTo(2);
+        assertThat(status.path("totals").path("reports_missing").asInt()).isEqualTo(20);
+        assertThat(status.path("totals").path("forms_complete").asInt()).isEqualTo(2);
+        assertThat(ok("inspector-info", "--lang", "zh", "status", "--campaign", c).out()).contains("报告表完整的单位：2 个")
+                .contains("高 1 个，中 0 个，低 1 个");
+
+        // The summary: not before state summary, not by the administrator.
+        refused(5, "wrong_state", "inspector-info", "summary", "generate", "--campaign", c);
+        CliRun early = refused(5, "precondition_failed", "admin", "campaign", "advance", c, "--to", "summary");
+        assertThat(early.err()).contains("the on-site inspection runs until");
+        dev.clock.advance(Duration.ofMinutes(1));
+        ok("admin", "campaign", "advance", c, "--to", "summary");
+        refused(5, "no_summary", "inspector-info", "summary", "show", "--campaign", c);
+        refused(5, "not_permitted", "admin", "summary", "generate", "--campaign", c);
+        JsonNode gen = JSON.readTree(ok("inspector-info", "summary", "generate", "--campaign", c, "--json").out());
+        assertThat(gen.path("version").asInt()).isEqualTo(1);
+        refused(5, "wrong_state", "approver-info", "summary", "sign", "--campaign", c);
+        ok("admin", "campaign", "advance", c, "--to", "joint_review");
+        refused(5, "wrong_state", "inspector-info", "summary", "generate", "--campaign", c);
+
+        // Joint review: each department once; never a unit, an inspector or the leadership; the leader waits for all three.
+        String sm3 = gen.path("json_sm3").asText();
+        ok("approver-info", "summary", "sign", "--campaign", c, "--expect-sm3", sm3);
+        refused(5, "already_signed", "approver-info", "summary", "sign", "--campaign", c);
+        refused(6, "", "approver-police", "summary", "sign", "--campaign", c, "--expect-sm3", "0".repeat(64));
+        for (String who : List.of("unit-a", "inspector-info", "leader")) {
+            refused(5, "not_permitted", who, "summary", "sign", "--campaign", c);
+        }
+        ok("approver-police", "summary", "sign", "--campaign", c, "--expect-sm3", sm3);
+        CliRun waiting = refused(5, "precondition_failed", "leader", "campaign", "advance", c, "--to", "approved");
+        assertThat(waiting.err()).contains("only 2 of the 3 joint-review departments have signed the summary");
+        ok("approver-secrecy", "summary", "sign", "--campaign", c);
+        assertThat(ok("leader", "summary", "show", "--campaign", c).out()).contains("Still to sign: -");
+
+        // The signed summary, offline: the CLI and OpenSSL verify it; one changed byte breaks every signature.
+        Path got = tmp.resolve("汇总");
+        ok("leader", "summary", "get", "--campaign", c, "-o", got.toString());
+        CliRun verified = dev.midang("leader", "summary", "verify", got.toString());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+        assertThat(verified.out().lines().filter(l -> l.startsWith("✓"))).hasSize(5);
+        Path json = got.resolve(c + "-汇总-v1.json");
+        for (String dept : List.of("info-office", "public-security", "secrecy-bureau")) {
+            Processes.ok(got, Map.of(), "openssl", "x509", "-in", dept + ".pem", "-pubkey", "-noout", "-out", dept + "-pub.pem");
+            assertThat(Processes.ok(got, Map.of(), "openssl", "dgst", "-sm3", "-verify", dept + "-pub.pem", "-sigopt",
+                    "distid:1234567812345678", "-signature", json.getFileName() + "." + dept + ".sig", json.getFileName().toString()).out())
+                    .contains("Verified OK");
+        }
+        Path tampered = tmp.resolve("汇总-篡改");
+        copy(got, tampered);
+        byte[] bytes = Files.readAllBytes(tampered.resolve(json.getFileName()));
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("\"reports_in\" : 2") + "\"reports_in\" : ".length();
+        bytes[at] = '3';
+        Files.write(tampered.resolve(json.getFileName()), bytes);
+        CliRun broken = dev.midang("leader", "summary", "verify", tampered.toString());
+        assertThat(broken.exit()).isEqualTo(6);
+        assertThat(broken.out().lines().filter(l -> l.startsWith("✗"))).hasSize(3);
+        Path xlsxChanged = tmp.resolve("汇总-表格被改");
+        copy(got, xlsxChanged);
+        Path x = xlsxChanged.resolve(c + "-汇总-v1.xlsx");
+        byte[] xb = Files.readAllBytes(x);
+        xb[xb.length / 2] ^= 1;
+        Files.write(x, xb);
+        CliRun xbroken = dev.midang("leader", "summary", "verify", xlsxChanged.toString());
+        assertThat(xbroken.exit()).isEqualTo(6);
+        assertThat(xbroken.out()).contains("✗ " + x.getFileName());
+
+        // The .xlsx and .docx open with POI and carry the per-area totals.
+        try (InputStream in = Files.newInputStream(got.resolve(c + "-汇总-v1.xlsx")); XSSFWorkbook wb = new XSSFWorkbook(in)) {
+            Sheet byArea = wb.getSheet("按检查内容");
+            assertThat(byArea).isNotNull();
+            Row crypto = rowOf(byArea, "cryptography");
+            Row total = rowOf(byArea, "合计");
+            // columns: id, name, items, 符合, 基本符合, 不符合, 不适用, 未答, high, medium, low, total
+            assertThat(crypto.getCell(8).getNumericCellValue()).isEqualTo(1.0);
+            assertThat(total.getCell(8).getNumericCellValue()).isEqualTo(1.0);
+            assertThat(total.getCell(10).getNumericCellValue()).isEqualTo(1.0);
+            assertThat(total.getCell(11).getNumericCellValue()).isEqualTo(2.0);
+            assertThat(total.getCell(5).getNumericCellValue()).as("不符合: unit-b's first item").isEqualTo(1.0);
+            assertThat(total.getCell(3).getNumericCellValue()).as("符合: 2 forms x 22 items - 1").isEqualTo(43.0);
+            assertThat(total.getCell(7).getNumericCellValue()).as("未答: 20 units without a form x 22 items").isEqualTo(440.0);
+            assertThat(wb.getSheet("问题清单").getRow(1).getCell(4).getStringCellValue()).isEqualTo("政务外网边界未使用商用密码设备");
+        }
+        try (InputStream in = Files.newInputStream(got.resolve(c + "-汇总-v1.docx")); XWPFDocument doc = new XWPFDocument(in);
+                XWPFWordExtractor text = new XWPFWordExtractor(doc)) {
+            assertThat(text.getText()).contains("二、按检查内容汇总").contains("密码技术与产品使用情况").contains("合计")
+                    .contains("部署经国家密码管理部门认可的VPN网关").contains("玉政办明电[2009]286号");
+        }
+        // ... and their text is indexed like any document.
+        dev.server.awaitIndexed();
+        JsonNode hits = JSON.readTree(ok("inspector-info", "search", "按检查内容汇总", "--campaign", c, "--json").out());
+        List<String> names = new ArrayList<>();
+        hits.path("hits").forEach(h -> names.add(h.path("file_name").asText()));
+        assertThat(names).contains(c + "-汇总-v1.docx");
+        refused(5, "not_permitted", "approver-info", "get", late.path("submitted").get(0).path("id").asText(), "-o",
+                tmp.resolve("raw.txt").toString());
+
+        // Approval and publication: the notices, each unit its own.
+        refused(5, "not_permitted", "admin", "campaign", "advance", c, "--to", "approved");
+        ok("leader", "campaign", "advance", c, "--to", "approved");
+        refused(5, "no_results", "leader", "results", "--campaign", c);
+        ok("admin", "campaign", "advance", c, "--to", "published");
+        JsonNode mine = JSON.readTree(ok("unit-b", "results", "--campaign", c, "--json").out()).path("notices");
+        assertThat(mine).hasSize(1);
+        assertThat(mine.get(0).path("notice").path("outcome").asText()).isEqualTo("rectification");
+        assertThat(mine.get(0).path("notice").path("findings")).hasSize(2);
+        assertThat(mine.get(0).path("notice").path("summary_sm3").asText()).isEqualTo(sm3);
+        JsonNode theirs = JSON.readTree(ok("unit-a", "results", "--campaign", c, "--json").out()).path("notices");
+        assertThat(theirs).hasSize(1);
+        assertThat(theirs.get(0).path("notice").path("outcome").asText()).isEqualTo("commendation");
+        assertThat(theirs.toString()).doesNotContain("unit-b");
+        Path kept = tmp.resolve("结果");
+        JsonNode all = JSON.readTree(ok("leader", "results", "--campaign", c, "-o", kept.toString(), "--json").out()).path("notices");
+        assertThat(all).hasSize(22);
+        Path cert;
+        try (Stream<Path> s = Files.list(kept)) {
+            cert = s.filter(p -> p.getFileName().toString().startsWith("server-")).findFirst().orElseThrow();
+        }
+        Processes.ok(kept, Map.of(), "openssl", "x509", "-in", cert.getFileName().toString(), "-pubkey", "-noout", "-out", "server-pub.pem");
+        assertThat(Processes.ok(kept, Map.of(), "openssl", "dgst", "-sm3", "-verify", "server-pub.pem", "-sigopt",
+                "distid:1234567812345678", "-signature", "unit-b.result.json.sig", "unit-b.result.json").out()).contains("Verified OK");
+        refused(5, "not_permitted", "approver-info", "results", "--campaign", c);
+
+        // Rectification: against the unit's own findings only; the other finding goes overdue.
+        JsonNode own = JSON.readTree(ok("unit-b", "finding", "list", "--campaign", c, "--json").out()).path("findings");
+        assertThat(own).hasSize(2);
+        refused(2, "unknown_finding", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-a-1",
+                "--receipt-dir", rc, file("整改-错.txt", "整改报告").toString());
+        refused(2, "unknown_finding", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--receipt-dir", rc,
+                file("整改-无.txt", "整改报告").toString());
+        ok("admin", "campaign", "advance", c, "--to", "rectification");
+        JsonNode fixed = JSON.readTree(ok("unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-b-1",
+                "--receipt-dir", rc, "--json", file("整改报告-乙.txt", "已部署经认可的VPN网关。").toString()).out());
+        assertThat(fixed.path("submitted").get(0).path("finding").asText()).isEqualTo("unit-b-1");
+        refused(5, "campaign_closed", "unit-a", "submit", "--campaign", c, "--kind", "report", "--receipt-dir", rc,
+                file("补交.txt", "补交").toString());
+        dev.clock.advance(Duration.ofSeconds(40));
+        JsonNode after = unit(JSON.readTree(ok("inspector-info", "status", "--campaign", c, "--json").out()).path("status"), "unit-b");
+        assertThat(after.path("findings_rectified").asInt()).isEqualTo(1);
+        assertThat(after.path("findings_overdue").asInt()).isEqualTo(1);
+        assertThat(ok("inspector-info", "finding", "list", "--campaign", c).out()).contains("OVERDUE");
+        ok("admin", "campaign", "advance", c, "--to", "archived");
+    }
+
+    static JsonNode unit(JsonNode status, String id) {
+        for (JsonNode u : status.path("units")) {
+            if (u.path("id").asText().equals(id)) {
+                return u;
+            }
+        }
+        throw new AssertionError("no unit " + id + " in " + status);
+    }
+
+    static Row rowOf(Sheet sheet, String first) {
+        for (Row r : sheet) {
+            if (r.getCell(0) != null && first.equals(r.getCell(0).toString())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no row " + first);
+    }
+
+    static void copy(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, to.resolve(p.getFileName().toString()));
+            }
+        }
+    }
+}
