@@ -60,6 +60,9 @@ class ReportFormTest {
         assertThat(c.items()).isEqualTo(3);
         assertThat(c.answers()).containsEntry("符合", 2).containsEntry("不适用", 1);
         assertThat(c.unit()).isEqualTo("unit-a");
+        assertThat(c.answered()).containsExactly(new ReportForm.Answer("organisation", "organisation-1", "符合", ""),
+                new ReportForm.Answer("organisation", "organisation-2", "不适用", ""),
+                new ReportForm.Answer("cryptography", "cryptography-1", "符合", ""));
     }
 
     @Test

@@ -44,7 +44,6 @@ class CampaignWorkflowIT {
 
     static DevServer dev;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path SHIPPED = Path.of(System.getProperty("user.dir")).resolve("../config/campaigns/yuxi-2009.yaml").normalize();
     static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.ofHours(8));
 
     @BeforeAll
@@ -62,7 +61,7 @@ class CampaignWorkflowIT {
      * deadline two minutes from now and a one-minute on-site inspection after it.
      */
     static Path campaignFile(String id, Instant deadline) throws Exception {
-        String text = Files.readString(SHIPPED).replace("id: yuxi-2009", "id: " + id)
+        String text = Files.readString(CampaignIT.SHIPPED).replace("id: yuxi-2009", "id: " + id)
                 .replace("{id: yx-fgw,", "{id: unit-a,").replace("{id: hongta,", "{id: unit-b,")
                 .replaceAll("self_check_start: \\S+", "self_check_start: " + LOCAL.format(deadline.minus(Duration.ofHours(1))))
                 .replaceAll("submission_deadline: \\S+", "submission_deadline: " + LOCAL.format(deadline))
@@ -258,6 +257,7 @@ class CampaignWorkflowIT {
         refused(5, "not_permitted", "admin", "campaign", "advance", c, "--to", "approved");
         ok("leader", "campaign", "advance", c, "--to", "approved");
         refused(5, "no_results", "leader", "results", "--campaign", c);
+        refused(5, "not_permitted", "leader", "campaign", "advance", c, "--to", "published");
         ok("admin", "campaign", "advance", c, "--to", "published");
         JsonNode mine = JSON.readTree(ok("unit-b", "results", "--campaign", c, "--json").out()).path("notices");
         assertThat(mine).hasSize(1);
@@ -298,7 +298,12 @@ class CampaignWorkflowIT {
         assertThat(after.path("findings_rectified").asInt()).isEqualTo(1);
         assertThat(after.path("findings_overdue").asInt()).isEqualTo(1);
         assertThat(ok("inspector-info", "finding", "list", "--campaign", c).out()).contains("OVERDUE");
+        refused(5, "not_permitted", "leader", "campaign", "advance", c, "--to", "archived");
         ok("admin", "campaign", "advance", c, "--to", "archived");
+        CliRun last = refused(5, "wrong_state", "admin", "campaign", "advance", c, "--to", "archived");
+        assertThat(last.err()).contains("the campaign is archived; it has no further step");
+        refused(5, "campaign_closed", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-b-2",
+                "--receipt-dir", rc, tmp.resolve("整改报告-乙.txt").toString());
     }
 
     static JsonNode unit(JsonNode status, String id) {

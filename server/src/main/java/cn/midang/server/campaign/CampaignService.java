@@ -88,12 +88,7 @@ public final class CampaignService {
      */
     public Campaign advance(Exchange ex, String id, java.time.Clock clock) throws ApiException {
         com.fasterxml.jackson.databind.JsonNode body = ex.jsonBody();
-        Campaign c;
-        try {
-            c = campaigns.byId(id).orElse(null);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
-        }
+        Campaign c = lookup(campaigns, id);
         // What the statement asks for chooses the policy's rule; it is verified right after.
         SignedStatement claimed = SignedStatement.read(body);
         Grant g = guard.check(ex, Action.ADVANCE_CAMPAIGN, new Target.Transition(id, c,
@@ -133,6 +128,18 @@ public final class CampaignService {
             return campaigns.byId(id).orElseThrow();
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording a lifecycle step", e);
+        }
+    }
+
+    /**
+     * Campaign {@code id}, or null when there is none (or no id): the policy then refuses the
+     * request, saying so only to those who may know.
+     */
+    public static Campaign lookup(Campaigns campaigns, String id) throws ApiException {
+        try {
+            return id == null ? null : campaigns.byId(id).orElse(null);
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
         }
     }
 
@@ -186,14 +193,8 @@ public final class CampaignService {
 
     /** Per unit in scope that the exchange's caller may see: what arrived and when. */
     public Status status(Exchange ex, String id) throws ApiException {
-        Optional<Campaign> found;
-        try {
-            found = id == null ? Optional.empty() : campaigns.byId(id);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
-        }
-        Grant g = guard.check(ex, Action.CAMPAIGN_STATUS, new Target.OfCampaign(String.valueOf(id), found.orElse(null)));
-        Campaign c = found.orElseThrow();
+        Campaign c = lookup(campaigns, id);
+        Grant g = guard.check(ex, Action.CAMPAIGN_STATUS, new Target.OfCampaign(String.valueOf(id), c));
         Caller caller = g.caller();
         boolean unit = caller.account().role() == Role.UNIT;
         Overviews.Overview o = overviews.of(c, unit ? caller.account().organisation() : null);

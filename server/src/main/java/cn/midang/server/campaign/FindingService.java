@@ -44,21 +44,12 @@ public final class FindingService {
         this.clock = clock;
     }
 
-    /** The campaign {@code id} (null when there is none: the policy refuses it). */
-    Campaign lookup(String id) throws ApiException {
-        try {
-            return id == null ? null : campaigns.byId(id).orElse(null);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
-        }
-    }
-
     /**
      * Records the finding in the body ({@code unit, area, severity, description, rectification,
      * deadline[, record]}) for campaign {@code id}.
      */
     public Findings.Finding record(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         Grant g = guard.check(ex, Action.RECORD_FINDING, new Target.OfCampaign(String.valueOf(id), c));
         JsonNode b = ex.jsonBody();
         Instant now = clock.instant();
@@ -104,7 +95,7 @@ public final class FindingService {
 
     /** The findings of campaign {@code id} the caller may see (a unit: its own, once published), optionally of one unit. */
     public List<Findings.Finding> list(Exchange ex, String id, String unit) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         Grant g = guard.check(ex, Action.LIST_FINDINGS, new Target.OfCampaign(String.valueOf(id), c));
         String only = g.scope() != null && g.scope().unit() != null ? g.scope().unit() : unit;
         try {

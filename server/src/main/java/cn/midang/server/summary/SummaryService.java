@@ -69,17 +69,9 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     /** A summary version with its signatures and the departments that still have to sign. */
     public record View(Campaign campaign, Summaries.Summary summary, List<Summaries.Signature> signatures, List<Campaign.Department> missing) {}
 
-    private Campaign lookup(String id) throws ApiException {
-        try {
-            return id == null ? null : campaigns.byId(id).orElse(null);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "campaign lookup", e);
-        }
-    }
-
     /** Generates the next version of campaign {@code id}'s summary from its forms and findings. */
     public View generate(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         Grant g = guard.check(ex, Action.GENERATE_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String by = g.caller().certificate().fingerprint();
@@ -100,7 +92,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
 
     /** The current summary of campaign {@code id} with its signatures. */
     public View view(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         guard.check(ex, Action.READ_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
         return current(c);
     }
@@ -124,7 +116,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
      * of its departments, the version is current, and the signature verifies over the stored bytes.
      */
     public View sign(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         Grant g = guard.check(ex, Action.SIGN_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
         Caller caller = g.caller();
         if (c.state() != CampaignState.JOINT_REVIEW) {
@@ -173,7 +165,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
 
     /** The published notices of campaign {@code id} the caller may see: a unit its own, the leadership and inspectors all. */
     public List<ResultNotices.Notice> results(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(id);
+        Campaign c = CampaignService.lookup(campaigns, id);
         Grant g = guard.check(ex, Action.READ_RESULTS, new Target.OfCampaign(String.valueOf(id), c));
         try {
             return notices.of(c.id(), g.scope() == null ? null : g.scope().unit());
