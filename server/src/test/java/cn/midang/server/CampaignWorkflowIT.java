@@ -179,6 +179,7 @@ class CampaignWorkflowIT {
 
         // Joint review: each department once; never a unit, an inspector or the leadership; the leader waits for all three.
         String sm3 = gen.path("json_sm3").asText();
+        signaturesThatAreNotTheCallersOwnOverTheseBytes_areRefused(c, sm3);
         ok("approver-info", "summary", "sign", "--campaign", c, "--expect-sm3", sm3);
         refused(5, "already_signed", "approver-info", "summary", "sign", "--campaign", c);
         refused(6, "", "approver-police", "summary", "sign", "--campaign", c, "--expect-sm3", "0".repeat(64));
@@ -304,6 +305,56 @@ class CampaignWorkflowIT {
         assertThat(last.err()).contains("the campaign is archived; it has no further step");
         refused(5, "campaign_closed", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-b-2",
                 "--receipt-dir", rc, tmp.resolve("整改报告-乙.txt").toString());
+    }
+
+    @Test
+    void documentsRecordedTogether_areRecordedNotAtAll_whenAnyPartFails() throws Exception {
+        var submissions = new cn.midang.server.submission.Submissions(dev.deployment.database());
+        String fp = dev.identity("inspector-info").certificate().fingerprint();
+        java.util.function.Function<String, cn.midang.server.submission.Submissions.Pending> pending = name ->
+                new cn.midang.server.submission.Submissions.Pending(cn.midang.server.submission.SubmissionService.newId(), "demo", "",
+                        "summary", name, 1, "0".repeat(64), 1, fp, fp, dev.clock.instant(), false, "b" + System.nanoTime(), null, null);
+        long before = dev.submissions();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> submissions.recordAll(List.of(pending.apply("a.json"),
+                pending.apply("a.xlsx")), bytes -> new byte[] {1}, conn -> {
+                    throw new java.sql.SQLException("the summary row could not be written");
+                })).isInstanceOf(java.sql.SQLException.class);
+        assertThat(dev.submissions()).isEqualTo(before);
+    }
+
+    /**
+     * Straight to the API, as an approver of a department: a signature over other bytes, one made
+     * with another approver's key, one for another version, and one that is not base64 are refused,
+     * and none is counted.
+     */
+    void signaturesThatAreNotTheCallersOwnOverTheseBytes_areRefused(String c, String sm3) throws Exception {
+        cn.midang.keys.pki.Identity info = dev.identity("approver-info");
+        byte[] json = dev.client("approver-info").getInMemory(JSON.readTree(ok("approver-info", "summary", "show", "--campaign", c,
+                "--json").out()).path("summary").path("documents").path("json").asText(), 1 << 24);
+        byte[] other = json.clone();
+        other[other.length / 2] ^= 1;
+        String path = "/api/v1/campaigns/" + c + "/summary/signatures";
+        Map<String, byte[]> attacks = new java.util.LinkedHashMap<>();
+        attacks.put("over other bytes", body(1, sm3, cn.midang.keys.sign.RawSignatures.sign(info, other)));
+        attacks.put("with another approver's key", body(1, sm3, cn.midang.keys.sign.RawSignatures.sign(dev.identity("approver-police"), json)));
+        attacks.put("for another version", body(2, sm3, cn.midang.keys.sign.RawSignatures.sign(info, json)));
+        attacks.put("for other bytes' SM3", body(1, "0".repeat(64), cn.midang.keys.sign.RawSignatures.sign(info, json)));
+        attacks.put("not base64", JSON.writeValueAsBytes(Map.of("version", 1, "json_sm3", sm3, "signature", "%%%")));
+        Map<String, String> expected = Map.of("over other bytes", "bad_summary_signature", "with another approver's key",
+                "bad_summary_signature", "for another version", "summary_changed", "for other bytes' SM3", "summary_changed",
+                "not base64", "bad_summary_signature");
+        for (var a : attacks.entrySet()) {
+            var r = RawApi.signedAs(dev, info, "POST", path, "", a.getValue());
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).as(a.getKey()).contains(expected.get(a.getKey()));
+            assertThat(r.statusCode()).as(a.getKey()).isIn(409, 422);
+        }
+        assertThat(JSON.readTree(ok("leader", "summary", "show", "--campaign", c, "--json").out()).path("summary").path("signatures"))
+                .as("no signature counted").isEmpty();
+    }
+
+    static byte[] body(int version, String sm3, byte[] signature) throws Exception {
+        return JSON.writeValueAsBytes(Map.of("version", version, "json_sm3", sm3, "signature",
+                java.util.Base64.getEncoder().encodeToString(signature)));
     }
 
     static JsonNode unit(JsonNode status, String id) {

@@ -182,9 +182,7 @@ public final class SubmissionService {
                 throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the signed description must be a plain file name");
             }
             String blobName = staged.commit();
-            byte[] idBytes = new byte[16];
-            RANDOM.nextBytes(idBytes);
-            Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, unit, kind,
+            Submissions.Pending p = new Submissions.Pending(newId(), campaignId, unit, kind,
                     fileName, opened.contentSize(), opened.contentSm3Hex(), digesting.count(),
                     caller.certificate().fingerprint(), serverFingerprint, now,
                     late(campaign, kind, finding, now), blobName, area, finding);
@@ -236,44 +234,53 @@ public final class SubmissionService {
         }
     }
 
+    /** A document the server made, to archive under {@code id} (drawn by {@link #newId()}). */
+    public record Generated(String id, String fileName, byte[] content) {}
+
+    /** A fresh submission id: 128 random bits, hex. */
+    public static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     /**
-     * Archives a document the server made ({@code content}, e.g. a summary) like any submission:
-     * sealed to the archive key and signed by the server's signing key, stored, receipted with
-     * {@code requester} as the submitter, and handed to the search index. Nothing remains if any
-     * step fails.
+     * Archives documents the server made (a summary's three files) like any submission: each sealed
+     * to the archive key and signed by the server's signing key, stored, receipted with
+     * {@code requester} as the submitter, and handed to the search index; all of them and
+     * {@code also} are recorded in one transaction, so a failure anywhere leaves no record and no
+     * blob behind.
      */
-    public StoredSubmission archiveGenerated(String campaignId, String kind, String fileName, byte[] content, String requester)
-            throws ApiException {
+    public List<StoredSubmission> archiveGenerated(String campaignId, String kind, List<Generated> docs, String requester,
+            cn.midang.server.storage.Database.Work<?> also) throws ApiException {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        try (BlobStore.Staged staged = blobs.stage()) {
-            cn.midang.keys.seal.Sealed sealed;
-            long packageSize;
-            // The staged stream stays open: committing it forces it to disk.
-            try (var counting = new org.apache.commons.io.output.CountingOutputStream(
-                    org.apache.commons.io.output.CloseShieldOutputStream.wrap(staged.stream()))) {
-                sealed = cn.midang.keys.seal.Sealer.signedBy(signing).to(archive.certificate()).describedAs(fileName).clock(clock).build()
-                        .seal(new java.io.ByteArrayInputStream(content), counting);
-                counting.flush();
-                packageSize = counting.getByteCount();
-            } catch (KeysException e) {
-                throw new ApiException(ErrorCode.INTERNAL, "sealing " + fileName, e);
+        List<String> blobNames = new java.util.ArrayList<>();
+        List<Submissions.Pending> pending = new java.util.ArrayList<>();
+        try {
+            for (Generated d : docs) {
+                try (BlobStore.Staged staged = blobs.stage()) {
+                    cn.midang.keys.seal.Sealed sealed;
+                    long packageSize;
+                    // The staged stream stays open: committing it forces it to disk.
+                    try (var counting = new org.apache.commons.io.output.CountingOutputStream(
+                            org.apache.commons.io.output.CloseShieldOutputStream.wrap(staged.stream()))) {
+                        sealed = cn.midang.keys.seal.Sealer.signedBy(signing).to(archive.certificate()).describedAs(d.fileName())
+                                .clock(clock).build().seal(new java.io.ByteArrayInputStream(d.content()), counting);
+                        counting.flush();
+                        packageSize = counting.getByteCount();
+                    }
+                    String blobName = staged.commit();
+                    blobNames.add(blobName);
+                    pending.add(new Submissions.Pending(d.id(), campaignId, "", kind, d.fileName(), sealed.contentSize(),
+                            sealed.contentSm3Hex(), packageSize, requester, serverFingerprint, now, false, blobName, null, null));
+                }
             }
-            String blobName = staged.commit();
-            byte[] idBytes = new byte[16];
-            RANDOM.nextBytes(idBytes);
-            Submissions.Pending p = new Submissions.Pending(HexFormat.of().formatHex(idBytes), campaignId, "", kind, fileName,
-                    sealed.contentSize(), sealed.contentSm3Hex(), packageSize, requester, serverFingerprint, now, false, blobName,
-                    null, null);
-            try {
-                StoredSubmission s = submissions.record(p, this::signReceipt);
-                onRecorded.accept(s.id());
-                return s;
-            } catch (SQLException | RuntimeException e) {
-                deleteQuietly(blobName);
-                throw new ApiException(ErrorCode.INTERNAL, "recording " + fileName, e);
-            }
-        } catch (IOException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "archiving " + fileName, e);
+            List<StoredSubmission> stored = submissions.recordAll(pending, this::signReceipt, also);
+            stored.forEach(s -> onRecorded.accept(s.id()));
+            return stored;
+        } catch (IOException | KeysException | SQLException | RuntimeException e) {
+            blobNames.forEach(this::deleteQuietly);
+            throw new ApiException(ErrorCode.INTERNAL, "archiving " + docs.stream().map(Generated::fileName).toList(), e);
         }
     }
 

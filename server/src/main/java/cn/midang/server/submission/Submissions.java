@@ -35,7 +35,23 @@ public final class Submissions {
 
     /** Draws the next sequence number, builds and signs the receipt, and records it, in one transaction. */
     public StoredSubmission record(Pending p, ReceiptSigner signer) throws SQLException {
+        return db.inTransaction(c -> record(c, p, signer));
+    }
+
+    /** Records several submissions and does {@code also}, all in one transaction (nothing of it if any part fails). */
+    public List<StoredSubmission> recordAll(List<Pending> all, ReceiptSigner signer, Database.Work<?> also) throws SQLException {
         return db.inTransaction(c -> {
+            List<StoredSubmission> out = new ArrayList<>();
+            for (Pending p : all) {
+                out.add(record(c, p, signer));
+            }
+            also.run(c);
+            return out;
+        });
+    }
+
+    private static StoredSubmission record(Connection c, Pending p, ReceiptSigner signer) throws SQLException {
+        {
             long seq;
             try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR receipt_sequence");
                     ResultSet rs = ps.executeQuery()) {
@@ -70,7 +86,7 @@ public final class Submissions {
             }
             return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
                     p.packageSize(), bytes, sig);
-        });
+        }
     }
 
     /** A stored submission with its submitter's role and organisation (from the accounts table). */

@@ -41,8 +41,9 @@ public final class Summaries {
         }
     }
 
-    public void add(Summary s) throws SQLException {
-        db.inTransaction(c -> {
+    /** Records a version, on a connection inside the transaction that archives its documents. */
+    public static void add(Connection c, Summary s) throws SQLException {
+        {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO summaries (campaign_id, version, generated_at, generated_by, "
                     + "json_id, xlsx_id, docx_id, json_sm3) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, s.campaign());
@@ -55,8 +56,7 @@ public final class Summaries {
                 ps.setString(8, s.jsonSm3());
                 ps.executeUpdate();
             }
-            return null;
-        });
+        }
     }
 
     /** The signatures on version {@code version} of {@code campaign}'s summary, in the order given. */

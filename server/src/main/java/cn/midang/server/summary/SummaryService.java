@@ -78,12 +78,15 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
         try {
             int version = summaries.current(c.id()).map(s -> s.version() + 1).orElse(1);
             SummaryDocuments.Built b = SummaryDocuments.build(overviews.of(c, null), version, now, by);
-            StoredSubmission xlsx = archive.archiveGenerated(c.id(), "summary", b.stem() + ".xlsx", b.xlsx(), by);
-            StoredSubmission docx = archive.archiveGenerated(c.id(), "summary", b.stem() + ".docx", b.docx(), by);
-            StoredSubmission json = archive.archiveGenerated(c.id(), "summary", b.stem() + ".json", b.json(), by);
+            SubmissionService.Generated json = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".json", b.json());
+            SubmissionService.Generated xlsx = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".xlsx", b.xlsx());
+            SubmissionService.Generated docx = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".docx", b.docx());
             Summaries.Summary s = new Summaries.Summary(c.id(), version, now, by, json.id(), xlsx.id(), docx.id(),
                     cn.midang.keys.digest.Sm3.hex(b.json()));
-            summaries.add(s);
+            archive.archiveGenerated(c.id(), "summary", List.of(xlsx, docx, json), by, conn -> {
+                Summaries.add(conn, s);
+                return null;
+            });
             return new View(c, s, List.of(), c.details().jointReview());
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording the summary", e);
