@@ -195,9 +195,10 @@ class CampaignWorkflowIT {
         // The signed summary, offline: the CLI and OpenSSL verify it; one changed byte breaks every signature.
         Path got = tmp.resolve("汇总");
         ok("leader", "summary", "get", "--campaign", c, "-o", got.toString());
-        CliRun verified = dev.midang("leader", "summary", "verify", got.toString());
+        String ca = dev.data.resolve("ca.crt").toString();
+        CliRun verified = dev.midang("leader", "summary", "verify", got.toString(), "--ca", ca);
         assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
-        assertThat(verified.out().lines().filter(l -> l.startsWith("✓"))).hasSize(5);
+        assertThat(verified.out().lines().filter(l -> l.startsWith("✓"))).hasSize(6); // two files, the CA, three departments
         Path json = got.resolve(c + "-汇总-v1.json");
         for (String dept : List.of("info-office", "public-security", "secrecy-bureau")) {
             Processes.ok(got, Map.of(), "openssl", "x509", "-in", dept + ".pem", "-pubkey", "-noout", "-out", dept + "-pub.pem");
@@ -211,16 +212,33 @@ class CampaignWorkflowIT {
         int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("\"reports_in\" : 2") + "\"reports_in\" : ".length();
         bytes[at] = '3';
         Files.write(tampered.resolve(json.getFileName()), bytes);
-        CliRun broken = dev.midang("leader", "summary", "verify", tampered.toString());
+        CliRun broken = dev.midang("leader", "summary", "verify", tampered.toString(), "--ca", ca);
         assertThat(broken.exit()).isEqualTo(6);
         assertThat(broken.out().lines().filter(l -> l.startsWith("✗"))).hasSize(3);
+        // Whoever changes the JSON and re-signs it for all three departments with a CA of their own, put in the folder,
+        // fools a check that trusts the folder's ca.pem, and no check against the deployment's CA.
+        cn.midang.keys.testkit.TestPki forger = cn.midang.keys.testkit.TestPki.create(Files.createDirectories(tmp.resolve("forger")));
+        forger.ca.certificate().writePem(tampered.resolve("ca.pem"));
+        byte[] forgedJson = Files.readAllBytes(tampered.resolve(json.getFileName()));
+        for (String[] d : new String[][] {{"info-office", "市信息产业办"}, {"public-security", "市公安局"}, {"secrecy-bureau", "市保密局"}}) {
+            cn.midang.keys.pki.Identity fake = forger.person("fake-" + d[0], "approver", d[1]);
+            Files.delete(tampered.resolve(d[0] + ".pem"));
+            fake.certificate().writePem(tampered.resolve(d[0] + ".pem"));
+            Files.write(tampered.resolve(json.getFileName() + "." + d[0] + ".sig"), cn.midang.keys.sign.RawSignatures.sign(fake, forgedJson));
+        }
+        CliRun fooled = dev.midang("leader", "summary", "verify", tampered.toString());
+        assertThat(fooled.exit()).isZero();
+        assertThat(fooled.out()).contains("taken from the folder itself; give --ca");
+        CliRun caught = dev.midang("leader", "summary", "verify", tampered.toString(), "--ca", ca);
+        assertThat(caught.exit()).isEqualTo(6);
+        assertThat(caught.out().lines().filter(l -> l.startsWith("✗"))).hasSize(3);
         Path xlsxChanged = tmp.resolve("汇总-表格被改");
         copy(got, xlsxChanged);
         Path x = xlsxChanged.resolve(c + "-汇总-v1.xlsx");
         byte[] xb = Files.readAllBytes(x);
         xb[xb.length / 2] ^= 1;
         Files.write(x, xb);
-        CliRun xbroken = dev.midang("leader", "summary", "verify", xlsxChanged.toString());
+        CliRun xbroken = dev.midang("leader", "summary", "verify", xlsxChanged.toString(), "--ca", ca);
         assertThat(xbroken.exit()).isEqualTo(6);
         assertThat(xbroken.out()).contains("✗ " + x.getFileName());
 

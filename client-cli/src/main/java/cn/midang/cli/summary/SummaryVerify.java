@@ -24,13 +24,18 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check, offline, a summary folder written by 'midang summary get': the .xlsx and .docx have the SM3 the",
             "JSON carries, and every joint-review department named in the JSON has a signature over the JSON's exact bytes",
-            "by a certificate of that department issued by the CA in ca.pem. One line per check; exit 0 only when all pass",
-            "(6 when any fails): a single changed byte in any of the three files fails every signature."},
-        footer = {"", "Example:", "  midang summary verify 汇总"})
+            "by a certificate of that department issued by the CA. One line per check; exit 0 only when all pass (6 when any",
+            "fails): a single changed byte in any of the three files fails every signature. Give --ca with your deployment's",
+            "CA certificate (e.g. .midang-dev/ca.crt): the folder's own ca.pem proves nothing to someone who could change the folder."},
+        footer = {"", "Examples:", "  midang summary verify 汇总 --ca ca.crt", "  midang summary verify 汇总 --json"})
 public final class SummaryVerify extends MidangCommand {
 
     @Parameters(paramLabel = "DIR", description = "The folder 'midang summary get' wrote.")
     Path dir;
+
+    @picocli.CommandLine.Option(names = "--ca", paramLabel = "CA.pem",
+            description = "The CA the signers' certificates must come from (default: DIR/ca.pem, which is only as trustworthy as the folder).")
+    Path ca;
 
     @Override
     public Integer call() throws Exception {
@@ -59,8 +64,11 @@ public final class SummaryVerify extends MidangCommand {
             ok &= good;
             checks.add(check(f.getFileName().toString(), good, good ? "SM3 " + actual : "SM3 " + actual + " ≠ " + d.path("sm3").asText()));
         }
-        Path caFile = dir.resolve("ca.pem");
+        Path caFile = ca != null ? cn.midang.cli.CliFiles.requireFile(ca, "CA certificate") : dir.resolve("ca.pem");
         ChainValidator trust = Files.isRegularFile(caFile) ? ChainValidator.ignoringRevocation(Certificate.read(caFile), Clock.systemUTC()) : null;
+        checks.add(check("CA", trust != null, trust == null ? "none: no ca.pem and no --ca"
+                : trust.ca().commonName() + (ca != null ? " (" + ca + ")" : " (taken from the folder itself; give --ca to check against a CA you hold)")));
+        ok &= trust != null;
         JsonNode departments = content.path("campaign").path("joint_review");
         if (departments.isEmpty()) {
             ok = false;
@@ -84,7 +92,7 @@ public final class SummaryVerify extends MidangCommand {
                 }
                 boolean ofDept = cert.organisation().equals(d.path("name").asText()) || cert.organisation().equals(dept);
                 ok &= ofDept;
-                checks.add(check(label, ofDept, ofDept ? "signed by " + cert.commonName() + (trust == null ? " (CA not checked: no ca.pem)" : "")
+                checks.add(check(label, ofDept, ofDept ? "signed by " + cert.commonName()
                         : "signed by " + cert.commonName() + " of " + cert.organisation() + ", not of this department"));
             } catch (KeysException e) {
                 ok = false;
