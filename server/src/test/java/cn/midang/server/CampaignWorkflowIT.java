@@ -275,6 +275,7 @@ class CampaignWorkflowIT {
         // Approval and publication: the notices, each unit its own.
         refused(5, "not_permitted", "admin", "campaign", "advance", c, "--to", "approved");
         ok("leader", "campaign", "advance", c, "--to", "approved");
+        refused(5, "wrong_state", "approver-info", "summary", "sign", "--campaign", c); // the joint review is over
         refused(5, "no_results", "leader", "results", "--campaign", c);
         refused(5, "not_permitted", "leader", "campaign", "advance", c, "--to", "published");
         ok("admin", "campaign", "advance", c, "--to", "published");
