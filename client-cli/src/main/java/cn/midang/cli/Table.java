@@ -17,9 +17,9 @@ public final class Table {
         rows.add(header);
     }
 
-    /** A line printed under the last row, indented, outside the columns (a search snippet). */
+    /** A line printed under the last row, indented, outside the columns (a search snippet); several stack in order. */
     public Table note(String text) {
-        notes.put(rows.size() - 1, text);
+        notes.merge(rows.size() - 1, text, (a, b) -> a + "\n    " + b);
         return this;
     }
 

@@ -141,4 +141,11 @@ class CliOptionsTest {
         assertThat(lines[1]).isEqualTo("unit-a   市公安局");
         assertThat(Table.displayWidth("市公安局 ab")).isEqualTo(11);
     }
+
+    @Test
+    void table_notesUnderARow_stackInOrder() {
+        java.io.StringWriter s = new java.io.StringWriter();
+        new Table("UNIT").row("unit-b").note("unit-b-1 高").note("unit-b-2 低").row("unit-c").print(new java.io.PrintWriter(s));
+        assertThat(s.toString().split("\n")).containsExactly("UNIT", "unit-b", "    unit-b-1 高", "    unit-b-2 低", "unit-c");
+    }
 }
