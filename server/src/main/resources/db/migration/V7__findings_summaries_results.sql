@@ -8,8 +8,8 @@ CREATE TABLE findings (
     number               INT           NOT NULL,
     area_id              VARCHAR(64)   NOT NULL,
     severity             VARCHAR(16)   NOT NULL,   -- high | medium | low
-    description          VARCHAR(4000) NOT NULL,
-    rectification        VARCHAR(4000) NOT NULL,   -- what the unit must do
+    description          VARBINARY(16400) NOT NULL,   -- SM4-GCM under the record key (keys/record-key.cms)
+    rectification        VARBINARY(16400) NOT NULL,   -- what the unit must do, likewise
     deadline             TIMESTAMP WITH TIME ZONE NOT NULL,
     record_id            CHAR(32)      REFERENCES submissions (id),   -- the inspection record it comes from, if any
     recorded_by          CHAR(64)      NOT NULL REFERENCES accounts (fingerprint),
@@ -54,7 +54,7 @@ CREATE TABLE result_notices (
     campaign_id   VARCHAR(64)  NOT NULL REFERENCES campaigns (id),
     unit_id       VARCHAR(64)  NOT NULL,
     outcome       VARCHAR(32)  NOT NULL,
-    notice        VARBINARY(1000000) NOT NULL,   -- canonical JSON, type midang-result/1
+    notice        VARBINARY(1000100) NOT NULL,   -- canonical JSON, type midang-result/1, SM4-GCM under the record key
     signature     VARBINARY(512) NOT NULL,       -- raw SM2 by the server's signing key
     issued_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (campaign_id, unit_id)

@@ -28,6 +28,8 @@ import cn.midang.server.summary.Summaries;
 import cn.midang.server.summary.SummaryService;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.SealedKeyFile;
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.http.Api;
 import cn.midang.server.http.Exchange;
 import cn.midang.server.http.Metrics;
@@ -108,7 +110,11 @@ public final class MidangServer implements AutoCloseable {
                 deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(new Policy(accessRecords), audit, deployment.clock());
-        cn.midang.server.campaign.Findings findings = new cn.midang.server.campaign.Findings(deployment.database());
+        // Findings and result notices are kept encrypted in H2 with the record key (SM4-GCM), sealed to the archive key.
+        RecordCipher records = SealedKeyFile.loadOrCreate(deployment.dir().recordKey(),
+                sealed -> RecordCipher.openKey(sealed, deployment.archiveIdentity(), deployment.validator()), RecordCipher.generate(),
+                key -> key.sealKey(deployment.archiveIdentity(), deployment.clock()));
+        cn.midang.server.campaign.Findings findings = new cn.midang.server.campaign.Findings(deployment.database(), records);
         SubmissionService service = new SubmissionService(campaigns, submissions, blobs, deployment.archiveIdentity(),
                 deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes(), guard, findings);
         AccessService access = new AccessService(accessRecords, accounts, campaigns, submissions, guard, deployment.clock());
@@ -119,7 +125,7 @@ public final class MidangServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         Overviews overviews = new Overviews(submissions, findings, service::content);
         SummaryService summaries = new SummaryService(campaigns, new Summaries(deployment.database()),
-                new ResultNotices(deployment.database()), overviews, service, submissions, guard, deployment.clock(),
+                new ResultNotices(deployment.database(), records), overviews, service, submissions, guard, deployment.clock(),
                 deployment.signingIdentity());
         CampaignService campaignService = new CampaignService(campaigns, overviews, accessRecords, guard, summaries, summaries);
         FindingService findingService = new FindingService(campaigns, findings, submissions, guard, deployment.clock());

@@ -320,6 +320,11 @@ class CampaignWorkflowIT {
         assertThat(ok("inspector-info", "finding", "list", "--campaign", c).out()).contains("OVERDUE");
         refused(5, "not_permitted", "leader", "campaign", "advance", c, "--to", "archived");
         ok("admin", "campaign", "advance", c, "--to", "archived");
+        // Findings and notices are in H2 only encrypted (C4): no trace of their text anywhere under the data directory.
+        for (String text : List.of("政务外网边界未使用商用密码设备", "部署经国家密码管理部门认可的VPN网关", "通报表扬", "修复门禁并登记出入")) {
+            assertThat(cn.midang.keys.testkit.PlaintextScan.firstFileContaining(dev.data, cn.midang.keys.testkit.PlaintextScan.encodings(text)))
+                    .as(text).isEmpty();
+        }
         CliRun last = refused(5, "wrong_state", "admin", "campaign", "advance", c, "--to", "archived");
         assertThat(last.err()).contains("the campaign is archived; it has no further step");
         refused(5, "campaign_closed", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-b-2",

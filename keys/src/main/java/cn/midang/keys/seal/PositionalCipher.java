@@ -3,8 +3,6 @@ package cn.midang.keys.seal;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -62,21 +60,12 @@ public final class PositionalCipher {
 
     /** The key sealed (signed and encrypted) to {@code holder}'s own certificate, for storing beside the index. */
     public byte[] sealKey(Identity holder, Clock clock) throws KeysException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Sealer.signedBy(holder).to(holder.certificate()).describedAs(KEY_DESCRIPTION).clock(clock).build()
-                .seal(new ByteArrayInputStream(key), out);
-        return out.toByteArray();
+        return SealedKeys.seal(key, KEY_DESCRIPTION, holder, clock);
     }
 
     /** Opens a key sealed by {@link #sealKey}: it must be signed by {@code holder} and addressed to it. */
     public static PositionalCipher openKey(byte[] sealed, Identity holder, ChainValidator trust) throws KeysException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Opened o = Opener.forRecipient(holder, trust).open(new ByteArrayInputStream(sealed), out);
-        if (!o.signer().fingerprint().equals(holder.certificate().fingerprint())
-                || !o.description().orElse("").equals(KEY_DESCRIPTION) || out.size() != KEY_BYTES) {
-            throw new KeysException(KeysException.Reason.MISMATCH, "not an index key sealed by this server");
-        }
-        return new PositionalCipher(out.toByteArray());
+        return new PositionalCipher(SealedKeys.open(sealed, KEY_DESCRIPTION, KEY_BYTES, holder, trust));
     }
 
     /**

@@ -1,5 +1,6 @@
 package cn.midang.server.campaign;
 
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,9 +63,24 @@ public final class Findings {
     }
 
     private final Database db;
+    private final RecordCipher cipher;
 
-    public Findings(Database db) {
+    /** Descriptions and rectifications are kept encrypted with {@code cipher} (SM4-GCM, bound to their row and column). */
+    public Findings(Database db, RecordCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+    }
+
+    private static String context(String campaign, String id, String column) {
+        return "findings/" + campaign + "/" + id + "/" + column;
+    }
+
+    private String open(byte[] value, String campaign, String id, String column) throws SQLException {
+        try {
+            return new String(cipher.decrypt(value, context(campaign, id, column)), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (cn.midang.keys.KeysException e) {
+            throw new SQLException("finding " + id + " of " + campaign + " does not decrypt with this deployment's record key", e);
+        }
     }
 
     /** Records a finding (its id and number are drawn here) and returns it as stored. */
@@ -90,8 +106,10 @@ public final class Findings {
                 ps.setInt(4, number);
                 ps.setString(5, f.area());
                 ps.setString(6, f.severity().label());
-                ps.setString(7, f.description());
-                ps.setString(8, f.rectification());
+                ps.setBytes(7, cipher.encrypt(f.description().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        context(f.campaign(), id, "description")));
+                ps.setBytes(8, cipher.encrypt(f.rectification().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        context(f.campaign(), id, "rectification")));
                 ps.setTimestamp(9, Timestamp.from(f.deadline()));
                 ps.setString(10, f.recordId());
                 ps.setString(11, f.recordedBy());
@@ -105,15 +123,8 @@ public final class Findings {
 
     /** The findings of {@code campaign} (of {@code unit} only, unless null), by unit and number. */
     public List<Finding> of(String campaign, String unit) throws SQLException {
-        try (Connection c = db.connection()) {
-            return of(c, campaign, unit);
-        }
-    }
-
-    /** As {@link #of(String, String)}, on a connection already open (inside a transaction). */
-    public static List<Finding> of(Connection c, String campaign, String unit) throws SQLException {
         List<Finding> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT f.finding_id, f.unit_id, f.area_id, f.severity, f.description, "
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT f.finding_id, f.unit_id, f.area_id, f.severity, f.description, "
                 + "f.rectification, f.deadline, f.record_id, f.recorded_by, f.recorded_at, "
                 + "(SELECT s.id FROM submissions s WHERE s.campaign_id = f.campaign_id AND s.finding_id = f.finding_id "
                 + "  AND s.kind = 'rectification' ORDER BY s.sequence DESC LIMIT 1), "
@@ -126,8 +137,9 @@ public final class Findings {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Timestamp rectified = rs.getTimestamp(12);
-                    out.add(new Finding(campaign, rs.getString(1), rs.getString(2), rs.getString(3),
-                            Severity.parse(rs.getString(4)).orElseThrow(), rs.getString(5), rs.getString(6),
+                    String id = rs.getString(1);
+                    out.add(new Finding(campaign, id, rs.getString(2), rs.getString(3), Severity.parse(rs.getString(4)).orElseThrow(),
+                            open(rs.getBytes(5), campaign, id, "description"), open(rs.getBytes(6), campaign, id, "rectification"),
                             rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant(),
                             rs.getString(11), rectified == null ? null : rectified.toInstant()));
                 }

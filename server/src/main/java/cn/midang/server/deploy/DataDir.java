@@ -13,6 +13,8 @@ import java.nio.file.Path;
  *   keys/server-signing.p12  the signing key (passphrase-protected)
  *   keys/archive.p12         the archive key (passphrase-protected)
  *   keys/tls.p12             the transport (TLS) key, ECDSA P-256 (passphrase-protected)
+ *   keys/record-key.cms      the SM4 key of the database's sensitive values (findings, result notices), sealed to
+ *                            the archive key; made at first start; back it up with the database
  *   server-tls.crt           its self-signed certificate; clients pin it through a binding signed by the signing key
  *   db/                      the H2 database
  *   blobs/                   stored packages
@@ -71,6 +73,10 @@ public record DataDir(Path root) {
     /** The search index (encrypted Lucene files) and its sealed key: index/lucene, index/index-key.cms. */
     public Path index() {
         return root.resolve("index").resolve("lucene");
+    }
+
+    public Path recordKey() {
+        return root.resolve("keys").resolve("record-key.cms");
     }
 
     public Path indexKey() {

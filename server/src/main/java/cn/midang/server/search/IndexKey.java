@@ -1,13 +1,12 @@
 package cn.midang.server.search;
 
+import cn.midang.server.deploy.SealedKeyFile;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.PositionalCipher;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 
 /**
@@ -22,18 +21,7 @@ public final class IndexKey {
     /** Opens the key in {@code file}, or makes one and stores it there (atomically) when there is none. */
     public static PositionalCipher loadOrCreate(Path file, Identity archive, ChainValidator trust, Clock clock)
             throws IOException, KeysException {
-        if (Files.exists(file)) {
-            return PositionalCipher.openKey(Files.readAllBytes(file), archive, trust);
-        }
-        PositionalCipher key = PositionalCipher.generate();
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), "index-key", ".tmp");
-        try {
-            Files.write(tmp, key.sealKey(archive, clock));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return key;
+        return SealedKeyFile.loadOrCreate(file, sealed -> PositionalCipher.openKey(sealed, archive, trust), PositionalCipher.generate(),
+                key -> key.sealKey(archive, clock));
     }
 }

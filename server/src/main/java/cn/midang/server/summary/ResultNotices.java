@@ -1,6 +1,7 @@
 package cn.midang.server.summary;
 
 import cn.midang.keys.KeysException;
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.keys.sign.CanonicalJson;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.campaign.Campaign;
@@ -33,9 +34,16 @@ public final class ResultNotices {
     public record Notice(String unit, String outcome, byte[] bytes, byte[] signature, Instant issuedAt) {}
 
     private final Database db;
+    private final RecordCipher cipher;
 
-    public ResultNotices(Database db) {
+    /** Notices are kept encrypted with {@code cipher} (SM4-GCM, bound to their campaign and unit). */
+    public ResultNotices(Database db, RecordCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+    }
+
+    private static String context(String campaign, String unit) {
+        return "result_notices/" + campaign + "/" + unit;
     }
 
     static String outcome(Campaign c, Overviews.UnitOverview u) {
@@ -81,7 +89,7 @@ public final class ResultNotices {
     }
 
     /** Builds and signs every unit's notice now; the returned work stores them (in the publication's transaction). */
-    public static Database.Work<Void> issue(Overviews.Overview o, Summaries.Summary summary, Instant now,
+    public Database.Work<Void> issue(Overviews.Overview o, Summaries.Summary summary, Instant now,
             RawSignatures.Signer signer, String server) throws KeysException {
         List<Notice> notices = new ArrayList<>();
         for (Overviews.UnitOverview u : o.units()) {
@@ -95,7 +103,7 @@ public final class ResultNotices {
                     ps.setString(1, o.campaign().id());
                     ps.setString(2, n.unit());
                     ps.setString(3, n.outcome());
-                    ps.setBytes(4, n.bytes());
+                    ps.setBytes(4, cipher.encrypt(n.bytes(), context(o.campaign().id(), n.unit())));
                     ps.setBytes(5, n.signature());
                     ps.setTimestamp(6, Timestamp.from(n.issuedAt()));
                     ps.addBatch();
@@ -117,7 +125,14 @@ public final class ResultNotices {
             ps.setString(3, unit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Notice(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getBytes(4), rs.getTimestamp(5).toInstant()));
+                    byte[] bytes;
+                    try {
+                        bytes = cipher.decrypt(rs.getBytes(3), context(campaign, rs.getString(1)));
+                    } catch (KeysException e) {
+                        throw new SQLException("the notice of " + rs.getString(1) + " in " + campaign
+                                + " does not decrypt with this deployment's record key", e);
+                    }
+                    out.add(new Notice(rs.getString(1), rs.getString(2), bytes, rs.getBytes(4), rs.getTimestamp(5).toInstant()));
                 }
             }
         }

@@ -201,7 +201,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     public Database.Work<?> publish(Campaign c, Instant now) throws ApiException {
         try {
             Summaries.Summary s = summaries.current(c.id()).orElseThrow(() -> new ApiException(ErrorCode.NO_SUMMARY, c.id()));
-            return ResultNotices.issue(overviews.of(c, null), s, now, signer, serverFingerprint);
+            return notices.issue(overviews.of(c, null), s, now, signer, serverFingerprint);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "reading the summary", e);
         } catch (KeysException e) {
