@@ -51,6 +51,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     private final Clock clock;
     private final RawSignatures.Signer signer;
     private final String serverFingerprint;
+    private final Object generating = new Object();
 
     public SummaryService(Campaigns campaigns, Summaries summaries, ResultNotices notices, Overviews overviews,
             SubmissionService archive, Submissions submissions, Guard guard, Clock clock, Identity signing) {
@@ -75,6 +76,14 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
         Grant g = guard.check(ex, Action.GENERATE_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String by = g.caller().certificate().fingerprint();
+        // One generation at a time, so two inspectors asking together get versions n and n+1
+        // (the primary key on campaign and version still refuses a duplicate from another server).
+        synchronized (generating) {
+            return generate(c, now, by);
+        }
+    }
+
+    private View generate(Campaign c, Instant now, String by) throws ApiException {
         try {
             int version = summaries.current(c.id()).map(s -> s.version() + 1).orElse(1);
             SummaryDocuments.Built b = SummaryDocuments.build(overviews.of(c, null), version, now, by);
