@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What the summary and the campaign status cost on the server: checking one filled report form
- * of the notice's campaign (every status and summary parses each unit's latest form), and building
+ * of the notice's campaign, and opening it sealed first (every status and summary does both for
+ * each unit's latest form), and building
  * the three summary documents (JSON, .xlsx, .docx) for a city campaign (22 units) and a
  * province-sized one (500 units), every unit with a complete form and one in five with two findings.
  */
@@ -36,6 +37,8 @@ public class SummaryBench {
     @State(Scope.Benchmark)
     public static class Form {
         String text;
+        byte[] sealed;
+        cn.midang.keys.seal.Opener opener;
 
         @Setup(Level.Trial)
         public void make() throws Exception {
@@ -48,6 +51,15 @@ public class SummaryBench {
             if (!ReportForm.check(text).complete()) {
                 throw new IllegalStateException("the bench form does not check");
             }
+            // As the server holds it: sealed by the unit to the archive key.
+            cn.midang.keys.testkit.TestPki pki = cn.midang.keys.testkit.TestPki.create(java.nio.file.Files.createTempDirectory("summary-bench"));
+            cn.midang.keys.pki.Identity unit = pki.person("yx-gaj", "unit", "yx-gaj");
+            cn.midang.keys.pki.Identity archive = pki.person("archive", "server", "Midang");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            cn.midang.keys.seal.Sealer.signedBy(unit).to(archive.certificate()).describedAs("报告表.yaml").clock(pki.clock).build()
+                    .seal(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), out);
+            sealed = out.toByteArray();
+            opener = cn.midang.keys.seal.Opener.forRecipient(archive, pki.validator());
         }
     }
 
@@ -91,6 +103,15 @@ public class SummaryBench {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public ReportForm.Checked checkOneForm(Form f) {
         return ReportForm.check(f.text);
+    }
+
+    /** What the status and the summary do per unit: open the unit's sealed form with the archive key, then check it. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public ReportForm.Checked openAndCheckOneForm(Form f) throws Exception {
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        f.opener.open(new java.io.ByteArrayInputStream(f.sealed), plain);
+        return ReportForm.check(plain.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Benchmark
