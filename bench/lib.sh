@@ -14,3 +14,14 @@ bench_dev_server() {
   port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
   [ -n "$port" ] || { echo "the dev server did not start; see $work/server.log" >&2; return 1; }
 }
+
+# bench_build [MODULES]: finds a JDK 21+, builds MODULES (default: bench) and what they need, and
+# prints the JDK and CPU the figures come from. Leaves the shell in the project root.
+bench_build() {
+  midang_find_jdk build
+  midang_maven_opts
+  cd "$MIDANG_ROOT"
+  mkdir -p bench/results
+  mvn -B -q -pl "${1:-bench}" -am -DskipTests package
+  echo "JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cores: $(nproc)"
+}

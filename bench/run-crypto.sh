@@ -5,12 +5,8 @@
 #   bench/run-crypto.sh            # ~4 minutes on 2 cores
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
-midang_find_jdk build
-midang_maven_opts
-cd "$MIDANG_ROOT"
-mkdir -p bench/results
-mvn -B -q -pl bench -am -DskipTests package
-echo "JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cores: $(nproc)"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+bench_build
 "$JAVA_HOME/bin/java" -jar bench/target/midang-bench.jar CryptoBench \
   -f 1 -wi 3 -w 3s -i 5 -r 3s -rf csv -rff bench/results/crypto-jmh.csv > bench/results/crypto-jmh.txt
 openssl version > bench/results/openssl-speed.txt
