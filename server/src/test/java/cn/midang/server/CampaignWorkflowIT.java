@@ -182,7 +182,8 @@ class CampaignWorkflowIT {
         signaturesThatAreNotTheCallersOwnOverTheseBytes_areRefused(c, sm3);
         ok("approver-info", "summary", "sign", "--campaign", c, "--expect-sm3", sm3);
         refused(5, "already_signed", "approver-info", "summary", "sign", "--campaign", c);
-        refused(6, "", "approver-police", "summary", "sign", "--campaign", c, "--expect-sm3", "0".repeat(64));
+        refused(6, "it changed; read it again before signing", "approver-police", "summary", "sign", "--campaign", c,
+                "--expect-sm3", "0".repeat(64));
         for (String who : List.of("unit-a", "inspector-info", "leader")) {
             refused(5, "not_permitted", who, "summary", "sign", "--campaign", c);
         }
@@ -303,6 +304,9 @@ class CampaignWorkflowIT {
         // Rectification: against the unit's own findings only; the other finding goes overdue.
         JsonNode own = JSON.readTree(ok("unit-b", "finding", "list", "--campaign", c, "--json").out()).path("findings");
         assertThat(own).hasSize(2);
+        // Naming another unit changes nothing: a unit's listing is its own, whatever it asks for (C2).
+        assertThat(JSON.readTree(ok("unit-a", "finding", "list", "--campaign", c, "--unit", "unit-b", "--json").out())
+                .path("findings")).isEmpty();
         refused(2, "unknown_finding", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-a-1",
                 "--receipt-dir", rc, file("整改-错.txt", "整改报告").toString());
         refused(2, "unknown_finding", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--receipt-dir", rc,

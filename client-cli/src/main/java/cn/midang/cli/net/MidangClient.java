@@ -421,25 +421,9 @@ public final class MidangClient {
                 throw refusal(r.statusCode(), body.readAllBytes());
             }
         }
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        java.io.OutputStream capped = new java.io.FilterOutputStream(buf) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (buf.size() + len > maxBytes) {
-                    throw new IOException("the content is larger than " + maxBytes + " bytes, too large to show in memory");
-                }
-                buf.write(b, off, len);
-            }
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-        };
         try (InputStream body = r.body()) {
-            Opener.forRecipient(me, si.trust()).open(body, capped);
+            return Opener.forRecipient(me, si.trust()).openToMemory(body, maxBytes);
         }
-        return buf.toByteArray();
     }
 
     /** The TLS certificate the connection is pinned to (SHA-256 hex), or empty over plain HTTP (dev only). */

@@ -12,6 +12,7 @@ import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,40 @@ public final class Opener {
         } finally {
             SafeFiles.deleteQuietly(tmp);
         }
+    }
+
+    /**
+     * Opens a small package into memory (a form, a summary's JSON): the authenticated content,
+     * refused ({@link Reason#IO}) once it would exceed {@code maxBytes}, so a large package never
+     * fills the heap.
+     */
+    public byte[] openToMemory(InputStream sealed, int maxBytes) throws KeysException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        boolean[] over = {false};
+        OutputStream capped = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (buf.size() + len > maxBytes) {
+                    over[0] = true;
+                    throw new IOException("the content is larger than " + maxBytes + " bytes");
+                }
+                buf.write(b, off, len);
+            }
+        };
+        try {
+            open(sealed, capped);
+        } catch (KeysException e) {
+            if (over[0]) {
+                throw new KeysException(Reason.IO, "the content is larger than " + maxBytes + " bytes, too large to open in memory", e);
+            }
+            throw e;
+        }
+        return buf.toByteArray();
     }
 
     /**

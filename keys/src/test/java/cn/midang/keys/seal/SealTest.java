@@ -63,6 +63,21 @@ class SealTest {
         return Opener.forRecipient(as, pki.validator()).open(new ByteArrayInputStream(pkg), out);
     }
 
+    @Test
+    void openToMemory_returnsTheContentUpToItsCap_andRefusesMore() throws Exception {
+        byte[] content = random(70_000, 3);
+        byte[] pkg = seal(content, archive);
+        Opener o = Opener.forRecipient(archive, pki.validator());
+        assertThat(o.openToMemory(new ByteArrayInputStream(pkg), 70_000)).isEqualTo(content);
+        assertThatThrownBy(() -> o.openToMemory(new ByteArrayInputStream(pkg), 69_999)).isInstanceOf(KeysException.class)
+                .hasMessageContaining("larger than 69999 bytes")
+                .extracting(e -> ((KeysException) e).reason()).isEqualTo(KeysException.Reason.IO);
+        byte[] tampered = pkg.clone();
+        tampered[tampered.length - 40] ^= 1;
+        assertThatThrownBy(() -> o.openToMemory(new ByteArrayInputStream(tampered), 1 << 20)).isInstanceOf(KeysException.class)
+                .extracting(e -> ((KeysException) e).reason()).isNotEqualTo(KeysException.Reason.IO);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 15, 16, 17, 65_535, 65_536, 65_537, 1_048_579})
     void sealThenOpen_anySize_returnsContentAndProof(int size) throws Exception {

@@ -123,6 +123,16 @@ public final class Findings {
 
     /** The findings of {@code campaign} (of {@code unit} only, unless null), by unit and number. */
     public List<Finding> of(String campaign, String unit) throws SQLException {
+        return select(campaign, unit, null);
+    }
+
+    /** Finding {@code id} of {@code campaign}, if there is one. */
+    public Optional<Finding> byId(String campaign, String id) throws SQLException {
+        return select(campaign, null, id).stream().findFirst();
+    }
+
+    /** The findings of {@code campaign}, of {@code unit} and with {@code id} unless those are null. */
+    private List<Finding> select(String campaign, String unit, String id) throws SQLException {
         List<Finding> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT f.finding_id, f.unit_id, f.area_id, f.severity, f.description, "
                 + "f.rectification, f.deadline, f.record_id, f.recorded_by, f.recorded_at, "
@@ -130,26 +140,24 @@ public final class Findings {
                 + "  AND s.kind = 'rectification' ORDER BY s.sequence DESC LIMIT 1), "
                 + "(SELECT MAX(s.received_at) FROM submissions s WHERE s.campaign_id = f.campaign_id AND s.finding_id = f.finding_id "
                 + "  AND s.kind = 'rectification') "
-                + "FROM findings f WHERE f.campaign_id = ? AND (? IS NULL OR f.unit_id = ?) ORDER BY f.unit_id, f.number")) {
+                + "FROM findings f WHERE f.campaign_id = ? AND (? IS NULL OR f.unit_id = ?) AND (? IS NULL OR f.finding_id = ?) "
+                + "ORDER BY f.unit_id, f.number")) {
             ps.setString(1, campaign);
             ps.setString(2, unit);
             ps.setString(3, unit);
+            ps.setString(4, id);
+            ps.setString(5, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Timestamp rectified = rs.getTimestamp(12);
-                    String id = rs.getString(1);
-                    out.add(new Finding(campaign, id, rs.getString(2), rs.getString(3), Severity.parse(rs.getString(4)).orElseThrow(),
-                            open(rs.getBytes(5), campaign, id, "description"), open(rs.getBytes(6), campaign, id, "rectification"),
+                    String fid = rs.getString(1);
+                    out.add(new Finding(campaign, fid, rs.getString(2), rs.getString(3), Severity.parse(rs.getString(4)).orElseThrow(),
+                            open(rs.getBytes(5), campaign, fid, "description"), open(rs.getBytes(6), campaign, fid, "rectification"),
                             rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), rs.getTimestamp(10).toInstant(),
                             rs.getString(11), rectified == null ? null : rectified.toInstant()));
                 }
             }
         }
         return out;
-    }
-
-    /** Finding {@code id} of {@code campaign}, if there is one. */
-    public Optional<Finding> byId(String campaign, String id) throws SQLException {
-        return of(campaign, null).stream().filter(f -> f.id().equals(id)).findFirst();
     }
 }

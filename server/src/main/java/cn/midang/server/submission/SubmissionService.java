@@ -145,7 +145,7 @@ public final class SubmissionService {
             area = campaign.area(areaParam).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_AREA,
                     "area " + areaParam + " not among " + campaign.areas().stream().map(Campaign.Area::id).toList())).id();
         }
-        String finding = null;
+        cn.midang.server.campaign.Findings.Finding finding = null;
         if ("rectification".equals(kind) || (findingParam != null && !findingParam.isBlank())) {
             finding = answeredFinding(campaign, unit, kind, findingParam);
         }
@@ -185,7 +185,8 @@ public final class SubmissionService {
             Submissions.Pending p = new Submissions.Pending(newId(), campaignId, unit, kind,
                     fileName, opened.contentSize(), opened.contentSm3Hex(), digesting.count(),
                     caller.certificate().fingerprint(), serverFingerprint, now,
-                    late(campaign, kind, finding, now), blobName, area, finding);
+                    finding == null ? campaign.timelinessAt(now) == Campaign.Timeliness.LATE : now.isAfter(finding.deadline()),
+                    blobName, area, finding == null ? null : finding.id());
             try {
                 StoredSubmission s = submissions.record(p, this::signReceipt);
                 LOG.info("submission {} accepted: campaign {} unit {} kind {} {} bytes", s.id(), campaignId, unit, kind,
@@ -204,9 +205,11 @@ public final class SubmissionService {
     /**
      * The finding a rectification report answers: it must be named, and be one of the unit's
      * findings in the campaign; another unit's finding is refused exactly like one that does not
-     * exist (C2). Only rectification reports name a finding.
+     * exist (C2). Only rectification reports name a finding. A report after the finding's deadline
+     * is late.
      */
-    private String answeredFinding(Campaign campaign, String unit, String kind, String findingParam) throws ApiException {
+    private cn.midang.server.campaign.Findings.Finding answeredFinding(Campaign campaign, String unit, String kind, String findingParam)
+            throws ApiException {
         if (!"rectification".equals(kind)) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "only a rectification report names a finding (kind " + kind + ")");
         }
@@ -215,20 +218,7 @@ public final class SubmissionService {
         }
         try {
             return findings.byId(campaign.id(), findingParam).filter(f -> f.unit().equals(unit))
-                    .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_FINDING, "finding " + findingParam + " of unit " + unit))
-                    .id();
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "finding lookup", e);
-        }
-    }
-
-    /** Late: after the submission deadline, or, for a rectification report, after its finding's deadline. */
-    private boolean late(Campaign campaign, String kind, String finding, Instant now) throws ApiException {
-        if (finding == null) {
-            return campaign.timelinessAt(now) == Campaign.Timeliness.LATE;
-        }
-        try {
-            return findings.byId(campaign.id(), finding).map(f -> now.isAfter(f.deadline())).orElse(false);
+                    .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_FINDING, "finding " + findingParam + " of unit " + unit));
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "finding lookup", e);
         }
@@ -289,24 +279,8 @@ public final class SubmissionService {
      * use (reading report forms, checking summary signatures); refused above {@code maxBytes}.
      */
     public byte[] content(StoredSubmission s, int maxBytes) throws ApiException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        OutputStream capped = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (out.size() + len > maxBytes) {
-                    throw new IOException("larger than " + maxBytes + " bytes");
-                }
-                out.write(b, off, len);
-            }
-        };
         try (InputStream in = blobs.open(s.blobName())) {
-            Opener.forRecipient(archive, validators.get()).open(in, capped);
-            return out.toByteArray();
+            return Opener.forRecipient(archive, validators.get()).openToMemory(in, maxBytes);
         } catch (IOException | KeysException e) {
             throw new ApiException(ErrorCode.INTERNAL, "opening stored submission " + s.id() + ": " + e.getMessage(), e);
         }

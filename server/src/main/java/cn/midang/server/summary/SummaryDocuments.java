@@ -80,6 +80,18 @@ public final class SummaryDocuments {
                 .map(ReportForm.Answer::answer).findFirst().orElse("未答");
     }
 
+    /** A unit's answers counted over the campaign's items, in {@link #ANSWER_COLUMNS} order. */
+    static Map<String, Long> unitAnswers(Campaign c, Overviews.UnitOverview u) {
+        Map<String, Long> answers = new LinkedHashMap<>();
+        ANSWER_COLUMNS.forEach(k -> answers.put(k, 0L));
+        for (Campaign.Area a : c.areas()) {
+            for (Campaign.Item i : a.items()) {
+                answers.merge(answerOf(u, a.id(), i.id()), 1L, Long::sum);
+            }
+        }
+        return answers;
+    }
+
     static String report(Overviews.UnitOverview u) {
         return !u.reportIn() ? "未报送" : u.reportOnTime() ? "按时" : "逾期";
     }
@@ -127,14 +139,7 @@ public final class SummaryDocuments {
             um.put("report", report(u));
             um.put("form", form(c, u));
             um.put("form_submission", u.formId());
-            Map<String, Long> answers = new LinkedHashMap<>();
-            ANSWER_COLUMNS.forEach(k -> answers.put(k, 0L));
-            for (Campaign.Area a : c.areas()) {
-                for (Campaign.Item i : a.items()) {
-                    answers.merge(answerOf(u, a.id(), i.id()), 1L, Long::sum);
-                }
-            }
-            um.put("answers", answers);
+            um.put("answers", unitAnswers(c, u));
             um.put("findings", u.findings().stream().map(SummaryDocuments::finding).toList());
             return um;
         }).toList());
@@ -217,15 +222,7 @@ public final class SummaryDocuments {
     static List<Object> unitCells(Campaign c, Overviews.UnitOverview u) {
         List<Object> cells = new ArrayList<>(List.of(u.unit().id(), u.unit().name(), u.unit().level(),
                 u.unit().keySpotCheck() ? "是" : "否", report(u), form(c, u)));
-        for (String k : ANSWER_COLUMNS) {
-            long n = 0;
-            for (Campaign.Area a : c.areas()) {
-                for (Campaign.Item i : a.items()) {
-                    n += answerOf(u, a.id(), i.id()).equals(k) ? 1 : 0;
-                }
-            }
-            cells.add(n);
-        }
+        cells.addAll(unitAnswers(c, u).values());
         u.findingsBySeverity().values().forEach(cells::add);
         return cells;
     }
