@@ -49,6 +49,8 @@ final class RawApi {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path + (query.isEmpty() ? "" : "?" + query)));
         headers.forEach(b::header);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        // As the real client: a refusal on the headers is answered before the body is sent.
+        b.expectContinue(body != null && body.length > 0);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -81,6 +83,7 @@ final class RawApi {
         HttpRequest.Builder b = HttpRequest.newBuilder(s.uri().resolve(path + (query.isEmpty() ? "" : "?" + query)));
         h.forEach(b::header);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.expectContinue(body != null && body.length > 0);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 

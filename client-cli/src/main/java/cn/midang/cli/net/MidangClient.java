@@ -210,7 +210,12 @@ public final class MidangClient {
         if (finding != null) {
             q.append("&finding=").append(enc(finding));
         }
+        // Expect: 100-continue: the server refuses on the headers alone (rights, campaign state,
+        // declared size) before a byte of the package is sent. Without it a refused upload is
+        // answered while the package is still being sent, and the connection closed under it can
+        // lose the answer (the user saw "connection reset" instead of why).
         HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
+                .expectContinue(true)
                 .header("Content-Type", "application/cms")
                 .POST(Progress.counting(HttpRequest.BodyPublishers.ofFile(staged.file()), progress));
         progress.start(Progress.Phase.UPLOAD, Files.size(staged.file()));
