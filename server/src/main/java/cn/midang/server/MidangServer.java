@@ -44,6 +44,7 @@ import cn.midang.server.http.ErrorCode;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.nio.file.Files;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,9 +101,10 @@ public final class MidangServer implements AutoCloseable {
             throw new IllegalStateException("plain HTTP (listen.tls = false) is allowed only for a dev deployment on a loopback "
                     + "address; listen.host = " + config.listenHost() + ", dev = " + config.dev());
         }
+        RecordCipher records = recordCipher(deployment);
+        Submissions submissions = submissions(deployment, records); // first: it may compact the database
         Accounts accounts = new Accounts(deployment.database());
         Campaigns campaigns = new Campaigns(deployment.database());
-        Submissions submissions = new Submissions(deployment.database());
         FileBlobStore blobs = new FileBlobStore(deployment.dir().blobs());
         RequestAuthenticator authenticator = new RequestAuthenticator(deployment.database(), accounts,
                 deployment::validator, deployment.clock(), config.maxRequestSkew());
@@ -110,10 +112,6 @@ public final class MidangServer implements AutoCloseable {
                 deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(new Policy(accessRecords), audit, deployment.clock());
-        // Findings and result notices are kept encrypted in H2 with the record key (SM4-GCM), sealed to the archive key.
-        RecordCipher records = SealedKeyFile.loadOrCreate(deployment.dir().recordKey(),
-                sealed -> RecordCipher.openKey(sealed, deployment.archiveIdentity(), deployment.validator()), RecordCipher.generate(),
-                key -> key.sealKey(deployment.archiveIdentity(), deployment.clock()));
         cn.midang.server.campaign.Findings findings = new cn.midang.server.campaign.Findings(deployment.database(), records);
         SubmissionService service = new SubmissionService(campaigns, submissions, blobs, deployment.archiveIdentity(),
                 deployment.signingIdentity(), deployment::validator, deployment.clock(), config.maxUploadBytes(), guard, findings);
@@ -179,6 +177,32 @@ public final class MidangServer implements AutoCloseable {
         server.setHandler(api);
         server.start();
         return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex);
+    }
+
+    /**
+     * The deployment's record key, made at the first start: file names, receipts, findings and
+     * result notices are kept encrypted in H2 with it (SM4-GCM); it is kept sealed to the archive key.
+     */
+    public static RecordCipher recordCipher(Deployment d) throws Exception {
+        return SealedKeyFile.loadOrCreate(d.dir().recordKey(),
+                sealed -> RecordCipher.openKey(sealed, d.archiveIdentity(), d.validator()), RecordCipher.generate(),
+                key -> key.sealKey(d.archiveIdentity(), d.clock()));
+    }
+
+    /**
+     * The submission records, with any row an earlier version stored in plaintext sealed first and
+     * the database file rewritten, so that the old values are not left in its free pages. Runs
+     * before anything else of the server uses the database.
+     */
+    static Submissions submissions(Deployment d, RecordCipher records) throws SQLException {
+        Submissions submissions = new Submissions(d.database(), records);
+        int sealed = submissions.sealPlaintextRows();
+        if (sealed > 0) {
+            d.database().compact();
+            LOG.info("sealed the file names and receipts of {} submission(s) stored in plaintext by an earlier version "
+                    + "and compacted the database", sealed);
+        }
+        return submissions;
     }
 
     /**

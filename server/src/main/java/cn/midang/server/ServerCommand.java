@@ -217,7 +217,7 @@ final class ServerCommand {
             }
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var submissions = new cn.midang.server.submission.Submissions(d.database());
+                var submissions = MidangServer.submissions(d, MidangServer.recordCipher(d));
                 var blobs = new cn.midang.server.archive.FileBlobStore(d.dir().blobs());
                 try (var index = MidangServer.openIndex(d);
                         var indexer = MidangServer.newIndexer(d, config, submissions, blobs, index)) {

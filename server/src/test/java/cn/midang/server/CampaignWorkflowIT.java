@@ -337,7 +337,7 @@ class CampaignWorkflowIT {
 
     @Test
     void documentsRecordedTogether_areRecordedNotAtAll_whenAnyPartFails() throws Exception {
-        var submissions = new cn.midang.server.submission.Submissions(dev.deployment.database());
+        var submissions = dev.records();
         String fp = dev.identity("inspector-info").certificate().fingerprint();
         java.util.function.Function<String, cn.midang.server.submission.Submissions.Pending> pending = name ->
                 new cn.midang.server.submission.Submissions.Pending(cn.midang.server.submission.SubmissionService.newId(), "demo", "",

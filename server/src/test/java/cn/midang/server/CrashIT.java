@@ -6,6 +6,7 @@ import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
+import cn.midang.server.deploy.Deployment;
 import cn.midang.server.storage.Database;
 import cn.midang.server.submission.Submissions;
 import java.net.URI;
@@ -113,11 +114,15 @@ class CrashIT {
         try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {
             blobFiles = s.filter(Files::isRegularFile).count();
         }
-        try (Database db = Database.open(data.resolve("db"))) {
-            Submissions subs = new Submissions(db);
+        try (Deployment d = Deployment.open(data, dev.pass(), Clock.systemUTC())) {
+            Database db = d.database();
+            Submissions subs = new Submissions(db, MidangServer.recordCipher(d));
             assertThat(blobFiles).as("every blob has a record and every record a blob").isEqualTo(subs.count());
             assertThat(subs.blobNames()).hasSize((int) blobFiles);
             assertThat(subs.count()).isGreaterThanOrEqualTo(receipted.size());
+            for (Sent s : receipted) { // each receipt kept (sealed) is the one its uploader was given
+                assertThat(subs.byId(s.receipt().id()).orElseThrow().receipt()).isEqualTo(s.receipt().bytes());
+            }
             // Three kills -9 later, the audit log still chains and matches every signed checkpoint.
             var audit = cn.midang.server.audit.AuditLog.verify(db, new cn.midang.server.deploy.DataDir(data).auditCheckpoints(),
                     cn.midang.keys.pki.Certificate.read(data.resolve("server-signing.crt")));

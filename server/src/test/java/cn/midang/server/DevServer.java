@@ -135,7 +135,12 @@ public final class DevServer implements AutoCloseable {
     }
 
     public long submissions() throws Exception {
-        return new cn.midang.server.submission.Submissions(deployment.database()).count();
+        return records().count();
+    }
+
+    /** The submission records of this server's database (opened with its record key). */
+    public cn.midang.server.submission.Submissions records() throws Exception {
+        return new cn.midang.server.submission.Submissions(deployment.database(), MidangServer.recordCipher(deployment));
     }
 
     /** Every file under blobs/ (committed and staged). */

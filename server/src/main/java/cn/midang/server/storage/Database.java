@@ -2,7 +2,9 @@ package cn.midang.server.storage;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -17,19 +19,38 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Database implements AutoCloseable {
 
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private volatile JdbcConnectionPool pool;
 
-    private Database(JdbcConnectionPool pool) {
-        this.pool = pool;
+    private Database(String url) {
+        this.url = url;
+        this.pool = pool(url);
+    }
+
+    private static JdbcConnectionPool pool(String url) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "midang", "");
+        pool.setMaxConnections(32);
+        return pool;
     }
 
     /** Opens (creating if needed) the database in {@code dir} and migrates it. */
     public static Database open(Path dir) {
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("midang") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "midang", "");
-        pool.setMaxConnections(32);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        return new Database(pool);
+        Database db = new Database("jdbc:h2:file:" + dir.toAbsolutePath().resolve("midang") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        Flyway.configure().dataSource(db.pool).locations("classpath:db/migration").load().migrate();
+        return db;
+    }
+
+    /**
+     * Rewrites the database file with its live data only (H2's {@code SHUTDOWN COMPACT}), so that
+     * values overwritten or deleted are gone from the file as well, and reopens it. For start-up
+     * work, before anything else holds a connection.
+     */
+    public synchronized void compact() throws SQLException {
+        pool.dispose();
+        try (Connection c = DriverManager.getConnection(url, "midang", ""); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN COMPACT");
+        }
+        pool = pool(url);
     }
 
     public DataSource dataSource() {

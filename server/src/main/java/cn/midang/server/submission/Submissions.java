@@ -1,7 +1,10 @@
 package cn.midang.server.submission;
 
+import cn.midang.keys.KeysException;
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
 import cn.midang.server.access.ListScope;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,13 +16,69 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The submission records. */
+/**
+ * The submission records. The file name and the receipt (which carries it) are kept encrypted
+ * with the deployment's record key, bound to the submission id and column (D38); the rest of a
+ * record (ids, unit, kind, sizes, digests, times) is what the access checks and listings query.
+ */
 public final class Submissions {
 
     private final Database db;
+    private final RecordCipher cipher;
 
-    public Submissions(Database db) {
+    public Submissions(Database db, RecordCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+    }
+
+    private static String context(String id, String column) {
+        return "submissions/" + id + "/" + column;
+    }
+
+    private byte[] seal(String id, String column, byte[] value) {
+        return cipher.encrypt(value, context(id, column));
+    }
+
+    private byte[] open(String id, String column, byte[] value) throws SQLException {
+        try {
+            return cipher.decrypt(value, context(id, column));
+        } catch (KeysException e) {
+            throw new SQLException("the " + column + " of submission " + id + " does not decrypt with this deployment's record key", e);
+        }
+    }
+
+    private StoredSubmission stored(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        return new StoredSubmission(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getLong(7), open(id, "receipt", rs.getBytes(8)), rs.getBytes(9));
+    }
+
+    /**
+     * Seals the file names and receipts of rows written before they were kept encrypted (V8) and
+     * clears their plaintext columns, in one transaction; returns how many rows it sealed.
+     */
+    public int sealPlaintextRows() throws SQLException {
+        return db.inTransaction(c -> {
+            record Plain(String id, String fileName, byte[] receipt) {}
+            List<Plain> rows = new ArrayList<>();
+            try (PreparedStatement sel = c.prepareStatement("SELECT id, file_name, receipt FROM submissions "
+                    + "WHERE file_name IS NOT NULL OR receipt IS NOT NULL");
+                    ResultSet rs = sel.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Plain(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                }
+            }
+            try (PreparedStatement upd = c.prepareStatement("UPDATE submissions SET sealed_file_name = ?, sealed_receipt = ?, "
+                    + "file_name = NULL, receipt = NULL WHERE id = ?")) {
+                for (Plain p : rows) {
+                    upd.setBytes(1, seal(p.id(), "file_name", p.fileName().getBytes(StandardCharsets.UTF_8)));
+                    upd.setBytes(2, seal(p.id(), "receipt", p.receipt()));
+                    upd.setString(3, p.id());
+                    upd.executeUpdate();
+                }
+            }
+            return rows.size();
+        });
     }
 
     /** Signs receipts inside the recording transaction. */
@@ -50,7 +109,7 @@ public final class Submissions {
         });
     }
 
-    private static StoredSubmission record(Connection c, Pending p, ReceiptSigner signer) throws SQLException {
+    private StoredSubmission record(Connection c, Pending p, ReceiptSigner signer) throws SQLException {
         {
             long seq;
             try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR receipt_sequence");
@@ -63,14 +122,14 @@ public final class Submissions {
             byte[] bytes = r.canonicalBytes();
             byte[] sig = signer.sign(bytes);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO submissions (id, sequence, campaign_id, unit_id, kind, "
-                    + "file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
-                    + "receipt, receipt_signature, area_id, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "sealed_file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
+                    + "sealed_receipt, receipt_signature, area_id, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.id());
                 ps.setLong(2, seq);
                 ps.setString(3, p.campaign());
                 ps.setString(4, p.unit());
                 ps.setString(5, p.kind());
-                ps.setString(6, p.fileName());
+                ps.setBytes(6, seal(p.id(), "file_name", p.fileName().getBytes(StandardCharsets.UTF_8)));
                 ps.setLong(7, p.size());
                 ps.setString(8, p.contentSm3());
                 ps.setLong(9, p.packageSize());
@@ -78,7 +137,7 @@ public final class Submissions {
                 ps.setTimestamp(11, Timestamp.from(p.receivedAt()));
                 ps.setBoolean(12, p.late());
                 ps.setString(13, p.blobName());
-                ps.setBytes(14, bytes);
+                ps.setBytes(14, seal(p.id(), "receipt", bytes));
                 ps.setBytes(15, sig);
                 ps.setString(16, p.area());
                 ps.setString(17, p.finding());
@@ -99,16 +158,14 @@ public final class Submissions {
     public Optional<Found> find(String id) throws SQLException {
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT s.id, s.campaign_id, s.unit_id, s.kind, s.submitter_fingerprint, "
-                        + "s.blob_name, s.package_size, s.receipt, s.receipt_signature, a.role, a.organisation FROM submissions s "
+                        + "s.blob_name, s.package_size, s.sealed_receipt, s.receipt_signature, a.role, a.organisation FROM submissions s "
                         + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE s.id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Found(new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)), rs.getString(10),
-                        rs.getString(11)));
+                return Optional.of(new Found(stored(rs), rs.getString(10), rs.getString(11)));
             }
         }
     }
@@ -116,14 +173,13 @@ public final class Submissions {
     public Optional<StoredSubmission> byId(String id) throws SQLException {
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
-                        + "blob_name, package_size, receipt, receipt_signature FROM submissions WHERE id = ?")) {
+                        + "blob_name, package_size, sealed_receipt, receipt_signature FROM submissions WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)));
+                return Optional.of(stored(rs));
             }
         }
     }
@@ -148,7 +204,7 @@ public final class Submissions {
     }
 
     public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.file_name, "
+        StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.sealed_file_name, "
                 + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
                 + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
@@ -189,8 +245,10 @@ public final class Submissions {
             ps.setInt(i, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Listed(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9),
+                    String id = rs.getString(1);
+                    out.add(new Listed(id, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            new String(open(id, "file_name", rs.getBytes(6)), StandardCharsets.UTF_8), rs.getLong(7), rs.getString(8),
+                            rs.getString(9),
                             rs.getTimestamp(10).toInstant(), rs.getBoolean(11),
                             rs.getString(12) == null ? "pending" : rs.getString(12), rs.getString(13) == null ? "" : rs.getString(13),
                             rs.getString(14)));
@@ -226,14 +284,13 @@ public final class Submissions {
         java.util.Map<String, StoredSubmission> out = new java.util.LinkedHashMap<>();
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
-                        + "blob_name, package_size, receipt, receipt_signature FROM submissions WHERE campaign_id = ? AND kind = ? "
+                        + "blob_name, package_size, sealed_receipt, receipt_signature FROM submissions WHERE campaign_id = ? AND kind = ? "
                         + "ORDER BY sequence")) {
             ps.setString(1, campaign);
             ps.setString(2, kind);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(3), new StoredSubmission(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getBytes(9)));
+                    out.put(rs.getString(3), stored(rs));
                 }
             }
         }

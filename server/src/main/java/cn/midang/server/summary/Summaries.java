@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,29 +82,24 @@ public final class Summaries {
     /** Records a department's signature; false when the department has signed this version already. */
     public boolean sign(String campaign, int version, String department, String signer, byte[] signature, Instant at)
             throws SQLException {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM summary_signatures WHERE campaign_id = ? AND version = ? "
-                    + "AND department_id = ?")) {
-                ps.setString(1, campaign);
-                ps.setInt(2, version);
-                ps.setString(3, department);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO summary_signatures (campaign_id, version, department_id, "
-                    + "signer_fingerprint, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, campaign);
-                ps.setInt(2, version);
-                ps.setString(3, department);
-                ps.setString(4, signer);
-                ps.setBytes(5, signature);
-                ps.setTimestamp(6, Timestamp.from(at));
-                ps.executeUpdate();
-            }
+        // The primary key (campaign, version, department) decides, so two approvers of one
+        // department signing at the same moment get one signature and one "already signed".
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO summary_signatures (campaign_id, version, department_id, "
+                        + "signer_fingerprint, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, campaign);
+            ps.setInt(2, version);
+            ps.setString(3, department);
+            ps.setString(4, signer);
+            ps.setBytes(5, signature);
+            ps.setTimestamp(6, Timestamp.from(at));
+            ps.executeUpdate();
             return true;
-        });
+        } catch (SQLIntegrityConstraintViolationException e) {
+            if ("23505".equals(e.getSQLState())) { // unique violation: this department has signed
+                return false;
+            }
+            throw e;
+        }
     }
 }
