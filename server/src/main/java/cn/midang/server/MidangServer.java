@@ -109,7 +109,7 @@ public final class MidangServer implements AutoCloseable {
         RequestAuthenticator authenticator = new RequestAuthenticator(deployment.database(), accounts,
                 deployment::validator, deployment.clock(), config.maxRequestSkew());
         AuditLog audit = AuditLog.open(deployment.database(), deployment.dir().auditCheckpoints(), deployment.signingIdentity(),
-                deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
+                records, deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(new Policy(accessRecords), audit, deployment.clock());
         cn.midang.server.campaign.Findings findings = new cn.midang.server.campaign.Findings(deployment.database(), records);

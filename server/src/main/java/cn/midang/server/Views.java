@@ -224,7 +224,26 @@ final class Views {
         m.put("to", head);
         m.put("anchor", audit.hashOf(from - 1));
         m.put("server_certificate", serverCertificatePem);
-        m.put("records", audit.records(from, head));
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        for (cn.midang.keys.audit.AuditRecord r : audit.records(from, head)) {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("seq", r.seq());
+            rec.put("at", r.at());
+            rec.put("request", r.request());
+            rec.put("actor", r.actor());
+            rec.put("role", r.role());
+            rec.put("organisation", r.organisation());
+            rec.put("action", r.action());
+            rec.put("object", r.object());
+            // Outside the chain, for the reader: the object's sealed part (a search's terms), opened.
+            audit.opened(r).ifPresent(text -> rec.put("object_text", text));
+            rec.put("decision", r.decision());
+            rec.put("reason", r.reason());
+            rec.put("prev", r.prev());
+            rec.put("hash", r.hash());
+            records.add(rec);
+        }
+        m.put("records", records);
         m.put("checkpoints", audit.checkpoints().stream().filter(c -> c.seq() >= from).map(c -> Map.of(
                 "seq", c.seq(),
                 "bytes", java.util.Base64.getEncoder().encodeToString(c.bytes()),

@@ -236,9 +236,25 @@ class CliIT {
         assertThat(engagements.out()).contains("cli-lab").contains("安全检测机构");
         assertThat(midang("admin", "status").out()).contains("destruction attestation");
 
+        // What an inspector searches for is kept in the audit record only sealed; the export opens it.
+        String terms = "弱口令审计标记" + System.nanoTime();
+        assertThat(midang("inspector-info", "search", terms).exit()).isZero();
+
         Path export = tmp.resolve("audit.json");
         CliRun exported = midang("admin", "audit", "export", "-o", export.toString());
         assertThat(exported.exit()).as(exported.err()).isZero();
+        JsonNode searched = null;
+        for (JsonNode r : new ObjectMapper().readTree(export.toFile())
+                .path("records")) {
+            if (terms.equals(r.path("object_text").asText())) {
+                searched = r;
+            }
+        }
+        assertThat(searched).as("the search's record, its terms opened").isNotNull();
+        assertThat(searched.path("action").asText()).isEqualTo("search");
+        assertThat(searched.path("object").asText()).startsWith("query:sealed:").doesNotContain(terms);
+        assertThat(cn.midang.keys.testkit.PlaintextScan.firstFileContaining(dev.data,
+                cn.midang.keys.testkit.PlaintextScan.encodings(terms))).as("the terms anywhere in the data directory").isEmpty();
         assertOneClearLine(midang("unit-a", "audit", "export", "-o", tmp.resolve("nope.json").toString()), 5, "may not");
         Path cert = dev.data.resolve("server-signing.crt");
         CliRun ok = midang("admin", "audit", "verify", export.toString(), "--cert", cert.toString());

@@ -39,8 +39,8 @@ public final class Guard {
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e);
         }
-        record(ex, caller, action, target.label(), d.allowed() ? "allow" : "deny", d.allowed() ? d.reason()
-                : d.code().code() + ": " + d.reason());
+        record(ex.requestId(), caller, action.label(), target.label(), target.sealed(), d.allowed() ? "allow" : "deny",
+                d.allowed() ? d.reason() : d.code().code() + ": " + d.reason());
         ex.markDecided();
         if (!d.allowed()) {
             throw new ApiException(d.code(), action.label() + " " + target.label() + ": " + d.reason()).markAudited();
@@ -51,22 +51,17 @@ public final class Guard {
     /** Records a refusal that did not come from the policy (bad signature, malformed or tampered upload, ...). */
     public void refused(String requestId, Caller caller, String action, String object, ErrorCode code, String detail)
             throws ApiException {
-        record(requestId, caller, action, object, "fail", code.code() + ": " + detail);
+        record(requestId, caller, action, object, null, "fail", code.code() + ": " + detail);
     }
 
-    private void record(Exchange ex, Caller caller, Action action, String object, String decision, String reason)
-            throws ApiException {
-        record(ex.requestId(), caller, action.label(), object, decision, reason);
-    }
-
-    private void record(String requestId, Caller caller, String action, String object, String decision, String reason)
-            throws ApiException {
+    private void record(String requestId, Caller caller, String action, String object, String sealed, String decision,
+            String reason) throws ApiException {
         try {
             audit.append(new AuditLog.Entry(requestId,
                     caller == null ? "-" : caller.certificate().fingerprint(),
                     caller == null ? "-" : caller.account().role().label(),
                     caller == null ? "-" : caller.account().organisation(),
-                    action, object, decision, reason));
+                    action, object, sealed, decision, reason));
         } catch (AuditUnavailableException e) {
             LOG.error("AUDIT UNAVAILABLE: refusing request {} ({} {}): {}", requestId, action, object, e.getMessage());
             throw new ApiException(ErrorCode.AUDIT_UNAVAILABLE, e.getMessage(), e).markAudited();

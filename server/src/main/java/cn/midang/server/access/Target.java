@@ -9,6 +9,14 @@ public sealed interface Target {
 
     String label();
 
+    /**
+     * What the audit record keeps about the target only sealed (under the record key), never in
+     * plaintext, in the log or in messages: a search's terms. Null when there is nothing.
+     */
+    default String sealed() {
+        return null;
+    }
+
     /** Nothing in particular (public endpoints, whoami, listings). */
     record None() implements Target {
         @Override
@@ -57,6 +65,22 @@ public sealed interface Target {
         @Override
         public String label() {
             return "engagement:" + id;
+        }
+    }
+
+    /**
+     * A search: its terms say what an inspector looks for ("弱口令 公安局"), so they go into the
+     * audit record sealed and appear nowhere else; the label is only {@code query}.
+     */
+    record Search(String query) implements Target {
+        @Override
+        public String label() {
+            return "query";
+        }
+
+        @Override
+        public String sealed() {
+            return query;
         }
     }
 

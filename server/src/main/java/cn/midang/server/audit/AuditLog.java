@@ -6,6 +6,7 @@ import cn.midang.keys.audit.AuditRecord;
 import cn.midang.keys.audit.Checkpoint;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.storage.Database;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,13 +50,28 @@ public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a record says; the log adds sequence, time and chain. */
+    /**
+     * What a record says; the log adds sequence, time and chain. {@code sealed} (null: none) is
+     * kept only encrypted, appended to the object as {@code OBJECT:sealed:BASE64} (see {@link #opened}).
+     */
     public record Entry(String request, String actor, String role, String organisation, String action, String object,
-            String decision, String reason) {}
+            String sealed, String decision, String reason) {
+
+        public Entry(String request, String actor, String role, String organisation, String action, String object,
+                String decision, String reason) {
+            this(request, actor, role, organisation, action, object, null, decision, reason);
+        }
+    }
+
+    /** Marks the sealed part of a stored object. */
+    static final String SEALED = ":sealed:";
+    private static final int MAX_OBJECT = 256;
+    private static final int MAX_SEALED = 512;
 
     private final Database db;
     private final Path checkpointFile;
     private final Identity signing;
+    private final RecordCipher cipher;
     private final RawSignatures.Signer signer;
     private final Clock clock;
     private final int everyRecords;
@@ -64,11 +80,12 @@ public final class AuditLog implements AutoCloseable {
     private String headHash;
     private long lastCheckpoint;
 
-    private AuditLog(Database db, Path checkpointFile, Identity signing, Clock clock, int everyRecords, long head, String headHash,
-            long lastCheckpoint, Duration everyPeriod) {
+    private AuditLog(Database db, Path checkpointFile, Identity signing, RecordCipher cipher, Clock clock, int everyRecords, long head,
+            String headHash, long lastCheckpoint, Duration everyPeriod) {
         this.db = db;
         this.checkpointFile = checkpointFile;
         this.signing = signing;
+        this.cipher = cipher;
         this.signer = RawSignatures.newSigner(signing);
         this.clock = clock;
         this.everyRecords = everyRecords;
@@ -84,8 +101,12 @@ public final class AuditLog implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::timedCheckpoint, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    public static AuditLog open(Database db, Path checkpointFile, Identity signing, Clock clock, int everyRecords,
-            Duration everyPeriod) throws SQLException, IOException {
+    /**
+     * Opens the log in {@code db}; records are signed into checkpoints with {@code signing}, and the
+     * sealed parts of records are encrypted with {@code cipher} (the deployment's record key).
+     */
+    public static AuditLog open(Database db, Path checkpointFile, Identity signing, RecordCipher cipher, Clock clock,
+            int everyRecords, Duration everyPeriod) throws SQLException, IOException {
         Files.createDirectories(checkpointFile.getParent());
         long head = 0;
         String hash = AuditRecord.GENESIS;
@@ -105,7 +126,7 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
-        AuditLog log = new AuditLog(db, checkpointFile, signing, clock, everyRecords, head, hash, checkpoint, everyPeriod);
+        AuditLog log = new AuditLog(db, checkpointFile, signing, cipher, clock, everyRecords, head, hash, checkpoint, everyPeriod);
         // A device must pass a test write before it is trusted: a log that cannot be written
         // stops the server from starting rather than failing every request later.
         try {
@@ -124,8 +145,13 @@ public final class AuditLog implements AutoCloseable {
         boolean due;
         synchronized (this) {
             String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            String object = clip(e.object(), MAX_OBJECT);
+            if (e.sealed() != null) {
+                object += SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(
+                        clip(e.sealed(), MAX_SEALED).getBytes(StandardCharsets.UTF_8), context(head + 1)));
+            }
             r = AuditRecord.sealed(head + 1, at, e.request(), e.actor(), e.role(), e.organisation(), e.action(),
-                    clip(e.object(), 256), e.decision(), clip(e.reason(), 512), headHash);
+                    object, e.decision(), clip(e.reason(), 512), headHash);
             try (Connection c = db.connection();
                     PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, at, request_id, actor, role, organisation, "
                             + "action, object, decision, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -157,6 +183,28 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    private static String context(long seq) {
+        return "audit_log/" + seq + "/object";
+    }
+
+    /**
+     * The plaintext of record {@code r}'s sealed part (a search's terms), or empty when it has
+     * none; for the audit export, whose readers are entitled to it.
+     */
+    public Optional<String> opened(AuditRecord r) throws KeysException {
+        int at = r.object().indexOf(SEALED);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        byte[] value;
+        try {
+            value = Base64.getDecoder().decode(r.object().substring(at + SEALED.length()));
+        } catch (IllegalArgumentException e) {
+            throw new KeysException(KeysException.Reason.MALFORMED, "the sealed part of audit record " + r.seq() + " is not base64");
+        }
+        return Optional.of(new String(cipher.decrypt(value, context(r.seq())), StandardCharsets.UTF_8));
     }
 
     private static String clip(String s, int max) {

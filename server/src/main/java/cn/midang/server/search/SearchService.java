@@ -93,7 +93,7 @@ public final class SearchService {
         if (limit < 1 || limit > MAX_PAGE || offset < 0) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
         }
-        Grant g = guard.check(ex, Action.SEARCH, new Target.Named("query:" + q));
+        Grant g = guard.check(ex, Action.SEARCH, new Target.Search(q));
         ListScope scope = g.scope();
         try {
             SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), filter, since, order, limit, offset);

@@ -1,0 +1,4 @@
+-- A search's terms are kept in its audit record only sealed under the record key, appended to
+-- the object as "query:sealed:BASE64" (up to 512 characters of terms: ~2,100 characters encoded).
+-- Records written before this version keep their plaintext object: the chain covers it.
+ALTER TABLE audit_log ALTER COLUMN object SET DATA TYPE VARCHAR(4096);
