@@ -78,6 +78,7 @@ public final class Midang implements Runnable {
         cl.setParameterExceptionHandler(new FailureHandler.Usage());
         // In a search, "-草稿" is a term to exclude, not an unknown option.
         cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
+        HelpLayout.apply(cl);
         return cl.execute(args);
     }
 

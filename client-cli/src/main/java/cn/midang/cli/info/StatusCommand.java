@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Without --campaign: the campaigns that concern you, their state and submission deadline (for the",
+        description = {"Where things stand: the campaigns that concern you, or one campaign unit by unit.",
+            "Without --campaign: the campaigns that concern you, their state and submission deadline (for the",
             "administrator also the engagements that ended without a destruction attestation).",
             "With --campaign: per unit in scope, whether its report is in and on time, whether its report form is complete,",
             "its findings by severity (high/medium/low) with the overdue ones flagged, and what it has submitted, with totals",
