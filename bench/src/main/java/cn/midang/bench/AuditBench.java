@@ -2,6 +2,7 @@ package cn.midang.bench;
 
 import cn.midang.keys.audit.AuditChain;
 import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.RecordCipher;
 import cn.midang.keys.testkit.TestPki;
 import cn.midang.server.audit.AuditLog;
 import cn.midang.server.storage.Database;
@@ -45,7 +46,8 @@ public class AuditBench {
             dir = Files.createTempDirectory("audit-bench");
             Identity server = TestPki.create(dir.resolve("pki")).person("server", "server", "midang");
             db = Database.open(dir.resolve("db"));
-            log = AuditLog.open(db, dir.resolve("audit/checkpoints.jsonl"), server, Clock.systemUTC(), 1000, Duration.ofSeconds(60));
+            log = AuditLog.open(db, dir.resolve("audit/checkpoints.jsonl"), server, RecordCipher.generate(), Clock.systemUTC(), 1000,
+                    Duration.ofSeconds(60));
         }
 
         @TearDown(Level.Trial)
@@ -88,7 +90,7 @@ public class AuditBench {
             dir = Files.createTempDirectory("audit-verify-bench");
             server = TestPki.create(dir.resolve("pki")).person("server", "server", "midang");
             db = Database.open(dir.resolve("db"));
-            try (AuditLog log = AuditLog.open(db, dir.resolve("audit/checkpoints.jsonl"), server, Clock.systemUTC(), 1000,
+            try (AuditLog log = AuditLog.open(db, dir.resolve("audit/checkpoints.jsonl"), server, RecordCipher.generate(), Clock.systemUTC(), 1000,
                     Duration.ofSeconds(3600))) {
                 for (int i = 0; i < records; i++) {
                     log.append(ENTRY);

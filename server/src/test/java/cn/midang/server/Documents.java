@@ -22,7 +22,8 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
 /**
- * Real documents with Chinese text, made at test time: Office formats by Apache POI, the others
+ * Real documents with Chinese text, made at test time: Office formats by Apache POI (.doc written
+ * into Tika's sample test.doc, since HWPF cannot start one from nothing), the others
  * (OpenDocument, RTF, HTML, a PDF with a CID font and a ToUnicode map, GBK/GB18030 text) written
  * to their published formats by hand. Also hostile ones (a PDF whose page tree loops).
  */
@@ -31,13 +32,14 @@ public final class Documents {
     private Documents() {}
 
     /** The formats {@link #make} writes, by file name extension. */
-    public static final List<String> FORMATS = List.of("docx", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "rtf", "html", "pdf",
+    public static final List<String> FORMATS = List.of("doc", "docx", "xlsx", "xls", "pptx", "ppt", "odt", "ods", "rtf", "html", "pdf",
             "gbk.txt", "gb18030.txt");
 
     /** A document of format {@code ext} (one of {@link #FORMATS}) whose text is {@code text}. */
     public static byte[] make(String ext, String text) {
         try {
             return switch (ext) {
+                case "doc" -> doc(text);
                 case "docx" -> docx(text);
                 case "xlsx" -> sheet(new XSSFWorkbook(), text);
                 case "xls" -> sheet(new HSSFWorkbook(), text);
@@ -57,6 +59,24 @@ public final class Documents {
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A Word 97 document: POI HWPF cannot make one from nothing, so {@code text} is written as the
+     * first paragraph of Tika's published sample {@code test.doc} (its own text, "test", follows),
+     * unpacked from Tika's test jar by the build (server/pom.xml).
+     */
+    static byte[] doc(String text) throws IOException {
+        try (java.io.InputStream in = Documents.class.getResourceAsStream("samples/test-documents/test.doc")) {
+            if (in == null) {
+                throw new IOException("samples/test-documents/test.doc is missing: the build unpacks it (mvn generate-test-resources)");
+            }
+            org.apache.poi.hwpf.HWPFDocument d = new org.apache.poi.hwpf.HWPFDocument(in);
+            d.getRange().getParagraph(0).insertBefore(text);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            d.write(out);
+            return out.toByteArray();
         }
     }
 

@@ -106,7 +106,7 @@ class SearchIT {
     }
 
     /** One weakness per format, each worded so that no other document of this class holds it. */
-    static final Map<String, String> PHRASES = Map.ofEntries(Map.entry("docx", "涉密计算机违规连接互联网"),
+    static final Map<String, String> PHRASES = Map.ofEntries(Map.entry("doc", "内网终端未安装主机监控"), Map.entry("docx", "涉密计算机违规连接互联网"),
             Map.entry("xlsx", "弱口令长期未整改"), Map.entry("xls", "移动存储介质未登记"), Map.entry("pptx", "安全审计日志未留存"),
             Map.entry("ppt", "机房门禁系统未启用"), Map.entry("odt", "病毒库长期未更新"), Map.entry("ods", "服务器日志未集中审计"), Map.entry("rtf", "网站存在注入漏洞"),
             Map.entry("html", "数据备份未异地存放"), Map.entry("pdf", "离职人员账号未注销"), Map.entry("gbk.txt", "无线网络未加密"),
