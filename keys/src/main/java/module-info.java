@@ -9,6 +9,7 @@ module cn.midang.keys {
 
     exports cn.midang.keys;
     exports cn.midang.keys.digest;
+    exports cn.midang.keys.io;
     exports cn.midang.keys.pki;
     exports cn.midang.keys.sign;
     exports cn.midang.keys.seal;

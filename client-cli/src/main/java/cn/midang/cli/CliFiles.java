@@ -19,20 +19,10 @@ public final class CliFiles {
      * and renames it, so {@code target} is either the old file or the whole new one.
      */
     public static void writeAtomically(Path target, byte[] data) throws java.io.IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            cn.midang.keys.io.SafeFiles.writeAtomically(target, data, false);
+        } catch (cn.midang.keys.KeysException e) {
+            throw new java.io.IOException(e.getMessage(), e);
         }
     }
 

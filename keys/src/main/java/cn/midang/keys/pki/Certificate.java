@@ -5,7 +5,7 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Pem;
-import cn.midang.keys.internal.SafeFiles;
+import cn.midang.keys.io.SafeFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Cms;
 import cn.midang.keys.internal.EnvelopeLayout;
-import cn.midang.keys.internal.SafeFiles;
+import cn.midang.keys.io.SafeFiles;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.internal.TailKeepingInputStream;
 import cn.midang.keys.pki.ChainValidator;

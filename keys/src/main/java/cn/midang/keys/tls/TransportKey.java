@@ -4,7 +4,7 @@ import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.internal.Bc;
 import cn.midang.keys.internal.Pem;
-import cn.midang.keys.internal.SafeFiles;
+import cn.midang.keys.io.SafeFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

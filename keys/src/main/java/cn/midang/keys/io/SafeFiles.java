@@ -1,4 +1,4 @@
-package cn.midang.keys.internal;
+package cn.midang.keys.io;
 
 import cn.midang.keys.KeysException;
 import java.io.IOException;
