@@ -263,13 +263,28 @@ class CliIT {
         CliRun viaCa = midang("admin", "audit", "verify", export.toString(), "--ca", dev.data.resolve("ca.crt").toString(), "--json");
         assertThat(viaCa.json().path("valid").asBoolean()).isTrue();
 
-        // One record changed in the export: named, exit code 6.
+        // Read it: the search with its terms opened; the tester's refused download, with the reason.
+        CliRun searches = midang("admin", "audit", "show", export.toString(), "--cert", cert.toString(), "--action", "search",
+                "--contains", terms);
+        assertThat(searches.exit()).as(searches.err()).isZero();
+        assertThat(searches.out()).contains("intact").contains("「" + terms + "」").contains("inspector").doesNotContain(":sealed:");
+        CliRun denied = midang("admin", "audit", "show", export.toString(), "--ca", dev.data.resolve("ca.crt").toString(),
+                "--decision", "deny", "--action", "download", "--json");
+        assertThat(denied.exit()).as(denied.err()).isZero();
+        assertThat(denied.json().path("records")).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.path("decision").asText()).isEqualTo("deny");
+            assertThat(r.path("action").asText()).isEqualTo("download");
+        });
+        assertThat(denied.json().path("records").toString()).contains("tester").contains("retention");
+
+        // One record changed in the export: named, exit code 6; and nothing of it is shown.
         String text = Files.readString(export);
         String tampered = text.replaceFirst("\"decision\":\"allow\"", "\"decision\":\"deny\"");
         assertThat(tampered).isNotEqualTo(text);
         Path bad = tmp.resolve("audit-tampered.json");
         Files.writeString(bad, tampered);
         assertOneClearLine(midang("admin", "audit", "verify", bad.toString(), "--cert", cert.toString()), 6, "first bad record");
+        assertOneClearLine(midang("admin", "audit", "show", bad.toString(), "--cert", cert.toString()), 6, "first bad record");
     }
 
     @Test

@@ -177,7 +177,8 @@ public final class DevServer implements AutoCloseable {
     /** {@code midang ARGS} with exactly {@code env}; the passphrase file is added unless given (or not needed by verify). */
     public CliRun midangWith(Map<String, String> env, String... args) throws IOException {
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
-        boolean offline = all.contains("verify") || all.contains("form") && all.contains("check"); // commands without a key
+        boolean offline = all.contains("verify") || all.contains("form") && all.contains("check")
+                || all.contains("audit") && all.contains("show"); // commands without a key
         if (!all.contains("--passphrase-file") && !offline) {
             all.add("--passphrase-file");
             all.add(passphraseFile().toString());

@@ -55,30 +55,38 @@ public final class Submissions {
 
     /**
      * Seals the file names and receipts of rows written before they were kept encrypted (V8) and
-     * clears their plaintext columns, in one transaction; returns how many rows it sealed.
+     * clears their plaintext columns, a thousand rows per transaction (an interrupted run goes on
+     * where it stopped at the next start); returns how many rows it sealed.
      */
     public int sealPlaintextRows() throws SQLException {
-        return db.inTransaction(c -> {
-            record Plain(String id, String fileName, byte[] receipt) {}
-            List<Plain> rows = new ArrayList<>();
-            try (PreparedStatement sel = c.prepareStatement("SELECT id, file_name, receipt FROM submissions "
-                    + "WHERE file_name IS NOT NULL OR receipt IS NOT NULL");
-                    ResultSet rs = sel.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Plain(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+        record Plain(String id, String fileName, byte[] receipt) {}
+        int total = 0;
+        while (true) {
+            int sealed = db.inTransaction(c -> {
+                List<Plain> rows = new ArrayList<>();
+                try (PreparedStatement sel = c.prepareStatement("SELECT id, file_name, receipt FROM submissions "
+                        + "WHERE file_name IS NOT NULL OR receipt IS NOT NULL ORDER BY sequence LIMIT 1000");
+                        ResultSet rs = sel.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Plain(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                    }
                 }
-            }
-            try (PreparedStatement upd = c.prepareStatement("UPDATE submissions SET sealed_file_name = ?, sealed_receipt = ?, "
-                    + "file_name = NULL, receipt = NULL WHERE id = ?")) {
-                for (Plain p : rows) {
-                    upd.setBytes(1, seal(p.id(), "file_name", p.fileName().getBytes(StandardCharsets.UTF_8)));
-                    upd.setBytes(2, seal(p.id(), "receipt", p.receipt()));
-                    upd.setString(3, p.id());
-                    upd.executeUpdate();
+                try (PreparedStatement upd = c.prepareStatement("UPDATE submissions SET sealed_file_name = ?, sealed_receipt = ?, "
+                        + "file_name = NULL, receipt = NULL WHERE id = ?")) {
+                    for (Plain p : rows) {
+                        upd.setBytes(1, seal(p.id(), "file_name", p.fileName().getBytes(StandardCharsets.UTF_8)));
+                        upd.setBytes(2, seal(p.id(), "receipt", p.receipt()));
+                        upd.setString(3, p.id());
+                        upd.executeUpdate();
+                    }
                 }
+                return rows.size();
+            });
+            if (sealed == 0) {
+                return total;
             }
-            return rows.size();
-        });
+            total += sealed;
+        }
     }
 
     /** Signs receipts inside the recording transaction. */
