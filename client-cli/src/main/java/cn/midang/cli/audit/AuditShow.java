@@ -4,14 +4,13 @@ import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Table;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = {"Read an audit export: who did what to which object, when, and whether it was allowed.",
@@ -23,14 +22,7 @@ import picocli.CommandLine.Parameters;
             "  midang audit show audit.json --cert server-signing.crt --action search --json"})
 public final class AuditShow extends MidangCommand {
 
-    @Parameters(paramLabel = "FILE", description = "An export made by 'midang audit export'.")
-    Path file;
-
-    @Option(names = "--cert", paramLabel = "CERT.pem", description = "The server's signing certificate you trust.")
-    Path cert;
-
-    @Option(names = "--ca", paramLabel = "CA.crt", description = "Or: accept the certificate in the file if this CA issued it.")
-    Path ca;
+    @Mixin ExportOptions export;
 
     @Option(names = "--action", paramLabel = "ACTION", description = "Only this action (download, search, submit, …).")
     String action;
@@ -48,7 +40,7 @@ public final class AuditShow extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        AuditExportFile v = AuditExportFile.verified(file, cert, ca);
+        AuditExportFile v = export.verified();
         List<JsonNode> shown = new ArrayList<>();
         for (JsonNode r : v.export().path("records")) {
             if (matches(r)) {
@@ -56,11 +48,11 @@ public final class AuditShow extends MidangCommand {
             }
         }
         if (globals().json) {
-            out().println(Output.json(Map.of("file", file.toString(), "server", v.server().fingerprint(), "records", shown)));
+            out().println(Output.json(Map.of("file", export.file.toString(), "server", v.server().fingerprint(), "records", shown)));
             out().flush();
             return 0;
         }
-        out().println(messages().get("audit.show.verified", file, v.from(), v.result().lastRecord(), v.server().fingerprint()));
+        out().println(messages().get("audit.show.verified", export.file, v.from(), v.result().lastRecord(), v.server().fingerprint()));
         Table t = new Table(messages().get("audit.col.seq"), messages().get("audit.col.at"), messages().get("audit.col.who"),
                 messages().get("audit.col.action"), messages().get("audit.col.object"), messages().get("audit.col.decision"));
         for (JsonNode r : shown) {

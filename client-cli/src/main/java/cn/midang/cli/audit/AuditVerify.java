@@ -3,12 +3,10 @@ package cn.midang.cli.audit;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.keys.audit.AuditChain;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check an audit export offline: each record's SM3 hash, the chain between records, and every checkpoint's",
@@ -18,21 +16,14 @@ import picocli.CommandLine.Parameters;
             "  midang audit verify audit.json --ca ca.crt"})
 public final class AuditVerify extends MidangCommand {
 
-    @Parameters(paramLabel = "FILE", description = "An export made by 'midang audit export'.")
-    Path file;
-
-    @Option(names = "--cert", paramLabel = "CERT.pem", description = "The server's signing certificate you trust.")
-    Path cert;
-
-    @Option(names = "--ca", paramLabel = "CA.crt", description = "Or: accept the certificate in the file if this CA issued it.")
-    Path ca;
+    @Mixin ExportOptions export;
 
     @Override
     public Integer call() throws Exception {
-        AuditExportFile v = AuditExportFile.verified(file, cert, ca);
+        AuditExportFile v = export.verified();
         AuditChain.Result r = v.result();
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("file", file.toString());
+        f.put("file", export.file.toString());
         f.put("valid", r.ok());
         f.put("records", r.records());
         f.put("checkpoints", r.checkpoints());
@@ -41,7 +32,7 @@ public final class AuditVerify extends MidangCommand {
         f.put("first_bad", r.firstBad().orElse(null));
         f.put("problem", r.problem());
         f.put("server", v.server().fingerprint());
-        Output.result(out(), globals(), f, "audit.verify.ok", file, v.from(), r.lastRecord(), r.records(), r.checkpoints(),
+        Output.result(out(), globals(), f, "audit.verify.ok", export.file, v.from(), r.lastRecord(), r.records(), r.checkpoints(),
                 v.server().fingerprint(), v.trustedBy());
         return 0;
     }
