@@ -214,6 +214,9 @@ final class Views {
      * anchor), every checkpoint, and the server's signing certificate. A fresh checkpoint is
      * signed first, so the whole range is covered by a signature.
      */
+    /** Turns an audit record into its export fields (the record's components, in order). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper RECORD = new com.fasterxml.jackson.databind.ObjectMapper();
+
     static Map<String, Object> auditExport(cn.midang.server.audit.AuditLog audit, long from, String serverCertificatePem)
             throws Exception {
         audit.checkpoint();
@@ -226,21 +229,9 @@ final class Views {
         m.put("server_certificate", serverCertificatePem);
         List<Map<String, Object>> records = new java.util.ArrayList<>();
         for (cn.midang.keys.audit.AuditRecord r : audit.records(from, head)) {
-            Map<String, Object> rec = new LinkedHashMap<>();
-            rec.put("seq", r.seq());
-            rec.put("at", r.at());
-            rec.put("request", r.request());
-            rec.put("actor", r.actor());
-            rec.put("role", r.role());
-            rec.put("organisation", r.organisation());
-            rec.put("action", r.action());
-            rec.put("object", r.object());
+            Map<String, Object> rec = RECORD.convertValue(r, new com.fasterxml.jackson.core.type.TypeReference<>() {});
             // Outside the chain, for the reader: the object's sealed part (a search's terms), opened.
             audit.opened(r).ifPresent(text -> rec.put("object_text", text));
-            rec.put("decision", r.decision());
-            rec.put("reason", r.reason());
-            rec.put("prev", r.prev());
-            rec.put("hash", r.hash());
             records.add(rec);
         }
         m.put("records", records);

@@ -1,6 +1,7 @@
 package cn.midang.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
@@ -98,6 +99,33 @@ class AuditIT {
                     "/api/v1/submissions/" + receipt.id() + "/receipt", "", null);
             assertThat(records(db, allowed.headers().firstValue("X-Midang-Request").orElseThrow()))
                     .singleElement().satisfies(r -> assertThat(r.decision()).isEqualTo("allow"));
+        }
+    }
+
+    @Test
+    void aSearchsTerms_openOnlyInTheirOwnRecord_andNotAfterAChange() throws Exception {
+        try (DevServer dev = DevServer.start(tmp.resolve("data"))) {
+            HttpResponse<byte[]> search = RawApi.signed(dev, dev.identity("inspector-info"), "GET", "/api/v1/search",
+                    "q=" + java.net.URLEncoder.encode("弱口令", StandardCharsets.UTF_8), null);
+            assertThat(search.statusCode()).isEqualTo(200);
+            AuditRecord r = records(dev.deployment.database(), search.headers().firstValue("X-Midang-Request").orElseThrow())
+                    .stream().filter(a -> a.action().equals("search")).findFirst().orElseThrow();
+            assertThat(r.object()).startsWith("query:sealed:").doesNotContain("弱口令");
+            var key = MidangServer.recordCipher(dev.deployment);
+            assertThat(AuditLog.opened(key, r)).contains("弱口令");
+            // The same sealed terms claimed by another record, or with one character changed, do not open.
+            AuditRecord moved = new AuditRecord(r.seq() + 1, r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(),
+                    r.object(), r.decision(), r.reason(), r.prev(), r.hash());
+            assertThatThrownBy(() -> AuditLog.opened(key, moved)).isInstanceOf(cn.midang.keys.KeysException.class);
+            String o = r.object();
+            char c = o.charAt(o.length() - 5);
+            AuditRecord changed = new AuditRecord(r.seq(), r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(),
+                    o.substring(0, o.length() - 5) + (c == 'A' ? 'B' : 'A') + o.substring(o.length() - 4), r.decision(), r.reason(),
+                    r.prev(), r.hash());
+            assertThatThrownBy(() -> AuditLog.opened(key, changed)).isInstanceOf(cn.midang.keys.KeysException.class);
+            // and with another deployment's key they do not open either
+            assertThatThrownBy(() -> AuditLog.opened(cn.midang.keys.seal.RecordCipher.generate(), r))
+                    .isInstanceOf(cn.midang.keys.KeysException.class);
         }
     }
 

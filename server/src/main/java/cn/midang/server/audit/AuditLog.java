@@ -194,6 +194,11 @@ public final class AuditLog implements AutoCloseable {
      * none; for the audit export, whose readers are entitled to it.
      */
     public Optional<String> opened(AuditRecord r) throws KeysException {
+        return opened(cipher, r);
+    }
+
+    /** As {@link #opened(AuditRecord)}, with the record key {@code cipher}: refused if the record is not where it was sealed. */
+    public static Optional<String> opened(RecordCipher cipher, AuditRecord r) throws KeysException {
         int at = r.object().indexOf(SEALED);
         if (at < 0) {
             return Optional.empty();

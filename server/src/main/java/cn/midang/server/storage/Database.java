@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -51,10 +50,6 @@ public final class Database implements AutoCloseable {
             s.execute("SHUTDOWN COMPACT");
         }
         pool = pool(url);
-    }
-
-    public DataSource dataSource() {
-        return pool;
     }
 
     public Connection connection() throws SQLException {
