@@ -303,9 +303,9 @@ public final class SearchBench {
                 md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
                 BodyContentHandler h = new BodyContentHandler(1_000_000);
                 parser.parse(new ByteArrayInputStream(bytes.toByteArray()), h, md, new ParseContext());
-                return new Extraction(true, h.toString(), md.get(Metadata.CONTENT_TYPE), false, "");
+                return new Extraction(true, h.toString(), md.get(Metadata.CONTENT_TYPE), false, null, "");
             } catch (Exception e) {
-                return Extraction.failed(e.toString());
+                return Extraction.failed(cn.midang.server.extract.IndexNote.PARSE_FAILED, e.toString());
             }
         }
     }

@@ -39,6 +39,14 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
                 || ex instanceof java.nio.channels.UnresolvedAddressException) {
             code = ExitCode.NETWORK;
             line = m.get("error.network");
+        } else if (ex instanceof java.nio.file.FileSystemException f) {
+            code = f instanceof java.nio.file.NoSuchFileException ? ExitCode.NOT_FOUND : ExitCode.INTERNAL;
+            line = m.get("error.file", f.getFile(), f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        } else if (ex instanceof java.io.IOException io) {
+            // Not a local file (above): the HTTP exchange broke — the server stopped, or the network
+            // dropped, while the request or the answer was under way.
+            code = ExitCode.NETWORK;
+            line = m.get("error.connection-lost", io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
         } else {
             code = ExitCode.INTERNAL;
             line = m.get("error.internal", ex.getClass().getSimpleName());

@@ -71,8 +71,9 @@ public final class Midang implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         CommandLine cl = new CommandLine(new Midang());
         cl.setDefaultValueProvider(new UserConfig(env));
-        cl.setOut(out);
-        cl.setErr(err);
+        // Whatever is printed, from whatever source, cannot drive the terminal (TerminalSafeWriter).
+        cl.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
+        cl.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setParameterExceptionHandler(new FailureHandler.Usage());

@@ -10,6 +10,35 @@ import java.util.Map;
 public final class Output {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+    static {
+        JSON.getFactory().setCharacterEscapes(new SafeEscapes());
+    }
+
+    /**
+     * JSON for scripts keeps every string exactly, but a control or direction character (see
+     * {@code forms.SafeText}) is written as its backslash-u escape (&#92;u202e), never raw: a script that
+     * prints a value decides itself what to show.
+     */
+    private static final class SafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        SafeEscapes() {
+            ascii[0x7F] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return cn.midang.forms.SafeText.unsafe(ch) && !Character.isSurrogate((char) ch)
+                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
+
     private Output() {}
 
     public static String json(Map<String, ?> fields) {

@@ -27,7 +27,7 @@ public final class TerminalProgress implements Progress {
 
     private TerminalProgress(Messages messages, String fileName, PrintStream err) {
         this.messages = messages;
-        this.fileName = fileName;
+        this.fileName = cn.midang.forms.SafeText.printable(fileName); // drawn on its own stream, not through TerminalSafeWriter
         this.err = err;
     }
 

@@ -28,7 +28,14 @@ public final class ReportForm {
     public static final List<String> ANSWERS = List.of("符合", "基本符合", "不符合", "不适用");
     /** Answers that need a note saying what is wrong. */
     static final Set<String> NEED_NOTES = Set.of("基本符合", "不符合");
+    /** The longest form the checker reads, in characters. */
     public static final int MAX_CHARS = 1 << 20;
+    /**
+     * The largest form file, in bytes (MAX_CHARS characters of UTF-8 at most): the server refuses
+     * a larger upload of kind form, and reads stored forms up to this size, so that what it accepts
+     * it can also read.
+     */
+    public static final int MAX_BYTES = 4 * MAX_CHARS;
 
     private ReportForm() {}
 
@@ -95,6 +102,14 @@ public final class ReportForm {
 
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * What a form that could not be read counts as: incomplete, with one problem
+     * ({@code form.unreadable}), for no campaign and no unit.
+     */
+    public static Checked unreadable() {
+        return new Checked(null, null, 0, 0, Map.of(), List.of(), List.of(new Problem(0, "form.unreadable")));
     }
 
     /** Checks a filled-in form; never throws for a bad file. */

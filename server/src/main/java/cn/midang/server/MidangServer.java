@@ -33,6 +33,7 @@ import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.http.Api;
 import cn.midang.server.http.Exchange;
 import cn.midang.server.http.Metrics;
+import cn.midang.server.http.MetricsListener;
 import cn.midang.server.http.Route;
 import cn.midang.server.identity.Accounts;
 import cn.midang.server.identity.RequestAuthenticator;
@@ -80,8 +81,11 @@ public final class MidangServer implements AutoCloseable {
     private final Indexer indexer;
     private final SearchIndex searchIndex;
 
+    private final MetricsListener metricsListener;
+
     private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
-            SearchIndex searchIndex) {
+            SearchIndex searchIndex, MetricsListener metricsListener) {
+        this.metricsListener = metricsListener;
         this.audit = audit;
         this.indexer = indexer;
         this.searchIndex = searchIndex;
@@ -125,7 +129,8 @@ public final class MidangServer implements AutoCloseable {
         SummaryService summaries = new SummaryService(campaigns, new Summaries(deployment.database()),
                 new ResultNotices(deployment.database(), records), overviews, service, submissions, guard, deployment.clock(),
                 deployment.signingIdentity());
-        CampaignService campaignService = new CampaignService(campaigns, overviews, accessRecords, guard, summaries, summaries);
+        CampaignService campaignService = new CampaignService(campaigns, overviews, accessRecords, guard, summaries, summaries,
+                config.reviewDepartments());
         FindingService findingService = new FindingService(campaigns, findings, submissions, guard, deployment.clock());
         int stale = ForkedExtractor.sweepStale();
         if (stale > 0) {
@@ -175,8 +180,14 @@ public final class MidangServer implements AutoCloseable {
         // from the error catalogue). Jetty's SizeLimitHandler would answer 413 outside the
         // catalogue; its MinimumDataRateHandler measures all requests together (12.1.13).
         server.setHandler(api);
+        server.setErrorHandler(new cn.midang.server.http.CatalogueErrorHandler(guard, metrics));
         server.start();
-        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex);
+        MetricsListener operator = null;
+        if (config.metricsListen().isPresent()) {
+            operator = MetricsListener.start(config.metricsListen().get(), metrics);
+            LOG.info("metrics for the operator on http://{}:{}/metrics", config.metricsListen().get().getHostString(), operator.port());
+        }
+        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator);
     }
 
     /**
@@ -245,7 +256,6 @@ public final class MidangServer implements AutoCloseable {
             SummaryService summaries, AccessService access, SearchService search, AuditLog audit, Guard guard, Metrics metrics) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", Action.HEALTH, ex -> ex.json(200, Map.of("status", "ok"))),
-                Route.publicRoute("GET", "/metrics", Action.METRICS, ex -> ex.stream(metrics.contentType(), -1, metrics::write)),
                 Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, ex -> ex.stream("application/json", -1, out -> {
                     try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
                         in.transferTo(out);
@@ -356,6 +366,11 @@ public final class MidangServer implements AutoCloseable {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
+    /** The port of the operator's metrics listener, if {@code metrics.listen} is set. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsListener.port());
+    }
+
     public List<Route> routes() {
         return api.routes();
     }
@@ -365,7 +380,13 @@ public final class MidangServer implements AutoCloseable {
         // Each part is closed even if one before it fails: the audit log's final checkpoint and
         // the database must never be skipped because the index could not be closed.
         try {
-            jetty.stop();
+            try {
+                jetty.stop();
+            } finally {
+                if (metricsListener != null) {
+                    metricsListener.close();
+                }
+            }
         } finally {
             try {
                 indexer.close();

@@ -190,7 +190,11 @@ final class Views {
         m.put("late", s.late());
         m.put("area", s.area());
         m.put("index_state", s.indexState());
-        m.put("index_reason", s.indexReason());
+        // A stable code and the catalogue's sentence; reasons an earlier version wrote in words are not repeated.
+        var note = cn.midang.server.extract.IndexNote.of(s.indexReason());
+        m.put("index_reason", note.map(cn.midang.server.extract.IndexNote::code).orElse(s.indexReason().isEmpty() ? "" : "other"));
+        m.put("index_note", note.map(n -> n.message).orElse(""));
+        m.put("index_note_zh", note.map(n -> n.messageZh).orElse(""));
         return m;
     }
 
@@ -203,7 +207,7 @@ final class Views {
         m.put("starts_at", e.startsAt().toString());
         m.put("ends_at", e.endsAt().toString());
         m.put("open", e.openAt(now));
-        m.put("ended", !now.isBefore(e.endsAt()));
+        m.put("ended", e.endedAt(now));
         m.put("attested_at", e.attestedAt() == null ? null : e.attestedAt().toString());
         m.put("attestation_missing", !now.isBefore(e.endsAt()) && e.attestedAt() == null);
         return m;

@@ -57,7 +57,6 @@ class AuthorizationMatrixIT {
     /** action, then one line per role: own other unassigned wrong-state (or a single value). */
     static final String TABLE = """
             health              anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
-            metrics             anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             openapi             anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             server-info         anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             whoami              anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
@@ -66,7 +65,7 @@ class AuthorizationMatrixIT {
             advance-campaign    anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 409
             record-finding
                 anonymous 401 401 401 401
-                unit      403 404 403 403
+                unit      403 403 403 403
                 inspector 409 403 403 409
                 tester    403 403 403 403
                 approver  403 403 403 403
@@ -82,7 +81,7 @@ class AuthorizationMatrixIT {
                 admin     403 403 403 403
             generate-summary
                 anonymous 401 401 401 401
-                unit      403 404 403 403
+                unit      403 403 403 403
                 inspector 409 403 403 409
                 tester    403 403 403 403
                 approver  403 403 403 403
@@ -90,7 +89,7 @@ class AuthorizationMatrixIT {
                 admin     403 403 403 403
             read-summary
                 anonymous 401 401 401 401
-                unit      403 404 403 403
+                unit      403 403 403 403
                 inspector 409 403 403 409
                 tester    403 403 403 403
                 approver  409 409 409 409
@@ -98,7 +97,7 @@ class AuthorizationMatrixIT {
                 admin     403 403 403 403
             sign-summary
                 anonymous 401 401 401 401
-                unit      403 404 403 403
+                unit      403 403 403 403
                 inspector 403 403 403 403
                 tester    403 403 403 403
                 approver  409 409 409 409
@@ -137,16 +136,16 @@ class AuthorizationMatrixIT {
                 unit      200 404 200 200
                 inspector 200 200 404 200
                 tester    200 404 404 404
-                approver  403 403 403 403
-                leader    403 403 403 403
+                approver  404 404 404 404
+                leader    404 404 404 404
                 admin     403 403 403 403
             download
                 anonymous 401 401 401 401
                 unit      200 404 200 200
                 inspector 200 200 404 200
                 tester    403 404 404 404
-                approver  403 403 403 403
-                leader    403 403 403 403
+                approver  404 404 404 404
+                leader    404 404 404 404
                 admin     403 403 403 403
             assign-inspector
                 anonymous 401 401 401 401
@@ -171,7 +170,7 @@ class AuthorizationMatrixIT {
                 tester    403 403 403 403
                 approver  403 403 403 403
                 leader    403 403 403 403
-                admin     201 201 201 201
+                admin     201 422 422 422
             attest-destruction
                 anonymous 401 401 401 401
                 unit      403 403 403 403
@@ -372,7 +371,9 @@ class AuthorizationMatrixIT {
             case CREATE_ENGAGEMENT -> body = JSON.writeValueAsBytes(Map.of("tester_org", "矩阵检测机构", "campaign", CAMPAIGN[i],
                     "units", List.of(i == 1 ? "unit-b" : "unit-a"), "starts_at", dev.clock.instant().toString(),
                     "ends_at", dev.clock.instant().plus(Duration.ofDays(1)).toString()));
-            case ISSUE_PERMIT -> body = JSON.writeValueAsBytes(Map.of("tester_org", "矩阵检测机构", "submissions", List.of(submission),
+            // A permit gives the testing body back its own result ("own"); any other document is out of its scope.
+            case ISSUE_PERMIT -> body = JSON.writeValueAsBytes(Map.of("tester_org", Deployment.DEMO_IDENTITIES.get("tester")[1],
+                    "submissions", List.of(object.equals("own") ? SUBMISSION.get("tester-own") : submission),
                     "expires_at", dev.clock.instant().plus(Duration.ofDays(1)).toString()));
             case ATTEST_DESTRUCTION -> {
                 if (id != null) {

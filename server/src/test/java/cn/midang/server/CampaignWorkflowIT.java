@@ -270,7 +270,8 @@ class CampaignWorkflowIT {
         List<String> names = new ArrayList<>();
         hits.path("hits").forEach(h -> names.add(h.path("file_name").asText()));
         assertThat(names).contains(c + "-汇总-v1.docx");
-        refused(5, "not_permitted", "approver-info", "get", late.path("submitted").get(0).path("id").asText(), "-o",
+        // An approver reads summaries only: a raw report answers as an id that does not exist.
+        refused(4, "not_found", "approver-info", "get", late.path("submitted").get(0).path("id").asText(), "-o",
                 tmp.resolve("raw.txt").toString());
 
         // Approval and publication: the notices, each unit its own.

@@ -198,7 +198,8 @@ class SearchIT {
         }
         assertThat(byId).isNotNull();
         assertThat(byId.path("index_state").asText()).isEqualTo("not_indexed");
-        assertThat(byId.path("index_reason").asText()).isNotBlank();
+        assertThat(byId.path("index_reason").asText()).isEqualTo("parse_failed");
+        assertThat(byId.path("index_note").asText()).startsWith("The file could not be read as a document of its type");
         Path back = tmp.resolve("扫描件-副本.pdf");
         assertThat(midang("unit-a", "get", junk, "-o", back.toString()).exit()).isZero();
         assertThat(Files.size(back)).isEqualTo(100_000);

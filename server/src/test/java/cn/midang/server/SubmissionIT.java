@@ -45,7 +45,8 @@ class SubmissionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dev = DevServer.start(tmp.resolve("data"), Map.of("MIDANG_UPLOAD_MAX_BYTES", Long.toString(300L << 20)));
+        dev = DevServer.start(tmp.resolve("data"), Map.of("MIDANG_UPLOAD_MAX_BYTES", Long.toString(300L << 20),
+                "MIDANG_METRICS_LISTEN", "127.0.0.1:0"));
         new Campaigns(dev.deployment.database()).create(new Campaign("closed", "已结束 Closed campaign", CampaignState.CLOSED,
                 dev.clock.instant().minus(Duration.ofDays(30)), dev.clock.instant().minus(Duration.ofDays(1)), false,
                 List.of(new Campaign.Unit("unit-a", "Demo unit A", "市", false))));
@@ -391,7 +392,7 @@ class SubmissionIT {
     @Test
     void routeTable_everyApiRouteButPublicOnesRequiresSignature() {
         assertThat(dev.server.routes()).allSatisfy(r -> {
-            if (!List.of("health", "metrics", "openapi", "server-info").contains(r.action().label())) {
+            if (!List.of("health", "openapi", "server-info").contains(r.action().label())) {
                 assertThat(r.authenticated()).as(r.action().label()).isTrue();
             }
         });
@@ -409,12 +410,18 @@ class SubmissionIT {
     }
 
     @Test
-    void metrics_countRequestsAndRefusalsByCode() throws Exception {
+    void metrics_countRequestsAndRefusalsByCode_onTheOperatorsListenerOnly() throws Exception {
         RawApi.send(dev.uri(), "POST", "/api/v1/submissions", "campaign=demo&kind=report", new byte[0], Map.of());
-        HttpResponse<String> r = RawApi.send(dev.uri(), "GET", "/metrics", "", null, Map.of());
+        java.net.URI operator = java.net.URI.create("http://127.0.0.1:" + dev.server.metricsPort().orElseThrow() + "/");
+        HttpResponse<String> r = RawApi.send(operator, "GET", "/metrics", "", null, Map.of());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("midang_requests_total").contains("midang_request_duration_seconds")
-                .contains("midang_refusals_total{code=\"unsigned_request\"}");
+                .contains("midang_request_body_bytes_total").contains("midang_refusals_total{code=\"unsigned_request\"}");
+        // Sizes and times of every upload are the operator's to see, not the API's users' (C2).
+        HttpResponse<String> api = RawApi.send(dev.uri(), "GET", "/metrics", "", null, Map.of());
+        assertThat(api.statusCode()).isEqualTo(404);
+        assertThat(api.body()).contains("\"code\":\"not_found\"").doesNotContain("midang_");
+        assertThat(RawApi.send(operator, "GET", "/api/v1/server", "", null, Map.of()).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -172,6 +172,10 @@ public final class MidangClient {
     }
 
     private SealedUpload seal(Path file, Progress progress) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        java.util.Optional<String> badName = cn.midang.forms.SafeText.fileNameProblem(file.getFileName().toString());
+        if (badName.isPresent()) {
+            throw new KeysException(KeysException.Reason.MALFORMED, "cannot submit " + file + ": " + badName.get());
+        }
         ServerInfo si = serverInfo();
         Path sealedFile = Files.createTempFile("midang-upload-", ".cms",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

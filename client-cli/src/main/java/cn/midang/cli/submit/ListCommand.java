@@ -46,6 +46,10 @@ public final class ListCommand extends MidangCommand {
                     s.path("file_name").asText(), s.path("size").asLong(),
                     s.path("received_at").asText() + (s.path("late").asBoolean() ? messages().get("submit.late") : ""),
                     s.path("submitter").asText());
+            if ("not_indexed".equals(s.path("index_state").asText())) {
+                String note = s.path(messages().chinese() ? "index_note_zh" : "index_note").asText("");
+                t.note(messages().get("list.not-indexed", note.isEmpty() ? s.path("index_reason").asText() : note));
+            }
         }
         t.print(out());
         return 0;

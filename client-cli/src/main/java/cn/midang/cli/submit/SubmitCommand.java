@@ -60,6 +60,10 @@ public final class SubmitCommand extends MidangCommand {
     public Integer call() throws Exception {
         for (Path f : files) {
             CliFiles.requireFile(f, "input");
+            java.util.Optional<String> bad = cn.midang.forms.SafeText.fileNameProblem(f.getFileName().toString());
+            if (bad.isPresent()) {
+                throw new cn.midang.cli.CliFailure(cn.midang.cli.ExitCode.USAGE, "submit.bad-name", f, bad.get());
+            }
         }
         Path dir = receiptDir != null ? receiptDir : CliFiles.userHome(System.getenv()).resolve(".midang").resolve("receipts");
         MidangClient c = client.client();

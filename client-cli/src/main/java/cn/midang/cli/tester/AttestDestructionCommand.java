@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "attest-destruction", mixinStandardHelpOptions = true,
         description = {"File your organisation's signed destruction attestation (销毁声明) for an engagement: a statement that no",
-            "copy of the results or reports remains with you, signed with your SM2 key and kept by the server."},
+            "copy of the results or reports remains with you, signed with your SM2 key and kept by the server.",
+            "The attestation ends the engagement: no more results can be handed in under it."},
         footer = {"", "Example:", "  midang attest-destruction --engagement demo-tester"})
 public final class AttestDestructionCommand extends MidangCommand {
     /** The statement signed unless --statement gives another. */

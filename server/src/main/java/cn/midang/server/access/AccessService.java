@@ -140,30 +140,69 @@ public final class AccessService {
         }
     }
 
-    /** A retention permit: {@code tester_org} may read {@code submissions} until {@code expires_at}. */
+    /** The most submissions one retention permit may name. */
+    public static final int MAX_PERMIT_SUBMISSIONS = 40;
+
+    /**
+     * A retention permit: {@code tester_org} may read {@code submissions} until {@code expires_at}
+     * (SPEC C3). A permit gives a testing body back what it handed in, nothing else: each id must be
+     * a {@code test-result} that this testing body uploaded for a unit and campaign of one of its own
+     * engagements. Anything else (another unit's report, an inspection record, a summary, another
+     * laboratory's result, an id that does not exist) is refused with {@code permit_out_of_scope},
+     * naming the ids without saying which of them exist. The audit record names every id covered.
+     */
     public String issuePermit(Exchange ex) throws ApiException {
         JsonNode body = ex.jsonBody();
         String id = "permit-" + HexFormat.of().formatHex(randomBytes(6));
-        guard.check(ex, Action.ISSUE_PERMIT, new Target.Named(id + "/tester:" + body.path("tester_org").asText()));
         List<String> ids = new ArrayList<>();
         body.path("submissions").forEach(s -> ids.add(s.asText()));
+        String testerOrg = body.path("tester_org").asText();
+        List<String> named = ids.stream().distinct().toList();
+        guard.check(ex, Action.ISSUE_PERMIT, new Target.Named(id + "/tester:" + clip(testerOrg, 128) + "/submissions:"
+                + (named.size() > MAX_PERMIT_SUBMISSIONS ? named.size() + " ids" : String.join(",", named))));
+        testerOrg = text(body, "tester_org");
         Instant expires = instant(body, "expires_at");
         Instant now = clock.instant();
-        if (ids.isEmpty() || !expires.isAfter(now) || expires.isAfter(now.plus(MAX_PERMIT))) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "a permit names submissions and expires within " + MAX_PERMIT.toDays()
-                    + " days");
+        if (named.isEmpty() || named.size() > MAX_PERMIT_SUBMISSIONS || !expires.isAfter(now) || expires.isAfter(now.plus(MAX_PERMIT))) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "a permit names 1 to " + MAX_PERMIT_SUBMISSIONS
+                    + " submissions and expires within " + MAX_PERMIT.toDays() + " days");
         }
         try {
-            for (String s : ids) {
-                if (submissions.find(s).isEmpty()) {
-                    throw new ApiException(ErrorCode.NOT_FOUND, "submission " + s);
+            List<Engagement> engagements = records.engagements(testerOrg);
+            List<String> outside = new ArrayList<>();
+            for (String s : named) {
+                if (!handedInBy(submissions.find(s), testerOrg, engagements)) {
+                    outside.add(s);
                 }
             }
-            records.issuePermit(id, text(body, "tester_org"), ids, expires, ex.caller().certificate().fingerprint(), now);
+            if (!outside.isEmpty()) {
+                throw new ApiException(ErrorCode.PERMIT_OUT_OF_SCOPE, outside.size() + " of " + named.size()
+                        + " ids are not test results of " + testerOrg + " under its engagements")
+                        .withProblems(outside.stream().map(s -> "submission " + s).toList());
+            }
+            records.issuePermit(id, testerOrg, named, expires, ex.caller().certificate().fingerprint(), now);
             return id;
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "issuing a permit", e);
         }
+    }
+
+    /**
+     * Whether {@code found} is a test result that testing body {@code org} uploaded for a campaign
+     * and unit one of its engagements covers (open or ended: a permit may come after the window).
+     */
+    static boolean handedInBy(Optional<Submissions.Found> found, String org, List<Engagement> engagements) {
+        if (found.isEmpty()) {
+            return false;
+        }
+        Submissions.Found f = found.get();
+        return "test-result".equals(f.stored().kind()) && Role.TESTER.label().equals(f.submitterRole())
+                && org.equals(f.submitterOrg())
+                && engagements.stream().anyMatch(e -> e.testerOrg().equals(org) && e.covers(f.stored().campaign(), f.stored().unit()));
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     private static String text(JsonNode body, String field) throws ApiException {

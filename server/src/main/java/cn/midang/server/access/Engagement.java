@@ -7,8 +7,17 @@ import java.util.List;
 public record Engagement(String id, String testerOrg, String campaign, List<String> units, Instant startsAt, Instant endsAt,
         Instant attestedAt) {
 
+    /**
+     * Inside its window and not ended by the tester's destruction attestation: a testing body that
+     * attested it destroyed everything files nothing more under the engagement (SPEC C3).
+     */
     public boolean openAt(Instant now) {
-        return !now.isBefore(startsAt) && now.isBefore(endsAt);
+        return attestedAt == null && !now.isBefore(startsAt) && now.isBefore(endsAt);
+    }
+
+    /** Its window has passed, or the tester attested destruction, which ends it. */
+    public boolean endedAt(Instant now) {
+        return attestedAt != null || !now.isBefore(endsAt);
     }
 
     public boolean covers(String campaignId, String unit) {

@@ -51,17 +51,38 @@ public final class Guard {
     /** Records a refusal that did not come from the policy (bad signature, malformed or tampered upload, ...). */
     public void refused(String requestId, Caller caller, String action, String object, ErrorCode code, String detail)
             throws ApiException {
-        record(requestId, caller, action, object, null, "fail", code.code() + ": " + detail);
+        refused(requestId, caller, null, action, object, code, detail);
     }
+
+    /**
+     * As above, for a request whose caller could not be authenticated but which presented a
+     * certificate ({@code presented}: its SM3 fingerprint): the record names that certificate as the
+     * actor with the role {@code unauthenticated} (nothing it claims was verified), so that a replay,
+     * a revoked certificate or a forged signature can be traced to the certificate it used (C5).
+     */
+    public void refused(String requestId, Caller caller, String presented, String action, String object, ErrorCode code,
+            String detail) throws ApiException {
+        if (caller == null && presented != null) {
+            record(requestId, presented, UNAUTHENTICATED, "-", action, object, null, "fail", code.code() + ": " + detail);
+        } else {
+            record(requestId, caller, action, object, null, "fail", code.code() + ": " + detail);
+        }
+    }
+
+    /** The role recorded for a certificate that was presented but not authenticated. */
+    public static final String UNAUTHENTICATED = "unauthenticated";
 
     private void record(String requestId, Caller caller, String action, String object, String sealed, String decision,
             String reason) throws ApiException {
+        record(requestId, caller == null ? "-" : caller.certificate().fingerprint(),
+                caller == null ? "-" : caller.account().role().label(),
+                caller == null ? "-" : caller.account().organisation(), action, object, sealed, decision, reason);
+    }
+
+    private void record(String requestId, String actor, String role, String organisation, String action, String object,
+            String sealed, String decision, String reason) throws ApiException {
         try {
-            audit.append(new AuditLog.Entry(requestId,
-                    caller == null ? "-" : caller.certificate().fingerprint(),
-                    caller == null ? "-" : caller.account().role().label(),
-                    caller == null ? "-" : caller.account().organisation(),
-                    action, object, sealed, decision, reason));
+            audit.append(new AuditLog.Entry(requestId, actor, role, organisation, action, object, sealed, decision, reason));
         } catch (AuditUnavailableException e) {
             LOG.error("AUDIT UNAVAILABLE: refusing request {} ({} {}): {}", requestId, action, object, e.getMessage());
             throw new ApiException(ErrorCode.AUDIT_UNAVAILABLE, e.getMessage(), e).markAudited();

@@ -37,7 +37,7 @@ public final class Policy {
         Role role = caller == null ? null : caller.account().role();
         String org = caller == null ? null : caller.account().organisation();
         return switch (action) {
-            case HEALTH, METRICS, OPENAPI, SERVER_INFO -> Decision.allow("public");
+            case HEALTH, OPENAPI, SERVER_INFO -> Decision.allow("public");
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
@@ -61,18 +61,40 @@ public final class Policy {
         return Decision.deny(ErrorCode.NOT_PERMITTED, (role == null ? "anonymous" : role.label()) + " may not " + action.label());
     }
 
+    /**
+     * Whether {@code c} is, for a unit or a tester, no campaign at all: a draft is unseen by them
+     * until it opens (SPEC §4), and must answer exactly as an id that does not exist; a unit also
+     * knows nothing of campaigns it is not in.
+     */
+    private static boolean hiddenFrom(Role role, String org, Campaign c) {
+        return c == null || (role == Role.UNIT || role == Role.TESTER) && c.state() == CampaignState.DRAFT
+                || role == Role.UNIT && !c.hasUnit(org);
+    }
+
     private Decision campaignStatus(Caller caller, Role role, String org, Target.OfCampaign t) throws SQLException {
+        if (role != Role.UNIT && role != Role.INSPECTOR && role != Role.ADMIN) {
+            return denyRole(role, Action.CAMPAIGN_STATUS); // the same for every id, existing or not
+        }
         Campaign c = t.campaign();
-        if (c == null) {
-            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id());
+        if (hiddenFrom(role, org, c)) {
+            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + role.label() + " " + org);
         }
         return switch (role) {
-            case UNIT -> c.hasUnit(org) ? Decision.allow("own row of a campaign in scope")
-                    : Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "unit " + org + " not in scope of " + c.id());
+            case UNIT -> Decision.allow("own row of a campaign in scope");
             case INSPECTOR -> records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())
                     ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
-            case ADMIN -> Decision.allow("administrator (progress only, no content)");
-            default -> denyRole(role, Action.CAMPAIGN_STATUS);
+            default -> Decision.allow("administrator (progress only, no content)");
+        };
+    }
+
+    /** The actions after the inspection that {@code role} may take on some campaign; any other is refused whatever the id. */
+    private static boolean mayEver(Role role, Action action) {
+        return switch (role) {
+            case INSPECTOR -> true;
+            case APPROVER -> action == Action.READ_SUMMARY || action == Action.SIGN_SUMMARY;
+            case LEADER -> action == Action.READ_SUMMARY || action == Action.READ_RESULTS;
+            case UNIT -> action == Action.LIST_FINDINGS || action == Action.READ_RESULTS;
+            default -> false;
         };
     }
 
@@ -83,9 +105,12 @@ public final class Policy {
      * the published results; a unit in scope reads its own findings and result once published.
      */
     private Decision afterInspection(Caller caller, Role role, String org, Action action, Target.OfCampaign t) throws SQLException {
+        if (role == null || !mayEver(role, action)) {
+            return denyRole(role, action); // the same for every id, existing or not
+        }
         Campaign c = t.campaign();
-        if (c == null || (role == Role.UNIT && !c.hasUnit(org))) {
-            return role == null ? denyRole(null, action) : Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + org);
+        if (hiddenFrom(role, org, c)) {
+            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + org);
         }
         CampaignState s = c.state();
         boolean published = s.compareTo(CampaignState.PUBLISHED) >= 0;
@@ -137,8 +162,22 @@ public final class Policy {
                         + " is for the " + needed.label());
     }
 
+    /**
+     * Test results and inspection records come in while the campaign runs, from its opening until
+     * the joint review; once the leadership approved the results, nothing more is filed against them.
+     */
+    private static Optional<String> closedToFindings(Campaign c) {
+        CampaignState s = c.state();
+        return s.compareTo(CampaignState.OPEN) >= 0 && s.compareTo(CampaignState.JOINT_REVIEW) <= 0 ? Optional.empty()
+                : Optional.of("test results and inspection records are accepted from open to joint_review; " + c.id() + " is "
+                        + s.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     private Decision submit(Caller caller, Role role, String org, Target.Upload t, Instant now) throws SQLException {
         Campaign c = t.campaign();
+        if (hiddenFrom(role, org, c) && (role == Role.TESTER || role == Role.UNIT && t.unit().equals(org))) {
+            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + c.id() + " for " + role.label() + " " + org);
+        }
         switch (role) {
             case UNIT -> {
                 if (!t.unit().equals(org)) {
@@ -166,8 +205,12 @@ public final class Policy {
                 }
                 List<Engagement> open = records.engagements(org).stream()
                         .filter(e -> e.openAt(now) && e.covers(c.id(), t.unit())).toList();
-                return open.isEmpty()
-                        ? Decision.deny(ErrorCode.NO_ENGAGEMENT, "no open engagement of " + org + " for " + t.unit() + " in " + c.id())
+                if (open.isEmpty()) {
+                    return Decision.deny(ErrorCode.NO_ENGAGEMENT, "no open engagement of " + org + " for " + t.unit() + " in " + c.id()
+                            + " (one that ended, or whose destruction was attested, takes no more results)");
+                }
+                Optional<String> closed = closedToFindings(c);
+                return closed.isPresent() ? Decision.deny(ErrorCode.CAMPAIGN_CLOSED, closed.get())
                         : Decision.allow("engagement " + open.get(0).id());
             }
             case INSPECTOR -> {
@@ -177,8 +220,11 @@ public final class Policy {
                 if (!records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())) {
                     return Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
                 }
-                return c.hasUnit(t.unit()) ? Decision.allow("assigned inspector")
-                        : Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + t.unit() + " not in " + c.id());
+                if (!c.hasUnit(t.unit())) {
+                    return Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + t.unit() + " not in " + c.id());
+                }
+                Optional<String> closed = closedToFindings(c);
+                return closed.isPresent() ? Decision.deny(ErrorCode.CAMPAIGN_CLOSED, closed.get()) : Decision.allow("assigned inspector");
             }
             default -> {
                 return denyRole(role, Action.SUBMIT);
@@ -200,10 +246,10 @@ public final class Policy {
                         ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_FOUND, absent + " or campaign not assigned");
             }
             case APPROVER, LEADER -> {
-                // They read campaign summaries, never raw submissions (SPEC §2).
-                return s == null ? Decision.deny(ErrorCode.NOT_FOUND, absent)
-                        : "summary".equals(s.kind()) ? Decision.allow("a campaign summary, for joint review and approval")
-                        : denyRole(role, action);
+                // They read campaign summaries, never raw submissions (SPEC §2); any other id, existing or
+                // not, gets the one answer, so they cannot tell which reports exist.
+                return s != null && "summary".equals(s.kind()) ? Decision.allow("a campaign summary, for joint review and approval")
+                        : Decision.deny(ErrorCode.NOT_FOUND, absent + " (" + role.label() + "s read summaries only)");
             }
             case TESTER -> {
                 if (s == null) {

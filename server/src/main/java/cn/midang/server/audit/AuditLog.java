@@ -65,7 +65,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** Marks the sealed part of a stored object. */
     static final String SEALED = ":sealed:";
-    private static final int MAX_OBJECT = 256;
+    /** Room for a retention permit's ids (40 of them); with a sealed part the column (4096) still holds it. */
+    private static final int MAX_OBJECT = 1800;
     private static final int MAX_SEALED = 512;
 
     private final Database db;

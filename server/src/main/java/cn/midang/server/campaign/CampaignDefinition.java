@@ -54,11 +54,24 @@ public final class CampaignDefinition {
 
     private final List<Problem> problems = new ArrayList<>();
 
-    private CampaignDefinition() {}
+    private final List<String> requiredDepartments;
+
+    private CampaignDefinition(List<String> requiredDepartments) {
+        this.requiredDepartments = requiredDepartments;
+    }
 
     /** Reads a campaign from {@code text}; the campaign is a draft. */
     public static Campaign parse(String text) throws Invalid {
-        return new CampaignDefinition().read(text);
+        return new CampaignDefinition(null).read(text);
+    }
+
+    /**
+     * Reads a campaign for a deployment whose joint review is {@code departments} (organisation
+     * names, {@code review.departments}): the file's {@code joint_review} must name exactly those,
+     * each once, so that no campaign can be approved on fewer signatures than the deployment requires.
+     */
+    public static Campaign parse(String text, List<String> departments) throws Invalid {
+        return new CampaignDefinition(List.copyOf(departments)).read(text);
     }
 
     private Campaign read(String text) throws Invalid {
@@ -96,8 +109,23 @@ public final class CampaignDefinition {
         List<Campaign.Department> departments = new ArrayList<>();
         for (MappingNode d : list(m, top, "joint_review", true)) {
             Map<String, Node> dm = mapping(d, "a joint-review department", Set.of("id", "name"));
-            departments.add(new Campaign.Department(id(dm, d, departments.stream().map(Campaign.Department::id).toList()),
-                    text(dm, d, "name", true)));
+            String deptId = id(dm, d, departments.stream().map(Campaign.Department::id).toList());
+            String name = text(dm, d, "name", true);
+            if (name != null && departments.stream().anyMatch(x -> name.equals(x.name()) || name.equals(x.id()))) {
+                problem(dm.get("name"), "the department '" + name + "' is named twice; each department signs once");
+            } else if (name != null && requiredDepartments != null && !requiredDepartments.contains(name)) {
+                problem(dm.get("name"), "'" + name + "' is not a joint-review department of this deployment; they are "
+                        + String.join("、", requiredDepartments) + " (review.departments in server.conf)");
+            }
+            departments.add(new Campaign.Department(deptId, name));
+        }
+        if (requiredDepartments != null && m.get("joint_review") != null) {
+            List<String> missing = requiredDepartments.stream()
+                    .filter(r -> departments.stream().noneMatch(d -> r.equals(d.name()))).toList();
+            if (!missing.isEmpty()) {
+                problem(m.get("joint_review"), "joint_review must name every joint-review department of this deployment ("
+                        + String.join("、", requiredDepartments) + "); missing: " + String.join("、", missing));
+            }
         }
         Instant selfCheck = null;
         Instant deadline = null;

@@ -32,6 +32,7 @@ public final class CampaignService {
     private final Guard guard;
     private final Lifecycle.Facts facts;
     private final Publisher publisher;
+    private final List<String> reviewDepartments;
 
     /** Issues a campaign's results, inside the transaction of the step to published. */
     @FunctionalInterface
@@ -40,7 +41,8 @@ public final class CampaignService {
     }
 
     public CampaignService(Campaigns campaigns, Overviews overviews, AccessRecords records, Guard guard, Lifecycle.Facts facts,
-            Publisher publisher) {
+            Publisher publisher, List<String> reviewDepartments) {
+        this.reviewDepartments = List.copyOf(reviewDepartments);
         this.campaigns = campaigns;
         this.overviews = overviews;
         this.records = records;
@@ -52,7 +54,8 @@ public final class CampaignService {
     /**
      * Defines a campaign from its file (administrators): checked whole, every problem returned
      * with its line (400 {@code invalid_campaign}); an id already taken is 409
-     * {@code campaign_exists}. The campaign starts as a draft, unseen by units and testers.
+     * {@code campaign_exists}. Its joint review must be the deployment's departments
+     * ({@code review.departments}), each once. The campaign starts as a draft, unseen by units and testers.
      */
     public Campaign create(Exchange ex) throws ApiException {
         guard.check(ex, Action.CREATE_CAMPAIGN, Target.NONE);
@@ -60,7 +63,7 @@ public final class CampaignService {
         String text = body.path("definition").asText("");
         Campaign c;
         try {
-            c = CampaignDefinition.parse(text);
+            c = CampaignDefinition.parse(text, reviewDepartments);
         } catch (CampaignDefinition.Invalid e) {
             throw new ApiException(ErrorCode.INVALID_CAMPAIGN, e.getMessage())
                     .withProblems(e.problems().stream().map(CampaignDefinition.Problem::toString).toList());

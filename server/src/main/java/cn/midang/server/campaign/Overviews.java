@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class Overviews {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Overviews.class);
+
     /** Opens a stored submission's content for the server's own reading (at most {@code maxBytes}). */
     @FunctionalInterface
     public interface ContentSource {
@@ -71,10 +73,28 @@ public final class Overviews {
         this.contents = contents;
     }
 
-    /** The overview of {@code c}, for every unit in scope or only {@code unit} (not null). */
+    /**
+     * A unit's stored form as checked, or {@link ReportForm#unreadable()} when it cannot be opened:
+     * nothing a unit uploads can make the status, the summary or a lifecycle step fail.
+     */
+    private ReportForm.Checked read(StoredSubmission form) {
+        try {
+            return ReportForm.check(new String(contents.content(form, ReportForm.MAX_BYTES), StandardCharsets.UTF_8));
+        } catch (ApiException | RuntimeException e) {
+            LOG.warn("the report form {} of unit {} in campaign {} could not be read and counts as incomplete: {}", form.id(),
+                    form.unit(), form.campaign(), e.getMessage());
+            return ReportForm.unreadable();
+        }
+    }
+
+    /**
+     * The overview of {@code c}, for every unit in scope, or as unit {@code unit} sees its own row:
+     * then only what units submitted is counted (a unit does not learn when testers and inspectors
+     * file about it, SPEC C2).
+     */
     public Overview of(Campaign c, String unit) throws ApiException {
         try {
-            List<Submissions.Tally> tally = submissions.tally(c.id());
+            List<Submissions.Tally> tally = submissions.tally(c.id(), unit != null);
             Map<String, StoredSubmission> forms = submissions.latest(c.id(), "form");
             List<Findings.Finding> all = findings.of(c.id(), unit);
             List<UnitOverview> out = new ArrayList<>();
@@ -95,8 +115,7 @@ public final class Overviews {
                     }
                 }
                 StoredSubmission form = forms.get(u.id());
-                ReportForm.Checked checked = form == null ? null
-                        : ReportForm.check(new String(contents.content(form, ReportForm.MAX_CHARS * 4), StandardCharsets.UTF_8));
+                ReportForm.Checked checked = form == null ? null : read(form);
                 out.add(new UnitOverview(u, byKind, firstReport, onTime, form == null ? null : form.id(), checked,
                         all.stream().filter(f -> f.unit().equals(u.id())).toList()));
             }

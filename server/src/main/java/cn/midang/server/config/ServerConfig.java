@@ -34,7 +34,9 @@ public record ServerConfig(
         Duration auditCheckpointPeriod,
         long maxIndexBytes,
         Duration extractTimeout,
-        int extractors) {
+        int extractors,
+        Optional<java.net.InetSocketAddress> metricsListen,
+        List<String> reviewDepartments) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -59,7 +61,10 @@ public record ServerConfig(
             new Key("audit.checkpoint-seconds", "60", "Sign an audit checkpoint this often when records were added."),
             new Key("search.max-index-bytes", "268435456", "Documents larger than this are archived but not indexed."),
             new Key("search.extract-timeout-seconds", "60", "The text extractor is killed after this long on one document."),
-            new Key("search.extractors", "2", "Documents extracted at the same time, each in its own child JVM (256 MiB heap)."));
+            new Key("search.extractors", "2", "Documents extracted at the same time, each in its own child JVM (256 MiB heap)."),
+            new Key("review.departments", "市信息产业办,市公安局,市保密局",
+                    "The joint-review departments (共同审定) every campaign names, by organisation, comma-separated."),
+            new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
     public static final class InvalidConfigException extends Exception {
@@ -116,7 +121,7 @@ public record ServerConfig(
         Duration extractTimeout = Duration.ofSeconds(number(get, "search.extract-timeout-seconds", 1, 3600));
         int extractors = (int) number(get, "search.extractors", 1, 64);
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
-                cpPeriod, maxIndex, extractTimeout, extractors);
+                cpPeriod, maxIndex, extractTimeout, extractors, address(get, "metrics.listen"), departments(get, "review.departments"));
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {
@@ -129,6 +134,38 @@ public record ServerConfig(
             return n;
         } catch (NumberFormatException e) {
             throw new InvalidConfigException(key + " = \"" + v + "\" is not a whole number from " + min + " to " + max);
+        }
+    }
+
+    /** A list of distinct organisation names, at least one. */
+    private static List<String> departments(Function<String, String> get, String key) throws InvalidConfigException {
+        List<String> names = java.util.Arrays.stream(get.apply(key).split("[,，]")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+        if (names.isEmpty() || names.stream().distinct().count() != names.size()) {
+            throw new InvalidConfigException(key + " = \"" + get.apply(key) + "\" must name one or more departments, each once, "
+                    + "separated by commas (the organisations in the approvers' certificates)");
+        }
+        return names;
+    }
+
+    /** An optional HOST:PORT (port 0 picks a free one); empty means none. */
+    private static Optional<java.net.InetSocketAddress> address(Function<String, String> get, String key)
+            throws InvalidConfigException {
+        String v = get.apply(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = v.lastIndexOf(':');
+        try {
+            if (colon <= 0) {
+                throw new NumberFormatException();
+            }
+            int port = Integer.parseInt(v.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(java.net.InetSocketAddress.createUnresolved(v.substring(0, colon).replaceAll("^\\[|\\]$", ""), port));
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key + " = \"" + v + "\" must be HOST:PORT, such as 127.0.0.1:9464, or empty");
         }
     }
 

@@ -50,6 +50,9 @@ public final class ExtractMain {
     /** All entries together expanding to more than this is a zip bomb too. */
     static final long BOMB_TOTAL_BYTES = 1L << 30;
 
+    /** What a child writes once, when it can take documents. */
+    static final String READY = "ready";
+
     private ExtractMain() {}
 
     public static void main(String[] args) throws IOException {
@@ -59,6 +62,10 @@ public final class ExtractMain {
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
         Limits limits = new Limits(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         AutoDetectParser parser = new AutoDetectParser();
+        // Ready: the JVM is up and Tika's parsers are loaded. The server starts a document's time
+        // budget only now, so a slow start on a busy machine never counts against a document.
+        Frames.writeStatus(out, READY);
+        out.flush();
         while (true) {
             String fileName;
             try {

@@ -1,12 +1,18 @@
 package cn.midang.server.extract;
 
 /**
- * What extraction produced: the text (possibly cut at the write limit) and its media type, or
- * the reason there is none ("not indexed"), in words an inspector understands.
+ * What extraction produced: the text (possibly cut at the write limit) and its media type, or why
+ * there is none ({@code note}, from the catalogue a user is shown) with what the parser said
+ * ({@code detail}: for the server log only, it may quote names from inside the file).
  */
-public record Extraction(boolean extracted, String text, String mediaType, boolean truncated, String reason) {
+public record Extraction(boolean extracted, String text, String mediaType, boolean truncated, IndexNote note, String detail) {
 
-    public static Extraction failed(String reason) {
-        return new Extraction(false, "", "", false, reason);
+    public static Extraction failed(IndexNote note, String detail) {
+        return new Extraction(false, "", "", false, note, detail);
+    }
+
+    /** The note and the detail, for a log line. */
+    public String reason() {
+        return note == null ? "" : note.code() + (detail == null || detail.isEmpty() ? "" : ": " + detail);
     }
 }

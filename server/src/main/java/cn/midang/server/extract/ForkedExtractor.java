@@ -65,14 +65,30 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                 "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true");
     }
 
+    /**
+     * Extracts one document. A document whose child timed out or stopped is tried once more in a
+     * fresh child (a child that a busy machine starved, or that died of something else, must not
+     * leave a document unsearchable); a second failure is the document's.
+     */
     @Override
     public Extraction extract(String fileName, Content content) {
+        Extraction first = extractOnce(fileName, content);
+        if (first.note() != IndexNote.TIMED_OUT && first.note() != IndexNote.CRASHED) {
+            return first;
+        }
+        LOG.warn("extraction of a document failed ({}); trying it once more in a fresh extractor", first.reason());
+        Extraction second = extractOnce(fileName, content);
+        return second.extracted() || second.note() != first.note() ? second
+                : Extraction.failed(second.note(), second.detail() + " (twice)");
+    }
+
+    private Extraction extractOnce(String fileName, Content content) {
         Child child;
         try {
             child = take();
         } catch (IOException e) {
             LOG.error("could not start the extractor", e);
-            return Extraction.failed("the extractor could not be started");
+            return Extraction.failed(IndexNote.UNAVAILABLE, "the extractor could not be started: " + e);
         }
         Outcome o = null;
         try {
@@ -80,7 +96,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             return o.extraction();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Extraction.failed("interrupted");
+            return Extraction.failed(IndexNote.UNAVAILABLE, "interrupted");
         } finally {
             give(child, o != null && o.reusable());
         }
@@ -185,11 +201,38 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     String.valueOf(limits.maxChars()), String.valueOf(limits.maxEmbedded()), String.valueOf(limits.maxDepth())));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("MIDANG_"));
+            Child child;
             try {
-                return new Child(pb.start(), tmp);
+                child = new Child(pb.start(), tmp);
             } catch (IOException e) {
                 PathUtils.deleteDirectory(tmp);
                 throw e;
+            }
+            child.awaitReady();
+            return child;
+        }
+
+        /** How long a child may take to start (JVM, Tika's parsers) before it is given up; not a document's time. */
+        static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+        /** Waits for the child's "ready"; a child that does not say it in time is stopped. */
+        private void awaitReady() throws IOException {
+            java.util.concurrent.FutureTask<String> ready = new java.util.concurrent.FutureTask<>(stdout::readUTF);
+            Thread.ofVirtual().name("extract-ready").start(ready);
+            try {
+                String said = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (!ExtractMain.READY.equals(said)) {
+                    throw new IOException("the extractor said '" + said + "' instead of ready");
+                }
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException | IOException e) {
+                process.destroyForcibly();
+                stop();
+                throw new IOException("the extractor did not start: " + e + "; " + tail(), e);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                stop();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the extractor started", e);
             }
         }
 
@@ -215,33 +258,35 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                 process.destroyForcibly();
                 stop();
                 feeder.join(10_000);
-                return new Outcome(Extraction.failed("timed out: parsing took longer than " + limits.timeout().toSeconds() + " s"),
-                        false);
+                return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "parsing took longer than " + limits.timeout().toSeconds()
+                        + " s"), false);
             } catch (java.util.concurrent.ExecutionException e) {
                 // The child is gone (its output ended): it ran out of memory or crashed.
                 feeder.join(10_000);
                 process.waitFor(5, TimeUnit.SECONDS);
                 boolean oom = (!process.isAlive() && process.exitValue() == 3) || tail().contains("OutOfMemoryError");
-                return new Outcome(Extraction.failed(oom ? "the parser ran out of its " + limits.heapMiB() + " MiB of memory"
-                        : "the parser stopped unexpectedly" + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")),
-                        false);
+                return new Outcome(oom ? Extraction.failed(IndexNote.OUT_OF_MEMORY, "the parser ran out of its " + limits.heapMiB()
+                        + " MiB of memory") : Extraction.failed(IndexNote.CRASHED, "the parser stopped unexpectedly"
+                        + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")), false);
             }
             feeder.join(10_000);
             if (feedError.get() != null) {
-                return new Outcome(Extraction.failed("the archived package could not be read for indexing"), false);
+                return new Outcome(Extraction.failed(IndexNote.UNREADABLE, "the archived package could not be read for indexing: "
+                        + feedError.get()), false);
             }
             String[] f = r.status().split(" ", 3);
             if (!"ok".equals(f[0])) {
-                return new Outcome(Extraction.failed("the file could not be parsed: " + r.status().substring(r.status().indexOf(' ') + 1)),
-                        true);
+                String said = r.status().substring(r.status().indexOf(' ') + 1);
+                return new Outcome(Extraction.failed("the file is empty".equals(said) ? IndexNote.EMPTY : IndexNote.PARSE_FAILED,
+                        "the file could not be parsed: " + said), true);
             }
             boolean truncated = f.length > 2 && Boolean.parseBoolean(f[2]);
             String text = r.text().length() > limits.maxChars() ? r.text().substring(0, limits.maxChars()) : r.text();
             if (text.isBlank()) {
-                return new Outcome(Extraction.failed("no text found in the file (a scan or an image? it is not read by OCR)"), true);
+                return new Outcome(Extraction.failed(IndexNote.NO_TEXT, "no text found in the file"), true);
             }
             return new Outcome(new Extraction(true, text, f.length > 1 ? f[1] : "unknown", truncated,
-                    truncated ? "text cut at " + limits.maxChars() + " characters" : ""), true);
+                    truncated ? IndexNote.TRUNCATED : null, truncated ? "text cut at " + limits.maxChars() + " characters" : ""), true);
         }
 
         /** What the child answered for one document. */

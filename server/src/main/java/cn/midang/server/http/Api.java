@@ -53,7 +53,7 @@ public final class Api extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String requestId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String requestId = newRequestId();
         MDC.put("request", requestId);
         // The request id names this request in the server log and the audit log.
         response.getHeaders().put(REQUEST_ID_HEADER, requestId);
@@ -110,7 +110,7 @@ public final class Api extends Handler.Abstract {
             ApiException e = refusal;
             if (!e.audited()) {
                 try {
-                    guard.refused(requestId, caller, action, path, e.code(), e.getMessage());
+                    guard.refused(requestId, caller, e.presentedCertificate(), action, path, e.code(), e.getMessage());
                 } catch (ApiException auditDown) {
                     e = auditDown;
                 }
@@ -144,7 +144,13 @@ public final class Api extends Handler.Abstract {
         return true;
     }
 
-    private static void fail(Response response, Callback callback, ErrorCode code, java.util.List<String> problems) {
+    /** A fresh request id: 64 random bits, hex. */
+    static String newRequestId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** Answers a refusal: the catalogue's JSON (code, message in English and Chinese, the caller's problems). */
+    static void fail(Response response, Callback callback, ErrorCode code, java.util.List<String> problems) {
         if (response.isCommitted()) {
             // Part of a body was sent: the only honest signal left is to abort the response.
             callback.failed(new IllegalStateException(code.code()));

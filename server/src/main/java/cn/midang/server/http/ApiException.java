@@ -6,6 +6,7 @@ public final class ApiException extends Exception {
 
     private final ErrorCode code;
     private boolean audited;
+    private String presentedCertificate;
     private java.util.List<String> problems = java.util.List.of();
 
     public ApiException(ErrorCode code, String logDetail) {
@@ -33,6 +34,19 @@ public final class ApiException extends Exception {
 
     public java.util.List<String> problems() {
         return problems;
+    }
+
+    /**
+     * The SM3 fingerprint of the certificate an unauthenticated request presented (its signature,
+     * freshness, validity or account failed), for the audit record; null when none could be read.
+     */
+    public String presentedCertificate() {
+        return presentedCertificate;
+    }
+
+    public ApiException presentedBy(String fingerprint) {
+        this.presentedCertificate = fingerprint;
+        return this;
     }
 
     /** Whether the refusal is already in the audit log (a policy denial is recorded where it is decided). */

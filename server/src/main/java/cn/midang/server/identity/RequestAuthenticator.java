@@ -50,7 +50,20 @@ public final class RequestAuthenticator {
     /** What was authenticated, with the body digest the caller signed. */
     public record Authenticated(Caller caller, SignedRequest request) {}
 
+    /**
+     * Authenticates the request; a refusal names the certificate the request presented (if it
+     * parses), for the audit record of a request that was not authenticated.
+     */
     public Authenticated authenticate(String method, String path, String query, Function<String, String> header)
+            throws ApiException {
+        try {
+            return check(method, path, query, header);
+        } catch (ApiException e) {
+            throw e.presentedBy(presentedFingerprint(header.apply("X-Midang-Certificate")));
+        }
+    }
+
+    private Authenticated check(String method, String path, String query, Function<String, String> header)
             throws ApiException {
         String certHeader = header.apply("X-Midang-Certificate");
         String signatureHeader = header.apply("Signature");
@@ -71,6 +84,11 @@ public final class RequestAuthenticator {
         } catch (KeysException | IllegalArgumentException e) {
             throw new ApiException(ErrorCode.MALFORMED_SIGNATURE, e.getMessage(), e);
         }
+        return authenticated(request, signature, cert);
+    }
+
+    /** The checks after the certificate was read. */
+    private Authenticated authenticated(SignedRequest request, byte[] signature, Certificate cert) throws ApiException {
         try {
             request.verify(cert, signature);
         } catch (KeysException e) {
@@ -98,6 +116,22 @@ public final class RequestAuthenticator {
             throw new ApiException(ErrorCode.INTERNAL, "account or nonce lookup failed", e);
         }
         return new Authenticated(new Caller(account, cert), request);
+    }
+
+    /**
+     * The SM3 fingerprint of the certificate a request presents in {@code X-Midang-Certificate}, or
+     * null when there is none that parses: only for the audit record of a request refused before
+     * it was authenticated.
+     */
+    public static String presentedFingerprint(String certificateHeader) {
+        if (certificateHeader == null || certificateHeader.length() > 8192) {
+            return null;
+        }
+        try {
+            return Certificate.parse(Base64.getDecoder().decode(certificateHeader.strip())).fingerprint();
+        } catch (KeysException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void rememberNonce(String nonce, Instant now) throws SQLException, ApiException {

@@ -5,6 +5,7 @@ import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.Opener;
 import cn.midang.server.archive.BlobStore;
 import cn.midang.server.extract.Extraction;
+import cn.midang.server.extract.IndexNote;
 import cn.midang.server.extract.TextExtractor;
 import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
 import cn.midang.server.submission.Submissions;
@@ -134,8 +135,8 @@ public final class Indexer implements AutoCloseable {
             long size = receipt.path("size").asLong();
             Instant receivedAt = Instant.parse(receipt.path("received_at").asText());
             if (size > maxBytes) {
-                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, "too large to index (" + size + " bytes; the limit is "
-                        + maxBytes + ")", "", false, clock.instant()));
+                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, IndexNote.TOO_LARGE.code(), "", false, clock.instant()));
+                LOG.info("submission {} not indexed: {} bytes, the limit is {}", id, size, maxBytes);
                 return;
             }
             Extraction e = extractor.extract(fileName, out -> {
@@ -146,14 +147,16 @@ public final class Indexer implements AutoCloseable {
                 }
             });
             if (!e.extracted()) {
-                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, e.reason(), e.mediaType(), false, clock.instant()));
+                // Only the catalogue's code is kept; what the parser said may quote the file and goes to the log.
+                settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, e.note().code(), e.mediaType(), false, clock.instant()));
                 LOG.info("submission {} not indexed: {}", id, e.reason());
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
                     receivedAt, fileName, e.text(), receipt.hasNonNull("area") ? receipt.get("area").asText() : null,
                     receipt.path("late").asBoolean()));
-            settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.reason(), e.mediaType(), e.truncated(), clock.instant()));
+            settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.note() == null ? "" : e.note().code(), e.mediaType(), e.truncated(),
+                    clock.instant()));
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.error("indexing submission {} failed; it stays archived and will be retried at the next start", id, e);
         }

@@ -15,6 +15,10 @@ import java.util.Map;
  *  "received_at":"2026-11-25T02:00:00.123Z","sequence":1,"server":"<SM3 of server-signing.crt>","size":12345,
  *  "submitter":"<SM3 of the submitter's certificate>","type":"midang-receipt/1","unit":"unit-a"}
  * </pre>
+ *
+ * <p>{@code sequence} numbers the receipts of the submitter's organisation (the server's own for
+ * the documents it makes): it proves the order of one unit's submissions without telling the unit
+ * anything about other units' traffic (SPEC C2). The global order is in the audit log (D40).
  */
 public record Receipt(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
         String contentSm3, String submitterFingerprint, String serverFingerprint, Instant receivedAt, boolean late, String area,

@@ -1,5 +1,7 @@
 package cn.midang.server.submission;
 
+import cn.midang.forms.ReportForm;
+import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
@@ -57,13 +59,15 @@ public final class SubmissionService {
 
     /**
      * Kinds of documents (SPEC §1) and the largest package accepted for each (the global
-     * {@code upload.max-bytes} caps them all). A report form (报告表) is structured text, so it is
-     * capped at 16 MiB; written reports, test results, inspection records and rectification
+     * {@code upload.max-bytes} caps them all). A report form (报告表) is structured text the server
+     * reads itself (status, summary), so it is capped at what the server reads
+     * ({@link ReportForm#MAX_BYTES}, 4 MiB): a larger form is refused at upload, never accepted and
+     * then left unreadable; written reports, test results, inspection records and rectification
      * reports may carry scans and attachments.
      */
     public static final Map<String, Long> KIND_LIMITS = Map.of(
             "report", 2L << 30,
-            "form", 16L << 20,
+            "form", (long) ReportForm.MAX_BYTES,
             "test-result", 2L << 30,
             "inspection-record", 2L << 30,
             "rectification", 2L << 30,
@@ -174,12 +178,19 @@ public final class SubmissionService {
             if (!MessageDigest.isEqual(digesting.digest(), signedBodySm3)) {
                 throw new ApiException(ErrorCode.DIGEST_MISMATCH, "body SM3 differs from the signed Content-Digest");
             }
+            if (opened.contentSize() > KIND_LIMITS.get(kind)) {
+                // The package's own overhead is allowed for in the body limit; the file must fit the kind's limit.
+                throw new ApiException(ErrorCode.BODY_TOO_LARGE, "a " + kind + " of " + opened.contentSize() + " bytes; the limit is "
+                        + KIND_LIMITS.get(kind));
+            }
             if (!opened.signer().fingerprint().equals(caller.certificate().fingerprint())) {
                 throw new ApiException(ErrorCode.SIGNER_NOT_CALLER, "package signed by " + opened.signer().subject());
             }
             String fileName = opened.description().orElse("");
-            if (fileName.isBlank() || fileName.length() > 255 || fileName.chars().anyMatch(ch -> ch < 0x20 || ch == '/' || ch == '\\')) {
-                throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the signed description must be a plain file name");
+            Optional<String> badName = SafeText.fileNameProblem(fileName);
+            if (badName.isPresent()) {
+                throw new ApiException(ErrorCode.BAD_FILE_NAME, "the signed file name: " + badName.get())
+                        .withProblems(List.of(badName.get()));
             }
             String blobName = staged.commit();
             Submissions.Pending p = new Submissions.Pending(newId(), campaignId, unit, kind,

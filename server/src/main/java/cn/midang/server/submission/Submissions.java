@@ -125,13 +125,15 @@ public final class Submissions {
                 rs.next();
                 seq = rs.getLong(1);
             }
-            Receipt r = new Receipt(p.id(), seq, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
+            long number = nextReceiptNumber(c, receiptStream(c, p));
+            Receipt r = new Receipt(p.id(), number, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
                     p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late(), p.area(), p.finding());
             byte[] bytes = r.canonicalBytes();
             byte[] sig = signer.sign(bytes);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO submissions (id, sequence, campaign_id, unit_id, kind, "
                     + "sealed_file_name, content_size, content_sm3, package_size, submitter_fingerprint, received_at, late, blob_name, "
-                    + "sealed_receipt, receipt_signature, area_id, finding_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "sealed_receipt, receipt_signature, area_id, finding_id, receipt_number) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.id());
                 ps.setLong(2, seq);
                 ps.setString(3, p.campaign());
@@ -149,10 +151,69 @@ public final class Submissions {
                 ps.setBytes(15, sig);
                 ps.setString(16, p.area());
                 ps.setString(17, p.finding());
+                ps.setLong(18, number);
                 ps.executeUpdate();
             }
             return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
                     p.packageSize(), bytes, sig);
+        }
+    }
+
+    /** The stream of receipt numbers the documents the server makes itself (summaries) are counted in. */
+    static final String SERVER_STREAM = "~server";
+
+    /**
+     * Whose receipts a new one is counted with: the submitter's organisation, or the server's own
+     * stream for documents it made (no unit). A receipt's number then depends only on what that
+     * organisation handed in, never on other units' traffic (SPEC C2).
+     */
+    private static String receiptStream(Connection c, Pending p) throws SQLException {
+        if (p.unit().isEmpty()) {
+            return SERVER_STREAM;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT organisation FROM accounts WHERE fingerprint = ?")) {
+            ps.setString(1, p.submitterFingerprint());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no account for submitter " + p.submitterFingerprint());
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /**
+     * The next receipt number of {@code stream}, drawn inside the caller's transaction: the counter's
+     * row stays locked until it commits, so two concurrent uploads of one organisation get n and n+1
+     * and a rolled-back upload leaves no gap. The first receipt of a stream creates its row (a
+     * concurrent first insert loses on the primary key and takes the update path).
+     */
+    static long nextReceiptNumber(Connection c, String stream) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try (PreparedStatement up = c.prepareStatement("UPDATE receipt_counters SET last = last + 1 WHERE stream = ?")) {
+                up.setString(1, stream);
+                if (up.executeUpdate() == 1) {
+                    try (PreparedStatement q = c.prepareStatement("SELECT last FROM receipt_counters WHERE stream = ?")) {
+                        q.setString(1, stream);
+                        try (ResultSet rs = q.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
+                    }
+                }
+            }
+            java.sql.Savepoint before = c.setSavepoint();
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO receipt_counters (stream, last) VALUES (?, 1)")) {
+                ins.setString(1, stream);
+                ins.executeUpdate();
+                c.releaseSavepoint(before);
+                return 1;
+            } catch (SQLException e) {
+                c.rollback(before);
+                if (attempt > 0 || !(e instanceof java.sql.SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState()))) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -192,7 +253,7 @@ public final class Submissions {
         }
     }
 
-    /** One line of a listing: the receipt's fields and the submitter's name. */
+    /** One line of a listing: the receipt's fields (its number among its organisation's) and the submitter's name. */
     public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late, String indexState,
             String indexReason, String area) {}
@@ -212,7 +273,7 @@ public final class Submissions {
     }
 
     public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT s.id, s.sequence, s.campaign_id, s.unit_id, s.kind, s.sealed_file_name, "
+        StringBuilder sql = new StringBuilder("SELECT s.id, s.receipt_number, s.campaign_id, s.unit_id, s.kind, s.sealed_file_name, "
                 + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
                 + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
@@ -270,12 +331,17 @@ public final class Submissions {
     public record Tally(String unit, String kind, long count, java.time.Instant first, java.time.Instant last,
             boolean anyLate, boolean anyOnTime) {}
 
-    public List<Tally> tally(String campaign) throws SQLException {
+    /**
+     * Per unit and kind of {@code campaign}; with {@code unitsOnly}, only what units submitted (what
+     * a unit may list of its own: not what testers and inspectors filed about it).
+     */
+    public List<Tally> tally(String campaign, boolean unitsOnly) throws SQLException {
         List<Tally> out = new ArrayList<>();
         try (Connection c = db.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT unit_id, kind, COUNT(*), MIN(received_at), MAX(received_at), "
-                        + "BOOL_OR(late), BOOL_OR(NOT late) FROM submissions WHERE campaign_id = ? GROUP BY unit_id, kind "
-                        + "ORDER BY unit_id, kind")) {
+                PreparedStatement ps = c.prepareStatement("SELECT s.unit_id, s.kind, COUNT(*), MIN(s.received_at), MAX(s.received_at), "
+                        + "BOOL_OR(s.late), BOOL_OR(NOT s.late) FROM submissions s JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
+                        + "WHERE s.campaign_id = ?" + (unitsOnly ? " AND a.role = 'unit'" : "")
+                        + " GROUP BY s.unit_id, s.kind ORDER BY s.unit_id, s.kind")) {
             ps.setString(1, campaign);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
