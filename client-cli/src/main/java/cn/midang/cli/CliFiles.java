@@ -26,6 +26,45 @@ public final class CliFiles {
         }
     }
 
+    /** The form of an id a server may give that becomes part of a file name (a campaign, a unit, a department). */
+    private static final java.util.regex.Pattern NAME_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    /**
+     * {@code id}, if it has the form of an id (lower-case letters, digits and '-', at most 64, as
+     * campaign files define them); else the command stops: an id from a server becomes part of a
+     * file name only in that form, so it can never name another folder or hide what it is.
+     */
+    public static String requireId(String id, String what) {
+        if (id == null || !NAME_ID.matcher(id).matches()) {
+            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-id", what, cn.midang.forms.SafeText.printable(String.valueOf(id)));
+        }
+        return id;
+    }
+
+    /**
+     * {@code dir}/{@code name} for a file a command writes: {@code name} must be a plain file name
+     * (forms.SafeText) that stays inside {@code dir}; a name from a server that is not is refused,
+     * and nothing is written.
+     */
+    public static Path child(Path dir, String name) {
+        java.util.Optional<String> bad = cn.midang.forms.SafeText.fileNameProblem(name);
+        Path p = dir.resolve(name == null ? "" : name).normalize();
+        if (bad.isPresent() || !dir.normalize().equals(p.getParent())) {
+            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-file-name", cn.midang.forms.SafeText.printable(String.valueOf(name)),
+                    dir, bad.orElse("it leaves the folder"));
+        }
+        return p;
+    }
+
+    /** Writes a new file (never replacing one): see {@code keys.io.SafeFiles.writeNew}. */
+    public static void writeNew(Path target, byte[] data) throws java.io.IOException {
+        try {
+            cn.midang.keys.io.SafeFiles.writeNew(target, data);
+        } catch (cn.midang.keys.KeysException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+    }
+
     public static Path requireAbsent(Path p) {
         if (Files.exists(p)) {
             throw new CliFailure(ExitCode.USAGE, "error.file.exists", p);

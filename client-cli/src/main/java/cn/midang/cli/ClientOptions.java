@@ -34,7 +34,12 @@ public final class ClientOptions {
             throw new CliFailure(ExitCode.USAGE, "error.identity.none");
         }
         CliFiles.requireFile(identity, "identity");
-        opened = Identity.load(identity, Passphrases.existing(passphraseFile, "Passphrase of " + identity));
+        char[] pass = Passphrases.existing(passphraseFile, "Passphrase of " + identity);
+        try {
+            opened = Identity.load(identity, pass);
+        } finally {
+            Passphrases.wipe(pass);
+        }
         return opened;
     }
 
@@ -54,7 +59,10 @@ public final class ClientOptions {
         } catch (IllegalArgumentException e) {
             throw new CliFailure(ExitCode.USAGE, "error.server.bad", server);
         }
-        client = new MidangClient(uri, identity(), Clock.systemUTC());
+        if (!MidangClient.transportAllowed(uri)) {
+            throw new CliFailure(ExitCode.USAGE, "error.server.plain-http", server);
+        }
+        client = new MidangClient(uri, identity(), Clock.systemUTC()).rememberingIn(CliFiles.userHome(System.getenv()));
         return client;
     }
 

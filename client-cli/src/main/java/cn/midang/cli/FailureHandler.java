@@ -42,6 +42,10 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
         } else if (ex instanceof java.nio.file.FileSystemException f) {
             code = f instanceof java.nio.file.NoSuchFileException ? ExitCode.NOT_FOUND : ExitCode.INTERNAL;
             line = m.get("error.file", f.getFile(), f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        } else if (ex instanceof com.fasterxml.jackson.core.JacksonException) {
+            // The server answered, but not with what Midang's API answers: nothing of it is used.
+            code = ExitCode.INTEGRITY;
+            line = m.get("error.bad-answer");
         } else if (ex instanceof java.io.IOException io) {
             // Not a local file (above): the HTTP exchange broke — the server stopped, or the network
             // dropped, while the request or the answer was under way.

@@ -97,7 +97,7 @@ class CliOptionsTest {
         String id = "0123456789abcdef0123456789abcdef";
         byte[] receipt = ("{\"campaign\":\"demo\",\"content_sm3\":\"" + sm3 + "\",\"file_name\":\"自查报告.txt\",\"id\":\"" + id
                 + "\",\"kind\":\"report\",\"late\":false,\"received_at\":\"2026-11-25T08:00:00Z\",\"sequence\":7,\"server\":\""
-                + server.certificate().fingerprint() + "\",\"size\":" + size + ",\"submitter\":\"ab\",\"type\":\"midang-receipt/1\","
+                + server.certificate().fingerprint() + "\",\"size\":" + size + ",\"submitter\":\"" + "ab".repeat(32) + "\",\"type\":\"midang-receipt/1\","
                 + "\"unit\":\"unit-a\"}").getBytes(StandardCharsets.UTF_8);
         Path rc = Files.createDirectories(dir.resolve("receipts"));
         Path file = rc.resolve(id + ".receipt");
@@ -106,14 +106,21 @@ class CliOptionsTest {
         Files.writeString(rc.resolve(MidangClient.serverCertificateName(server.certificate().fingerprint())),
                 server.certificate().toPem());
 
-        CliRunner.Run ok = CliRunner.run("verify", file.toString(), "--original", original.toString());
+        Path ca = dir.resolve("ca.crt");
+        pki.ca.certificate().writePem(ca);
+        // The certificate beside the receipt is not trusted for being there: --ca (server role) or --cert must say so.
+        CliRunner.Run unproven = CliRunner.run("verify", file.toString(), "--original", original.toString());
+        assertThat(unproven.exit()).isEqualTo(ExitCode.INTEGRITY);
+        assertThat(unproven.err()).contains("NOT verified");
+        CliRunner.Run ok = CliRunner.run("verify", file.toString(), "--original", original.toString(), "--ca", ca.toString());
         assertThat(ok.exit()).as(ok.err()).isZero();
-        assertThat(ok.out()).contains("Good receipt").contains("自查报告.txt").contains("openssl dgst -sm3 -verify");
-        CliRunner.Run json = CliRunner.run("verify", "--json", file.toString());
+        assertThat(ok.out()).contains("Good receipt").contains("自查报告.txt").contains("openssl dgst -sm3 -verify")
+                .contains("with the server role");
+        CliRunner.Run json = CliRunner.run("verify", "--json", file.toString(), "--ca", ca.toString());
         assertThat(json.out()).contains("\"valid\":true").contains("\"sequence\":7");
 
         Files.writeString(dir.resolve("other.txt"), "另一份文件");
-        CliRunner.Run otherContent = CliRunner.run("verify", file.toString(), "--original", p("other.txt"));
+        CliRunner.Run otherContent = CliRunner.run("verify", file.toString(), "--original", p("other.txt"), "--ca", ca.toString());
         assertThat(otherContent.exit()).isEqualTo(ExitCode.INTEGRITY);
         assertThat(otherContent.err()).contains("NOT the content");
 
@@ -122,6 +129,21 @@ class CliOptionsTest {
         Files.writeString(strangerPem, stranger.certificate().toPem());
         CliRunner.Run otherServer = CliRunner.run("verify", file.toString(), "--cert", strangerPem.toString());
         assertThat(otherServer.exit()).isEqualTo(ExitCode.INTEGRITY);
+
+        // A receipt signed by a unit's own key, naming that key as the server, its certificate beside it: refused both ways.
+        Identity unit = pki.person("unit-a", "unit", "unit-a");
+        byte[] forged = new String(receipt, StandardCharsets.UTF_8).replace(server.certificate().fingerprint(),
+                unit.certificate().fingerprint()).getBytes(StandardCharsets.UTF_8);
+        Path forgedDir = Files.createDirectories(dir.resolve("forged"));
+        Path forgedFile = forgedDir.resolve(id + ".receipt");
+        Files.write(forgedFile, forged);
+        Files.write(forgedDir.resolve(id + ".receipt.sig"), RawSignatures.sign(unit, forged));
+        Files.writeString(forgedDir.resolve(MidangClient.serverCertificateName(unit.certificate().fingerprint())), unit.certificate().toPem());
+        for (CliRunner.Run r : List.of(CliRunner.run("verify", forgedFile.toString(), "--original", original.toString(), "--ca", ca.toString()),
+                CliRunner.run("verify", forgedFile.toString(), "--original", original.toString()))) {
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCode.INTEGRITY);
+            assertThat(r.out()).doesNotContain("Good receipt");
+        }
 
         byte[] tampered = receipt.clone();
         int at = new String(receipt, StandardCharsets.ISO_8859_1).indexOf("\"sequence\":7") + 11;

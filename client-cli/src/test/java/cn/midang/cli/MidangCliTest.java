@@ -23,6 +23,11 @@ class MidangCliTest {
     void setUp() throws Exception {
         pass = dir.resolve("pass.txt");
         Files.writeString(pass, new String(cn.midang.keys.testkit.TestPki.randomPassphrase()) + "\n");
+        ownerOnly(pass);
+    }
+
+    static void ownerOnly(Path p) throws Exception {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     String p(String name) {
@@ -87,6 +92,7 @@ class MidangCliTest {
         makeSignedFile(true);
         Path wrong = dir.resolve("wrong.txt");
         Files.writeString(wrong, "not-the-passphrase\n");
+        ownerOnly(wrong);
         CliRunner.Run r = CliRunner.run("sign", "--identity", p("k.p12"), "--raw", "--out", p("x.sig"),
                 "--passphrase-file", wrong.toString(), p("report.txt"));
         assertThat(r.exit()).isEqualTo(ExitCode.AUTHENTICATION);
@@ -171,5 +177,25 @@ class MidangCliTest {
         CliRunner.Run r = CliRunner.run("verify", "--cert", p("k.pem"), "--signature", p("r2.p7s"), "--ca", p("CA/ca.crt"),
                 "--crl", p("CA/crl.pem"), p("report.txt"));
         assertThat(r.exit()).as(r.err()).isZero();
+    }
+    @Test
+    void passphrases_aFileOthersCanRead_isRefused_aNewOneIsLongEnough_andLongEnough() throws Exception {
+        Path open = dir.resolve("open-pass.txt");
+        Files.writeString(open, "a-long-enough-passphrase\n");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CliRunner.Run r = CliRunner.run("key", "gen", "--name", "王五", "--out", p("w.p12"), "--csr", p("w.csr"), "--passphrase-file",
+                open.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("chmod 600");
+        assertThat(dir.resolve("w.p12")).doesNotExist();
+
+        Path shortOne = dir.resolve("short.txt");
+        Files.writeString(shortOne, "abc123\n");
+        ownerOnly(shortOne);
+        r = CliRunner.run("key", "gen", "--name", "王五", "--out", p("w.p12"), "--csr", p("w.csr"), "--passphrase-file", shortOne.toString());
+        assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("12");
+
+        // A new passphrase taken from MIDANG_PASSPHRASE is announced: OpenSslCommandsIT (a real process) checks it.
     }
 }

@@ -58,7 +58,8 @@ class OpenSslCommandsIT {
         assertThat(dir.resolve("CA/ca.p12")).exists();
         assertThat(dir.resolve("CA/crl.pem")).exists();
 
-        midang("key", "gen", "--name", "unit-a clerk", "--out", "KEY.p12", "--csr", "REQ.csr");
+        Processes.Result gen = midang("key", "gen", "--name", "unit-a clerk", "--out", "KEY.p12", "--csr", "REQ.csr");
+        assertThat(gen.all()).contains("MIDANG_PASSPHRASE"); // a new key's passphrase taken from the environment is announced
         midang("ca", "issue", "--dir", "CA", "--csr", "REQ.csr", "--role", "unit", "--org", "unit-a", "--out", "CERT.pem");
 
         // Certificates read as SM2-with-SM3.

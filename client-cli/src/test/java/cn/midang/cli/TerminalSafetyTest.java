@@ -45,6 +45,7 @@ class TerminalSafetyTest {
         Path pass = dir.resolve("pass.txt");
         char[] passphrase = cn.midang.keys.testkit.TestPki.randomPassphrase();
         Files.writeString(pass, new String(passphrase) + "\n");
+        Files.setPosixFilePermissions(pass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         cn.midang.keys.testkit.TestPki.create(dir.resolve("ca")).person("张三", "unit", "unit-a")
                 .saveWithIterations(dir.resolve("k.p12"), passphrase, 1000);
         try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

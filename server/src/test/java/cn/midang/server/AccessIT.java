@@ -86,7 +86,7 @@ class AccessIT {
         assertThat(tester.receipt(r.id()).bytes()).isEqualTo(r.bytes());
 
         Path out = tmp.resolve("back.txt");
-        assertThat(refusal(() -> tester.get(r.id(), out)).code()).isEqualTo("retention_permit_required");
+        assertThat(refusal(() -> tester.getInMemory(r.id(), 1 << 20)).code()).isEqualTo("retention_permit_required");
         assertThat(refusal(() -> tester.list(null, null, null, 10, 0)).code()).isEqualTo("retention_permit_required");
         assertThat(out).doesNotExist();
         // Only for the units and the kind of its engagement.
@@ -98,15 +98,17 @@ class AccessIT {
         dev.client("inspector-secrecy").get(r.id(), tmp.resolve("inspector-copy.txt"));
 
         permit(LAB, r.id(), start.plus(Duration.ofDays(1)));
-        tester.get(r.id(), out);
-        assertThat(Files.readString(out)).contains("弱口令");
-        Files.delete(out);
+        // Under the permit the tester views it in memory; its key never writes it to disk, even through the library (C3).
+        assertThat(new String(tester.getInMemory(r.id(), 1 << 20), StandardCharsets.UTF_8)).contains("弱口令");
+        assertThatThrownBy(() -> tester.get(r.id(), out)).isInstanceOfSatisfying(cn.midang.keys.KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(cn.midang.keys.KeysException.Reason.WRONG_KEY_USAGE));
+        assertThat(out).doesNotExist();
         assertThat(tester.list(null, null, null, 10, 0).path("submissions")).hasSize(1);
         dev.server.awaitIndexed();
         assertThat(tester.search("检测结果", null, null, null, null, 10, 0).path("hits")).hasSize(1);
 
         dev.clock.advance(Duration.ofDays(1).plusSeconds(1));
-        assertThat(refusal(() -> tester.get(r.id(), out)).code()).isEqualTo("retention_permit_required");
+        assertThat(refusal(() -> tester.getInMemory(r.id(), 1 << 20)).code()).isEqualTo("retention_permit_required");
         assertThat(refusal(() -> tester.list(null, null, null, 10, 0)).code()).isEqualTo("retention_permit_required");
         assertThat(refusal(() -> tester.search("检测结果", null, null, null, null, 10, 0)).code())
                 .isEqualTo("retention_permit_required");
@@ -129,7 +131,7 @@ class AccessIT {
         assertThat(refusal(() -> tester.submit(file("late.txt", "x"), "demo", "test-result", "unit-a")).code())
                 .isEqualTo("no_engagement");
         assertThat(refusal(() -> tester.receipt(r.id())).code()).isEqualTo("retention_permit_required");
-        assertThat(refusal(() -> tester.get(r.id(), tmp.resolve("x"))).code()).isEqualTo("retention_permit_required");
+        assertThat(refusal(() -> tester.getInMemory(r.id(), 1 << 20)).code()).isEqualTo("retention_permit_required");
         assertThat(refusal(() -> tester.list(null, null, null, 10, 0)).code()).isEqualTo("retention_permit_required");
     }
 

@@ -164,6 +164,7 @@ class CliIT {
 
         Path wrong = tmp.resolve("wrong-passphrase");
         Files.writeString(wrong, "not-the-passphrase\n");
+        Files.setPosixFilePermissions(wrong, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertOneClearLine(midang("unit-a", "whoami", "--passphrase-file", wrong.toString()), 3, "passphrase");
 
         Map<String, String> noIdentity = new HashMap<>(Map.of("MIDANG_SERVER", dev.uri().toString(),

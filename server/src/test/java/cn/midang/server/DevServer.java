@@ -116,6 +116,7 @@ public final class DevServer implements AutoCloseable {
         Path f = data.resolveSibling(data.getFileName() + ".passphrase");
         if (!Files.exists(f)) {
             Files.writeString(f, new String(passphrase) + "\n");
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         return f;
     }

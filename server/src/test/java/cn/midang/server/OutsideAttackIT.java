@@ -170,7 +170,7 @@ class OutsideAttackIT {
             assertThat(audit(requestId(r))).extracting(m -> m.get("decision")).containsExactly("allow", "fail");
         }
         // Nothing was granted: the tester still cannot read the report.
-        assertThat(refusal(() -> dev.client("tester").get(report.id(), tmp.resolve("x.txt"))).code()).isEqualTo("not_found");
+        assertThat(refusal(() -> dev.client("tester").getInMemory(report.id(), 1 << 20)).code()).isEqualTo("not_found");
 
         HttpResponse<byte[]> ok = permit(List.of(own.id()));
         assertThat(ok.statusCode()).isEqualTo(201);

@@ -45,8 +45,9 @@ record AuditExportFile(JsonNode export, AuditChain.Result result, Certificate se
             server = Certificate.read(CliFiles.requireFile(cert, "server certificate"));
             trustedBy = cert.toString();
         } else if (ca != null) {
-            ChainValidator.ignoringRevocation(Certificate.read(CliFiles.requireFile(ca, "CA certificate")), Clock.systemUTC())
-                    .validate(included);
+            // Issued by the CA is not enough: any unit's key is. Only the server's key signs checkpoints.
+            cn.midang.cli.net.ServerKeys.requireServer(included, ChainValidator.ignoringRevocation(
+                    Certificate.read(CliFiles.requireFile(ca, "CA certificate")), Clock.systemUTC()));
             server = included;
             trustedBy = ca.toString();
         } else {

@@ -66,6 +66,10 @@ public final class AuditShow extends MidangCommand {
             out().println(messages().get("audit.show.none"));
         } else {
             t.print(out());
+            if (shown.stream().anyMatch(r -> r.has("object_text"))) {
+                // The chain covers the terms only sealed; what the export says they open to is the server's word.
+                out().println(messages().get("audit.show.opened-note"));
+            }
         }
         out().flush();
         return 0;
@@ -75,7 +79,7 @@ public final class AuditShow extends MidangCommand {
     private static String object(JsonNode r) {
         String o = r.path("object").asText();
         int sealed = o.indexOf(":sealed:");
-        return sealed < 0 || !r.has("object_text") ? o : o.substring(0, sealed) + " 「" + r.path("object_text").asText() + "」";
+        return sealed < 0 || !r.has("object_text") ? o : o.substring(0, sealed) + " 「" + r.path("object_text").asText() + "」*";
     }
 
     private boolean matches(JsonNode r) {

@@ -31,8 +31,13 @@ public final class CaInit extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         CliFiles.requireAbsent(ca.dir.resolve("ca.p12"));
-        CertificateAuthority created = CertificateAuthority.init(ca.dir, name,
-                Passphrases.fresh(ca.passphraseFile, "New CA passphrase"), Clock.systemUTC(), Duration.ofDays(days));
+        char[] pass = Passphrases.fresh(ca.passphraseFile, "New CA passphrase", key -> err().println(messages().get(key)));
+        CertificateAuthority created;
+        try {
+            created = CertificateAuthority.init(ca.dir, name, pass, Clock.systemUTC(), Duration.ofDays(days));
+        } finally {
+            Passphrases.wipe(pass);
+        }
         Certificate c = created.certificate();
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ca_dir", ca.dir.toString());

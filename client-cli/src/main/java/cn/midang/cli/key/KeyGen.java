@@ -38,7 +38,12 @@ public final class KeyGen extends MidangCommand {
         CliFiles.requireAbsent(out);
         Identity id = Identity.generate(name, Clock.systemUTC());
         CertificationRequest request = id.request();
-        id.save(out, Passphrases.fresh(passphraseFile, "New passphrase for " + out));
+        char[] pass = Passphrases.fresh(passphraseFile, "New passphrase for " + out, key -> err().println(messages().get(key)));
+        try {
+            id.save(out, pass);
+        } finally {
+            Passphrases.wipe(pass);
+        }
         request.writePem(csr);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("name", name);

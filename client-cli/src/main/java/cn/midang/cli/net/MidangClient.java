@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -57,7 +58,45 @@ public final class MidangClient {
 
     private final PinningTrustManager pinning = new PinningTrustManager();
 
+    /**
+     * Whether requests may go to {@code server}: HTTPS (the server's TLS key is pinned through a
+     * binding its SM2 key signs) anywhere, plain HTTP only to this computer (a dev server on
+     * loopback), where no one is in between.
+     */
+    public static boolean transportAllowed(URI server) {
+        if ("https".equals(server.getScheme())) {
+            return true;
+        }
+        if (!"http".equals(server.getScheme()) || server.getHost() == null) {
+            return false;
+        }
+        String host = server.getHost().replaceAll("^\\[|\\]$", "");
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            // Only an address literal is taken as one: a name is never looked up to decide this.
+            return host.matches("[0-9.]+|[0-9a-fA-F:]+") && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private volatile Path stateHome;
+
+    /**
+     * Keeps this user's memory of what the client has checked (the highest CRL number seen per CA)
+     * under {@code home}/.midang; without it nothing is remembered (tests, library use).
+     */
+    public MidangClient rememberingIn(Path home) {
+        this.stateHome = home;
+        return this;
+    }
+
     public MidangClient(URI server, Identity me, Clock clock) {
+        if (!transportAllowed(server)) {
+            throw new IllegalArgumentException("plain HTTP is allowed only to this computer (loopback); use https:// for " + server);
+        }
         this.server = Objects.requireNonNull(server);
         this.me = me;
         this.clock = clock;
@@ -98,15 +137,15 @@ public final class MidangClient {
             throw new KeysException(KeysException.Reason.UNTRUSTED_ISSUER,
                     "the server at " + server + " belongs to another deployment (its CA is " + serverCa.subject() + ")");
         }
-        ChainValidator trust = ChainValidator.of(ca,
-                RevocationList.parse(n.path("crl").asText().getBytes(StandardCharsets.US_ASCII)), clock);
+        RevocationList crl = RevocationList.parse(n.path("crl").asText().getBytes(StandardCharsets.US_ASCII));
+        ChainValidator trust = ChainValidator.of(ca, crl, clock);
+        if (stateHome != null) {
+            ServerKeys.requireNotOlder(stateHome, ca, crl.number());
+        }
         Certificate signing = Certificate.parse(n.path("signing_certificate").asText().getBytes(StandardCharsets.US_ASCII));
         Certificate archive = Certificate.parse(n.path("archive_certificate").asText().getBytes(StandardCharsets.US_ASCII));
-        trust.validate(signing);
-        trust.validate(archive);
-        if (!"server".equals(signing.role()) || !"server".equals(archive.role())) {
-            throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, "the server's certificates do not carry the server role");
-        }
+        ServerKeys.requireServer(signing, trust);
+        ServerKeys.requireServer(archive, trust);
         if (presentedTls != null) {
             pinning.pin(checkTransportBinding(presentedTls, n.path("tls_certificate_sha256").asText(),
                     java.util.Base64.getDecoder().decode(n.path("tls_binding").asText()), signing));
@@ -230,16 +269,67 @@ public final class MidangClient {
             progress.finish();
         }
         Receipt receipt = verifyReceipt(n, si);
+        checkReceipt(receipt, staged, campaign, kind, unit, area, finding);
+        return new Submitted(receipt, staged.sealed());
+    }
+
+    /** How far a receipt's time may be from this computer's clock (the server's request skew, plus a minute). */
+    static final Duration MAX_RECEIPT_CLOCK_GAP = Duration.ofMinutes(6);
+
+    /**
+     * Checks that a verified receipt describes exactly what was just sent, field by field: content,
+     * size, name, submitter, campaign, kind, unit, check area, finding, a time close to now, and —
+     * where this user can see the campaign — whether it is late. A receipt that is genuine but for
+     * something else (an earlier submission's, another unit's, a re-dated one) is refused.
+     */
+    private void checkReceipt(Receipt r, SealedUpload staged, String campaign, String kind, String unit, String area, String finding)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
         Sealed sealed = staged.sealed();
-        if (!receipt.contentSm3().equals(sealed.contentSm3Hex()) || receipt.size() != sealed.contentSize()
-                || !receipt.fileName().equals(staged.fileName())
-                || !receipt.submitter().equals(me.certificate().fingerprint())
-                || !receipt.campaign().equals(campaign) || !receipt.kind().equals(kind)
-                || (area == null) != (receipt.area() == null) || !java.util.Objects.equals(finding, receipt.finding())) {
-            throw new KeysException(KeysException.Reason.MISMATCH, "the server's receipt does not describe what was sent "
-                    + "(content, size, name, submitter, campaign, kind, area or finding differ)");
+        String expectedUnit = unit != null ? unit : me.certificate().organisation();
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        if (!r.contentSm3().equals(sealed.contentSm3Hex()) || r.size() != sealed.contentSize()) {
+            wrong.add("content");
         }
-        return new Submitted(receipt, sealed);
+        if (!r.fileName().equals(staged.fileName())) {
+            wrong.add("file name");
+        }
+        if (!r.submitter().equals(me.certificate().fingerprint())) {
+            wrong.add("submitter");
+        }
+        if (!r.campaign().equals(campaign) || !r.kind().equals(kind) || !r.unit().equals(expectedUnit)) {
+            wrong.add("campaign, kind or unit");
+        }
+        if (!java.util.Objects.equals(finding, r.finding())) {
+            wrong.add("finding");
+        }
+        Instant received = Instant.parse(r.receivedAt());
+        if (Duration.between(received, clock.instant()).abs().compareTo(MAX_RECEIPT_CLOCK_GAP) > 0) {
+            wrong.add("time (" + r.receivedAt() + ", this computer says " + clock.instant() + ")");
+        }
+        java.util.Optional<JsonNode> c = (area != null || !"rectification".equals(kind)) ? campaign(campaign) : java.util.Optional.empty();
+        if (area == null ? r.area() != null : !area.equals(r.area()) && c.map(x -> !areaNamed(x, r.area(), area)).orElse(true)) {
+            wrong.add("check area");
+        }
+        if (c.isPresent() && !"rectification".equals(kind)) {
+            boolean late = received.isAfter(Instant.parse(c.get().path("submission_deadline").asText()));
+            if (late != r.late()) {
+                wrong.add("late");
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the server's receipt does not describe what was sent: "
+                    + String.join(", ", wrong) + " differ; it was not kept");
+        }
+    }
+
+    /** Whether campaign {@code c} has an area with id {@code id} named {@code name}. */
+    private static boolean areaNamed(JsonNode c, String id, String name) {
+        for (JsonNode a : c.path("areas")) {
+            if (a.path("id").asText().equals(id) && a.path("name").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Fetches the receipt of submission {@code id}, verified. */
@@ -247,7 +337,12 @@ public final class MidangClient {
         ServerInfo si = serverInfo();
         HttpResponse<byte[]> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id) + "/receipt", "", Sm3.digest(new byte[0]))
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        return verifyReceipt(json(r), si);
+        Receipt receipt = verifyReceipt(json(r), si);
+        if (!receipt.id().equals(id)) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "asked for the receipt of " + id + ", the server sent one for "
+                    + receipt.id());
+        }
+        return receipt;
     }
 
     /** Who the server takes this client's key to be ({@code GET /api/v1/me}). */
@@ -421,8 +516,19 @@ public final class MidangClient {
         return getJson("/api/v1/campaigns/" + enc(campaign) + "/results", "");
     }
 
+    /**
+     * Submission {@code id} opened in memory (at most {@code maxBytes}), after the same checks as
+     * {@link #fetch}: it must be the document that {@code id}'s signed receipt describes.
+     */
     public byte[] getInMemory(String id, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
+        Receipt receipt = receipt(id);
+        try (InputStream body = download(id)) {
+            return Opener.forRecipient(me, si.trust()).openToMemory(body, maxBytes, opened -> requireDescribed(receipt, opened, si));
+        }
+    }
+
+    private InputStream download(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
         HttpResponse<InputStream> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id), "", Sm3.digest(new byte[0]))
                 .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
@@ -430,8 +536,32 @@ public final class MidangClient {
                 throw refusal(r.statusCode(), body.readAllBytes());
             }
         }
-        try (InputStream body = r.body()) {
-            return Opener.forRecipient(me, si.trust()).openToMemory(body, maxBytes);
+        return r.body();
+    }
+
+    /** Kinds of documents the server makes and signs itself. */
+    static final java.util.Set<String> SERVER_MADE = java.util.Set.of("summary");
+
+    /**
+     * The document opened for {@code receipt} must be the one it describes: the same content (SM3
+     * and size) and file name, signed by its submitter — or, for the documents the server makes, by
+     * the server's signing key. Any other validly signed package is refused, never written.
+     */
+    static void requireDescribed(Receipt receipt, Opened opened, ServerInfo si) throws KeysException {
+        String signer = SERVER_MADE.contains(receipt.kind()) ? si.signing().fingerprint() : receipt.submitter();
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        if (!opened.contentSm3Hex().equals(receipt.contentSm3()) || opened.contentSize() != receipt.size()) {
+            wrong.add("content (SM3 or size)");
+        }
+        if (!opened.signer().fingerprint().equals(signer)) {
+            wrong.add("signer (" + opened.signer().subject() + ")");
+        }
+        if (!opened.description().orElse("").equals(receipt.fileName())) {
+            wrong.add("file name");
+        }
+        if (!wrong.isEmpty()) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the document the server sent for " + receipt.id()
+                    + " is not the one its receipt describes: " + String.join(", ", wrong) + " differ; nothing was kept");
         }
     }
 
@@ -456,16 +586,28 @@ public final class MidangClient {
 
     /** Downloads submission {@code id}, opens it with the user's key and writes it to {@code out} atomically. */
     public Opened get(String id, Path out) throws IOException, InterruptedException, KeysException, ServerRefusal {
-        ServerInfo si = serverInfo();
-        HttpResponse<InputStream> r = http.send(signed("GET", "/api/v1/submissions/" + enc(id), "", Sm3.digest(new byte[0]))
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (r.statusCode() != 200) {
-            try (InputStream body = r.body()) {
-                throw refusal(r.statusCode(), body.readAllBytes());
-            }
+        return fetch(id, out).opened();
+    }
+
+    /** A document fetched: the signed receipt of its id, and what was opened (which the receipt describes). */
+    public record Fetched(Receipt receipt, Opened opened) {}
+
+    /**
+     * Fetches submission {@code id}'s signed receipt, then the document, opens it with the user's
+     * key and writes it to {@code out} atomically — only if it is the document that receipt describes
+     * (content, size, name, signer). A tester's identity never writes a decrypted document to disk
+     * (SPEC C3): it may only view it in memory ({@link #getInMemory}).
+     */
+    public Fetched fetch(String id, Path out) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        if ("tester".equals(me.certificate().role())) {
+            throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, "a testing body's key may not write a decrypted document "
+                    + "to disk; view it in memory (midang get ID -o -)");
         }
-        try (InputStream body = r.body()) {
-            return Opener.forRecipient(me, si.trust()).openToFile(body, out);
+        ServerInfo si = serverInfo();
+        Receipt receipt = receipt(id);
+        try (InputStream body = download(id)) {
+            Opened o = Opener.forRecipient(me, si.trust()).openToFile(body, out, opened -> requireDescribed(receipt, opened, si));
+            return new Fetched(receipt, o);
         }
     }
 
@@ -473,7 +615,12 @@ public final class MidangClient {
         byte[] bytes = Base64.getDecoder().decode(n.path("receipt").asText());
         byte[] sig = Base64.getDecoder().decode(n.path("receipt_signature").asText());
         RawSignatures.verify(si.signing(), sig, bytes);
-        Receipt receipt = Receipt.parse(bytes, sig);
+        Receipt receipt;
+        try {
+            receipt = Receipt.parse(bytes, sig);
+        } catch (IOException e) {
+            throw new KeysException(KeysException.Reason.MALFORMED, "the server's receipt is not a well-formed receipt: " + e.getMessage(), e);
+        }
         if (!receipt.server().equals(si.signing().fingerprint())) {
             throw new KeysException(KeysException.Reason.MISMATCH, "the receipt names another server key");
         }
@@ -526,15 +673,23 @@ public final class MidangClient {
      * so the receipt can be checked offline later ({@code midang verify DIR/ID.receipt}).
      */
     public static Path[] writeReceipt(Receipt r, Path dir, Certificate serverSigning) throws IOException {
+        if (!Receipt.ID.matcher(r.id()).matches()) {
+            throw new IOException("a receipt id is 32 hex digits, not " + cn.midang.forms.SafeText.printable(r.id()));
+        }
         Files.createDirectories(dir);
         Path bytes = dir.resolve(r.id() + ".receipt");
         Path sig = dir.resolve(r.id() + ".receipt.sig");
         Path cert = dir.resolve(serverCertificateName(serverSigning.fingerprint()));
-        if (!Files.exists(cert)) {
-            cn.midang.cli.CliFiles.writeAtomically(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
+        try {
+            if (!Files.exists(cert)) {
+                cn.midang.keys.io.SafeFiles.writeNew(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
+            }
+            // A receipt is never replaced: a second one for an id already kept is refused, whoever signed it.
+            cn.midang.keys.io.SafeFiles.writeNew(bytes, r.bytes());
+            cn.midang.keys.io.SafeFiles.writeNew(sig, r.signature());
+        } catch (KeysException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        cn.midang.cli.CliFiles.writeAtomically(bytes, r.bytes());
-        cn.midang.cli.CliFiles.writeAtomically(sig, r.signature());
         return new Path[] {bytes, sig, cert};
     }
 

@@ -14,10 +14,30 @@ public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A receipt id: 128 random bits in hex, the only form the server makes (and a safe file name). */
+    public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+    private static final java.util.regex.Pattern SM3 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Reads a receipt's signed bytes; refuses anything not of the receipt's form (an id that is not
+     * 32 hex digits, a digest or key fingerprint that is not SM3 hex, a time that is not one), so
+     * that no field can be used as a path or mistaken for another.
+     */
     public static Receipt parse(byte[] bytes, byte[] signature) throws IOException {
         JsonNode n = JSON.readTree(bytes);
-        if (!"midang-receipt/1".equals(n.path("type").asText())) {
-            throw new IOException("not a Midang receipt (type " + n.path("type").asText() + ")");
+        if (n == null || !"midang-receipt/1".equals(n.path("type").asText())) {
+            throw new IOException("not a Midang receipt (type " + (n == null ? "none" : n.path("type").asText()) + ")");
+        }
+        if (!ID.matcher(n.path("id").asText()).matches() || !SM3.matcher(n.path("content_sm3").asText()).matches()
+                || !SM3.matcher(n.path("server").asText()).matches() || !SM3.matcher(n.path("submitter").asText()).matches()
+                || !n.path("size").canConvertToLong() || n.path("size").asLong() < 0 || !n.path("sequence").canConvertToLong()
+                || !n.path("late").isBoolean()) {
+            throw new IOException("not a well-formed Midang receipt (id, digests, size, sequence or late)");
+        }
+        try {
+            java.time.Instant.parse(n.path("received_at").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IOException("the receipt's received_at is not a time", e);
         }
         return new Receipt(bytes.clone(), signature.clone(), n.path("id").asText(), n.path("sequence").asLong(),
                 n.path("campaign").asText(), n.path("unit").asText(), n.path("kind").asText(), n.path("file_name").asText(),

@@ -47,7 +47,7 @@ public final class ResultsCommand extends MidangCommand {
                 messages().get("results.col.findings"), messages().get("results.col.by"));
         if (dir != null) {
             Files.createDirectories(dir);
-            Path cert = dir.resolve(MidangClient.serverCertificateName(si.signing().fingerprint()));
+            Path cert = CliFiles.child(dir, MidangClient.serverCertificateName(si.signing().fingerprint()));
             if (!Files.exists(cert)) {
                 si.signing().writePem(cert);
             }
@@ -57,13 +57,18 @@ public final class ResultsCommand extends MidangCommand {
             byte[] sig = Base64.getDecoder().decode(x.path("signature").asText());
             RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
             JsonNode notice = json.readTree(bytes);
+            if (!campaign.equals(notice.path("campaign").asText())) {
+                throw new cn.midang.cli.CliFailure(cn.midang.cli.ExitCode.INTEGRITY, "results.other-campaign", campaign,
+                        cn.midang.forms.SafeText.printable(notice.path("campaign").asText()));
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("notice", notice);
             m.put("signature", x.path("signature").asText());
             if (dir != null) {
-                Path f = CliFiles.requireAbsent(dir.resolve(notice.path("unit").asText() + ".result.json"));
-                CliFiles.writeAtomically(f, bytes);
-                CliFiles.writeAtomically(CliFiles.requireAbsent(f.resolveSibling(f.getFileName() + ".sig")), sig);
+                String unit = CliFiles.requireId(notice.path("unit").asText(), "unit");
+                Path f = CliFiles.requireAbsent(CliFiles.child(dir, unit + ".result.json"));
+                CliFiles.writeNew(f, bytes);
+                CliFiles.writeNew(CliFiles.requireAbsent(CliFiles.child(dir, unit + ".result.json.sig")), sig);
                 m.put("file", f.toString());
             }
             shown.add(m);

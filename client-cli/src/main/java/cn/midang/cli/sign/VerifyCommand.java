@@ -8,6 +8,7 @@ import cn.midang.cli.Messages;
 import cn.midang.cli.Output;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
+import cn.midang.cli.net.ServerKeys;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.RevocationList;
@@ -31,8 +32,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check, offline, a receipt or a detached signature over a file. Exit code 0 only when it is good (6 when not).",
-            "A receipt (ID.receipt, with ID.receipt.sig beside it) is checked against the server signing certificate that",
-            "'midang submit' saved beside it (or --cert); --original also checks your file is the one receipted.",
+            "A receipt (ID.receipt, with ID.receipt.sig beside it) is checked against the server signing certificate beside it",
+            "(or --cert), and that certificate must be the server's: issued by --ca with the server role, named by you with --cert,",
+            "or one your own 'midang submit' checked and remembered (~/.midang/trusted-servers); otherwise it is not verified.",
+            "--original also checks your file is the one receipted.",
             "A raw signature is checked against the certificate you give (--cert); a CMS signature against the certificate it carries,",
             "which --cert pins and --ca/--crl check for trust. Every success prints the equivalent openssl command."},
         footer = {"", "Examples:",
@@ -139,9 +142,20 @@ public final class VerifyCommand extends MidangCommand {
             throw new CliFailure(ExitCode.INTEGRITY, "error.receipt.otherServer", file, r.server(), server.fingerprint());
         }
         RawSignatures.verify(server, sig, bytes);
+        // The key the receipt names signed it; whether that key is the server's is a separate question
+        // (anyone can sign a receipt with their own key and put their certificate beside it).
         ChainValidator trust = validator();
+        java.nio.file.Path home = CliFiles.userHome(System.getenv());
+        String trustedBy;
         if (trust != null) {
-            trust.validate(server);
+            ServerKeys.requireServer(server, trust);
+            trustedBy = messages().get("verify.receipt.by-ca", ca, trust.ca().commonName());
+        } else if (cert != null) {
+            trustedBy = messages().get("verify.receipt.by-cert", cert);
+        } else if (ServerKeys.pinned(home, server)) {
+            trustedBy = messages().get("verify.receipt.by-pin", ServerKeys.pinFile(home));
+        } else {
+            throw new CliFailure(ExitCode.INTEGRITY, "verify.receipt.untrusted", file, server.subject(), certFile);
         }
         if (original != null) {
             CliFiles.requireFile(original, "original");
@@ -173,10 +187,15 @@ public final class VerifyCommand extends MidangCommand {
                 + "server-pub.pem -sigopt distid:1234567812345678 -signature " + sigFile + " " + file;
         f.put("openssl", openssl);
         withTrust(f, trust);
+        f.put("server_key_trusted_by", trustedBy);
         Messages m = messages();
         Output.result(out(), globals(), f, "verify.ok.receipt", file, r.id(), r.fileName(), r.campaign(), r.unit(), r.kind(),
                 r.size(), r.receivedAt(), r.late() ? m.get("submit.late") : "", r.server(),
                 original == null ? "" : m.get("verify.receipt.original", original), certFile, sigFile);
+        if (!globals().json) {
+            out().println(trustedBy);
+            out().flush();
+        }
         return 0;
     }
 

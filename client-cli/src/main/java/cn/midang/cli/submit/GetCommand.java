@@ -5,6 +5,7 @@ import cn.midang.cli.ClientOptions;
 import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
+import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.seal.Opened;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,16 +50,22 @@ public final class GetCommand extends MidangCommand {
             System.out.flush();
             return 0;
         }
-        Opened o = c.get(id, out);
+        MidangClient.Fetched f = c.fetch(id, out);
+        Opened o = f.opened();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("out", out.toString());
+        m.put("campaign", f.receipt().campaign());
+        m.put("unit", f.receipt().unit());
+        m.put("kind", f.receipt().kind());
+        m.put("file_name", f.receipt().fileName());
         m.put("author", o.signer().subject());
         m.put("signed_at", o.signingTime().toString());
         m.put("size", o.contentSize());
         m.put("content_sm3", o.contentSm3Hex());
         Output.result(spec.commandLine().getOut(), globals(), m, "get.done", out, o.signer().commonName(),
-                o.signer().organisation(), o.signingTime(), o.contentSize());
+                o.signer().organisation(), o.signingTime(), o.contentSize(), f.receipt().kind(),
+                f.receipt().unit().isEmpty() ? "-" : f.receipt().unit(), f.receipt().campaign(), id);
         return 0;
     }
 }

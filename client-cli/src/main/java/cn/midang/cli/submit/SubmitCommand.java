@@ -72,6 +72,8 @@ public final class SubmitCommand extends MidangCommand {
             MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area, finding,
                     TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
             Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
+            // Checked against the CA in the user's identity: remembered, so 'midang verify' trusts it offline later.
+            cn.midang.cli.net.ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.receipt().id());
             m.put("file", f.toString());

@@ -1,6 +1,8 @@
 package cn.midang.cli.summary;
 
+import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
+import cn.midang.cli.ExitCode;
 import cn.midang.cli.ClientOptions;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,24 +40,33 @@ public final class SummaryGet extends MidangCommand {
         MidangClient c = client.client();
         SummaryCommand.Current cur = SummaryCommand.current(c, campaign);
         JsonNode docs = cur.content().path("documents");
-        String xlsxName = docs.path("xlsx").path("file_name").asText();
-        String stem = xlsxName.substring(0, xlsxName.length() - ".xlsx".length());
+        int version = cur.meta().path("version").asInt();
+        // The names are this command's own: nothing the server says chooses where a file goes.
+        String stem = CliFiles.requireId(campaign, "campaign") + "-汇总-v" + version;
         Files.createDirectories(dir);
-        Path json = CliFiles.requireAbsent(dir.resolve(stem + ".json"));
-        CliFiles.writeAtomically(json, cur.json());
-        c.get(cur.meta().path("documents").path("xlsx").asText(), CliFiles.requireAbsent(dir.resolve(xlsxName)));
-        c.get(cur.meta().path("documents").path("docx").asText(), CliFiles.requireAbsent(dir.resolve(docs.path("docx").path("file_name").asText())));
-        Path ca = dir.resolve("ca.pem");
+        Path json = CliFiles.requireAbsent(CliFiles.child(dir, stem + ".json"));
+        CliFiles.writeNew(json, cur.json());
+        for (String kind : List.of("xlsx", "docx")) {
+            Path target = CliFiles.requireAbsent(CliFiles.child(dir, stem + "." + kind));
+            MidangClient.Fetched f = c.fetch(cur.meta().path("documents").path(kind).asText(), target);
+            // The summary JSON the departments sign binds the other two files by their SM3.
+            if (!f.opened().contentSm3Hex().equals(docs.path(kind).path("sm3").asText())) {
+                Files.deleteIfExists(target);
+                throw new CliFailure(ExitCode.INTEGRITY, "summary.sm3-differs", campaign, docs.path(kind).path("sm3").asText(),
+                        f.opened().contentSm3Hex());
+            }
+        }
+        Path ca = CliFiles.child(dir, "ca.pem");
         if (!Files.exists(ca)) {
             c.serverInfo().trust().ca().writePem(ca);
         }
         int n = 0;
         String example = null;
         for (JsonNode s : cur.meta().path("signatures")) {
-            String dept = s.path("department").asText();
-            Path sig = dir.resolve(stem + ".json." + dept + ".sig");
-            CliFiles.writeAtomically(CliFiles.requireAbsent(sig), Base64.getDecoder().decode(s.path("signature").asText()));
-            Path pem = dir.resolve(dept + ".pem");
+            String dept = CliFiles.requireId(s.path("department").asText(), "department");
+            Path sig = CliFiles.child(dir, stem + ".json." + dept + ".sig");
+            CliFiles.writeNew(CliFiles.requireAbsent(sig), Base64.getDecoder().decode(s.path("signature").asText()));
+            Path pem = CliFiles.child(dir, dept + ".pem");
             if (!Files.exists(pem)) {
                 Certificate.parse(s.path("signer_certificate").asText().getBytes(StandardCharsets.US_ASCII)).writePem(pem);
             }

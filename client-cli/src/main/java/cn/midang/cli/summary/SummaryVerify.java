@@ -56,9 +56,10 @@ public final class SummaryVerify extends MidangCommand {
         }
         List<Map<String, Object>> checks = new ArrayList<>();
         boolean ok = true;
+        String stem = json.getFileName().toString().substring(0, json.getFileName().toString().length() - ".json".length());
         for (String kind : List.of("xlsx", "docx")) {
             JsonNode d = content.path("documents").path(kind);
-            Path f = dir.resolve(d.path("file_name").asText("?"));
+            Path f = dir.resolve(stem + "." + kind); // the names 'summary get' chose, never one the JSON gives
             String actual = Files.isRegularFile(f) ? Sm3.hex(Files.readAllBytes(f)) : "missing";
             boolean good = actual.equals(d.path("sm3").asText());
             ok &= good;
@@ -76,6 +77,11 @@ public final class SummaryVerify extends MidangCommand {
         }
         for (JsonNode d : departments) {
             String dept = d.path("id").asText();
+            if (!dept.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+                ok = false;
+                checks.add(check(cn.midang.forms.SafeText.printable(dept), false, "not a department id"));
+                continue;
+            }
             Path sig = dir.resolve(json.getFileName() + "." + dept + ".sig");
             Path pem = dir.resolve(dept + ".pem");
             String label = dept + " (" + d.path("name").asText() + ")";
@@ -91,8 +97,10 @@ public final class SummaryVerify extends MidangCommand {
                     trust.validate(cert);
                 }
                 boolean ofDept = cert.organisation().equals(d.path("name").asText()) || cert.organisation().equals(dept);
-                ok &= ofDept;
-                checks.add(check(label, ofDept, ofDept ? "signed by " + cert.commonName()
+                boolean approver = "approver".equals(cert.role());
+                ok &= ofDept && approver;
+                checks.add(check(label, ofDept && approver, !approver ? "signed by " + cert.commonName() + ", who is not an approver"
+                        : ofDept ? "signed by " + cert.commonName()
                         : "signed by " + cert.commonName() + " of " + cert.organisation() + ", not of this department"));
             } catch (KeysException e) {
                 ok = false;

@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.ess.ContentHints;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -38,6 +39,10 @@ import org.bouncycastle.util.Store;
 
 /** CMS SignedData pieces shared by detached signatures and sealed packages. */
 public final class Cms {
+
+    /** SM2 with SM3 (GM/T 0006), and the SM2 algorithm itself, which some CMS writers (GM/T 0010) name there instead. */
+    private static final java.util.Set<String> SM2_SIGNATURE_OIDS = java.util.Set.of(GMObjectIdentifiers.sm2sign_with_sm3.getId(),
+            GMObjectIdentifiers.sm2p256v1.getId());
 
     /** What a checked SignerInfo says. */
     public record Signed(Certificate signer, Instant signingTime, byte[] contentSm3, String description) {}
@@ -101,6 +106,17 @@ public final class Cms {
                 throw new KeysException(Reason.MALFORMED, "the signature does not carry its signer's certificate");
             }
             X509CertificateHolder holder = certs.iterator().next();
+            // Only the national algorithms: a SignerInfo over an MD5 or SHA-1 digest, or signed with
+            // another algorithm, is refused before anything else is believed (its messageDigest
+            // would otherwise be reported as the content's "SM3").
+            if (!GMObjectIdentifiers.sm3.getId().equals(si.getDigestAlgOID())) {
+                throw new KeysException(Reason.BAD_SIGNATURE, "the signature's digest algorithm is " + si.getDigestAlgOID()
+                        + ", not SM3; Midang accepts only SM3withSM2 signatures");
+            }
+            if (!SM2_SIGNATURE_OIDS.contains(si.getEncryptionAlgOID())) {
+                throw new KeysException(Reason.BAD_SIGNATURE, "the signature algorithm is " + si.getEncryptionAlgOID()
+                        + ", not SM2 with SM3; Midang accepts only SM3withSM2 signatures");
+            }
             boolean ok;
             try {
                 ok = si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.PROVIDER).build(holder));

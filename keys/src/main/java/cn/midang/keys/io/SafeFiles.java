@@ -67,6 +67,116 @@ public final class SafeFiles {
         }
     }
 
+    /**
+     * Writes {@code data} to {@code target}, which must not exist: written and forced under a
+     * temporary name, then linked to its name in one step that fails if a file of that name
+     * appeared meanwhile (nothing is ever overwritten: a receipt, a notice, a summary's file). The
+     * folder must exist.
+     */
+    public static void writeNew(Path target, byte[] data) throws KeysException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = createPartial(target, ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                var buf = java.nio.ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            linkNew(tmp, target);
+            forceDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new KeysException(KeysException.Reason.IO, target + " already exists; refusing to overwrite it", e);
+        } catch (IOException e) {
+            throw new KeysException(KeysException.Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+            released(tmp);
+        }
+    }
+
+    /**
+     * Gives {@code from}'s content the name {@code to}, failing with {@link java.nio.file.FileAlreadyExistsException}
+     * if {@code to} exists (a hard link is atomic; where links are not possible, a move that checks first).
+     */
+    public static void linkNew(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
+                throw exists;
+            }
+            Files.move(from, to); // no REPLACE_EXISTING: refuses an existing target
+        }
+    }
+
+    /** Temporary files being written now: removed by a shutdown hook if the program is stopped (Ctrl-C, SIGTERM). */
+    private static final java.util.Set<Path> PARTIALS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PARTIALS.forEach(SafeFiles::deleteQuietly), "midang-partial-files"));
+    }
+
+    /**
+     * A new temporary file beside {@code target} ({@code .NAME.PID.RANDOM SUFFIX}), readable by its
+     * owner only, that is deleted if the program is stopped before {@link #released} — a decrypted
+     * document must not outlive an interrupted download. Partial files of {@code target} left by a
+     * process that no longer runs (killed with -9, power lost) are removed first.
+     */
+    public static Path createPartial(Path target, String suffix) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(String.valueOf(dir), null, "the folder does not exist");
+        }
+        String prefix = "." + target.getFileName() + ".";
+        sweepPartials(dir, prefix, suffix);
+        Path tmp = Files.createTempFile(dir, prefix + ProcessHandle.current().pid() + ".", suffix,
+                PosixFilePermissionsOrNone.ownerOnly(dir));
+        PARTIALS.add(tmp);
+        return tmp;
+    }
+
+    /** The partial file is renamed or deleted: no longer the shutdown hook's to remove. */
+    public static void released(Path tmp) {
+        if (tmp != null) {
+            PARTIALS.remove(tmp);
+        }
+    }
+
+    private static void sweepPartials(Path dir, String prefix, String suffix) {
+        try (var list = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(suffix);
+        })) {
+            for (Path p : list) {
+                String rest = p.getFileName().toString().substring(prefix.length());
+                int dot = rest.indexOf('.');
+                try {
+                    long pid = Long.parseLong(rest.substring(0, Math.max(dot, 0)));
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        continue; // another run is writing it now
+                    }
+                } catch (NumberFormatException e) {
+                    // an older version's partial file: its process is long gone
+                }
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            // the sweep is best effort; the write itself reports real problems
+        }
+    }
+
+    /** Owner-only permissions where the file system has POSIX permissions. */
+    private static final class PosixFilePermissionsOrNone {
+        static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path dir) {
+            return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                    : new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+    }
+
     /** Refuses to overwrite: for files whose loss would be serious (a CA key, an identity). */
     public static void requireAbsent(Path target) throws KeysException {
         if (Files.exists(target)) {

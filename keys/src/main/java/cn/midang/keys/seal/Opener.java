@@ -20,7 +20,6 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -76,15 +75,32 @@ public final class Opener {
     /**
      * Opens {@code sealed} into {@code target}: written under a temporary name beside it, forced
      * to disk, and renamed only when everything verified. On failure nothing is left behind and
-     * an existing {@code target} is untouched. The file is readable by its owner only.
+     * an existing {@code target} is untouched; if the program is stopped meanwhile (Ctrl-C), the
+     * partial file is removed, and one left by a killed process is removed by the next open into
+     * the same target. The file is readable by its owner only. The folder must exist: nothing a
+     * package or a server says can make a folder appear.
      */
     public Opened openToFile(InputStream sealed, Path target) throws KeysException {
+        return openToFile(sealed, target, opened -> { });
+    }
+
+    /** A check of what was opened, made after every cryptographic check and before the file gets its name. */
+    @FunctionalInterface
+    public interface Acceptance {
+        /** Throws to refuse: the opened file is then deleted, never named. */
+        void accept(Opened opened) throws KeysException;
+    }
+
+    /**
+     * As {@link #openToFile(InputStream, Path)}, and {@code acceptance} must also accept what was
+     * opened (that it is the document asked for: its SM3, size, signer and name) before the file is
+     * named {@code target}.
+     */
+    public Opened openToFile(InputStream sealed, Path target, Acceptance acceptance) throws KeysException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
-            SafeFiles.trySetOwnerOnly(tmp);
+            tmp = SafeFiles.createPartial(target, ".partial");
             Opened opened;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = Channels.newOutputStream(ch);
@@ -92,14 +108,19 @@ public final class Opener {
                 out.flush();
                 ch.force(true);
             }
+            acceptance.accept(opened);
             SafeFiles.moveAtomically(tmp, target);
+            SafeFiles.released(tmp);
             tmp = null;
             SafeFiles.forceDirectory(dir);
             return opened;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KeysException(Reason.IO, "cannot write " + target + ": the folder " + dir + " does not exist", e);
         } catch (IOException e) {
             throw new KeysException(Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             SafeFiles.deleteQuietly(tmp);
+            SafeFiles.released(tmp);
         }
     }
 
@@ -109,6 +130,11 @@ public final class Opener {
      * fills the heap.
      */
     public byte[] openToMemory(InputStream sealed, int maxBytes) throws KeysException {
+        return openToMemory(sealed, maxBytes, opened -> { });
+    }
+
+    /** As {@link #openToMemory(InputStream, int)}, released only if {@code acceptance} accepts what was opened. */
+    public byte[] openToMemory(InputStream sealed, int maxBytes, Acceptance acceptance) throws KeysException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean[] over = {false};
         OutputStream capped = new OutputStream() {
@@ -126,14 +152,16 @@ public final class Opener {
                 buf.write(b, off, len);
             }
         };
+        Opened opened;
         try {
-            open(sealed, capped);
+            opened = open(sealed, capped);
         } catch (KeysException e) {
             if (over[0]) {
                 throw new KeysException(Reason.IO, "the content is larger than " + maxBytes + " bytes, too large to open in memory", e);
             }
             throw e;
         }
+        acceptance.accept(opened);
         return buf.toByteArray();
     }
 

@@ -201,6 +201,26 @@ class SealTest {
     }
 
     @Test
+    void openToFile_neverMakesAFolder_andWritesNothingTheAcceptanceRefuses() throws Exception {
+        byte[] pkg = seal(random(5000, 9), archive);
+        Opener opener = Opener.forRecipient(archive, pki.validator());
+        Path elsewhere = dir.resolve("made-by-a-server").resolve("autostart.desktop");
+        assertThatThrownBy(() -> opener.openToFile(new ByteArrayInputStream(pkg), elsewhere))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.IO));
+        assertThat(dir.resolve("made-by-a-server")).doesNotExist();
+        Path target = dir.resolve("report.docx");
+        assertThatThrownBy(() -> opener.openToFile(new ByteArrayInputStream(pkg), target, o -> {
+            throw new KeysException(Reason.MISMATCH, "not the document asked for");
+        })).isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISMATCH));
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().contains("report.docx"))).isEmpty();
+        }
+        assertThatThrownBy(() -> opener.openToMemory(new ByteArrayInputStream(pkg), 1 << 20, o -> {
+            throw new KeysException(Reason.MISMATCH, "not the document asked for");
+        })).isInstanceOf(KeysException.class);
+    }
+
+    @Test
     void openToFile_bad_keepsExistingTarget() throws Exception {
         Path target = dir.resolve("report.docx");
         Files.writeString(target, "old");
