@@ -1,5 +1,6 @@
 package cn.midang.server;
 
+import static cn.midang.server.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,20 +57,6 @@ class AccessIT {
         return f;
     }
 
-    static ServerRefusal refusal(ThrowingRunnable r) {
-        try {
-            r.run();
-        } catch (ServerRefusal s) {
-            return s;
-        } catch (Exception e) {
-            throw new AssertionError("expected a refusal from the server, got " + e, e);
-        }
-        throw new AssertionError("expected a refusal from the server, but it was allowed");
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     String permit(String testerOrg, String submission, Instant expires) throws Exception {
         return dev.client("admin").postJson("/api/v1/permits", Map.of("tester_org", testerOrg, "submissions", List.of(submission),

@@ -170,7 +170,7 @@ class AuthorizationMatrixIT {
                 tester    403 403 403 403
                 approver  403 403 403 403
                 leader    403 403 403 403
-                admin     201 422 422 422
+                admin     201 403 403 403
             attest-destruction
                 anonymous 401 401 401 401
                 unit      403 403 403 403

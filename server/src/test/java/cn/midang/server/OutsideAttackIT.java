@@ -1,5 +1,6 @@
 package cn.midang.server;
 
+import static cn.midang.server.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.cli.net.MidangClient;
@@ -80,20 +81,6 @@ class OutsideAttackIT {
         return dev.client(who).submit(file("文件-" + System.nanoTime() + ".txt", text), campaign, kind, unit).receipt();
     }
 
-    static ServerRefusal refusal(ThrowingRunnable r) {
-        try {
-            r.run();
-        } catch (ServerRefusal s) {
-            return s;
-        } catch (Exception e) {
-            throw new AssertionError("expected a refusal from the server, got " + e, e);
-        }
-        throw new AssertionError("expected a refusal from the server, but it was allowed");
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     /** A campaign of unit-a and unit-b in {@code state}, open for submissions now. */
     static void campaign(String id, CampaignState state) throws Exception {
@@ -164,7 +151,7 @@ class OutsideAttackIT {
 
         for (String id : List.of(report.id(), record.id(), foreign.id(), "0".repeat(32))) {
             HttpResponse<byte[]> r = permit(List.of(own.id(), id));
-            assertThat(r.statusCode()).as(id).isEqualTo(422);
+            assertThat(r.statusCode()).as(id).isEqualTo(403);
             assertThat(json(r).path("code").asText()).isEqualTo("permit_out_of_scope");
             assertThat(json(r).path("problems").toString()).contains(id).doesNotContain(own.id());
             assertThat(audit(requestId(r))).extracting(m -> m.get("decision")).containsExactly("allow", "fail");

@@ -1,5 +1,6 @@
 package cn.midang.server;
 
+import static cn.midang.server.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -127,23 +128,9 @@ class SubmissionIT {
         assertThat(out).doesNotExist();
     }
 
-    interface Call {
-        void run() throws Exception;
-    }
-
-    static ServerRefusal refusal(Call c) {
-        try {
-            c.run();
-        } catch (ServerRefusal r) {
-            return r;
-        } catch (Exception e) {
-            throw new AssertionError("expected a refusal, got " + e, e);
-        }
-        throw new AssertionError("expected a refusal");
-    }
 
     /** Sends {@code call}, expects {@code code}, and checks nothing was stored. */
-    void refused(String code, int status, Call call) throws Exception {
+    void refused(String code, int status, Refusals.Call call) throws Exception {
         long records = dev.submissions();
         long blobs = dev.blobFiles();
         HttpResponse<String> r = null;

@@ -50,13 +50,7 @@ public final class SafeFiles {
             if (secret) {
                 trySetOwnerOnly(tmp);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                var buf = java.nio.ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
+            writeForced(tmp, data);
             moveAtomically(tmp, target);
             tmp = null;
             forceDirectory(dir);
@@ -78,13 +72,7 @@ public final class SafeFiles {
         Path tmp = null;
         try {
             tmp = createPartial(target, ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                var buf = java.nio.ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
+            writeForced(tmp, data);
             linkNew(tmp, target);
             forceDirectory(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -174,6 +162,17 @@ public final class SafeFiles {
             return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
                     ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                     : new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+    }
+
+    /** Writes {@code data} into the (new, empty) file {@code tmp} and forces it to disk. */
+    private static void writeForced(Path tmp, byte[] data) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            var buf = java.nio.ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
         }
     }
 

@@ -75,7 +75,7 @@ public enum ErrorCode {
             "贵机构目前没有涵盖该单位的有效委托。"),
     RETENTION_PERMIT_REQUIRED(403, "Testing bodies may not read back results without a valid retention permit from the lead office.",
             "未经牵头部门签发有效的留存许可，检测机构不得读取检测结果。"),
-    PERMIT_OUT_OF_SCOPE(422, "A retention permit covers only test results that this testing body handed in under its own "
+    PERMIT_OUT_OF_SCOPE(403, "A retention permit covers only test results that this testing body handed in under its own "
             + "engagements; the ids that are not are listed.",
             "留存许可只能涵盖该检测机构在其委托范围内提交的检测结果；不符合的编号已列出。"),
     ALREADY_ATTESTED(409, "A destruction attestation was already filed for this engagement.", "该委托的销毁声明已提交过。"),
