@@ -38,7 +38,7 @@ class PartialFilesTest {
 
     Process child(Path target) throws Exception {
         return new ProcessBuilder(Processes.javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                PartialFilesTest.class.getName(), target.toString()).redirectErrorStream(true).start();
+                PartialFilesTest.class.getName(), target.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     static Path announced(Process p) throws Exception {
@@ -52,7 +52,8 @@ class PartialFilesTest {
             Process p = child(target);
             Path partial = announced(p);
             assertThat(partial).exists().hasParent(dir);
-            assertThat(Processes.run(dir, java.util.Map.of(), List.of("kill", "-" + signal, Long.toString(p.pid()))).exit()).isZero();
+            // The shell's own kill: as Ctrl-C (INT) and a service stop (TERM) deliver them.
+            assertThat(Processes.run(dir, java.util.Map.of(), List.of("bash", "-c", "kill -" + signal + " " + p.pid())).exit()).isZero();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(partial).as(signal).doesNotExist();
             assertThat(target).doesNotExist();

@@ -24,6 +24,9 @@ import java.util.Set;
  */
 public final class Policy {
 
+    /** What anyone may do without signing. */
+    private static final Set<Action> PUBLIC = Set.of(Action.HEALTH, Action.OPENAPI, Action.SERVER_INFO);
+
     /** Kinds each role submits. */
     private static final Set<String> UNIT_KINDS = Set.of("report", "form", "rectification");
 
@@ -36,6 +39,9 @@ public final class Policy {
     public Decision decide(Caller caller, Action action, Target target, Instant now) throws SQLException {
         Role role = caller == null ? null : caller.account().role();
         String org = caller == null ? null : caller.account().organisation();
+        if (caller == null && !PUBLIC.contains(action)) {
+            return denyRole(null, action); // no rule below is written for nobody
+        }
         return switch (action) {
             case HEALTH, OPENAPI, SERVER_INFO -> Decision.allow("public");
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
