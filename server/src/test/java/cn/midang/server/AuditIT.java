@@ -252,7 +252,8 @@ class AuditIT {
 
         String[] fields = {"at", "request_id", "actor", "role", "organisation", "action", "object", "decision", "reason",
             "prev_hash", "hash", "seq"};
-        long seed = System.nanoTime();
+        // Random each run, replayable: a failure names its seed, and -Dmidang.test.seed=SEED runs it again.
+        long seed = Long.getLong("midang.test.seed", System.nanoTime());
         Random random = new Random(seed);
         List<Tampering> cases = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -294,7 +295,7 @@ class AuditIT {
                     }
                 }
                 AuditChain.Result r = AuditLog.verify(d, dir.auditCheckpoints(), server);
-                assertThat(r.firstBad()).as("%s (seed %d): %s", t.what(), seed, r.problem()).contains(t.firstBad());
+                assertThat(r.firstBad()).as("%s (seed %d; replay with -Dmidang.test.seed=%d): %s", t.what(), seed, seed, r.problem()).contains(t.firstBad());
             }
         }
 

@@ -189,6 +189,17 @@ class SubmissionIT {
     }
 
     @Test
+    void aDateFurtherAheadThanTheSkew_isRefusedToo() throws Exception {
+        byte[] body = goodPackage("unit-a");
+        long before = dev.submissions();
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant().plus(Duration.ofMinutes(6)), "POST",
+                "/api/v1/submissions", "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
+                "campaign=demo&kind=report", body, h)));
+        assertThat(dev.submissions()).isEqualTo(before);
+    }
+
+    @Test
     void staleDate_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant().minus(Duration.ofMinutes(10)), "POST",
