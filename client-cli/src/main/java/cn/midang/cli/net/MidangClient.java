@@ -273,8 +273,12 @@ public final class MidangClient {
         return new Submitted(receipt, staged.sealed());
     }
 
-    /** How far a receipt's time may be from this computer's clock (the server's request skew, plus a minute). */
-    static final Duration MAX_RECEIPT_CLOCK_GAP = Duration.ofMinutes(6);
+    /**
+     * How far a receipt's time may be from this computer's clock: wide enough for any clock the
+     * server accepts requests from (its skew is 5 minutes by default) and a long upload, narrow
+     * enough that an old receipt replayed as new is refused.
+     */
+    static final Duration MAX_RECEIPT_CLOCK_GAP = Duration.ofMinutes(15);
 
     /**
      * Checks that a verified receipt describes exactly what was just sent, field by field: content,
