@@ -341,7 +341,8 @@ class OutsideAttackIT {
                     id -> c.status(id),
                     id -> c.findings(id, null),
                     id -> c.results(id),
-                    id -> c.submit(file("r.txt", "x"), id, kind, unit))) {
+                    id -> c.submit(file("r.txt", "x"), id, kind, unit),
+                    id -> c.submit(file("r.txt", "x"), id, kind, "unit-b"))) {
                 ServerRefusal draft = refusal(() -> call.run("att-draft"));
                 ServerRefusal unknown = refusal(() -> call.run("att-nothing"));
                 assertThat(draft.status()).as(who).isEqualTo(unknown.status());

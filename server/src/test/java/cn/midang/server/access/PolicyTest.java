@@ -160,6 +160,7 @@ class PolicyTest {
             unit-a              submit            open/unit-a/report  allow
             unit-a              submit            open/unit-b/report  unit_not_in_scope
             unit-a              submit            draft/unit-a/report unknown_campaign
+            unit-a              submit            draft/unit-b/report unknown_campaign
             unit-a              submit            b-only/unit-a/report unknown_campaign
             unit-a              submit            open/unit-a/test-result not_permitted
             tester              submit            open/unit-a/test-result allow
