@@ -35,10 +35,15 @@ public final class CliFiles {
      * file name only in that form, so it can never name another folder or hide what it is.
      */
     public static String requireId(String id, String what) {
-        if (id == null || !NAME_ID.matcher(id).matches()) {
+        if (!isId(id)) {
             throw new CliFailure(ExitCode.INTEGRITY, "error.bad-id", what, cn.midang.forms.SafeText.printable(String.valueOf(id)));
         }
         return id;
+    }
+
+    /** Whether {@code id} has the form of an id (see {@link #requireId}). */
+    public static boolean isId(String id) {
+        return id != null && NAME_ID.matcher(id).matches();
     }
 
     /**

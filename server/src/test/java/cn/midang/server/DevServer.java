@@ -168,8 +168,13 @@ public final class DevServer implements AutoCloseable {
      * environment as a user sets them, no settings file, the passphrase from a file.
      */
     public CliRun midang(String who, String... args) throws IOException {
+        return midangAt(uri().toString(), who, args);
+    }
+
+    /** As {@link #midang}, talking to {@code server} instead (a proxy in front of this one, or an address to refuse). */
+    public CliRun midangAt(String server, String who, String... args) throws IOException {
         Map<String, String> env = new HashMap<>();
-        env.put("MIDANG_SERVER", uri().toString());
+        env.put("MIDANG_SERVER", server);
         env.put("MIDANG_IDENTITY", identityFile(who).toString());
         env.put("MIDANG_CONFIG", data.resolveSibling("no-config").toString());
         return midangWith(env, args);

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +67,7 @@ class HostileServerIT {
 
     /** {@code midang ARGS} as {@code who}, talking to the hostile proxy. */
     static DevServer.CliRun viaProxy(String who, String... args) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("MIDANG_SERVER", proxy.uri().toString());
-        env.put("MIDANG_IDENTITY", dev.identityFile(who).toString());
-        env.put("MIDANG_CONFIG", tmp.resolve("no-config").toString());
-        return dev.midangWith(env, args);
+        return dev.midangAt(proxy.uri().toString(), who, args);
     }
 
     static Path file(String name, String text) throws Exception {
@@ -247,11 +242,7 @@ class HostileServerIT {
     // 10. Plain HTTP only to this computer.
     @Test
     void plainHttp_isRefusedToAnyHostButLoopback() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("MIDANG_SERVER", "http://192.0.2.10:8443/");
-        env.put("MIDANG_IDENTITY", dev.identityFile("unit-a").toString());
-        env.put("MIDANG_CONFIG", tmp.resolve("no-config").toString());
-        DevServer.CliRun r = dev.midangWith(env, "whoami");
+        DevServer.CliRun r = dev.midangAt("http://192.0.2.10:8443/", "unit-a", "whoami");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("https://");
         assertThat(MidangClient.transportAllowed(java.net.URI.create("http://127.0.0.1:1/"))).isTrue();

@@ -310,7 +310,8 @@ public final class MidangClient {
         if (Duration.between(received, clock.instant()).abs().compareTo(MAX_RECEIPT_CLOCK_GAP) > 0) {
             wrong.add("time (" + r.receivedAt() + ", this computer says " + clock.instant() + ")");
         }
-        java.util.Optional<JsonNode> c = (area != null || !"rectification".equals(kind)) ? campaign(campaign) : java.util.Optional.empty();
+        java.util.Optional<JsonNode> c = (area != null || !"rectification".equals(kind)) ? seenCampaign(campaign)
+                : java.util.Optional.empty();
         if (area == null ? r.area() != null : !area.equals(r.area()) && c.map(x -> !areaNamed(x, r.area(), area)).orElse(true)) {
             wrong.add("check area");
         }
@@ -324,6 +325,18 @@ public final class MidangClient {
             throw new KeysException(KeysException.Reason.MISMATCH, "the server's receipt does not describe what was sent: "
                     + String.join(", ", wrong) + " differ; it was not kept");
         }
+    }
+
+    /** Campaigns as this client saw them, asked once per campaign (a submit of many files checks each receipt). */
+    private final java.util.Map<String, java.util.Optional<JsonNode>> campaignsSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private java.util.Optional<JsonNode> seenCampaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        java.util.Optional<JsonNode> c = campaignsSeen.get(id);
+        if (c == null) {
+            c = campaign(id);
+            campaignsSeen.put(id, c);
+        }
+        return c;
     }
 
     /** Whether campaign {@code c} has an area with id {@code id} named {@code name}. */
@@ -603,6 +616,12 @@ public final class MidangClient {
      * (SPEC C3): it may only view it in memory ({@link #getInMemory}).
      */
     public Fetched fetch(String id, Path out) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return fetch(id, out, opened -> { });
+    }
+
+    /** As {@link #fetch(String, Path)}, and {@code also} must accept what was opened before the file gets its name. */
+    public Fetched fetch(String id, Path out, Opener.Acceptance also)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
         if ("tester".equals(me.certificate().role())) {
             throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, "a testing body's key may not write a decrypted document "
                     + "to disk; view it in memory (midang get ID -o -)");
@@ -610,7 +629,10 @@ public final class MidangClient {
         ServerInfo si = serverInfo();
         Receipt receipt = receipt(id);
         try (InputStream body = download(id)) {
-            Opened o = Opener.forRecipient(me, si.trust()).openToFile(body, out, opened -> requireDescribed(receipt, opened, si));
+            Opened o = Opener.forRecipient(me, si.trust()).openToFile(body, out, opened -> {
+                requireDescribed(receipt, opened, si);
+                also.accept(opened);
+            });
             return new Fetched(receipt, o);
         }
     }
@@ -684,16 +706,12 @@ public final class MidangClient {
         Path bytes = dir.resolve(r.id() + ".receipt");
         Path sig = dir.resolve(r.id() + ".receipt.sig");
         Path cert = dir.resolve(serverCertificateName(serverSigning.fingerprint()));
-        try {
-            if (!Files.exists(cert)) {
-                cn.midang.keys.io.SafeFiles.writeNew(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
-            }
-            // A receipt is never replaced: a second one for an id already kept is refused, whoever signed it.
-            cn.midang.keys.io.SafeFiles.writeNew(bytes, r.bytes());
-            cn.midang.keys.io.SafeFiles.writeNew(sig, r.signature());
-        } catch (KeysException e) {
-            throw new IOException(e.getMessage(), e);
+        if (!Files.exists(cert)) {
+            cn.midang.cli.CliFiles.writeNew(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
         }
+        // A receipt is never replaced: a second one for an id already kept is refused, whoever signed it.
+        cn.midang.cli.CliFiles.writeNew(bytes, r.bytes());
+        cn.midang.cli.CliFiles.writeNew(sig, r.signature());
         return new Path[] {bytes, sig, cert};
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -118,10 +117,5 @@ public final class ServerKeys {
                 // remembered next time
             }
         }
-    }
-
-    /** How a server key came to be trusted, for the user to read; empty when it is not. */
-    public static Optional<String> trustedBy(Path home, Certificate cert) {
-        return pinned(home, cert) ? Optional.of(pinFile(home).toString()) : Optional.empty();
     }
 }

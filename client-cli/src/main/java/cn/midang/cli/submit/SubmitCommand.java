@@ -67,13 +67,14 @@ public final class SubmitCommand extends MidangCommand {
         }
         Path dir = receiptDir != null ? receiptDir : CliFiles.userHome(System.getenv()).resolve(".midang").resolve("receipts");
         MidangClient c = client.client();
+        // The server's signing key, checked against the CA in the user's identity, is remembered, so
+        // 'midang verify' trusts the receipts it signs offline later.
+        cn.midang.cli.net.ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
             MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area, finding,
                     TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
             Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
-            // Checked against the CA in the user's identity: remembered, so 'midang verify' trusts it offline later.
-            cn.midang.cli.net.ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.receipt().id());
             m.put("file", f.toString());

@@ -48,13 +48,13 @@ public final class SummaryGet extends MidangCommand {
         CliFiles.writeNew(json, cur.json());
         for (String kind : List.of("xlsx", "docx")) {
             Path target = CliFiles.requireAbsent(CliFiles.child(dir, stem + "." + kind));
-            MidangClient.Fetched f = c.fetch(cur.meta().path("documents").path(kind).asText(), target);
-            // The summary JSON the departments sign binds the other two files by their SM3.
-            if (!f.opened().contentSm3Hex().equals(docs.path(kind).path("sm3").asText())) {
-                Files.deleteIfExists(target);
-                throw new CliFailure(ExitCode.INTEGRITY, "summary.sm3-differs", campaign, docs.path(kind).path("sm3").asText(),
-                        f.opened().contentSm3Hex());
-            }
+            String bound = docs.path(kind).path("sm3").asText();
+            // The summary JSON the departments sign binds the other two files by their SM3: another file is never named.
+            c.fetch(cur.meta().path("documents").path(kind).asText(), target, opened -> {
+                if (!opened.contentSm3Hex().equals(bound)) {
+                    throw new CliFailure(ExitCode.INTEGRITY, "summary.sm3-differs", campaign, bound, opened.contentSm3Hex());
+                }
+            });
         }
         Path ca = CliFiles.child(dir, "ca.pem");
         if (!Files.exists(ca)) {

@@ -77,7 +77,7 @@ public final class SummaryVerify extends MidangCommand {
         }
         for (JsonNode d : departments) {
             String dept = d.path("id").asText();
-            if (!dept.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            if (!cn.midang.cli.CliFiles.isId(dept)) {
                 ok = false;
                 checks.add(check(cn.midang.forms.SafeText.printable(dept), false, "not a department id"));
                 continue;

@@ -46,18 +46,20 @@ public final class SafeFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            tmp = createPartial(target, ".tmp"); // removed if the program is stopped meanwhile
             if (secret) {
                 trySetOwnerOnly(tmp);
             }
             writeForced(tmp, data);
             moveAtomically(tmp, target);
+            released(tmp);
             tmp = null;
             forceDirectory(dir);
         } catch (IOException e) {
             throw new KeysException(KeysException.Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
+            released(tmp);
         }
     }
 
@@ -120,8 +122,8 @@ public final class SafeFiles {
         }
         String prefix = "." + target.getFileName() + ".";
         sweepPartials(dir, prefix, suffix);
-        Path tmp = Files.createTempFile(dir, prefix + ProcessHandle.current().pid() + ".", suffix,
-                PosixFilePermissionsOrNone.ownerOnly(dir));
+        // createTempFile makes it readable by its owner only (0600 on POSIX).
+        Path tmp = Files.createTempFile(dir, prefix + ProcessHandle.current().pid() + ".", suffix);
         PARTIALS.add(tmp);
         return tmp;
     }
@@ -153,15 +155,6 @@ public final class SafeFiles {
             }
         } catch (IOException e) {
             // the sweep is best effort; the write itself reports real problems
-        }
-    }
-
-    /** Owner-only permissions where the file system has POSIX permissions. */
-    private static final class PosixFilePermissionsOrNone {
-        static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(Path dir) {
-            return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? new java.nio.file.attribute.FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                    : new java.nio.file.attribute.FileAttribute<?>[0];
         }
     }
 

@@ -181,7 +181,7 @@ public final class Policy {
 
     private Decision submit(Caller caller, Role role, String org, Target.Upload t, Instant now) throws SQLException {
         Campaign c = t.campaign();
-        if (hiddenFrom(role, org, c) && (role == Role.TESTER || role == Role.UNIT)) {
+        if (hiddenFrom(role, org, c)) { // only ever for units and testers: an upload names an existing campaign
             return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + c.id() + " for " + role.label() + " " + org);
         }
         switch (role) {

@@ -146,10 +146,19 @@ public final class Indexer implements AutoCloseable {
                     throw new IOException(x.getMessage(), x);
                 }
             });
+            if (e.note() == IndexNote.UNAVAILABLE) {
+                // Not the document's fault: no status is kept, so the next start's catch-up indexes it.
+                LOG.error("submission {} could not be indexed now and will be at the next start: {}", id, e.reason());
+                return;
+            }
             if (!e.extracted()) {
                 // Only the catalogue's code is kept; what the parser said may quote the file and goes to the log.
                 settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, e.note().code(), e.mediaType(), false, clock.instant()));
-                LOG.info("submission {} not indexed: {}", id, e.reason());
+                if (e.note() == IndexNote.UNREADABLE) {
+                    LOG.error("submission {} not indexed, its archived package could not be read: {}", id, e.reason());
+                } else {
+                    LOG.info("submission {} not indexed: {}", id, e.reason());
+                }
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
