@@ -1,7 +1,7 @@
 package cn.midang.bench;
 
 import cn.midang.keys.seal.PositionalCipher;
-import cn.midang.server.access.ListScope;
+import cn.midang.server.submission.ListScope;
 import cn.midang.server.extract.Extraction;
 import cn.midang.server.extract.ForkedExtractor;
 import cn.midang.server.extract.TextExtractor;

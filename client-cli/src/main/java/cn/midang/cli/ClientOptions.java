@@ -6,7 +6,9 @@ import cn.midang.keys.pki.Identity;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Who I am and which server: for every command that talks to a server. */
 public final class ClientOptions {
@@ -21,6 +23,9 @@ public final class ClientOptions {
 
     @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read your passphrase from the first line of FILE (else MIDANG_PASSPHRASE, else a prompt).")
     Path passphraseFile;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     /** Opened once per command: unlocking a key file costs a second of key derivation, and a prompt is asked once. */
     private Identity opened;
@@ -62,8 +67,13 @@ public final class ClientOptions {
         if (!MidangClient.transportAllowed(uri)) {
             throw new CliFailure(ExitCode.USAGE, "error.server.plain-http", server);
         }
-        client = new MidangClient(uri, identity(), Clock.systemUTC()).rememberingIn(CliFiles.userHome(System.getenv()));
+        client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(System.getenv()));
         return client;
+    }
+
+    /** The clock of this run (the system's, or a test's for an in-process run). */
+    Clock clock() {
+        return mixee != null && mixee.root().userObject() instanceof Midang m ? m.clock() : Clock.systemUTC();
     }
 
     public String serverUrl() {

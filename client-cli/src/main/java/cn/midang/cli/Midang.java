@@ -16,6 +16,7 @@ import cn.midang.cli.submit.SearchCommand;
 import cn.midang.cli.submit.ShowCommand;
 import cn.midang.cli.submit.SubmitCommand;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,7 +70,15 @@ public final class Midang implements Runnable {
 
     /** As {@link #run(PrintWriter, PrintWriter, String...)} with {@code env} in place of the environment (tests). */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-        CommandLine cl = new CommandLine(new Midang());
+        return run(out, err, env, Clock.systemUTC(), args);
+    }
+
+    /**
+     * As above, on {@code clock} instead of the system clock: the time requests are signed with and
+     * receipts are checked against (tests run the command in-process on the server's test clock).
+     */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
+        CommandLine cl = new CommandLine(new Midang(clock));
         cl.setDefaultValueProvider(new UserConfig(env));
         // Whatever is printed, from whatever source, cannot drive the terminal (TerminalSafeWriter).
         cl.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
@@ -81,6 +90,21 @@ public final class Midang implements Runnable {
         cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
         HelpLayout.apply(cl);
         return cl.execute(args);
+    }
+
+    private final Clock clock;
+
+    public Midang() {
+        this(Clock.systemUTC());
+    }
+
+    Midang(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The clock of this run: the system's, except in tests that run the command in-process. */
+    Clock clock() {
+        return clock;
     }
 
     @Override

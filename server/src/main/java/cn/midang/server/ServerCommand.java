@@ -217,10 +217,10 @@ final class ServerCommand {
             }
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var submissions = MidangServer.submissions(d, MidangServer.recordCipher(d));
-                var blobs = new cn.midang.server.archive.FileBlobStore(d.dir().blobs());
-                try (var index = MidangServer.openIndex(d);
-                        var indexer = MidangServer.newIndexer(d, config, submissions, blobs, index)) {
+                var archive = cn.midang.server.archive.Archive.of(d);
+                var submissions = MidangServer.submissions(d, archive.recordCipher(d.dir().recordKey()));
+                try (var index = MidangServer.openIndex(d, archive);
+                        var indexer = MidangServer.newIndexer(d, config, submissions, archive, index)) {
                     var status = new cn.midang.server.search.IndexStatus(d.database());
                     java.util.List<String> all = status.pending();
                     all.forEach(indexer::enqueue);

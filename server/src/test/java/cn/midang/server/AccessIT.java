@@ -84,13 +84,16 @@ class AccessIT {
         assertThat(refusal(() -> dev.client("unit-a").receipt(r.id())).status()).isEqualTo(404);
         dev.client("inspector-secrecy").get(r.id(), tmp.resolve("inspector-copy.txt"));
 
+        // A second result of the same testing body, not named by the permit below: the permit does not reach it.
+        Receipt unnamed = tester.submit(file("检测结果-2.txt", "渗透测试结果：unit-a 第二份"), "demo", "test-result", "unit-a").receipt();
         permit(LAB, r.id(), start.plus(Duration.ofDays(1)));
+        assertThat(refusal(() -> tester.getInMemory(unnamed.id(), 1 << 20)).code()).isEqualTo("retention_permit_required");
+        assertThat(tester.list(null, null, null, 10, 0).path("submissions").findValuesAsText("id")).containsExactly(r.id());
         // Under the permit the tester views it in memory; its key never writes it to disk, even through the library (C3).
         assertThat(new String(tester.getInMemory(r.id(), 1 << 20), StandardCharsets.UTF_8)).contains("弱口令");
         assertThatThrownBy(() -> tester.get(r.id(), out)).isInstanceOfSatisfying(cn.midang.keys.KeysException.class,
                 e -> assertThat(e.reason()).isEqualTo(cn.midang.keys.KeysException.Reason.WRONG_KEY_USAGE));
         assertThat(out).doesNotExist();
-        assertThat(tester.list(null, null, null, 10, 0).path("submissions")).hasSize(1);
         dev.server.awaitIndexed();
         assertThat(tester.search("检测结果", null, null, null, null, 10, 0).path("hits")).hasSize(1);
 
@@ -211,7 +214,7 @@ class AccessIT {
                     "submissions", List.of(r.id()), "expires_at", start.plus(Duration.ofDays(1)).toString()))).code())
                     .as(who).isEqualTo("not_permitted");
         }
-        assertThatThrownBy(() -> permit(LAB, r.id(), start.plus(Duration.ofDays(91)))).isInstanceOf(ServerRefusal.class);
+        assertThat(refusal(() -> permit(LAB, r.id(), start.plus(Duration.ofDays(91)))).code()).isEqualTo("malformed_request");
         assertThat(new AccessRecords(dev.deployment.database()).permitted(LAB, dev.clock.instant())).isEmpty();
     }
 

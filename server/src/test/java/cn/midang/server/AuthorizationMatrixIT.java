@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.pki.Identity;
 import cn.midang.server.access.AccessRecords;
+import cn.midang.server.access.Action;
 import cn.midang.server.access.Engagement;
 import cn.midang.server.audit.AuditLog;
 import cn.midang.server.campaign.Campaign;
@@ -216,6 +217,7 @@ class AuthorizationMatrixIT {
         try (Connection c = dev.deployment.database().connection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE campaigns SET state = 'closed' WHERE id = 'closed'");
         }
+        dev.server.awaitIndexed(); // so that a search finds the fixtures and its ids can be checked
     }
 
     @AfterAll
@@ -273,6 +275,7 @@ class AuthorizationMatrixIT {
         List<String> wrong = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
         int cells = 0;
+        int listings = 0;
         for (var row : table().entrySet()) {
             Route route = byAction.get(row.getKey());
             for (var cell : row.getValue().entrySet()) {
@@ -286,11 +289,16 @@ class AuthorizationMatrixIT {
                                 + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8).strip());
                     }
                     requestIds.add(r.headers().firstValue("X-Midang-Request").orElse("none"));
+                    if (r.statusCode() == 200 && (route.action() == Action.LIST_SUBMISSIONS || route.action() == Action.SEARCH)) {
+                        wrong.addAll(outsideScope(row.getKey(), cell.getKey(), r.body()));
+                        listings++;
+                    }
                 }
             }
         }
         assertThat(wrong).as("cells that answered otherwise").isEmpty();
         assertThat(cells).isGreaterThan(200);
+        assertThat(listings).as("listing and search answers whose ids were checked").isEqualTo(4);
         try (Connection c = dev.deployment.database().connection();
                 PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_log WHERE request_id = ?")) {
             for (String id : requestIds) {
@@ -303,6 +311,55 @@ class AuthorizationMatrixIT {
         }
         assertThat(AuditLog.verify(dev.deployment.database(), new DataDir(dev.data).auditCheckpoints(),
                 dev.deployment.signingIdentity().certificate()).ok()).isTrue();
+    }
+
+    /**
+     * The ids of a 200 listing or search answer that {@code role} may not read, as problems; a status
+     * alone would pass a listing of every unit's submissions. A unit reads what units submitted about
+     * itself; an inspector what was submitted in the campaigns it is assigned to (demo, closed). The
+     * answer must also hold the fixtures the role may read, so the check is never over an empty list.
+     */
+    static List<String> outsideScope(String action, String role, byte[] body) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(body);
+        com.fasterxml.jackson.databind.JsonNode items = json.has("hits") ? json.path("hits") : json.path("submissions");
+        Set<String> ids = new TreeSet<>();
+        items.forEach(i -> ids.add(i.path("id").asText()));
+        List<String> problems = new ArrayList<>();
+        try (Connection c = dev.deployment.database().connection();
+                PreparedStatement ps = c.prepareStatement("SELECT s.campaign_id, s.unit_id, a.role FROM submissions s "
+                        + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint WHERE s.id = ?")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean allowed = rs.next() && switch (role) {
+                        case "unit" -> rs.getString(2).equals("unit-a") && rs.getString(3).equals("unit");
+                        case "inspector" -> Set.of("demo", "closed").contains(rs.getString(1));
+                        default -> false;
+                    };
+                    if (!allowed) {
+                        problems.add(action + " as " + role + " showed " + id + ", which it may not read");
+                    }
+                }
+            }
+        }
+        Set<String> expected = switch (role) {
+            case "unit" -> Set.of(SUBMISSION.get("own"), SUBMISSION.get("unassigned"), SUBMISSION.get("wrong"));
+            case "inspector" -> Set.of(SUBMISSION.get("own"), SUBMISSION.get("other"), SUBMISSION.get("wrong"),
+                    SUBMISSION.get("tester-own"));
+            default -> Set.of();
+        };
+        if (!ids.containsAll(expected)) {
+            problems.add(action + " as " + role + " showed " + ids + ", not all of " + expected);
+        }
+        for (String never : switch (role) {
+            case "unit" -> List.of(SUBMISSION.get("other"), SUBMISSION.get("tester-own"));
+            default -> List.of(SUBMISSION.get("unassigned"));
+        }) {
+            if (ids.contains(never)) {
+                problems.add(action + " as " + role + " showed " + never);
+            }
+        }
+        return problems;
     }
 
     static final String[] CAMPAIGN = {"demo", "b-only", "other", "closed"};
@@ -354,7 +411,7 @@ class AuthorizationMatrixIT {
                     Files.deleteIfExists(sealed.file());
                 }
             }
-            case SEARCH -> query = "q=matrix";
+            case SEARCH -> query = "q=matrix&limit=100";
             case ADVANCE_CAMPAIGN -> {
                 // open -> closed before the deadline: the administrator's step, refused for its condition
                 if (id != null) {

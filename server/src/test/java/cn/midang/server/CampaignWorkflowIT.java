@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * campaign status, the summary (JSON, .xlsx, .docx) and its joint review by the three departments,
  * the leadership's approval, the published per-unit notices, and rectification with overdue
  * findings; each step's refusals (wrong role, wrong state, missing signatures, a summary changed
- * after signing) on the way. The server's clock is moved forward by minutes (within the request
- * skew) to pass the campaign's deadlines.
+ * after signing) on the way. Server and command share one test clock that moves only when the test
+ * moves it past a deadline, so no step races the machine's speed.
  */
 class CampaignWorkflowIT {
 
@@ -48,7 +48,9 @@ class CampaignWorkflowIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dev = DevServer.startForCli(tmp.resolve("data"));
+        // A clock that moves only when the test moves it, shared with the in-process command: each deadline is
+        // crossed by an explicit step, never by how long the steps before it took on this machine.
+        dev = DevServer.start(tmp.resolve("data"));
     }
 
     @AfterAll
@@ -341,8 +343,10 @@ class CampaignWorkflowIT {
         var submissions = dev.records();
         String fp = dev.identity("inspector-info").certificate().fingerprint();
         java.util.function.Function<String, cn.midang.server.submission.Submissions.Pending> pending = name ->
-                new cn.midang.server.submission.Submissions.Pending(cn.midang.server.submission.SubmissionService.newId(), "demo", "",
-                        "summary", name, 1, "0".repeat(64), 1, fp, fp, dev.clock.instant(), false, "b" + System.nanoTime(), null, null);
+                new cn.midang.server.submission.Submissions.Pending(cn.midang.server.submission.api.SubmissionService.newId(),
+                        new cn.midang.server.submission.Submissions.Placement("demo", "", cn.midang.server.submission.Kind.SUMMARY, null, null),
+                        new cn.midang.server.submission.Submissions.Content(name, 1, "0".repeat(64), 1, "b" + System.nanoTime()),
+                        fp, fp, dev.clock.instant(), false);
         long before = dev.submissions();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> submissions.recordAll(List.of(pending.apply("a.json"),
                 pending.apply("a.xlsx")), bytes -> new byte[] {1}, conn -> {

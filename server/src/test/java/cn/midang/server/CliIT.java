@@ -229,6 +229,22 @@ class CliIT {
         assertThat(permit.exit()).as(permit.err()).isZero();
         assertOneClearLine(midang("tester", "get", id, "-o", back.toString()), 5, "-o -");
         assertThat(back).doesNotExist();
+        // The allowed way: to the screen only, and nothing of the plaintext left on disk anywhere the test can see.
+        // The document goes to standard output as bytes (System.out), which the in-process run shares with the test.
+        java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream real = System.out;
+        CliRun shown;
+        System.setOut(new java.io.PrintStream(screen, true));
+        try {
+            shown = midang("tester", "get", id, "-o", "-");
+        } finally {
+            System.setOut(real);
+        }
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(screen.toString(StandardCharsets.UTF_8)).contains("检测结果 unit-b");
+        Files.delete(result); // the tester's own original, which the scan would find
+        assertThat(cn.midang.keys.testkit.PlaintextScan.firstFileContaining(tmp, cn.midang.keys.testkit.PlaintextScan.encodings(
+                "检测结果 unit-b"))).isEmpty();
         assertThat(midang("tester", "list", "--json").out()).contains(id);
 
         CliRun attest = midang("tester", "attest-destruction", "--engagement", "cli-lab");

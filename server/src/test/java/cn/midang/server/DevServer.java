@@ -141,7 +141,7 @@ public final class DevServer implements AutoCloseable {
 
     /** The submission records of this server's database (opened with its record key). */
     public cn.midang.server.submission.Submissions records() throws Exception {
-        return new cn.midang.server.submission.Submissions(deployment.database(), MidangServer.recordCipher(deployment));
+        return new cn.midang.server.submission.Submissions(deployment.database(), cn.midang.server.archive.Archive.of(deployment).recordCipher(deployment.dir().recordKey()));
     }
 
     /** Every file under blobs/ (committed and staged). */
@@ -191,7 +191,8 @@ public final class DevServer implements AutoCloseable {
         }
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        int code = cn.midang.cli.Midang.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), env,
+        // The command runs on this server's clock: its requests are dated, and its receipts checked, on the test's time.
+        int code = cn.midang.cli.Midang.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), env, clock,
                 all.toArray(String[]::new));
         return new CliRun(code, out.toString(), err.toString());
     }

@@ -152,7 +152,10 @@ public final class Cms {
             }
             return new Signed(signer, time, digest, description);
         } catch (CMSException e) {
-            throw new KeysException(Reason.MALFORMED, "the signature structure cannot be read: " + e.getMessage(), e);
+            // Reading the signer infos reads the rest of the stream: the tag is checked here.
+            KeysException k = Failures.classify(e);
+            throw k.reason() == Reason.MALFORMED
+                    ? new KeysException(Reason.MALFORMED, "the signature structure cannot be read: " + e.getMessage(), e) : k;
         } catch (OperatorCreationException | java.security.cert.CertificateException e) {
             throw new KeysException(Reason.MALFORMED, "the signer's certificate cannot verify SM2 signatures", e);
         }

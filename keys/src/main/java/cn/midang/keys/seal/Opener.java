@@ -5,6 +5,7 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Cms;
 import cn.midang.keys.internal.EnvelopeLayout;
+import cn.midang.keys.internal.Failures;
 import cn.midang.keys.io.SafeFiles;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.internal.TailKeepingInputStream;
@@ -13,7 +14,6 @@ import cn.midang.keys.pki.Identity;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,10 +44,10 @@ import org.bouncycastle.cms.RecipientInformation;
  * }</pre>
  *
  * <p><b>Security guarantees.</b> {@link #openToFile} and {@link #check} release nothing unless
- * the whole package is authentic: tag, signature and signer's certificate. {@link #open} streams
+ * the whole package is authentic: tag, signature and signer's certificate. {@link #streamUnverified} streams
  * plaintext to the caller <em>before</em> those checks complete (the tag is at the end of the
- * stream); a caller of {@code open} must treat what it wrote as untrusted and discard it when
- * {@code open} throws. Memory use does not depend on the content's size.
+ * stream); a caller of {@code streamUnverified} must treat what it wrote as untrusted and discard it when
+ * it throws. Memory use does not depend on the content's size.
  */
 public final class Opener {
 
@@ -69,7 +69,7 @@ public final class Opener {
 
     /** Verifies a whole package without keeping its plaintext. */
     public Opened check(InputStream sealed) throws KeysException {
-        return open(sealed, OutputStream.nullOutputStream());
+        return streamUnverified(sealed, OutputStream.nullOutputStream());
     }
 
     /**
@@ -104,7 +104,7 @@ public final class Opener {
             Opened opened;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = Channels.newOutputStream(ch);
-                opened = open(sealed, out);
+                opened = streamUnverified(sealed, out);
                 out.flush();
                 ch.force(true);
             }
@@ -154,7 +154,7 @@ public final class Opener {
         };
         Opened opened;
         try {
-            opened = open(sealed, capped);
+            opened = streamUnverified(sealed, capped);
         } catch (KeysException e) {
             if (over[0]) {
                 throw new KeysException(Reason.IO, "the content is larger than " + maxBytes + " bytes, too large to open in memory", e);
@@ -169,7 +169,7 @@ public final class Opener {
      * Opens {@code sealed}, streaming plaintext into {@code plaintext}. The plaintext is
      * authenticated only when this method returns; see the class comment.
      */
-    public Opened open(InputStream sealed, OutputStream plaintext) throws KeysException {
+    public Opened streamUnverified(InputStream sealed, OutputStream plaintext) throws KeysException {
         EnvelopeLayout.Head head = EnvelopeLayout.read(sealed);
         TailKeepingInputStream rest = new TailKeepingInputStream(new BufferedInputStream(sealed, BUFFER), TAIL_KEPT);
         try {
@@ -208,7 +208,7 @@ public final class Opener {
         } catch (KeysException e) {
             throw e;
         } catch (CMSException | IOException | RuntimeException e) {
-            throw classify(e);
+            throw Failures.classify(e);
         }
     }
 
@@ -227,33 +227,6 @@ public final class Opener {
         }
     }
 
-    /** Turns a low-level failure into the reason a user can act on. */
-    static KeysException classify(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Sm2KeyTransport.KeyTransportException kt) {
-                return kt.keys();
-            }
-            if (t instanceof KeysException k) {
-                return k;
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (t instanceof javax.crypto.AEADBadTagException || m.contains("mac check") || m.contains("tag mismatch")
-                    || t.getClass().getSimpleName().contains("InvalidCipherText")) {
-                return new KeysException(Reason.TAMPERED,
-                        "the sealed package was altered or damaged: its authentication tag does not match", e);
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (t instanceof EOFException || m.contains("truncated") || m.contains("unexpected end")
-                    || m.contains("end of stream") || m.contains("premature") || m.contains("eof")) {
-                return new KeysException(Reason.TRUNCATED, "the sealed package is incomplete: it ends too early", e);
-            }
-        }
-        return new KeysException(Reason.MALFORMED, "the sealed package is damaged and cannot be read", e);
-    }
 
 
 }

@@ -85,7 +85,8 @@ class PkiTest {
     void identity_notAKeyFile_isMalformed() throws Exception {
         Path file = dir.resolve("junk.p12");
         Files.writeString(file, "not a key store");
-        assertThatThrownBy(() -> Identity.load(file, "x".toCharArray())).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> Identity.load(file, "x".toCharArray())).isInstanceOfSatisfying(KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
     }
 
     @Test
@@ -113,7 +114,8 @@ class PkiTest {
         Identity a = Identity.generate("alice", cn.midang.keys.testkit.MutableClock.fixed());
         byte[] der = a.request().der();
         der[der.length - 5] ^= 0x01; // inside the signature
-        assertThatThrownBy(() -> CertificationRequest.parse(der)).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> CertificationRequest.parse(der)).isInstanceOfSatisfying(KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
     }
 
     @Test

@@ -84,10 +84,12 @@ class PositionalCipherTest {
         c.apply(iv, 7, a, 0, 100);
         back.apply(iv, 7, b, 0, 100);
         assertThat(a).isEqualTo(b);
-        assertThatThrownBy(() -> PositionalCipher.openKey(sealed, other, pki.validator())).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> PositionalCipher.openKey(sealed, other, pki.validator())).isInstanceOfSatisfying(KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.NOT_A_RECIPIENT));
         byte[] flipped = sealed.clone();
         flipped[flipped.length / 2] ^= 1;
-        assertThatThrownBy(() -> PositionalCipher.openKey(flipped, archive, pki.validator())).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> PositionalCipher.openKey(flipped, archive, pki.validator())).isInstanceOfSatisfying(KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.TAMPERED));
     }
 
     @Test

@@ -71,6 +71,7 @@ class SignedRequestTest {
         r.verify(alice.certificate(), sig);
         SignedRequest moved = SignedRequest.of("GET", "/api/v1/submissions/y", "", pki.clock.instant(), NONCE,
                 Sm3.digest(new byte[0]), alice.certificate());
-        assertThatThrownBy(() -> moved.verify(alice.certificate(), sig)).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> moved.verify(alice.certificate(), sig)).isInstanceOfSatisfying(KeysException.class,
+                e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.BAD_SIGNATURE));
     }
 }

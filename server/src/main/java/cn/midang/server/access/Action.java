@@ -2,14 +2,33 @@ package cn.midang.server.access;
 
 import java.util.Locale;
 
-/** Everything a caller can ask of the server; each route names one. */
+/**
+ * Everything a caller can ask of the server; each route names one. An action also names the kind
+ * of {@link Target} the policy decides it on: a route must build exactly that before its endpoint
+ * can run ({@code Route} checks it when the route table is made, at start).
+ */
 public enum Action {
-    HEALTH, OPENAPI, SERVER_INFO,
-    WHOAMI, LIST_CAMPAIGNS, CAMPAIGN_STATUS, CREATE_CAMPAIGN, ADVANCE_CAMPAIGN,
-    RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS,
-    SUBMIT, LIST_SUBMISSIONS, SEARCH, READ_RECEIPT, DOWNLOAD,
-    ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, LIST_ENGAGEMENTS, ATTEST_DESTRUCTION, ISSUE_PERMIT,
-    AUDIT_EXPORT;
+    HEALTH(Target.None.class), OPENAPI(Target.None.class), SERVER_INFO(Target.None.class),
+    WHOAMI(Target.None.class), LIST_CAMPAIGNS(Target.None.class), CAMPAIGN_STATUS(Target.OfCampaign.class),
+    CREATE_CAMPAIGN(Target.None.class), ADVANCE_CAMPAIGN(Target.Transition.class),
+    RECORD_FINDING(Target.OfCampaign.class), LIST_FINDINGS(Target.OfCampaign.class), GENERATE_SUMMARY(Target.OfCampaign.class),
+    READ_SUMMARY(Target.OfCampaign.class), SIGN_SUMMARY(Target.OfCampaign.class), READ_RESULTS(Target.OfCampaign.class),
+    SUBMIT(Target.Upload.class), LIST_SUBMISSIONS(Target.None.class), SEARCH(Target.Search.class),
+    READ_RECEIPT(Target.OfSubmission.class), DOWNLOAD(Target.OfSubmission.class),
+    ASSIGN_INSPECTOR(Target.Named.class), CREATE_ENGAGEMENT(Target.Named.class), LIST_ENGAGEMENTS(Target.None.class),
+    ATTEST_DESTRUCTION(Target.OfEngagement.class), ISSUE_PERMIT(Target.Named.class),
+    AUDIT_EXPORT(Target.Named.class);
+
+    private final Class<? extends Target> target;
+
+    Action(Class<? extends Target> target) {
+        this.target = target;
+    }
+
+    /** The kind of target this action is decided on. */
+    public Class<? extends Target> target() {
+        return target;
+    }
 
     /** The name in routes, metrics and the audit log, e.g. {@code read-receipt}. */
     public String label() {

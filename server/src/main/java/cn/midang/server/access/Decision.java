@@ -1,6 +1,7 @@
 package cn.midang.server.access;
 
-import cn.midang.server.http.ErrorCode;
+import cn.midang.server.submission.ListScope;
+import cn.midang.server.refusal.ErrorCode;
 
 /**
  * The policy's answer: allowed (for listings and searches, with the scope they may show), or

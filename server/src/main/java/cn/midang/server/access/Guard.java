@@ -2,12 +2,12 @@ package cn.midang.server.access;
 
 import cn.midang.server.audit.AuditLog;
 import cn.midang.server.audit.AuditUnavailableException;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
-import cn.midang.server.http.Exchange;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.identity.Caller;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,32 +20,35 @@ public final class Guard {
 
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
-    private final Policy policy;
+    private final AccessRecords records;
     private final AuditLog audit;
     private final Clock clock;
 
-    public Guard(Policy policy, AuditLog audit, Clock clock) {
-        this.policy = policy;
+    public Guard(AccessRecords records, AuditLog audit, Clock clock) {
+        this.records = records;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** Decides {@code action} on {@code target} for the exchange's caller; records it; grants or refuses. */
-    public Grant check(Exchange ex, Action action, Target target) throws ApiException {
-        Caller caller = ex.callerOrNull();
+    /**
+     * Decides {@code action} on {@code target} for {@code caller} (null on a public route) in
+     * request {@code requestId}: reads the caller's standing, asks {@link Policy}, records the
+     * decision, and grants or refuses. Only the request pipeline calls this.
+     */
+    public <T extends Target> Grant<T> check(String requestId, Caller caller, Action action, T target) throws ApiException {
+        Instant now = clock.instant();
         Decision d;
         try {
-            d = policy.decide(caller, action, target, clock.instant());
+            d = Policy.decide(caller, Standing.of(caller, records, now), action, target, now);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e);
         }
-        record(ex.requestId(), caller, action.label(), target.label(), target.sealed(), d.allowed() ? "allow" : "deny",
+        record(requestId, caller, action.label(), target.label(), target.sealed(), d.allowed() ? "allow" : "deny",
                 d.allowed() ? d.reason() : d.code().code() + ": " + d.reason());
-        ex.markDecided();
         if (!d.allowed()) {
             throw new ApiException(d.code(), action.label() + " " + target.label() + ": " + d.reason()).markAudited();
         }
-        return new Grant(caller, action, target, d.scope());
+        return new Grant<>(caller, action, target, d.scope());
     }
 
     /** Records a refusal that did not come from the policy (bad signature, malformed or tampered upload, ...). */

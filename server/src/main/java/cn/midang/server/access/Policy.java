@@ -1,11 +1,12 @@
 package cn.midang.server.access;
 
+import cn.midang.server.submission.Kind;
+import cn.midang.server.submission.ListScope;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
-import cn.midang.server.http.ErrorCode;
+import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,15 +29,21 @@ public final class Policy {
     private static final Set<Action> PUBLIC = Set.of(Action.HEALTH, Action.OPENAPI, Action.SERVER_INFO);
 
     /** Kinds each role submits. */
-    private static final Set<String> UNIT_KINDS = Set.of("report", "form", "rectification");
+    private static final Set<Kind> UNIT_KINDS = Set.of(Kind.REPORT, Kind.FORM, Kind.RECTIFICATION);
 
-    private final AccessRecords records;
-
-    public Policy(AccessRecords records) {
-        this.records = records;
+    private Policy() {
     }
 
-    public Decision decide(Caller caller, Action action, Target target, Instant now) throws SQLException {
+    /**
+     * Decides {@code action} on {@code target} for {@code caller} (null: nobody signed), whose
+     * {@code standing} in the access records is given, at {@code now}. Reads nothing else: the same
+     * arguments always give the same decision.
+     */
+    public static Decision decide(Caller caller, Standing standing, Action action, Target target, Instant now) {
+        if (!action.target().isInstance(target)) {
+            throw new IllegalArgumentException(action.label() + " is decided on a " + action.target().getSimpleName() + ", not on "
+                    + target);
+        }
         Role role = caller == null ? null : caller.account().role();
         String org = caller == null ? null : caller.account().organisation();
         if (caller == null && !PUBLIC.contains(action)) {
@@ -45,16 +52,16 @@ public final class Policy {
         return switch (action) {
             case HEALTH, OPENAPI, SERVER_INFO -> Decision.allow("public");
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
-            case CAMPAIGN_STATUS -> campaignStatus(caller, role, org, (Target.OfCampaign) target);
+            case CAMPAIGN_STATUS -> campaignStatus(standing, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
             case RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
-                    afterInspection(caller, role, org, action, (Target.OfCampaign) target);
-            case SUBMIT -> submit(caller, role, org, (Target.Upload) target, now);
-            case LIST_SUBMISSIONS, SEARCH -> listScope(caller, now).map(Decision::allowWithin)
+                    afterInspection(standing, role, org, action, (Target.OfCampaign) target);
+            case SUBMIT -> submit(standing, role, org, (Target.Upload) target, now);
+            case LIST_SUBMISSIONS, SEARCH -> listScope(caller, standing).map(Decision::allowWithin)
                     .orElseGet(() -> role == Role.TESTER
                             ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
                             : denyRole(role, action));
-            case READ_RECEIPT, DOWNLOAD -> read(caller, role, org, action, (Target.OfSubmission) target, now);
+            case READ_RECEIPT, DOWNLOAD -> read(standing, role, org, action, (Target.OfSubmission) target, now);
             case CREATE_CAMPAIGN, ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
                     role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);
             case LIST_ENGAGEMENTS -> role == Role.ADMIN || role == Role.TESTER ? Decision.allow("administrator or tester")
@@ -77,7 +84,7 @@ public final class Policy {
                 || role == Role.UNIT && !c.hasUnit(org);
     }
 
-    private Decision campaignStatus(Caller caller, Role role, String org, Target.OfCampaign t) throws SQLException {
+    private static Decision campaignStatus(Standing standing, Role role, String org, Target.OfCampaign t) {
         if (role != Role.UNIT && role != Role.INSPECTOR && role != Role.ADMIN) {
             return denyRole(role, Action.CAMPAIGN_STATUS); // the same for every id, existing or not
         }
@@ -87,7 +94,7 @@ public final class Policy {
         }
         return switch (role) {
             case UNIT -> Decision.allow("own row of a campaign in scope");
-            case INSPECTOR -> records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())
+            case INSPECTOR -> standing.assignedCampaigns().contains(c.id())
                     ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
             default -> Decision.allow("administrator (progress only, no content)");
         };
@@ -110,7 +117,7 @@ public final class Policy {
      * summary and results; approvers read and sign summaries; the leadership reads summaries and
      * the published results; a unit in scope reads its own findings and result once published.
      */
-    private Decision afterInspection(Caller caller, Role role, String org, Action action, Target.OfCampaign t) throws SQLException {
+    private static Decision afterInspection(Standing standing, Role role, String org, Action action, Target.OfCampaign t) {
         if (role == null || !mayEver(role, action)) {
             return denyRole(role, action); // the same for every id, existing or not
         }
@@ -122,7 +129,7 @@ public final class Policy {
         boolean published = s.compareTo(CampaignState.PUBLISHED) >= 0;
         return switch (role) {
             case INSPECTOR -> {
-                if (!records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())) {
+                if (!standing.assignedCampaigns().contains(c.id())) {
                     yield Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
                 }
                 yield switch (action) {
@@ -179,7 +186,7 @@ public final class Policy {
                         + s.name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    private Decision submit(Caller caller, Role role, String org, Target.Upload t, Instant now) throws SQLException {
+    private static Decision submit(Standing standing, Role role, String org, Target.Upload t, Instant now) {
         Campaign c = t.campaign();
         if (hiddenFrom(role, org, c)) { // only ever for units and testers: an upload names an existing campaign
             return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + c.id() + " for " + role.label() + " " + org);
@@ -195,7 +202,7 @@ public final class Policy {
                 if (!c.hasUnit(org)) {
                     return Decision.deny(ErrorCode.UNIT_NOT_IN_SCOPE, "unit " + org + " not in " + c.id());
                 }
-                if ("rectification".equals(t.kind())) {
+                if (t.kind() == Kind.RECTIFICATION) {
                     return c.state() == CampaignState.PUBLISHED || c.state() == CampaignState.RECTIFICATION
                             ? Decision.allow("unit reports rectification of its findings")
                             : Decision.deny(ErrorCode.CAMPAIGN_CLOSED, "rectification reports are accepted once results are published; "
@@ -206,10 +213,10 @@ public final class Policy {
                         : Decision.allow("unit submits for itself");
             }
             case TESTER -> {
-                if (!"test-result".equals(t.kind())) {
+                if (t.kind() != Kind.TEST_RESULT) {
                     return Decision.deny(ErrorCode.NOT_PERMITTED, "testers submit test-result only, not " + t.kind());
                 }
-                List<Engagement> open = records.engagements(org).stream()
+                List<Engagement> open = standing.engagements().stream()
                         .filter(e -> e.openAt(now) && e.covers(c.id(), t.unit())).toList();
                 if (open.isEmpty()) {
                     return Decision.deny(ErrorCode.NO_ENGAGEMENT, "no open engagement of " + org + " for " + t.unit() + " in " + c.id()
@@ -220,10 +227,10 @@ public final class Policy {
                         : Decision.allow("engagement " + open.get(0).id());
             }
             case INSPECTOR -> {
-                if (!"inspection-record".equals(t.kind())) {
+                if (t.kind() != Kind.INSPECTION_RECORD) {
                     return Decision.deny(ErrorCode.NOT_PERMITTED, "inspectors submit inspection-record only, not " + t.kind());
                 }
-                if (!records.assignedCampaigns(caller.certificate().fingerprint()).contains(c.id())) {
+                if (!standing.assignedCampaigns().contains(c.id())) {
                     return Decision.deny(ErrorCode.NOT_ASSIGNED, "not assigned to " + c.id());
                 }
                 if (!c.hasUnit(t.unit())) {
@@ -238,8 +245,8 @@ public final class Policy {
         }
     }
 
-    private Decision read(Caller caller, Role role, String org, Action action, Target.OfSubmission t, Instant now)
-            throws SQLException {
+    private static Decision read(Standing standing, Role role, String org, Action action, Target.OfSubmission t, Instant now)
+            {
         var s = t.stored();
         String absent = s == null ? "absent" : "not readable";
         switch (role) {
@@ -248,27 +255,27 @@ public final class Policy {
                         ? Decision.allow("own unit's submission") : Decision.deny(ErrorCode.NOT_FOUND, absent + " for unit " + org);
             }
             case INSPECTOR -> {
-                return s != null && records.assignedCampaigns(caller.certificate().fingerprint()).contains(s.campaign())
+                return s != null && standing.assignedCampaigns().contains(s.campaign())
                         ? Decision.allow("assigned inspector") : Decision.deny(ErrorCode.NOT_FOUND, absent + " or campaign not assigned");
             }
             case APPROVER, LEADER -> {
                 // They read campaign summaries, never raw submissions (SPEC §2); any other id, existing or
                 // not, gets the one answer, so they cannot tell which reports exist.
-                return s != null && "summary".equals(s.kind()) ? Decision.allow("a campaign summary, for joint review and approval")
+                return s != null && Kind.SUMMARY.is(s.kind()) ? Decision.allow("a campaign summary, for joint review and approval")
                         : Decision.deny(ErrorCode.NOT_FOUND, absent + " (" + role.label() + "s read summaries only)");
             }
             case TESTER -> {
                 if (s == null) {
                     return Decision.deny(ErrorCode.NOT_FOUND, absent);
                 }
-                if (records.permitted(org, now).contains(s.id())) {
+                if (standing.permitted().contains(s.id())) {
                     return Decision.allow("retention permit");
                 }
                 boolean own = t.submitterRole() == Role.TESTER && org.equals(t.submitterOrg());
                 if (!own) {
                     return Decision.deny(ErrorCode.NOT_FOUND, "not the tester's and no permit");
                 }
-                if (action == Action.READ_RECEIPT && records.engagements(org).stream()
+                if (action == Action.READ_RECEIPT && standing.engagements().stream()
                         .anyMatch(e -> e.openAt(now) && e.covers(s.campaign(), s.unit()))) {
                     return Decision.allow("own receipt inside the engagement");
                 }
@@ -281,7 +288,7 @@ public final class Policy {
         }
     }
 
-    private Decision attest(Role role, String org, Target.OfEngagement t) {
+    private static Decision attest(Role role, String org, Target.OfEngagement t) {
         if (role != Role.TESTER) {
             return denyRole(role, Action.ATTEST_DESTRUCTION);
         }
@@ -290,15 +297,15 @@ public final class Policy {
     }
 
     /** What {@code caller} may list, or empty when nothing (the listing is then refused). */
-    private Optional<ListScope> listScope(Caller caller, Instant now) throws SQLException {
+    private static Optional<ListScope> listScope(Caller caller, Standing standing) {
         if (caller == null) {
             return Optional.empty();
         }
         return switch (caller.account().role()) {
             case UNIT -> Optional.of(new ListScope(caller.account().organisation(), null, null));
-            case INSPECTOR -> Optional.of(new ListScope(null, records.assignedCampaigns(caller.certificate().fingerprint()), null));
+            case INSPECTOR -> Optional.of(new ListScope(null, standing.assignedCampaigns(), null));
             case TESTER -> {
-                Set<String> ids = records.permitted(caller.account().organisation(), now);
+                Set<String> ids = standing.permitted();
                 yield ids.isEmpty() ? Optional.empty() : Optional.of(new ListScope(null, null, ids));
             }
             default -> Optional.empty();

@@ -2,6 +2,7 @@ package cn.midang.server.access;
 
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.identity.Role;
+import cn.midang.server.submission.Kind;
 import cn.midang.server.submission.StoredSubmission;
 
 /** What an action is about, with the facts the policy needs; {@code label} goes into the audit log. */
@@ -53,7 +54,7 @@ public sealed interface Target {
     }
 
     /** A document about to be submitted: to {@code campaign}, for {@code unit}, of {@code kind}. */
-    record Upload(Campaign campaign, String unit, String kind) implements Target {
+    record Upload(Campaign campaign, String unit, Kind kind) implements Target {
         @Override
         public String label() {
             return "campaign:" + campaign.id() + "/unit:" + unit + "/kind:" + kind;
@@ -84,6 +85,13 @@ public sealed interface Target {
         }
     }
 
-    /** A management object named by the request (an assignment, a permit, a new engagement). */
-    record Named(String label) implements Target {}
+    /**
+     * A management object named by the request (an assignment, a permit, a new engagement):
+     * {@code id} is what the endpoint makes or changes under that name, {@code label} how the audit log names it.
+     */
+    record Named(String id, String label) implements Target {
+        public Named(String label) {
+            this(label, label);
+        }
+    }
 }

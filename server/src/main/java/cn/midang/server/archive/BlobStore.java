@@ -25,6 +25,9 @@ public interface BlobStore {
     /** Names of all committed blobs. */
     Set<String> names() throws IOException;
 
+    /** Removes staged blobs left by a crash (never committed). Returns how many. */
+    int sweepStaged() throws IOException;
+
     /** A blob being written. Exactly one of {@link #commit()} or {@link #abort()} must follow. */
     interface Staged extends AutoCloseable {
         OutputStream stream();

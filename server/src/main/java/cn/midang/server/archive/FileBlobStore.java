@@ -126,7 +126,7 @@ public final class FileBlobStore implements BlobStore {
         return names;
     }
 
-    /** Removes staged files left by a crash. Returns how many. */
+    @Override
     public int sweepStaged() throws IOException {
         int n = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {

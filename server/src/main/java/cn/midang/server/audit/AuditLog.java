@@ -278,6 +278,40 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * An audit export (type {@code midang-audit-export/1}): records from {@code from} to the head,
+     * the hash before {@code from} (the anchor), every checkpoint from {@code from}, and the server's
+     * signing certificate. A fresh checkpoint is signed first, so the whole range is covered by a
+     * signature. Each record's sealed part (a search's terms) is added opened, outside the chain,
+     * as {@code object_text}, for the reader.
+     */
+    public java.util.Map<String, Object> export(long from, String serverCertificatePem) throws IOException, SQLException, KeysException {
+        checkpoint();
+        long head = head();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", "midang-audit-export/1");
+        m.put("from", from);
+        m.put("to", head);
+        m.put("anchor", hashOf(from - 1));
+        m.put("server_certificate", serverCertificatePem);
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        for (AuditRecord r : records(from, head)) {
+            java.util.Map<String, Object> rec = EXPORT.convertValue(r, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            Optional<String> text = opened(r);
+            text.ifPresent(t -> rec.put("object_text", t));
+            out.add(rec);
+        }
+        m.put("records", out);
+        m.put("checkpoints", checkpoints().stream().filter(c -> c.seq() >= from).map(c -> java.util.Map.of(
+                "seq", c.seq(),
+                "bytes", Base64.getEncoder().encodeToString(c.bytes()),
+                "signature", Base64.getEncoder().encodeToString(c.signature()))).distinct().toList());
+        return m;
+    }
+
+    /** Turns an audit record into its export fields (the record's components, in order). */
+    private static final ObjectMapper EXPORT = new ObjectMapper();
+
     public synchronized long head() {
         return head;
     }

@@ -1,8 +1,8 @@
 package cn.midang.server.campaign;
 
 import cn.midang.forms.ReportForm;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.submission.StoredSubmission;
 import cn.midang.server.submission.Submissions;
 import java.nio.charset.StandardCharsets;

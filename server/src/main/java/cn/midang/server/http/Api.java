@@ -1,8 +1,9 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.refusal.ApiException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.server.access.Guard;
-import cn.midang.server.access.Target;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.RequestAuthenticator;
 import java.security.MessageDigest;
@@ -23,8 +24,9 @@ import org.slf4j.MDC;
 
 /**
  * The one request pipeline: match a route (deny anything not in the table), authenticate a
- * signed request, run the endpoint, and turn every refusal into {@code {code, message,
- * message_zh}} with the catalogue's status. One log line per request with a request id; the
+ * signed request, build the route's target, have the {@link Guard} decide and record the decision,
+ * and only then run the endpoint with the grant ({@link Route}); turn every refusal into
+ * {@code {code, message, message_zh}} with the catalogue's status. One log line per request with a request id; the
  * detail of a refusal goes to the log, never to the client.
  */
 public final class Api extends Handler.Abstract {
@@ -97,13 +99,8 @@ public final class Api extends Handler.Abstract {
                 exchange = new Exchange(request, response, callback, m, caller, claimed, limits, requestId, action);
             } else {
                 exchange = new Exchange(request, response, callback, m, null, null, limits, requestId, action);
-                guard.check(exchange, route.action(), Target.NONE);
             }
-            route.endpoint().handle(exchange);
-            if (!exchange.decided()) {
-                LOG.error("route {} {} answered without an access decision (a defect: every route must ask the guard)",
-                        method, route.template());
-            }
+            route.run(exchange, guard); // target, decision (audited), then the endpoint with its grant
             status = response.getStatus();
             outcome = String.valueOf(status);
         } catch (ApiException refusal) {

@@ -1,5 +1,7 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.refusal.ApiException;
 import cn.midang.server.access.Guard;
 import cn.midang.server.identity.RequestAuthenticator;
 import java.util.List;

@@ -1,5 +1,8 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.BodyRefusedException;
 import cn.midang.server.identity.Caller;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
@@ -30,7 +33,7 @@ public final class Exchange {
     private final Limits limits;
     private final String requestId;
     private final String action;
-    private boolean decided;
+    private com.fasterxml.jackson.databind.JsonNode json;
 
     /** Body limits from the configuration. */
     public record Limits(long maxBodyBytes, long minDataRate) {}
@@ -70,15 +73,6 @@ public final class Exchange {
     /** The route's action, e.g. {@code download}. */
     public String action() {
         return action;
-    }
-
-    /** Called by the access guard when it recorded this request's decision. */
-    public void markDecided() {
-        decided = true;
-    }
-
-    public boolean decided() {
-        return decided;
     }
 
     /** The SM3 of the body the caller signed (Content-Digest). */
@@ -133,6 +127,14 @@ public final class Exchange {
 
     /** As {@link #jsonBody()}, for a route that takes larger bodies (a campaign file). */
     public com.fasterxml.jackson.databind.JsonNode jsonBody(int maxBytes) throws ApiException {
+        if (json == null) {
+            json = readJson(maxBytes);
+        }
+        return json;
+    }
+
+    /** Reads the body once: a route's target and its endpoint may both look at it. */
+    private com.fasterxml.jackson.databind.JsonNode readJson(int maxBytes) throws ApiException {
         byte[] bytes;
         try (InputStream in = body(maxBytes)) {
             bytes = in.readAllBytes();
@@ -179,7 +181,4 @@ public final class Exchange {
         void write(OutputStream out) throws Exception;
     }
 
-    boolean committed() {
-        return response.isCommitted();
-    }
 }

@@ -1,5 +1,7 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.refusal.BodyRefusedException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;

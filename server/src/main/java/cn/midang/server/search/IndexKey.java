@@ -1,13 +1,10 @@
 package cn.midang.server.search;
 
-import cn.midang.server.deploy.SealedKeyFile;
+import cn.midang.server.archive.Archive;
 import cn.midang.keys.KeysException;
-import cn.midang.keys.pki.ChainValidator;
-import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.PositionalCipher;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 
 /**
  * The search index's key (SPEC C4): made once per deployment, kept only sealed (signed and
@@ -19,9 +16,7 @@ public final class IndexKey {
     private IndexKey() {}
 
     /** Opens the key in {@code file}, or makes one and stores it there (atomically) when there is none. */
-    public static PositionalCipher loadOrCreate(Path file, Identity archive, ChainValidator trust, Clock clock)
-            throws IOException, KeysException {
-        return SealedKeyFile.loadOrCreate(file, sealed -> PositionalCipher.openKey(sealed, archive, trust), PositionalCipher.generate(),
-                key -> key.sealKey(archive, clock));
+    public static PositionalCipher loadOrCreate(Path file, Archive archive) throws IOException, KeysException {
+        return archive.indexKey(file);
     }
 }

@@ -1,18 +1,14 @@
 package cn.midang.server.search;
 
 import cn.midang.keys.KeysException;
-import cn.midang.keys.pki.Identity;
-import cn.midang.keys.seal.Opener;
-import cn.midang.server.archive.BlobStore;
+import cn.midang.server.archive.Archive;
 import cn.midang.server.extract.Extraction;
 import cn.midang.server.extract.IndexNote;
 import cn.midang.server.extract.TextExtractor;
-import cn.midang.server.identity.RequestAuthenticator.ValidatorSource;
 import cn.midang.server.submission.Submissions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,9 +36,7 @@ public final class Indexer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Submissions submissions;
-    private final BlobStore blobs;
-    private final Identity archive;
-    private final ValidatorSource validators;
+    private final Archive archive;
     private final TextExtractor extractor;
     private final SearchIndex index;
     private final IndexStatus status;
@@ -59,7 +53,7 @@ public final class Indexer implements AutoCloseable {
     });
 
     /** {@code workers} documents are extracted at the same time (each needs its own child JVM). */
-    public Indexer(Submissions submissions, BlobStore blobs, Identity archive, ValidatorSource validators, TextExtractor extractor,
+    public Indexer(Submissions submissions, Archive archive, TextExtractor extractor,
             SearchIndex index, IndexStatus status, Clock clock, long maxBytes, int workers) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         this.worker = Executors.newFixedThreadPool(workers, r -> {
@@ -68,9 +62,7 @@ public final class Indexer implements AutoCloseable {
             return t;
         });
         this.submissions = submissions;
-        this.blobs = blobs;
         this.archive = archive;
-        this.validators = validators;
         this.extractor = extractor;
         this.index = index;
         this.status = status;
@@ -140,8 +132,9 @@ public final class Indexer implements AutoCloseable {
                 return;
             }
             Extraction e = extractor.extract(fileName, out -> {
-                try (InputStream in = blobs.open(f.stored().blobName())) {
-                    Opener.forRecipient(archive, validators.get()).open(in, out);
+                try {
+                    // What the extractor got is indexed only if this returns: the package was authentic.
+                    archive.streamUnverified(f.stored().blobName(), out);
                 } catch (KeysException x) {
                     throw new IOException(x.getMessage(), x);
                 }

@@ -1,6 +1,6 @@
 package cn.midang.server.search;
 
-import cn.midang.server.access.ListScope;
+import cn.midang.server.submission.ListScope;
 import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.time.Instant;

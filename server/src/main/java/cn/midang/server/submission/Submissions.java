@@ -3,7 +3,6 @@ package cn.midang.server.submission;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
-import cn.midang.server.access.ListScope;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,9 +95,55 @@ public final class Submissions {
     }
 
     /** What {@link #record} needs besides the sequence number, which it draws. */
-    public record Pending(String id, String campaign, String unit, String kind, String fileName, long size,
-            String contentSm3, long packageSize, String submitterFingerprint, String serverFingerprint,
-            java.time.Instant receivedAt, boolean late, String blobName, String area, String finding) {}
+    /** Where a submission belongs: campaign, unit ("" for the server's own documents), kind, and optionally an area and the finding it answers. */
+    public record Placement(String campaign, String unit, Kind kind, String area, String finding) {}
+
+    /** What is stored: the file as its package names it, and the package in the archive. */
+    public record Content(String fileName, long size, String contentSm3, long packageSize, String blobName) {}
+
+    /** A submission about to be recorded (its receipt is made and signed when it is). */
+    public record Pending(String id, Placement placement, Content content, String submitterFingerprint,
+            String serverFingerprint, java.time.Instant receivedAt, boolean late) {
+        String campaign() {
+            return placement.campaign();
+        }
+
+        String unit() {
+            return placement.unit();
+        }
+
+        String kind() {
+            return placement.kind().label();
+        }
+
+        String area() {
+            return placement.area();
+        }
+
+        String finding() {
+            return placement.finding();
+        }
+
+        String fileName() {
+            return content.fileName();
+        }
+
+        long size() {
+            return content.size();
+        }
+
+        String contentSm3() {
+            return content.contentSm3();
+        }
+
+        long packageSize() {
+            return content.packageSize();
+        }
+
+        String blobName() {
+            return content.blobName();
+        }
+    }
 
     /** Draws the next sequence number, builds and signs the receipt, and records it, in one transaction. */
     public StoredSubmission record(Pending p, ReceiptSigner signer) throws SQLException {

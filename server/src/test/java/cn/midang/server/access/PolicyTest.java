@@ -1,5 +1,7 @@
 package cn.midang.server.access;
 
+import cn.midang.server.submission.Kind;
+import cn.midang.server.submission.ListScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.keys.pki.Identity;
@@ -40,7 +42,12 @@ class PolicyTest {
     static Path tmp;
 
     static Database db;
-    static Policy policy;
+    static AccessRecords records;
+
+    /** The policy's decision, with the caller's standing read from the access records as the guard reads it. */
+    static Decision decide(Caller caller, Action action, Target target) throws Exception {
+        return Policy.decide(caller, Standing.of(caller, records, CLOCK.instant()), action, target, CLOCK.instant());
+    }
     static final MutableClock CLOCK = MutableClock.fixed();
     static final Map<String, Caller> CALLERS = new LinkedHashMap<>();
     static final Map<String, Campaign> CAMPAIGNS = new LinkedHashMap<>();
@@ -106,14 +113,15 @@ class PolicyTest {
         records.issuePermit("permit-1", LAB, List.of(SUBMISSIONS.get("result-a").id()), now.plus(Duration.ofDays(1)),
                 CALLERS.get("admin").certificate().fingerprint(), now);
         SUBMISSIONS.put("missing", new Target.OfSubmission("f".repeat(32), null, null, null));
-        policy = new Policy(records);
+        PolicyTest.records = records;
     }
 
     static void stored(Submissions s, String name, String campaign, String unit, String kind, String by) throws Exception {
         String id = String.format("%032x", name.hashCode() & 0xffffffffL);
         Caller c = CALLERS.get(by);
-        s.record(new Submissions.Pending(id, campaign, unit, kind, name + ".txt", 1, "0".repeat(64), 100,
-                c.certificate().fingerprint(), "0".repeat(64), CLOCK.instant(), false, "blob-" + id, null, null), bytes -> new byte[] {1});
+        s.record(new Submissions.Pending(id, new Submissions.Placement(campaign, unit, Kind.fromLabel(kind).orElseThrow(), null, null),
+                new Submissions.Content(name + ".txt", 1, "0".repeat(64), 100, "blob-" + id),
+                c.certificate().fingerprint(), "0".repeat(64), CLOCK.instant(), false), bytes -> new byte[] {1});
         SUBMISSIONS.put(name, new Target.OfSubmission(id, new StoredSubmission(id, campaign, unit, kind, c.certificate().fingerprint(),
                 "blob-" + id, 100, new byte[0], new byte[0]), c.account().role(), c.account().organisation()));
     }
@@ -205,10 +213,14 @@ class PolicyTest {
             case DOWNLOAD, READ_RECEIPT -> SUBMISSIONS.get(t);
             case SUBMIT -> {
                 String[] p = t.split("/");
-                yield new Target.Upload(CAMPAIGNS.get(p[0]), p[1], p[2]);
+                yield new Target.Upload(CAMPAIGNS.get(p[0]), p[1], Kind.fromLabel(p[2]).orElseThrow());
             }
             case CAMPAIGN_STATUS, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
                     new Target.OfCampaign(t, CAMPAIGNS.get(t));
+            case SEARCH -> new Target.Search("弱口令");
+            case ADVANCE_CAMPAIGN -> new Target.Transition(t, CAMPAIGNS.get(t), null);
+            case ATTEST_DESTRUCTION -> new Target.OfEngagement(t, null);
+            case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT -> new Target.Named(t);
             default -> Target.NONE;
         };
     }
@@ -235,7 +247,7 @@ class PolicyTest {
             }
             String[] w = line.strip().split("\\s+", 4);
             Action action = Action.valueOf(w[1].toUpperCase().replace('-', '_'));
-            Decision d = policy.decide(CALLERS.get(w[0]), action, target(action, w[2]), CLOCK.instant());
+            Decision d = decide(CALLERS.get(w[0]), action, target(action, w[2]));
             String got = outcome(d);
             if (!got.equals(w[3].strip())) {
                 wrong.add(line.strip() + "  → got " + got + " (" + d.reason() + ")");
@@ -259,7 +271,7 @@ class PolicyTest {
             } else if (a == Action.ATTEST_DESTRUCTION) {
                 t = new Target.OfEngagement("eng-open", null);
             }
-            boolean allowed = policy.decide(null, a, t, CLOCK.instant()).allowed();
+            boolean allowed = decide(null, a, t).allowed();
             assertThat(allowed).as(a.label()).isEqualTo(a == Action.HEALTH || a == Action.OPENAPI || a == Action.SERVER_INFO);
         }
     }

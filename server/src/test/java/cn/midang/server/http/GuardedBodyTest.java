@@ -1,5 +1,7 @@
 package cn.midang.server.http;
 
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.refusal.BodyRefusedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cn.midang.keys.KeysException;
+import cn.midang.server.archive.Archive;
+import cn.midang.server.archive.FileBlobStore;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.PositionalCipher;
 import cn.midang.keys.testkit.TestPki;
@@ -22,9 +24,9 @@ class IndexKeyTest {
         TestPki pki = TestPki.create(dir);
         Identity archive = pki.person("archive", "server", "midang");
         Path file = dir.resolve("index/index-key.cms");
-        PositionalCipher first = IndexKey.loadOrCreate(file, archive, pki.validator(), pki.clock);
+        PositionalCipher first = IndexKey.loadOrCreate(file, new Archive(archive, new FileBlobStore(dir.resolve("blobs")), pki::validator, pki.clock));
         byte[] stored = Files.readAllBytes(file);
-        PositionalCipher again = IndexKey.loadOrCreate(file, archive, pki.validator(), pki.clock);
+        PositionalCipher again = IndexKey.loadOrCreate(file, new Archive(archive, new FileBlobStore(dir.resolve("blobs")), pki::validator, pki.clock));
         assertThat(Files.readAllBytes(file)).isEqualTo(stored);
         byte[] iv = PositionalCipher.newIv();
         byte[] a = new byte[64];
@@ -37,7 +39,7 @@ class IndexKeyTest {
         }
         stored[stored.length - 40] ^= 1;
         Files.write(file, stored);
-        assertThatThrownBy(() -> IndexKey.loadOrCreate(file, archive, pki.validator(), pki.clock))
+        assertThatThrownBy(() -> IndexKey.loadOrCreate(file, new Archive(archive, new FileBlobStore(dir.resolve("blobs")), pki::validator, pki.clock)))
                 .isInstanceOf(KeysException.class);
     }
 }

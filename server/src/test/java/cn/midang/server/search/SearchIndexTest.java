@@ -3,7 +3,7 @@ package cn.midang.server.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.keys.seal.PositionalCipher;
-import cn.midang.server.access.ListScope;
+import cn.midang.server.submission.ListScope;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -1,14 +1,17 @@
-package cn.midang.server.campaign;
+package cn.midang.server.campaign.api;
 
-import cn.midang.server.access.SignedStatement;
 import cn.midang.server.access.AccessRecords;
-import cn.midang.server.access.Action;
 import cn.midang.server.access.Grant;
-import cn.midang.server.access.Guard;
+import cn.midang.server.access.SignedStatement;
 import cn.midang.server.access.Target;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.Exchange;
-import cn.midang.server.http.ErrorCode;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignDefinition;
+import cn.midang.server.campaign.CampaignState;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.campaign.Lifecycle;
+import cn.midang.server.campaign.Overviews;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
 import java.sql.SQLException;
@@ -29,7 +32,6 @@ public final class CampaignService {
     private final Campaigns campaigns;
     private final Overviews overviews;
     private final AccessRecords records;
-    private final Guard guard;
     private final Lifecycle.Facts facts;
     private final Publisher publisher;
     private final List<String> reviewDepartments;
@@ -40,13 +42,12 @@ public final class CampaignService {
         cn.midang.server.storage.Database.Work<?> publish(Campaign c, Instant now) throws ApiException;
     }
 
-    public CampaignService(Campaigns campaigns, Overviews overviews, AccessRecords records, Guard guard, Lifecycle.Facts facts,
+    public CampaignService(Campaigns campaigns, Overviews overviews, AccessRecords records, Lifecycle.Facts facts,
             Publisher publisher, List<String> reviewDepartments) {
         this.reviewDepartments = List.copyOf(reviewDepartments);
         this.campaigns = campaigns;
         this.overviews = overviews;
         this.records = records;
-        this.guard = guard;
         this.facts = facts;
         this.publisher = publisher;
     }
@@ -57,10 +58,7 @@ public final class CampaignService {
      * {@code campaign_exists}. Its joint review must be the deployment's departments
      * ({@code review.departments}), each once. The campaign starts as a draft, unseen by units and testers.
      */
-    public Campaign create(Exchange ex) throws ApiException {
-        guard.check(ex, Action.CREATE_CAMPAIGN, Target.NONE);
-        com.fasterxml.jackson.databind.JsonNode body = ex.jsonBody(CampaignDefinition.MAX_CHARS * 4);
-        String text = body.path("definition").asText("");
+    public Campaign create(String text) throws ApiException {
         Campaign c;
         try {
             c = CampaignDefinition.parse(text, reviewDepartments);
@@ -86,13 +84,18 @@ public final class CampaignService {
      * as {@code to}, be signed within ten minutes of now, come from the role entitled to the step
      * (policy), and the step's precondition must hold. The step and the statement are kept.
      */
-    public Campaign advance(Exchange ex, String id, java.time.Clock clock) throws ApiException {
-        com.fasterxml.jackson.databind.JsonNode body = ex.jsonBody();
-        Campaign c = lookup(campaigns, id);
-        // What the statement asks for chooses the policy's rule; it is verified right after.
+    public Target.Transition transition(String id, com.fasterxml.jackson.databind.JsonNode body) throws ApiException {
+        // What the statement asks for chooses the policy's rule; it is verified once granted.
         SignedStatement claimed = SignedStatement.read(body);
-        Grant g = guard.check(ex, Action.ADVANCE_CAMPAIGN, new Target.Transition(id, c,
-                claimed == null ? null : state(claimed.fields().path("to").asText())));
+        return new Target.Transition(id, lookup(campaigns, id), claimed == null ? null : state(claimed.fields().path("to").asText()));
+    }
+
+    /** Takes the granted step: the statement in {@code body} verified and checked as above, the step and the statement kept. */
+    public Campaign advance(Grant<Target.Transition> g, com.fasterxml.jackson.databind.JsonNode body, java.time.Clock clock)
+            throws ApiException {
+        String id = g.target().id();
+        Campaign c = g.target().campaign();
+        SignedStatement claimed = SignedStatement.read(body);
         if (claimed == null) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "no readable statement and signature (base64)");
         }
@@ -135,7 +138,11 @@ public final class CampaignService {
      * Campaign {@code id}, or null when there is none (or no id): the policy then refuses the
      * request, saying so only to those who may know.
      */
-    public static Campaign lookup(Campaigns campaigns, String id) throws ApiException {
+    public Target.OfCampaign target(String id) throws ApiException {
+        return new Target.OfCampaign(String.valueOf(id), lookup(campaigns, id));
+    }
+
+    static Campaign lookup(Campaigns campaigns, String id) throws ApiException {
         try {
             return id == null ? null : campaigns.byId(id).orElse(null);
         } catch (SQLException e) {
@@ -167,8 +174,7 @@ public final class CampaignService {
      * The campaigns that concern the exchange's caller: a unit's campaigns are those it is in, an
      * inspector's those it is assigned to, a tester's those of its engagements; others see all.
      */
-    public List<Campaign> visible(Exchange ex) throws ApiException {
-        Grant g = guard.check(ex, Action.LIST_CAMPAIGNS, Target.NONE);
+    public List<Campaign> visible(Grant<Target.None> g) throws ApiException {
         Caller caller = g.caller();
         try {
             List<Campaign> all = campaigns.all();
@@ -192,9 +198,8 @@ public final class CampaignService {
     }
 
     /** Per unit in scope that the exchange's caller may see: what arrived and when. */
-    public Status status(Exchange ex, String id) throws ApiException {
-        Campaign c = lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.CAMPAIGN_STATUS, new Target.OfCampaign(String.valueOf(id), c));
+    public Status status(Grant<Target.OfCampaign> g) throws ApiException {
+        Campaign c = g.target().campaign();
         Caller caller = g.caller();
         boolean unit = caller.account().role() == Role.UNIT;
         Overviews.Overview o = overviews.of(c, unit ? caller.account().organisation() : null);

@@ -1,10 +1,15 @@
-package cn.midang.server.access;
+package cn.midang.server.access.api;
 
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
-import cn.midang.server.http.Exchange;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.access.AccessRecords;
+import cn.midang.server.access.Engagement;
+import cn.midang.server.access.Grant;
+import cn.midang.server.access.SignedStatement;
+import cn.midang.server.access.Target;
+import cn.midang.server.submission.Kind;
 import cn.midang.server.identity.Account;
 import cn.midang.server.identity.Accounts;
 import cn.midang.server.identity.Role;
@@ -24,8 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the administrator manages and testers file (SPEC §2, C3): inspector assignments,
- * engagements of testing bodies, retention permits, and destruction attestations. Every call asks
- * the guard first.
+ * engagements of testing bodies, retention permits, and destruction attestations. Each request's
+ * target is named here; the pipeline decides on it before the action runs.
  */
 public final class AccessService {
 
@@ -41,24 +46,25 @@ public final class AccessService {
     private final Accounts accounts;
     private final Campaigns campaigns;
     private final Submissions submissions;
-    private final Guard guard;
     private final Clock clock;
 
-    public AccessService(AccessRecords records, Accounts accounts, Campaigns campaigns, Submissions submissions, Guard guard,
-            Clock clock) {
+    public AccessService(AccessRecords records, Accounts accounts, Campaigns campaigns, Submissions submissions, Clock clock) {
         this.records = records;
         this.accounts = accounts;
         this.campaigns = campaigns;
         this.submissions = submissions;
-        this.guard = guard;
         this.clock = clock;
     }
 
     /** Assigns the inspector named in the body ({@code inspector}: common name) to campaign {@code campaignId}. */
-    public Account assign(Exchange ex, String campaignId) throws ApiException {
-        JsonNode body = ex.jsonBody();
+    public Target.Named assignment(String campaignId, JsonNode body) throws ApiException {
+        return new Target.Named(campaignId, "campaign:" + campaignId + "/inspector:" + text(body, "inspector"));
+    }
+
+    /** Makes the granted assignment. */
+    public Account assign(Grant<Target.Named> g, JsonNode body) throws ApiException {
+        String campaignId = g.target().id();
         String name = text(body, "inspector");
-        guard.check(ex, Action.ASSIGN_INSPECTOR, new Target.Named("campaign:" + campaignId + "/inspector:" + name));
         try {
             Campaign c = campaigns.byId(campaignId).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_CAMPAIGN, campaignId));
             List<Account> found = accounts.byName(name, Role.INSPECTOR);
@@ -73,10 +79,14 @@ public final class AccessService {
     }
 
     /** Creates the engagement described by the body. */
-    public Engagement createEngagement(Exchange ex) throws ApiException {
-        JsonNode body = ex.jsonBody();
+    public Target.Named newEngagement(JsonNode body) throws ApiException {
         String id = body.hasNonNull("id") ? text(body, "id") : "eng-" + HexFormat.of().formatHex(randomBytes(6));
-        guard.check(ex, Action.CREATE_ENGAGEMENT, new Target.Named("engagement:" + id));
+        return new Target.Named(id, "engagement:" + id);
+    }
+
+    /** Creates the granted engagement. */
+    public Engagement createEngagement(Grant<Target.Named> g, JsonNode body) throws ApiException {
+        String id = g.target().id();
         if (!ID.matcher(id).matches()) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "engagement id " + id);
         }
@@ -99,7 +109,7 @@ public final class AccessService {
                 throw new ApiException(ErrorCode.MALFORMED_REQUEST, "engagement " + id + " exists");
             }
             Engagement e = new Engagement(id, text(body, "tester_org"), c.id(), List.copyOf(units), starts, ends, null);
-            records.createEngagement(e, ex.caller().certificate().fingerprint(), clock.instant());
+            records.createEngagement(e, g.caller().certificate().fingerprint(), clock.instant());
             return e;
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "creating an engagement", e);
@@ -107,8 +117,7 @@ public final class AccessService {
     }
 
     /** Engagements: all for the administrator, its own organisation's for a tester. */
-    public List<Engagement> engagements(Exchange ex) throws ApiException {
-        Grant g = guard.check(ex, Action.LIST_ENGAGEMENTS, Target.NONE);
+    public List<Engagement> engagements(Grant<Target.None> g) throws ApiException {
         try {
             return records.engagements(g.caller().account().role() == Role.ADMIN ? null : g.caller().account().organisation());
         } catch (SQLException e) {
@@ -117,15 +126,17 @@ public final class AccessService {
     }
 
     /** Files the caller's signed destruction attestation for engagement {@code id}. */
-    public Engagement attest(Exchange ex, String id) throws ApiException {
-        JsonNode body = ex.jsonBody();
-        Optional<Engagement> e;
+    public Target.OfEngagement engagement(String id) throws ApiException {
         try {
-            e = records.engagement(id);
+            return new Target.OfEngagement(id, records.engagement(id).orElse(null));
         } catch (SQLException x) {
             throw new ApiException(ErrorCode.INTERNAL, "engagement lookup", x);
         }
-        Grant g = guard.check(ex, Action.ATTEST_DESTRUCTION, new Target.OfEngagement(id, e.orElse(null)));
+    }
+
+    /** Files the granted attestation in {@code body}. */
+    public Engagement attest(Grant<Target.OfEngagement> g, JsonNode body) throws ApiException {
+        String id = g.target().id();
         SignedStatement s = SignedStatement.from(body, g.caller().certificate(), ATTESTATION_TYPE, ErrorCode.BAD_ATTESTATION);
         if (!id.equals(s.fields().path("engagement").asText())) {
             throw new ApiException(ErrorCode.BAD_ATTESTATION, "statement names another engagement");
@@ -151,16 +162,24 @@ public final class AccessService {
      * laboratory's result, an id that does not exist) is refused with {@code permit_out_of_scope},
      * naming the ids without saying which of them exist. The audit record names every id covered.
      */
-    public String issuePermit(Exchange ex) throws ApiException {
-        JsonNode body = ex.jsonBody();
+    public Target.Named newPermit(JsonNode body) {
         String id = "permit-" + HexFormat.of().formatHex(randomBytes(6));
+        List<String> named = named(body);
+        return new Target.Named(id, id + "/tester:" + clip(body.path("tester_org").asText(), 128) + "/submissions:"
+                + (named.size() > MAX_PERMIT_SUBMISSIONS ? named.size() + " ids" : String.join(",", named)));
+    }
+
+    private static List<String> named(JsonNode body) {
         List<String> ids = new ArrayList<>();
         body.path("submissions").forEach(s -> ids.add(s.asText()));
-        String testerOrg = body.path("tester_org").asText();
-        List<String> named = ids.stream().distinct().toList();
-        guard.check(ex, Action.ISSUE_PERMIT, new Target.Named(id + "/tester:" + clip(testerOrg, 128) + "/submissions:"
-                + (named.size() > MAX_PERMIT_SUBMISSIONS ? named.size() + " ids" : String.join(",", named))));
-        testerOrg = text(body, "tester_org");
+        return ids.stream().distinct().toList();
+    }
+
+    /** Issues the granted permit; returns its id. */
+    public String issuePermit(Grant<Target.Named> g, JsonNode body) throws ApiException {
+        String id = g.target().id();
+        List<String> named = named(body);
+        String testerOrg = text(body, "tester_org");
         Instant expires = instant(body, "expires_at");
         Instant now = clock.instant();
         if (named.isEmpty() || named.size() > MAX_PERMIT_SUBMISSIONS || !expires.isAfter(now) || expires.isAfter(now.plus(MAX_PERMIT))) {
@@ -180,7 +199,7 @@ public final class AccessService {
                         + " ids are not test results of " + testerOrg + " under its engagements")
                         .withProblems(outside.stream().map(s -> "submission " + s).toList());
             }
-            records.issuePermit(id, testerOrg, named, expires, ex.caller().certificate().fingerprint(), now);
+            records.issuePermit(id, testerOrg, named, expires, g.caller().certificate().fingerprint(), now);
             return id;
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "issuing a permit", e);
@@ -196,7 +215,7 @@ public final class AccessService {
             return false;
         }
         Submissions.Found f = found.get();
-        return "test-result".equals(f.stored().kind()) && Role.TESTER.label().equals(f.submitterRole())
+        return Kind.TEST_RESULT.is(f.stored().kind()) && Role.TESTER.label().equals(f.submitterRole())
                 && org.equals(f.submitterOrg())
                 && engagements.stream().anyMatch(e -> e.testerOrg().equals(org) && e.covers(f.stored().campaign(), f.stored().unit()));
     }

@@ -1,13 +1,11 @@
-package cn.midang.server.search;
+package cn.midang.server.search.api;
 
-import cn.midang.server.access.Action;
 import cn.midang.server.access.Grant;
-import cn.midang.server.access.Guard;
-import cn.midang.server.access.ListScope;
 import cn.midang.server.access.Target;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
-import cn.midang.server.http.Exchange;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.search.SearchIndex;
+import cn.midang.server.submission.ListScope;
 import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -21,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Search as callers see it: the guard decides and scopes ({@code Action.SEARCH}, the same scope
+ * Search as callers see it: the pipeline decides and scopes ({@code Action.SEARCH}, the same scope
  * as a listing), the index answers with the scope as a FILTER inside the query, and every hit is
  * checked once more against the submission records before it is shown, because the index is
  * derived data without integrity of its own (docs/CRYPTO.md).
@@ -36,12 +34,9 @@ public final class SearchService {
 
     private final SearchIndex index;
     private final Submissions submissions;
-    private final Guard guard;
-
-    public SearchService(SearchIndex index, Submissions submissions, Guard guard) {
+    public SearchService(SearchIndex index, Submissions submissions) {
         this.index = index;
         this.submissions = submissions;
-        this.guard = guard;
     }
 
     /** A parsed query: terms that must appear, terms that must not. */
@@ -79,21 +74,38 @@ public final class SearchService {
         return new Query(List.copyOf(include), List.copyOf(exclude));
     }
 
-    public Results search(Exchange ex, String q, Submissions.Filter filter, Instant since, String sort, int limit, int offset)
-            throws ApiException {
-        Query query = parse(q);
+    /** A search as asked: the query, the narrowing, the order and the page. */
+    public record Request(String q, Submissions.Filter filter, Instant since, String sort, int limit, int offset) {}
+
+    /** A search request checked, with its parsed query and order. */
+    public record Checked(Request request, Query query, SearchIndex.Order order) {}
+
+    /** Checks {@code r}: a malformed query, order or page is refused before anything is decided. */
+    public static Checked check(Request r) throws ApiException {
+        Query query = parse(r.q());
         SearchIndex.Order order;
-        if (sort == null || sort.equals("relevance")) {
+        if (r.sort() == null || r.sort().equals("relevance")) {
             order = SearchIndex.Order.RELEVANCE;
-        } else if (sort.equals("date")) {
+        } else if (r.sort().equals("date")) {
             order = SearchIndex.Order.DATE;
         } else {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "sort must be relevance or date");
         }
-        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+        if (r.limit() < 1 || r.limit() > MAX_PAGE || r.offset() < 0) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be 1.." + MAX_PAGE + " and offset >= 0");
         }
-        Grant g = guard.check(ex, Action.SEARCH, new Target.Search(q));
+        return new Checked(r, query, order);
+    }
+
+    /** The hits of the granted search, inside the grant's scope. */
+    public Results search(Grant<Target.Search> g, Request r) throws ApiException {
+        Checked c = check(r);
+        Query query = c.query();
+        SearchIndex.Order order = c.order();
+        Submissions.Filter filter = r.filter();
+        Instant since = r.since();
+        int limit = r.limit();
+        int offset = r.offset();
         ListScope scope = g.scope();
         try {
             SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), filter, since, order, limit, offset);

@@ -1,4 +1,4 @@
-package cn.midang.server.access;
+package cn.midang.server.submission;
 
 import java.util.Set;
 

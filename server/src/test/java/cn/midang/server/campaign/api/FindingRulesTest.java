@@ -1,7 +1,8 @@
-package cn.midang.server.campaign;
+package cn.midang.server.campaign.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.midang.server.campaign.Findings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,26 +1,26 @@
-package cn.midang.server.summary;
+package cn.midang.server.summary.api;
 
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.sign.RawSignatures;
-import cn.midang.server.access.Action;
 import cn.midang.server.access.Grant;
-import cn.midang.server.access.Guard;
 import cn.midang.server.access.Target;
 import cn.midang.server.campaign.Campaign;
-import cn.midang.server.campaign.CampaignService;
 import cn.midang.server.campaign.CampaignState;
-import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Lifecycle;
+import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.campaign.Overviews;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
-import cn.midang.server.http.Exchange;
 import cn.midang.server.identity.Caller;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.storage.Database;
+import cn.midang.server.submission.Kind;
 import cn.midang.server.submission.StoredSubmission;
-import cn.midang.server.submission.SubmissionService;
 import cn.midang.server.submission.Submissions;
+import cn.midang.server.submission.api.SubmissionService;
+import cn.midang.server.summary.ResultNotices;
+import cn.midang.server.summary.Summaries;
+import cn.midang.server.summary.SummaryDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -41,27 +41,23 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     /** The JSON of a summary is read whole to check signatures; it is far smaller than this. */
     static final int MAX_JSON = 64 << 20;
 
-    private final Campaigns campaigns;
     private final Summaries summaries;
     private final ResultNotices notices;
     private final Overviews overviews;
     private final SubmissionService archive;
     private final Submissions submissions;
-    private final Guard guard;
     private final Clock clock;
     private final RawSignatures.Signer signer;
     private final String serverFingerprint;
     private final Object generating = new Object();
 
-    public SummaryService(Campaigns campaigns, Summaries summaries, ResultNotices notices, Overviews overviews,
-            SubmissionService archive, Submissions submissions, Guard guard, Clock clock, Identity signing) {
-        this.campaigns = campaigns;
+    public SummaryService(Summaries summaries, ResultNotices notices, Overviews overviews, SubmissionService archive,
+            Submissions submissions, Clock clock, Identity signing) {
         this.summaries = summaries;
         this.notices = notices;
         this.overviews = overviews;
         this.archive = archive;
         this.submissions = submissions;
-        this.guard = guard;
         this.clock = clock;
         this.signer = RawSignatures.newSigner(signing);
         this.serverFingerprint = signing.certificate().fingerprint();
@@ -71,9 +67,8 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     public record View(Campaign campaign, Summaries.Summary summary, List<Summaries.Signature> signatures, List<Campaign.Department> missing) {}
 
     /** Generates the next version of campaign {@code id}'s summary from its forms and findings. */
-    public View generate(Exchange ex, String id) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.GENERATE_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
+    public View generate(Grant<Target.OfCampaign> g) throws ApiException {
+        Campaign c = g.target().campaign();
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String by = g.caller().certificate().fingerprint();
         // One generation at a time, so two inspectors asking together get versions n and n+1
@@ -92,7 +87,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
             SubmissionService.Generated docx = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".docx", b.docx());
             Summaries.Summary s = new Summaries.Summary(c.id(), version, now, by, json.id(), xlsx.id(), docx.id(),
                     cn.midang.keys.digest.Sm3.hex(b.json()));
-            archive.archiveGenerated(c.id(), "summary", List.of(xlsx, docx, json), by, conn -> {
+            archive.archiveGenerated(c.id(), Kind.SUMMARY, List.of(xlsx, docx, json), by, conn -> {
                 Summaries.add(conn, s);
                 return null;
             });
@@ -103,10 +98,8 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     }
 
     /** The current summary of campaign {@code id} with its signatures. */
-    public View view(Exchange ex, String id) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        guard.check(ex, Action.READ_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
-        return current(c);
+    public View view(Grant<Target.OfCampaign> g) throws ApiException {
+        return current(g.target().campaign());
     }
 
     View current(Campaign c) throws ApiException {
@@ -127,9 +120,8 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
      * JSON bytes). Refused unless the campaign is in joint review, the caller's organisation is one
      * of its departments, the version is current, and the signature verifies over the stored bytes.
      */
-    public View sign(Exchange ex, String id) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.SIGN_SUMMARY, new Target.OfCampaign(String.valueOf(id), c));
+    public View sign(Grant<Target.OfCampaign> g, Body body) throws ApiException {
+        Campaign c = g.target().campaign();
         Caller caller = g.caller();
         if (c.state() != CampaignState.JOINT_REVIEW) {
             throw new ApiException(ErrorCode.WRONG_STATE, "campaign " + c.id() + " is " + Lifecycle.label(c.state()))
@@ -140,7 +132,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
         Campaign.Department dept = c.details().jointReview().stream().filter(d -> d.id().equals(org) || d.name().equals(org))
                 .findFirst().orElseThrow(() -> new ApiException(ErrorCode.NOT_A_DEPARTMENT, org + " is not among "
                         + c.details().jointReview().stream().map(Campaign.Department::name).toList()));
-        JsonNode b = ex.jsonBody();
+        JsonNode b = body.json();
         View v = current(c);
         if (b.path("version").asInt(-1) != v.summary().version() || !v.summary().jsonSm3().equals(b.path("json_sm3").asText())) {
             throw new ApiException(ErrorCode.SUMMARY_CHANGED, "signed version " + b.path("version").asText() + ", current is "
@@ -175,10 +167,15 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
         return current(c);
     }
 
+    /** The request's JSON body, read only once the request's state and department are checked. */
+    @FunctionalInterface
+    public interface Body {
+        JsonNode json() throws ApiException;
+    }
+
     /** The published notices of campaign {@code id} the caller may see: a unit its own, the leadership and inspectors all. */
-    public List<ResultNotices.Notice> results(Exchange ex, String id) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.READ_RESULTS, new Target.OfCampaign(String.valueOf(id), c));
+    public List<ResultNotices.Notice> results(Grant<Target.OfCampaign> g) throws ApiException {
+        Campaign c = g.target().campaign();
         try {
             return notices.of(c.id(), g.scope() == null ? null : g.scope().unit());
         } catch (SQLException e) {

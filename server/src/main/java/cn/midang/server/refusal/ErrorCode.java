@@ -1,4 +1,4 @@
-package cn.midang.server.http;
+package cn.midang.server.refusal;
 
 /**
  * Every error a client can receive: a stable code, the HTTP status, and the message in English

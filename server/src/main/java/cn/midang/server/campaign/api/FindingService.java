@@ -1,12 +1,12 @@
-package cn.midang.server.campaign;
+package cn.midang.server.campaign.api;
 
-import cn.midang.server.access.Action;
 import cn.midang.server.access.Grant;
-import cn.midang.server.access.Guard;
 import cn.midang.server.access.Target;
-import cn.midang.server.http.ApiException;
-import cn.midang.server.http.ErrorCode;
-import cn.midang.server.http.Exchange;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.Findings;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.submission.Kind;
 import cn.midang.server.submission.Submissions;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
@@ -30,17 +30,13 @@ public final class FindingService {
     static final ZoneOffset CHINA = ZoneOffset.ofHours(8);
     static final int MAX_TEXT = 4000;
 
-    private final Campaigns campaigns;
     private final Findings findings;
     private final Submissions submissions;
-    private final Guard guard;
     private final Clock clock;
 
-    public FindingService(Campaigns campaigns, Findings findings, Submissions submissions, Guard guard, Clock clock) {
-        this.campaigns = campaigns;
+    public FindingService(Findings findings, Submissions submissions, Clock clock) {
         this.findings = findings;
         this.submissions = submissions;
-        this.guard = guard;
         this.clock = clock;
     }
 
@@ -48,10 +44,8 @@ public final class FindingService {
      * Records the finding in the body ({@code unit, area, severity, description, rectification,
      * deadline[, record]}) for campaign {@code id}.
      */
-    public Findings.Finding record(Exchange ex, String id) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.RECORD_FINDING, new Target.OfCampaign(String.valueOf(id), c));
-        JsonNode b = ex.jsonBody();
+    public Findings.Finding record(Grant<Target.OfCampaign> g, JsonNode b) throws ApiException {
+        Campaign c = g.target().campaign();
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
         String unit = b.path("unit").asText("").strip();
@@ -74,7 +68,7 @@ public final class FindingService {
         if (record != null) {
             try {
                 boolean ok = submissions.byId(record).filter(s -> s.campaign().equals(c.id()) && s.unit().equals(unit)
-                        && "inspection-record".equals(s.kind())).isPresent();
+                        && Kind.INSPECTION_RECORD.is(s.kind())).isPresent();
                 if (!ok) {
                     problems.add("record: " + record + " is not an inspection record of " + unit + " in " + c.id());
                 }
@@ -94,9 +88,8 @@ public final class FindingService {
     }
 
     /** The findings of campaign {@code id} the caller may see (a unit: its own, once published), optionally of one unit. */
-    public List<Findings.Finding> list(Exchange ex, String id, String unit) throws ApiException {
-        Campaign c = CampaignService.lookup(campaigns, id);
-        Grant g = guard.check(ex, Action.LIST_FINDINGS, new Target.OfCampaign(String.valueOf(id), c));
+    public List<Findings.Finding> list(Grant<Target.OfCampaign> g, String unit) throws ApiException {
+        Campaign c = g.target().campaign();
         String only = g.scope() != null && g.scope().unit() != null ? g.scope().unit() : unit;
         try {
             return findings.of(c.id(), only);

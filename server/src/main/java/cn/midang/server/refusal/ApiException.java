@@ -1,4 +1,4 @@
-package cn.midang.server.http;
+package cn.midang.server.refusal;
 
 /** A refusal with a code from the catalogue; the detail goes to the log only. */
 public final class ApiException extends Exception {

@@ -1,4 +1,4 @@
-package cn.midang.server.http;
+package cn.midang.server.refusal;
 
 import java.io.IOException;
 

@@ -1,0 +1,46 @@
+package cn.midang.server;
+
+import cn.midang.server.access.Action;
+import cn.midang.server.deploy.Deployment;
+import cn.midang.server.http.Route;
+import cn.midang.server.identity.Caller;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The endpoints about the server itself: health, the API description, its certificates, and who the caller is. */
+final class ServerRoutes {
+
+    private ServerRoutes() {}
+
+    static List<Route> routes(Deployment d) {
+        return List.of(
+                Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, Map.of("status", "ok"))),
+                Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, (ex, g) -> ex.stream("application/json", -1, out -> {
+                    try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
+                        in.transferTo(out);
+                    }
+                })),
+                Route.publicRoute("GET", "/api/v1/server", Action.SERVER_INFO, (ex, g) -> ex.json(200, Map.of(
+                        "signing_certificate", Files.readString(d.dir().signingCertificate()),
+                        "archive_certificate", Files.readString(d.dir().archiveCertificate()),
+                        "ca_certificate", Files.readString(d.dir().caCertificate()),
+                        "crl", Files.readString(d.dir().crl()),
+                        "tls_certificate_sha256", d.transportKey().certificateSha256(),
+                        "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
+                Route.signed("GET", "/api/v1/me", Action.WHOAMI, (ex, g) -> ex.json(200, caller(g.caller()))));
+    }
+
+    static Map<String, Object> caller(Caller c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.account().commonName());
+        m.put("role", c.account().role().label());
+        m.put("organisation", c.account().organisation());
+        m.put("fingerprint", c.certificate().fingerprint());
+        m.put("certificate_serial", c.certificate().serialHex());
+        m.put("certificate_not_after", c.certificate().notAfter().toString());
+        return m;
+    }
+}

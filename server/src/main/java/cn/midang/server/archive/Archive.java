@@ -1,0 +1,201 @@
+package cn.midang.server.archive;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.ChainValidator;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opened;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.PositionalCipher;
+import cn.midang.keys.seal.RecordCipher;
+import cn.midang.keys.seal.Rewrapper;
+import cn.midang.keys.seal.Sealed;
+import cn.midang.keys.seal.Sealer;
+import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.SealedKeyFile;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.commons.io.input.TeeInputStream;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+import org.apache.commons.io.output.CountingOutputStream;
+
+/**
+ * The archive barrier (Vault's barrier is the model): the one holder of the archive's private key
+ * and of the blob store. Everything the server does with stored packages goes through here —
+ * accept a sealed upload, open a small object for the server's own reading, stream a document's
+ * plaintext to the indexer, re-address a package to a reader, seal a document the server made,
+ * sweep what a crash left — and nothing else in the server touches the archive key or the blobs
+ * (an architecture test fails the build otherwise). The keys that protect the records and the
+ * search index are kept sealed to the archive key, so they are opened here too.
+ */
+public final class Archive {
+
+    /** Where the chain validator comes from (it changes when the CRL is renewed). */
+    @FunctionalInterface
+    public interface Trust {
+        ChainValidator validator() throws KeysException;
+    }
+
+    private final Identity key;
+    private final BlobStore blobs;
+    private final Trust trust;
+    private final Clock clock;
+
+    public Archive(Identity key, BlobStore blobs, Trust trust, Clock clock) {
+        this.key = Objects.requireNonNull(key);
+        this.blobs = Objects.requireNonNull(blobs);
+        this.trust = Objects.requireNonNull(trust);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The archive of a deployment: its archive key and the blobs under its data folder. */
+    public static Archive of(Deployment d) throws IOException {
+        return new Archive(d.archiveIdentity(), new FileBlobStore(d.dir().blobs()), d::validator, d.clock());
+    }
+
+    /** The archive's certificate, to which every package is sealed. */
+    public Certificate certificate() {
+        return key.certificate();
+    }
+
+    /**
+     * A sealed upload being received: the body is written to a staged blob while the archive key
+     * opens it to check the tag, the signer's signature and certificate; no plaintext is kept.
+     * {@link #commit()} makes it durable; closing without commit leaves nothing.
+     */
+    public final class Upload implements AutoCloseable {
+        private final BlobStore.Staged staged;
+        private final Sm3.DigestingInputStream digesting;
+        private Opened opened;
+
+        private Upload(BlobStore.Staged staged, Sm3.DigestingInputStream digesting) {
+            this.staged = staged;
+            this.digesting = digesting;
+        }
+
+        /** What the package says of itself, authenticated. */
+        public Opened opened() {
+            return opened;
+        }
+
+        /** The SM3 of the body as received. */
+        public byte[] bodySm3() {
+            return digesting.digest();
+        }
+
+        /** The size of the body as received. */
+        public long bodyBytes() {
+            return digesting.count();
+        }
+
+        /** Forces the blob to disk and names it. */
+        public String commit() throws IOException {
+            return staged.commit();
+        }
+
+        @Override
+        public void close() {
+            staged.abort();
+        }
+    }
+
+    /**
+     * Receives {@code body}, a package sealed to the archive: a {@link KeysException} says why it is
+     * not acceptable (nothing is kept); an {@link IOException} that the body could not be read.
+     */
+    public Upload accept(InputStream body) throws KeysException, IOException {
+        BlobStore.Staged staged = blobs.stage();
+        Upload u = new Upload(staged, Sm3.digesting(body));
+        try (InputStream tee = new TeeInputStream(u.digesting, staged.stream())) {
+            u.opened = Opener.forRecipient(key, trust.validator()).check(tee);
+            return u;
+        } catch (KeysException | IOException | RuntimeException e) {
+            staged.abort();
+            throw e;
+        }
+    }
+
+    /** A document the server made, sealed to the archive and stored under {@code blobName}. */
+    public record Stored(String blobName, Sealed sealed, long packageBytes) {}
+
+    /** Seals {@code content} to the archive, signed by {@code signer} (the server), and stores it durably. */
+    public Stored sealGenerated(Identity signer, String fileName, byte[] content) throws IOException, KeysException {
+        try (BlobStore.Staged staged = blobs.stage()) {
+            Sealed sealed;
+            long packageBytes;
+            // The staged stream stays open: committing it forces it to disk.
+            try (CountingOutputStream counting = new CountingOutputStream(CloseShieldOutputStream.wrap(staged.stream()))) {
+                sealed = Sealer.signedBy(signer).to(key.certificate()).describedAs(fileName).clock(clock).build()
+                        .seal(new ByteArrayInputStream(content), counting);
+                counting.flush();
+                packageBytes = counting.getByteCount();
+            }
+            return new Stored(staged.commit(), sealed, packageBytes);
+        }
+    }
+
+    /**
+     * The content of stored package {@code blobName}, authenticated, for the server's own reading
+     * (report forms, the summary's JSON); refused above {@code maxBytes}.
+     */
+    public byte[] content(String blobName, int maxBytes) throws IOException, KeysException {
+        try (InputStream in = blobs.open(blobName)) {
+            return Opener.forRecipient(key, trust.validator()).openToMemory(in, maxBytes);
+        }
+    }
+
+    /**
+     * Streams the plaintext of stored package {@code blobName} into {@code plaintext} (the text
+     * extractor) <em>before</em> it is authenticated, as the name says: the package is authentic
+     * only if this returns; the reader must discard what it got when it throws.
+     */
+    public Opened streamUnverified(String blobName, OutputStream plaintext) throws IOException, KeysException {
+        try (InputStream in = blobs.open(blobName)) {
+            return Opener.forRecipient(key, trust.validator()).streamUnverified(in, plaintext);
+        }
+    }
+
+    /** Writes stored package {@code blobName} re-addressed to {@code reader}: the content is neither decrypted nor re-encrypted. */
+    public void readdress(String blobName, Certificate reader, OutputStream out) throws IOException, KeysException {
+        try (InputStream in = blobs.open(blobName)) {
+            Rewrapper.holding(key).rewrap(in, List.of(reader), out);
+        }
+    }
+
+    /** Deletes a blob no record points to (a record that could not be written). */
+    public void discard(String blobName) throws IOException {
+        blobs.delete(blobName);
+    }
+
+    /** Start-up sweep: staged blobs and committed blobs outside {@code referenced} (a crash between rename and commit). */
+    public int sweep(Set<String> referenced) throws IOException {
+        int removed = blobs.sweepStaged();
+        for (String name : blobs.names()) {
+            if (!referenced.contains(name)) {
+                blobs.delete(name);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** The record key kept sealed to the archive in {@code file}, made at the first start. */
+    public RecordCipher recordCipher(Path file) throws IOException, KeysException {
+        return SealedKeyFile.loadOrCreate(file, sealed -> RecordCipher.openKey(sealed, key, trust.validator()), RecordCipher.generate(),
+                k -> k.sealKey(key, clock));
+    }
+
+    /** The search index's key kept sealed to the archive in {@code file}, made when there is none. */
+    public PositionalCipher indexKey(Path file) throws IOException, KeysException {
+        return SealedKeyFile.loadOrCreate(file, sealed -> PositionalCipher.openKey(sealed, key, trust.validator()),
+                PositionalCipher.generate(), k -> k.sealKey(key, clock));
+    }
+}
