@@ -1,7 +1,14 @@
 package cn.midang.cli;
 
+import cn.midang.forms.SafeText;
+import cn.midang.keys.KeysException;
+import cn.midang.keys.io.SafeFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Checks on files named on the command line, with the catalogue's messages. */
 public final class CliFiles {
@@ -18,16 +25,16 @@ public final class CliFiles {
      * Writes {@code data} to {@code target} under a temporary name beside it, forces it to disk
      * and renames it, so {@code target} is either the old file or the whole new one.
      */
-    public static void writeAtomically(Path target, byte[] data) throws java.io.IOException {
+    public static void writeAtomically(Path target, byte[] data) throws IOException {
         try {
-            cn.midang.keys.io.SafeFiles.writeAtomically(target, data, false);
-        } catch (cn.midang.keys.KeysException e) {
-            throw new java.io.IOException(e.getMessage(), e);
+            SafeFiles.writeAtomically(target, data, false);
+        } catch (KeysException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
     /** The form of an id a server may give that becomes part of a file name (a campaign, a unit, a department). */
-    private static final java.util.regex.Pattern NAME_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern NAME_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     /**
      * {@code id}, if it has the form of an id (lower-case letters, digits and '-', at most 64, as
@@ -36,7 +43,7 @@ public final class CliFiles {
      */
     public static String requireId(String id, String what) {
         if (!isId(id)) {
-            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-id", what, cn.midang.forms.SafeText.printable(String.valueOf(id)));
+            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-id", what, SafeText.printable(String.valueOf(id)));
         }
         return id;
     }
@@ -52,21 +59,21 @@ public final class CliFiles {
      * and nothing is written.
      */
     public static Path child(Path dir, String name) {
-        java.util.Optional<String> bad = cn.midang.forms.SafeText.fileNameProblem(name);
+        Optional<String> bad = SafeText.fileNameProblem(name);
         Path p = dir.resolve(name == null ? "" : name).normalize();
         if (bad.isPresent() || !dir.normalize().equals(p.getParent())) {
-            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-file-name", cn.midang.forms.SafeText.printable(String.valueOf(name)),
+            throw new CliFailure(ExitCode.INTEGRITY, "error.bad-file-name", SafeText.printable(String.valueOf(name)),
                     dir, bad.orElse("it leaves the folder"));
         }
         return p;
     }
 
     /** Writes a new file (never replacing one): see {@code keys.io.SafeFiles.writeNew}. */
-    public static void writeNew(Path target, byte[] data) throws java.io.IOException {
+    public static void writeNew(Path target, byte[] data) throws IOException {
         try {
-            cn.midang.keys.io.SafeFiles.writeNew(target, data);
-        } catch (cn.midang.keys.KeysException e) {
-            throw new java.io.IOException(e.getMessage(), e);
+            SafeFiles.writeNew(target, data);
+        } catch (KeysException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -81,7 +88,7 @@ public final class CliFiles {
      * The user's home folder as the shell sees it ({@code HOME}, so {@code ~/.midang} in a
      * command and in Midang mean the same folder), else the JVM's {@code user.home}.
      */
-    public static Path userHome(java.util.Map<String, String> env) {
+    public static Path userHome(Map<String, String> env) {
         String home = env.get("HOME");
         return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }

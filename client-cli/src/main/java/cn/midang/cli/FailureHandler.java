@@ -1,7 +1,16 @@
 package cn.midang.cli;
 
+import cn.midang.cli.net.ServerRefusal;
 import cn.midang.keys.KeysException;
+import com.fasterxml.jackson.core.JacksonException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -24,7 +33,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             code = exitCodeFor(k.reason());
             // The library's detail is English; Chinese readers get a Chinese headline before it.
             line = m.chinese() ? m.get("reason." + k.reason().name()) + "：" + k.getMessage() : k.getMessage();
-        } else if (ex instanceof cn.midang.cli.net.ServerRefusal r) {
+        } else if (ex instanceof ServerRefusal r) {
             code = switch (r.status()) {
                 case 401 -> ExitCode.AUTHENTICATION;
                 case 404 -> ExitCode.NOT_FOUND;
@@ -35,18 +44,18 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             };
             line = (m.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")"
                     + r.problems().stream().map(p -> System.lineSeparator() + "  " + p).reduce("", String::concat);
-        } else if (ex instanceof java.net.ConnectException || ex instanceof java.net.http.HttpConnectTimeoutException
-                || ex instanceof java.nio.channels.UnresolvedAddressException) {
+        } else if (ex instanceof ConnectException || ex instanceof HttpConnectTimeoutException
+                || ex instanceof UnresolvedAddressException) {
             code = ExitCode.NETWORK;
             line = m.get("error.network");
-        } else if (ex instanceof java.nio.file.FileSystemException f) {
-            code = f instanceof java.nio.file.NoSuchFileException ? ExitCode.NOT_FOUND : ExitCode.INTERNAL;
+        } else if (ex instanceof FileSystemException f) {
+            code = f instanceof NoSuchFileException ? ExitCode.NOT_FOUND : ExitCode.INTERNAL;
             line = m.get("error.file", f.getFile(), f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
-        } else if (ex instanceof com.fasterxml.jackson.core.JacksonException) {
+        } else if (ex instanceof JacksonException) {
             // The server answered, but not with what Midang's API answers: nothing of it is used.
             code = ExitCode.INTEGRITY;
             line = m.get("error.bad-answer");
-        } else if (ex instanceof java.io.IOException io) {
+        } else if (ex instanceof IOException io) {
             // Not a local file (above): the HTTP exchange broke — the server stopped, or the network
             // dropped, while the request or the answer was under way.
             code = ExitCode.NETWORK;
@@ -56,7 +65,7 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
             line = m.get("error.internal", ex.getClass().getSimpleName());
         }
         if (g.json) {
-            err.println(Output.json(java.util.Map.of("error", line, "exit_code", code)));
+            err.println(Output.json(Map.of("error", line, "exit_code", code)));
         } else {
             err.println(m.get("error.prefix") + line);
         }

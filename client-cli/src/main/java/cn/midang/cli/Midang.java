@@ -3,11 +3,13 @@ package cn.midang.cli;
 import cn.midang.cli.admin.AdminCommand;
 import cn.midang.cli.audit.AuditCommand;
 import cn.midang.cli.ca.CaCommand;
-import cn.midang.cli.tester.AttestDestructionCommand;
-import cn.midang.cli.tester.EngagementsCommand;
+import cn.midang.cli.campaign.CampaignCommand;
+import cn.midang.cli.finding.FindingCommand;
+import cn.midang.cli.form.FormCommand;
 import cn.midang.cli.info.StatusCommand;
 import cn.midang.cli.info.WhoamiCommand;
 import cn.midang.cli.key.KeyCommand;
+import cn.midang.cli.results.ResultsCommand;
 import cn.midang.cli.sign.SignCommand;
 import cn.midang.cli.sign.VerifyCommand;
 import cn.midang.cli.submit.GetCommand;
@@ -15,11 +17,14 @@ import cn.midang.cli.submit.ListCommand;
 import cn.midang.cli.submit.SearchCommand;
 import cn.midang.cli.submit.ShowCommand;
 import cn.midang.cli.submit.SubmitCommand;
+import cn.midang.cli.summary.SummaryCommand;
+import cn.midang.cli.tester.AttestDestructionCommand;
+import cn.midang.cli.tester.EngagementsCommand;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code midang}: one command for every role of a Midang deployment. This class only wires the
@@ -48,9 +53,9 @@ import picocli.CommandLine.Command;
         subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
             GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
             AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
-            cn.midang.cli.campaign.CampaignCommand.class, cn.midang.cli.form.FormCommand.class,
-            cn.midang.cli.finding.FindingCommand.class, cn.midang.cli.summary.SummaryCommand.class,
-            cn.midang.cli.results.ResultsCommand.class, CommandLine.HelpCommand.class})
+            CampaignCommand.class, FormCommand.class,
+            FindingCommand.class, SummaryCommand.class,
+            ResultsCommand.class, CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 
     @CommandLine.Spec

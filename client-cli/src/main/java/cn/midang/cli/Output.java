@@ -1,6 +1,10 @@
 package cn.midang.cli;
 
+import cn.midang.forms.SafeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -19,7 +23,7 @@ public final class Output {
      * {@code forms.SafeText}) is written as its backslash-u escape (&#92;u202e), never raw: a script that
      * prints a value decides itself what to show.
      */
-    private static final class SafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+    private static final class SafeEscapes extends CharacterEscapes {
         private static final long serialVersionUID = 1L;
         private final int[] ascii = standardAsciiEscapesForJSON();
 
@@ -33,9 +37,9 @@ public final class Output {
         }
 
         @Override
-        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
-            return cn.midang.forms.SafeText.unsafe(ch) && !Character.isSurrogate((char) ch)
-                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch)) : null;
+        public SerializableString getEscapeSequence(int ch) {
+            return SafeText.unsafe(ch) && !Character.isSurrogate((char) ch)
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
         }
     }
 

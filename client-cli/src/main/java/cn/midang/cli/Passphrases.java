@@ -2,10 +2,15 @@ package cn.midang.cli;
 
 import java.io.Console;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Where passphrases come from, in order: a file named by {@code --passphrase-file} (first
@@ -36,7 +41,7 @@ public final class Passphrases {
      * new passphrase was taken from {@code MIDANG_PASSPHRASE} (it must not become a key's
      * passphrase without the user hearing of it).
      */
-    public static char[] fresh(Path file, String prompt, java.util.function.Consumer<String> tell) {
+    public static char[] fresh(Path file, String prompt, Consumer<String> tell) {
         char[] p = read(file, prompt, true, tell);
         if (p.length < MIN_NEW_LENGTH) {
             Arrays.fill(p, '\0');
@@ -52,7 +57,7 @@ public final class Passphrases {
         }
     }
 
-    private static char[] read(Path file, String prompt, boolean confirm, java.util.function.Consumer<String> tell) {
+    private static char[] read(Path file, String prompt, boolean confirm, Consumer<String> tell) {
         if (file != null) {
             requirePrivate(file);
             byte[] bytes = null;
@@ -65,7 +70,7 @@ public final class Passphrases {
                 if (end == 0) {
                     throw new CliFailure(ExitCode.USAGE, "error.passphrase.file", file);
                 }
-                java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+                CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, end));
                 char[] out = new char[chars.remaining()];
                 chars.get(out);
                 Arrays.fill(chars.array(), '\0');
@@ -111,9 +116,9 @@ public final class Passphrases {
      */
     static void requirePrivate(Path file) {
         try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
-                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(PosixFilePermission.OTHERS_READ)
+                    || perms.contains(PosixFilePermission.GROUP_READ)) {
                 throw new CliFailure(ExitCode.USAGE, "error.passphrase.readable", file);
             }
         } catch (UnsupportedOperationException | IOException e) {

@@ -2,7 +2,9 @@ package cn.midang.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A plain text table for the terminal, aligned by display width: a Chinese character takes two
@@ -11,7 +13,7 @@ import java.util.List;
 public final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
-    private final java.util.Map<Integer, String> notes = new java.util.HashMap<>();
+    private final Map<Integer, String> notes = new HashMap<>();
 
     public Table(String... header) {
         rows.add(header);

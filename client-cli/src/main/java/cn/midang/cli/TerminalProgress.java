@@ -1,6 +1,9 @@
 package cn.midang.cli;
 
 import cn.midang.cli.net.Progress;
+import cn.midang.forms.SafeText;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +30,7 @@ public final class TerminalProgress implements Progress {
 
     private TerminalProgress(Messages messages, String fileName, PrintStream err) {
         this.messages = messages;
-        this.fileName = cn.midang.forms.SafeText.printable(fileName); // drawn on its own stream, not through TerminalSafeWriter
+        this.fileName = SafeText.printable(fileName); // drawn on its own stream, not through TerminalSafeWriter
         this.err = err;
     }
 
@@ -36,7 +39,7 @@ public final class TerminalProgress implements Progress {
         if (suppressed || size <= THRESHOLD || !stderrIsTerminal()) {
             return Progress.NONE;
         }
-        return new TerminalProgress(messages, fileName, new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+        return new TerminalProgress(messages, fileName, new PrintStream(new FileOutputStream(FileDescriptor.err),
                 true, StandardCharsets.UTF_8));
     }
 

@@ -4,6 +4,8 @@ import cn.midang.keys.digest.Sm3;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class ReportForm {
 
     /** The SM3 of the campaign id and the area and item ids in order. */
     static String fingerprint(String campaign, List<String> ids) {
-        return java.util.HexFormat.of().formatHex(Sm3.digest((campaign + "\n" + String.join("\n", ids)).getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(Sm3.digest((campaign + "\n" + String.join("\n", ids)).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String quote(String s) {
@@ -181,7 +183,7 @@ public final class ReportForm {
             if (printed != null && campaign != null && !printed.equals(fingerprint(campaign, ids))) {
                 problems.add(new Problem(line(m.get("模板指纹")), "form.items-changed", campaign));
             }
-            problems.sort(java.util.Comparator.comparingInt(Problem::line));
+            problems.sort(Comparator.comparingInt(Problem::line));
             return result(campaign, unit);
         }
 

@@ -10,10 +10,10 @@ import cn.midang.server.audit.AuditLog;
 import cn.midang.server.audit.api.AuditRoutes;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Findings;
+import cn.midang.server.campaign.Overviews;
 import cn.midang.server.campaign.api.CampaignRoutes;
 import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.campaign.api.FindingService;
-import cn.midang.server.campaign.Overviews;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.extract.ForkedExtractor;
@@ -39,24 +39,29 @@ import cn.midang.server.summary.ResultNotices;
 import cn.midang.server.summary.Summaries;
 import cn.midang.server.summary.api.SummaryRoutes;
 import cn.midang.server.summary.api.SummaryService;
-import java.util.ArrayList;
-import org.apache.lucene.store.FSDirectory;
+import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Instant;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
+import org.apache.lucene.store.FSDirectory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,9 +236,9 @@ public final class MidangServer implements AutoCloseable {
 
 
     /** Deletes a folder and everything in it, if it exists. */
-    static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
-            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+            PathUtils.deleteDirectory(dir);
         }
     }
 
@@ -247,8 +252,8 @@ public final class MidangServer implements AutoCloseable {
     }
 
     /** The port of the operator's metrics listener, if {@code metrics.listen} is set. */
-    public java.util.OptionalInt metricsPort() {
-        return metricsListener == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metricsListener.port());
+    public OptionalInt metricsPort() {
+        return metricsListener == null ? OptionalInt.empty() : OptionalInt.of(metricsListener.port());
     }
 
     public List<Route> routes() {
@@ -285,7 +290,7 @@ public final class MidangServer implements AutoCloseable {
 
     /** Waits until every queued submission has been indexed (tests). */
     public void awaitIndexed() throws InterruptedException {
-        indexer.awaitIdle(5, java.util.concurrent.TimeUnit.MINUTES);
+        indexer.awaitIdle(5, TimeUnit.MINUTES);
     }
 
     public void join() throws InterruptedException {

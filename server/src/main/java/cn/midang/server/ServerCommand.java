@@ -1,20 +1,31 @@
 package cn.midang.server;
 
+import cn.midang.keys.audit.AuditChain;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.server.archive.Archive;
+import cn.midang.server.audit.AuditLog;
 import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.DataDir;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.search.IndexStatus;
+import cn.midang.server.storage.Database;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code midang-server}: init, run, and dev (init on first use, then run). */
 @Command(name = "midang-server", mixinStandardHelpOptions = true,
@@ -111,7 +122,7 @@ final class ServerCommand {
 
         @Override
         public Integer call() throws Exception {
-            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
             if (port != null) {
                 env.put("MIDANG_LISTEN_PORT", port.toString());
             }
@@ -173,14 +184,14 @@ final class ServerCommand {
 
         @Override
         public Integer call() throws Exception {
-            cn.midang.server.deploy.DataDir dir = new cn.midang.server.deploy.DataDir(data);
+            DataDir dir = new DataDir(data);
             if (!Files.exists(dir.signingCertificate())) {
                 throw new IllegalArgumentException(data + " is not a Midang data directory (no server-signing.crt)");
             }
-            cn.midang.keys.pki.Certificate server = cn.midang.keys.pki.Certificate.read(dir.signingCertificate());
-            cn.midang.keys.audit.AuditChain.Result r;
-            try (cn.midang.server.storage.Database db = cn.midang.server.storage.Database.open(dir.database())) {
-                r = cn.midang.server.audit.AuditLog.verify(db, dir.auditCheckpoints(), server);
+            Certificate server = Certificate.read(dir.signingCertificate());
+            AuditChain.Result r;
+            try (Database db = Database.open(dir.database())) {
+                r = AuditLog.verify(db, dir.auditCheckpoints(), server);
             }
             if (r.ok()) {
                 System.out.println("Audit log intact: " + r.records() + " records, " + r.checkpoints()
@@ -217,14 +228,14 @@ final class ServerCommand {
             }
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var archive = cn.midang.server.archive.Archive.of(d);
+                var archive = Archive.of(d);
                 var submissions = MidangServer.submissions(d, archive.recordCipher(d.dir().recordKey()));
                 try (var index = MidangServer.openIndex(d, archive);
                         var indexer = MidangServer.newIndexer(d, config, submissions, archive, index)) {
-                    var status = new cn.midang.server.search.IndexStatus(d.database());
-                    java.util.List<String> all = status.pending();
+                    var status = new IndexStatus(d.database());
+                    List<String> all = status.pending();
                     all.forEach(indexer::enqueue);
-                    while (!indexer.awaitIdle(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    while (!indexer.awaitIdle(10, TimeUnit.SECONDS)) {
                         System.out.println("  " + (all.size() - indexer.pending()) + " of " + all.size());
                     }
                     System.out.println("Rebuilt the search index: " + all.size() + " submission(s) processed; see 'midang list' "

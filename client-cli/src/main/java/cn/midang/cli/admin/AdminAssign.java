@@ -4,6 +4,8 @@ import cn.midang.cli.ClientOptions;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +25,8 @@ public final class AdminAssign extends MidangCommand {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode n = client.client().postJson("/api/v1/campaigns/" + java.net.URLEncoder.encode(campaign,
-                java.nio.charset.StandardCharsets.UTF_8) + "/inspectors", Map.of("inspector", inspector));
+        JsonNode n = client.client().postJson("/api/v1/campaigns/" + URLEncoder.encode(campaign,
+                StandardCharsets.UTF_8) + "/inspectors", Map.of("inspector", inspector));
         Output.result(out(), globals(), Map.of("campaign", campaign, "inspector", inspector,
                 "fingerprint", n.path("fingerprint").asText()), "admin.assign.done", inspector, campaign);
         return 0;

@@ -3,6 +3,7 @@ package cn.midang.cli.audit;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
+import cn.midang.cli.net.ServerKeys;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.audit.AuditChain;
 import cn.midang.keys.audit.AuditRecord;
@@ -46,7 +47,7 @@ record AuditExportFile(JsonNode export, AuditChain.Result result, Certificate se
             trustedBy = cert.toString();
         } else if (ca != null) {
             // Issued by the CA is not enough: any unit's key is. Only the server's key signs checkpoints.
-            cn.midang.cli.net.ServerKeys.requireServer(included, ChainValidator.ignoringRevocation(
+            ServerKeys.requireServer(included, ChainValidator.ignoringRevocation(
                     Certificate.read(CliFiles.requireFile(ca, "CA certificate")), Clock.systemUTC()));
             server = included;
             trustedBy = ca.toString();

@@ -1,5 +1,6 @@
 package cn.midang.cli.ca;
 
+import cn.midang.cli.CliFiles;
 import cn.midang.cli.Passphrases;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.CertificateAuthority;
@@ -16,7 +17,7 @@ final class CaOptions {
     Path passphraseFile;
 
     CertificateAuthority open(Clock clock) throws KeysException {
-        cn.midang.cli.CliFiles.requireFile(dir.resolve("ca.p12"), "CA key");
+        CliFiles.requireFile(dir.resolve("ca.p12"), "CA key");
         return CertificateAuthority.open(dir, Passphrases.existing(passphraseFile, "CA passphrase"), clock);
     }
 }

@@ -1,12 +1,13 @@
 package cn.midang.cli.form;
 
-import cn.midang.forms.ReportForm;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ClientOptions;
 import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
+import cn.midang.forms.ReportForm;
+import cn.midang.keys.pki.Certificate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class FormTemplate extends MidangCommand {
         if (found.path("areas").isEmpty()) {
             throw new CliFailure(ExitCode.NOT_FOUND, "form.no-areas", campaign);
         }
-        cn.midang.keys.pki.Certificate me = client.client().identity().certificate(); // role and unit are in it
+        Certificate me = client.client().identity().certificate(); // role and unit are in it
         String unit = "unit".equals(me.role()) ? me.organisation() : "";
         String text = ReportForm.template(found, unit);
         if ("-".equals(output)) {

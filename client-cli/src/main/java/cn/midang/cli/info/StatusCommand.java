@@ -8,6 +8,7 @@ import cn.midang.cli.net.MidangClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ public final class StatusCommand extends MidangCommand {
                 t.print(out);
             }
             if ("admin".equals(c.identity().certificate().role())) {
-                java.util.List<String> missing = new java.util.ArrayList<>();
+                List<String> missing = new ArrayList<>();
                 c.engagements().path("engagements").forEach(e -> {
                     if (e.path("attestation_missing").asBoolean()) {
                         missing.add(e.path("id").asText() + " (" + e.path("tester_org").asText() + ")");

@@ -1,5 +1,7 @@
 package cn.midang.cli.net;
 
+import cn.midang.cli.CliFiles;
+import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Certificate;
@@ -10,15 +12,19 @@ import cn.midang.keys.seal.Opened;
 import cn.midang.keys.seal.Opener;
 import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.seal.Sealer;
+import cn.midang.keys.sign.CanonicalJson;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.keys.sign.SignedRequest;
+import cn.midang.keys.tls.TransportKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,13 +32,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+
 
 /**
  * The client side of the Midang API: every request signed with the user's key, every answer
@@ -76,8 +96,8 @@ public final class MidangClient {
         }
         try {
             // Only an address literal is taken as one: a name is never looked up to decide this.
-            return host.matches("[0-9.]+|[0-9a-fA-F:]+") && java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return host.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }
@@ -103,10 +123,10 @@ public final class MidangClient {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if ("https".equals(server.getScheme())) {
             try {
-                javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-                tls.init(null, new javax.net.ssl.TrustManager[] {pinning}, null);
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, new TrustManager[] {pinning}, null);
                 b.sslContext(tls);
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("TLS is unavailable in this JDK", e);
             }
         }
@@ -125,10 +145,10 @@ public final class MidangClient {
         JsonNode n = json(r);
         byte[] presentedTls = null;
         if ("https".equals(server.getScheme())) {
-            javax.net.ssl.SSLSession session = r.sslSession().orElseThrow(() -> new IOException("no TLS session"));
+            SSLSession session = r.sslSession().orElseThrow(() -> new IOException("no TLS session"));
             try {
                 presentedTls = session.getPeerCertificates()[0].getEncoded();
-            } catch (java.security.cert.CertificateEncodingException e) {
+            } catch (CertificateEncodingException e) {
                 throw new IOException(e);
             }
         }
@@ -148,7 +168,7 @@ public final class MidangClient {
         ServerKeys.requireServer(archive, trust);
         if (presentedTls != null) {
             pinning.pin(checkTransportBinding(presentedTls, n.path("tls_certificate_sha256").asText(),
-                    java.util.Base64.getDecoder().decode(n.path("tls_binding").asText()), signing));
+                    Base64.getDecoder().decode(n.path("tls_binding").asText()), signing));
         }
         info = new ServerInfo(signing, archive, trust);
         return info;
@@ -163,12 +183,12 @@ public final class MidangClient {
      */
     static String checkTransportBinding(byte[] presentedTlsDer, String claimedSha256, byte[] binding, Certificate signing)
             throws KeysException {
-        String presented = cn.midang.keys.tls.TransportKey.sha256Hex(presentedTlsDer);
+        String presented = TransportKey.sha256Hex(presentedTlsDer);
         if (!presented.equals(claimedSha256)) {
             throw new KeysException(KeysException.Reason.MISMATCH, "the server's TLS certificate (SHA-256 " + presented
                     + ") is not the one it claims (" + claimedSha256 + "): someone may be in between");
         }
-        RawSignatures.verify(signing, binding, cn.midang.keys.tls.TransportKey.bindingStatement(claimedSha256, signing.fingerprint()));
+        RawSignatures.verify(signing, binding, TransportKey.bindingStatement(claimedSha256, signing.fingerprint()));
         return presented;
     }
 
@@ -211,7 +231,7 @@ public final class MidangClient {
     }
 
     private SealedUpload seal(Path file, Progress progress) throws IOException, InterruptedException, KeysException, ServerRefusal {
-        java.util.Optional<String> badName = cn.midang.forms.SafeText.fileNameProblem(file.getFileName().toString());
+        Optional<String> badName = SafeText.fileNameProblem(file.getFileName().toString());
         if (badName.isPresent()) {
             throw new KeysException(KeysException.Reason.MALFORMED, "cannot submit " + file + ": " + badName.get());
         }
@@ -220,7 +240,7 @@ public final class MidangClient {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         progress.start(Progress.Phase.SEAL, Files.size(file));
         try (InputStream in = Progress.counting(Files.newInputStream(file), progress);
-                Sm3.DigestingOutputStream out = Sm3.digesting(new java.io.BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
+                Sm3.DigestingOutputStream out = Sm3.digesting(new BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
             String name = file.getFileName().toString();
             Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build().seal(in, out);
             out.flush();
@@ -290,7 +310,7 @@ public final class MidangClient {
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         Sealed sealed = staged.sealed();
         String expectedUnit = unit != null ? unit : me.certificate().organisation();
-        java.util.List<String> wrong = new java.util.ArrayList<>();
+        List<String> wrong = new ArrayList<>();
         if (!r.contentSm3().equals(sealed.contentSm3Hex()) || r.size() != sealed.contentSize()) {
             wrong.add("content");
         }
@@ -303,15 +323,15 @@ public final class MidangClient {
         if (!r.campaign().equals(campaign) || !r.kind().equals(kind) || !r.unit().equals(expectedUnit)) {
             wrong.add("campaign, kind or unit");
         }
-        if (!java.util.Objects.equals(finding, r.finding())) {
+        if (!Objects.equals(finding, r.finding())) {
             wrong.add("finding");
         }
         Instant received = Instant.parse(r.receivedAt());
         if (Duration.between(received, clock.instant()).abs().compareTo(MAX_RECEIPT_CLOCK_GAP) > 0) {
             wrong.add("time (" + r.receivedAt() + ", this computer says " + clock.instant() + ")");
         }
-        java.util.Optional<JsonNode> c = (area != null || !"rectification".equals(kind)) ? seenCampaign(campaign)
-                : java.util.Optional.empty();
+        Optional<JsonNode> c = (area != null || !"rectification".equals(kind)) ? seenCampaign(campaign)
+                : Optional.empty();
         if (area == null ? r.area() != null : !area.equals(r.area()) && c.map(x -> !areaNamed(x, r.area(), area)).orElse(true)) {
             wrong.add("check area");
         }
@@ -328,10 +348,10 @@ public final class MidangClient {
     }
 
     /** Campaigns as this client saw them, asked once per campaign (a submit of many files checks each receipt). */
-    private final java.util.Map<String, java.util.Optional<JsonNode>> campaignsSeen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Optional<JsonNode>> campaignsSeen = new ConcurrentHashMap<>();
 
-    private java.util.Optional<JsonNode> seenCampaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
-        java.util.Optional<JsonNode> c = campaignsSeen.get(id);
+    private Optional<JsonNode> seenCampaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        Optional<JsonNode> c = campaignsSeen.get(id);
         if (c == null) {
             c = campaign(id);
             campaignsSeen.put(id, c);
@@ -373,13 +393,13 @@ public final class MidangClient {
     }
 
     /** Campaign {@code id} as the user sees it, if it concerns them. */
-    public java.util.Optional<JsonNode> campaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+    public Optional<JsonNode> campaign(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
         for (JsonNode c : campaigns().path("campaigns")) {
             if (c.path("id").asText().equals(id)) {
-                return java.util.Optional.of(c);
+                return Optional.of(c);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Per-unit progress of one campaign, as far as the user may see it. */
@@ -448,7 +468,7 @@ public final class MidangClient {
     }
 
     /** A signed POST of a JSON object; returns the server's JSON answer. */
-    public JsonNode postJson(String path, java.util.Map<String, ?> body)
+    public JsonNode postJson(String path, Map<String, ?> body)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         serverInfo();
         byte[] bytes = JSON.writeValueAsBytes(body);
@@ -462,7 +482,7 @@ public final class MidangClient {
      */
     public JsonNode attestDestruction(String engagement, String text)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "midang-destruction-attestation/1");
         m.put("engagement", engagement);
         m.put("text", text);
@@ -473,22 +493,22 @@ public final class MidangClient {
      * Signs a statement with the user's key and posts it: {@code fields} plus the signer's
      * fingerprint and organisation and the time, as canonical JSON with a raw SM2 signature.
      */
-    public JsonNode postSigned(String path, java.util.Map<String, Object> fields)
+    public JsonNode postSigned(String path, Map<String, Object> fields)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(fields);
+        Map<String, Object> m = new LinkedHashMap<>(fields);
         m.put("signer", me.certificate().fingerprint());
         m.put("organisation", me.certificate().organisation());
-        m.put("signed_at", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        byte[] statement = cn.midang.keys.sign.CanonicalJson.encode(m);
+        m.put("signed_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        byte[] statement = CanonicalJson.encode(m);
         byte[] sig = RawSignatures.sign(me, statement);
-        return postJson(path, java.util.Map.of("statement", Base64.getEncoder().encodeToString(statement),
+        return postJson(path, Map.of("statement", Base64.getEncoder().encodeToString(statement),
                 "signature", Base64.getEncoder().encodeToString(sig)));
     }
 
     /** Takes the next lifecycle step of {@code campaign}, from {@code from} into {@code to}, signed. */
     public JsonNode advance(String campaign, String from, String to)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "midang-transition/1");
         m.put("campaign", campaign);
         m.put("from", from);
@@ -501,7 +521,7 @@ public final class MidangClient {
      * and verifies the author's signature; nothing touches the disk. For testers (SPEC C3).
      */
     /** Records a finding in {@code campaign} (fields as the API takes them) and returns it as stored. */
-    public JsonNode addFinding(String campaign, java.util.Map<String, ?> fields)
+    public JsonNode addFinding(String campaign, Map<String, ?> fields)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         return postJson("/api/v1/campaigns/" + enc(campaign) + "/findings", fields);
     }
@@ -513,7 +533,7 @@ public final class MidangClient {
 
     /** Generates the next version of {@code campaign}'s summary. */
     public JsonNode generateSummary(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary", java.util.Map.of());
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary", Map.of());
     }
 
     /** The current summary of {@code campaign}: version, documents, JSON SM3 and signatures. */
@@ -524,7 +544,7 @@ public final class MidangClient {
     /** Sends the user's signature over the exact JSON bytes of version {@code version} of the summary. */
     public JsonNode signSummary(String campaign, int version, String jsonSm3, byte[] signature)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary/signatures", java.util.Map.of("version", version,
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/summary/signatures", Map.of("version", version,
                 "json_sm3", jsonSm3, "signature", Base64.getEncoder().encodeToString(signature)));
     }
 
@@ -557,7 +577,7 @@ public final class MidangClient {
     }
 
     /** Kinds of documents the server makes and signs itself. */
-    static final java.util.Set<String> SERVER_MADE = java.util.Set.of("summary");
+    static final Set<String> SERVER_MADE = Set.of("summary");
 
     /**
      * The document opened for {@code receipt} must be the one it describes: the same content (SM3
@@ -566,7 +586,7 @@ public final class MidangClient {
      */
     static void requireDescribed(Receipt receipt, Opened opened, ServerInfo si) throws KeysException {
         String signer = SERVER_MADE.contains(receipt.kind()) ? si.signing().fingerprint() : receipt.submitter();
-        java.util.List<String> wrong = new java.util.ArrayList<>();
+        List<String> wrong = new ArrayList<>();
         if (!opened.contentSm3Hex().equals(receipt.contentSm3()) || opened.contentSize() != receipt.size()) {
             wrong.add("content (SM3 or size)");
         }
@@ -583,8 +603,8 @@ public final class MidangClient {
     }
 
     /** The TLS certificate the connection is pinned to (SHA-256 hex), or empty over plain HTTP (dev only). */
-    public java.util.Optional<String> transportPin() {
-        return java.util.Optional.ofNullable(pinning.pin());
+    public Optional<String> transportPin() {
+        return Optional.ofNullable(pinning.pin());
     }
 
     public URI server() {
@@ -680,7 +700,7 @@ public final class MidangClient {
     private static ServerRefusal refusal(int status, byte[] body) {
         try {
             JsonNode n = JSON.readTree(body);
-            java.util.List<String> problems = new java.util.ArrayList<>();
+            List<String> problems = new ArrayList<>();
             n.path("problems").forEach(p -> problems.add(p.asText()));
             return new ServerRefusal(status, n.path("code").asText("unknown"), n.path("message").asText(""),
                     n.path("message_zh").asText(""), problems);
@@ -700,18 +720,18 @@ public final class MidangClient {
      */
     public static Path[] writeReceipt(Receipt r, Path dir, Certificate serverSigning) throws IOException {
         if (!Receipt.ID.matcher(r.id()).matches()) {
-            throw new IOException("a receipt id is 32 hex digits, not " + cn.midang.forms.SafeText.printable(r.id()));
+            throw new IOException("a receipt id is 32 hex digits, not " + SafeText.printable(r.id()));
         }
         Files.createDirectories(dir);
         Path bytes = dir.resolve(r.id() + ".receipt");
         Path sig = dir.resolve(r.id() + ".receipt.sig");
         Path cert = dir.resolve(serverCertificateName(serverSigning.fingerprint()));
         if (!Files.exists(cert)) {
-            cn.midang.cli.CliFiles.writeNew(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
+            CliFiles.writeNew(cert, serverSigning.toPem().getBytes(StandardCharsets.US_ASCII));
         }
         // A receipt is never replaced: a second one for an id already kept is refused, whoever signed it.
-        cn.midang.cli.CliFiles.writeNew(bytes, r.bytes());
-        cn.midang.cli.CliFiles.writeNew(sig, r.signature());
+        CliFiles.writeNew(bytes, r.bytes());
+        CliFiles.writeNew(sig, r.signature());
         return new Path[] {bytes, sig, cert};
     }
 

@@ -2,6 +2,7 @@ package cn.midang.cli.net;
 
 import cn.midang.keys.tls.TransportKey;
 import java.net.Socket;
+import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -45,7 +46,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateEncodingException e) {
             throw new CertificateException(e);
         }
-        if (!java.security.MessageDigest.isEqual(seen.getBytes(), p.getBytes())) {
+        if (!MessageDigest.isEqual(seen.getBytes(), p.getBytes())) {
             throw new CertificateException("the server's TLS certificate (SHA-256 " + seen
                     + ") is not the one its signing key vouched for (" + p + ")");
         }

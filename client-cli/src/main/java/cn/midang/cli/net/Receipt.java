@@ -1,48 +1,79 @@
 package cn.midang.cli.net;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
- * A receipt as the client reads it: the exact signed bytes, the server's signature, and the
- * fields parsed from the bytes (never from anything unsigned).
+ * A receipt as the client holds it: the exact signed bytes, the server's signature, and the fields
+ * parsed from the bytes (never from anything unsigned) by the one definition the server writes with,
+ * {@link cn.midang.forms.Receipt}.
  */
-public record Receipt(byte[] bytes, byte[] signature, String id, long sequence, String campaign, String unit, String kind,
-        String fileName, long size, String contentSm3, String submitter, String server, String receivedAt, boolean late,
-        String area, String finding) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record Receipt(byte[] bytes, byte[] signature, cn.midang.forms.Receipt fields) {
 
     /** A receipt id: 128 random bits in hex, the only form the server makes (and a safe file name). */
-    public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
-    private static final java.util.regex.Pattern SM3 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    public static final Pattern ID = cn.midang.forms.Receipt.ID;
 
-    /**
-     * Reads a receipt's signed bytes; refuses anything not of the receipt's form (an id that is not
-     * 32 hex digits, a digest or key fingerprint that is not SM3 hex, a time that is not one), so
-     * that no field can be used as a path or mistaken for another.
-     */
+    /** Reads a receipt's signed bytes, refusing anything not of the receipt's form ({@link cn.midang.forms.Receipt#parse}). */
     public static Receipt parse(byte[] bytes, byte[] signature) throws IOException {
-        JsonNode n = JSON.readTree(bytes);
-        if (n == null || !"midang-receipt/1".equals(n.path("type").asText())) {
-            throw new IOException("not a Midang receipt (type " + (n == null ? "none" : n.path("type").asText()) + ")");
-        }
-        if (!ID.matcher(n.path("id").asText()).matches() || !SM3.matcher(n.path("content_sm3").asText()).matches()
-                || !SM3.matcher(n.path("server").asText()).matches() || !SM3.matcher(n.path("submitter").asText()).matches()
-                || !n.path("size").canConvertToLong() || n.path("size").asLong() < 0 || !n.path("sequence").canConvertToLong()
-                || !n.path("late").isBoolean()) {
-            throw new IOException("not a well-formed Midang receipt (id, digests, size, sequence or late)");
-        }
-        try {
-            java.time.Instant.parse(n.path("received_at").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IOException("the receipt's received_at is not a time", e);
-        }
-        return new Receipt(bytes.clone(), signature.clone(), n.path("id").asText(), n.path("sequence").asLong(),
-                n.path("campaign").asText(), n.path("unit").asText(), n.path("kind").asText(), n.path("file_name").asText(),
-                n.path("size").asLong(), n.path("content_sm3").asText(), n.path("submitter").asText(),
-                n.path("server").asText(), n.path("received_at").asText(), n.path("late").asBoolean(),
-                n.hasNonNull("area") ? n.get("area").asText() : null, n.hasNonNull("finding") ? n.get("finding").asText() : null);
+        return new Receipt(bytes.clone(), signature.clone(), cn.midang.forms.Receipt.parse(bytes));
+    }
+
+    public String id() {
+        return fields.id();
+    }
+
+    public long sequence() {
+        return fields.sequence();
+    }
+
+    public String campaign() {
+        return fields.campaign();
+    }
+
+    public String unit() {
+        return fields.unit();
+    }
+
+    public String kind() {
+        return fields.kind();
+    }
+
+    public String fileName() {
+        return fields.fileName();
+    }
+
+    public long size() {
+        return fields.size();
+    }
+
+    public String contentSm3() {
+        return fields.contentSm3();
+    }
+
+    /** The SM3 fingerprint of the submitter's certificate. */
+    public String submitter() {
+        return fields.submitter();
+    }
+
+    /** The SM3 fingerprint of the server's signing certificate. */
+    public String server() {
+        return fields.server();
+    }
+
+    /** When the server received it, as the receipt writes it (ISO-8601, UTC). */
+    public String receivedAt() {
+        return fields.receivedAt().toString();
+    }
+
+    public boolean late() {
+        return fields.late();
+    }
+
+    public String area() {
+        return fields.area();
+    }
+
+    public String finding() {
+        return fields.finding();
     }
 }

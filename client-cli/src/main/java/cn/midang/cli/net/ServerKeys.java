@@ -1,14 +1,18 @@
 package cn.midang.cli.net;
 
 import cn.midang.keys.KeysException;
+import cn.midang.keys.io.SafeFiles;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -86,22 +90,22 @@ public final class ServerKeys {
      * (a server replaying last month's CRL to hide a revocation, while it is still within its
      * next-update), and remembers a newer one. Lines are {@code CA-FINGERPRINT NUMBER}.
      */
-    public static synchronized void requireNotOlder(Path home, Certificate ca, java.math.BigInteger number) throws KeysException {
+    public static synchronized void requireNotOlder(Path home, Certificate ca, BigInteger number) throws KeysException {
         Path file = crlNumbers(home);
-        java.util.Map<String, java.math.BigInteger> seen = new java.util.LinkedHashMap<>();
+        Map<String, BigInteger> seen = new LinkedHashMap<>();
         try {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     String[] f = line.strip().split("\\s+");
                     if (f.length == 2 && FINGERPRINT.matcher(f[0]).matches() && f[1].matches("[0-9]{1,40}")) {
-                        seen.merge(f[0], new java.math.BigInteger(f[1]), java.math.BigInteger::max);
+                        seen.merge(f[0], new BigInteger(f[1]), BigInteger::max);
                     }
                 }
             }
         } catch (IOException e) {
             return; // an unreadable memory is no reason to refuse; it is rewritten below when possible
         }
-        java.math.BigInteger before = seen.get(ca.fingerprint());
+        BigInteger before = seen.get(ca.fingerprint());
         if (before != null && number.compareTo(before) < 0) {
             throw new KeysException(KeysException.Reason.CRL_INVALID, "the server sent revocation list number " + number + " of "
                     + ca.subject() + ", older than number " + before + " which this computer has already seen: a revocation may be hidden");
@@ -112,7 +116,7 @@ public final class ServerKeys {
             seen.forEach((k, v) -> out.append(k).append(' ').append(v).append(System.lineSeparator()));
             try {
                 Files.createDirectories(file.getParent());
-                cn.midang.keys.io.SafeFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8), false);
+                SafeFiles.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8), false);
             } catch (IOException | KeysException e) {
                 // remembered next time
             }

@@ -1,11 +1,14 @@
 package cn.midang.cli.results;
 
+import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ClientOptions;
+import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.Table;
 import cn.midang.cli.net.MidangClient;
+import cn.midang.forms.SafeText;
 import cn.midang.keys.sign.RawSignatures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,8 +61,8 @@ public final class ResultsCommand extends MidangCommand {
             RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
             JsonNode notice = json.readTree(bytes);
             if (!campaign.equals(notice.path("campaign").asText())) {
-                throw new cn.midang.cli.CliFailure(cn.midang.cli.ExitCode.INTEGRITY, "results.other-campaign", campaign,
-                        cn.midang.forms.SafeText.printable(notice.path("campaign").asText()));
+                throw new CliFailure(ExitCode.INTEGRITY, "results.other-campaign", campaign,
+                        SafeText.printable(notice.path("campaign").asText()));
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("notice", notice);

@@ -3,17 +3,19 @@ package cn.midang.cli.sign;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
-import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Messages;
+import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.Receipt;
 import cn.midang.cli.net.ServerKeys;
+import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.RevocationList;
 import cn.midang.keys.sign.CmsSignatures;
 import cn.midang.keys.sign.RawSignatures;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -133,7 +135,7 @@ public final class VerifyCommand extends MidangCommand {
         Receipt r;
         try {
             r = Receipt.parse(bytes, sig);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CliFailure(e, ExitCode.INTEGRITY, "error.receipt.malformed", file);
         }
         Path certFile = cert != null ? cert : file.resolveSibling(MidangClient.serverCertificateName(r.server()));
@@ -145,7 +147,7 @@ public final class VerifyCommand extends MidangCommand {
         // The key the receipt names signed it; whether that key is the server's is a separate question
         // (anyone can sign a receipt with their own key and put their certificate beside it).
         ChainValidator trust = validator();
-        java.nio.file.Path home = CliFiles.userHome(System.getenv());
+        Path home = CliFiles.userHome(System.getenv());
         String trustedBy;
         if (trust != null) {
             ServerKeys.requireServer(server, trust);
@@ -161,7 +163,7 @@ public final class VerifyCommand extends MidangCommand {
             CliFiles.requireFile(original, "original");
             String sm3;
             try (InputStream in = Files.newInputStream(original)) {
-                sm3 = HexFormat.of().formatHex(cn.midang.keys.digest.Sm3.digest(in));
+                sm3 = HexFormat.of().formatHex(Sm3.digest(in));
             }
             if (!sm3.equals(r.contentSm3()) || Files.size(original) != r.size()) {
                 throw new CliFailure(ExitCode.INTEGRITY, "error.receipt.otherContent", original, file);

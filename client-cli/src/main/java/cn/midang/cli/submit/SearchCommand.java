@@ -6,6 +6,7 @@ import cn.midang.cli.Output;
 import cn.midang.cli.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,7 @@ public final class SearchCommand extends MidangCommand {
     @Mixin ClientOptions client;
 
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "What to look for.")
-    java.util.List<String> query;
+    List<String> query;
 
     @Mixin FilterOptions filter;
 

@@ -1,16 +1,22 @@
 package cn.midang.cli.submit;
 
-import cn.midang.cli.ClientOptions;
+import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
+import cn.midang.cli.ClientOptions;
+import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
 import cn.midang.cli.TerminalProgress;
 import cn.midang.cli.net.MidangClient;
+import cn.midang.cli.net.ServerKeys;
+import cn.midang.forms.SafeText;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,20 +66,20 @@ public final class SubmitCommand extends MidangCommand {
     public Integer call() throws Exception {
         for (Path f : files) {
             CliFiles.requireFile(f, "input");
-            java.util.Optional<String> bad = cn.midang.forms.SafeText.fileNameProblem(f.getFileName().toString());
+            Optional<String> bad = SafeText.fileNameProblem(f.getFileName().toString());
             if (bad.isPresent()) {
-                throw new cn.midang.cli.CliFailure(cn.midang.cli.ExitCode.USAGE, "submit.bad-name", f, bad.get());
+                throw new CliFailure(ExitCode.USAGE, "submit.bad-name", f, bad.get());
             }
         }
         Path dir = receiptDir != null ? receiptDir : CliFiles.userHome(System.getenv()).resolve(".midang").resolve("receipts");
         MidangClient c = client.client();
         // The server's signing key, checked against the CA in the user's identity, is remembered, so
         // 'midang verify' trusts the receipts it signs offline later.
-        cn.midang.cli.net.ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
+        ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
             MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area, finding,
-                    TerminalProgress.forFile(messages(), f.getFileName().toString(), java.nio.file.Files.size(f), noProgress));
+                    TerminalProgress.forFile(messages(), f.getFileName().toString(), Files.size(f), noProgress));
             Path[] written = MidangClient.writeReceipt(s.receipt(), dir, c.serverInfo().signing());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.receipt().id());

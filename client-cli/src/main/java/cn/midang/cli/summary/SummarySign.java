@@ -8,6 +8,7 @@ import cn.midang.cli.Output;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.sign.RawSignatures;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ public final class SummarySign extends MidangCommand {
         m.put("campaign", campaign);
         m.put("version", version);
         m.put("json_sm3", sm3);
-        m.put("signature", java.util.Base64.getEncoder().encodeToString(signature));
+        m.put("signature", Base64.getEncoder().encodeToString(signature));
         m.put("signatures", after.path("signatures").size());
         m.put("missing", after.path("missing"));
         Output.result(out(), globals(), m, "summary.signed-now", campaign, version, sm3, after.path("signatures").size(),

@@ -1,15 +1,18 @@
 package cn.midang.cli.summary;
 
 import cn.midang.cli.CliFailure;
+import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
 import cn.midang.cli.MidangCommand;
 import cn.midang.cli.Output;
+import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.sign.RawSignatures;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,7 +54,7 @@ public final class SummaryVerify extends MidangCommand {
         JsonNode content;
         try {
             content = SummaryCommand.JSON.readTree(bytes);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             content = SummaryCommand.JSON.createObjectNode();
         }
         List<Map<String, Object>> checks = new ArrayList<>();
@@ -65,7 +68,7 @@ public final class SummaryVerify extends MidangCommand {
             ok &= good;
             checks.add(check(f.getFileName().toString(), good, good ? "SM3 " + actual : "SM3 " + actual + " ≠ " + d.path("sm3").asText()));
         }
-        Path caFile = ca != null ? cn.midang.cli.CliFiles.requireFile(ca, "CA certificate") : dir.resolve("ca.pem");
+        Path caFile = ca != null ? CliFiles.requireFile(ca, "CA certificate") : dir.resolve("ca.pem");
         ChainValidator trust = Files.isRegularFile(caFile) ? ChainValidator.ignoringRevocation(Certificate.read(caFile), Clock.systemUTC()) : null;
         checks.add(check("CA", trust != null, trust == null ? "none: no ca.pem and no --ca"
                 : trust.ca().commonName() + (ca != null ? " (" + ca + ")" : " (taken from the folder itself; give --ca to check against a CA you hold)")));
@@ -77,9 +80,9 @@ public final class SummaryVerify extends MidangCommand {
         }
         for (JsonNode d : departments) {
             String dept = d.path("id").asText();
-            if (!cn.midang.cli.CliFiles.isId(dept)) {
+            if (!CliFiles.isId(dept)) {
                 ok = false;
-                checks.add(check(cn.midang.forms.SafeText.printable(dept), false, "not a department id"));
+                checks.add(check(SafeText.printable(dept), false, "not a department id"));
                 continue;
             }
             Path sig = dir.resolve(json.getFileName() + "." + dept + ".sig");

@@ -1,14 +1,16 @@
 package cn.midang.server.access;
 
-import cn.midang.server.submission.Kind;
-import cn.midang.server.submission.ListScope;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
-import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.campaign.Lifecycle;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.submission.Kind;
+import cn.midang.server.submission.ListScope;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -135,10 +137,10 @@ public final class Policy {
                 yield switch (action) {
                     case RECORD_FINDING -> s == CampaignState.ON_SITE || s == CampaignState.SUMMARY ? Decision.allow("assigned inspector")
                             : Decision.deny(ErrorCode.WRONG_STATE, "findings are recorded during on_site and summary, campaign is "
-                                    + s.name().toLowerCase(java.util.Locale.ROOT));
+                                    + s.name().toLowerCase(Locale.ROOT));
                     case GENERATE_SUMMARY -> s == CampaignState.SUMMARY ? Decision.allow("assigned inspector")
                             : Decision.deny(ErrorCode.WRONG_STATE, "the summary is generated in state summary, campaign is "
-                                    + s.name().toLowerCase(java.util.Locale.ROOT));
+                                    + s.name().toLowerCase(Locale.ROOT));
                     case LIST_FINDINGS, READ_SUMMARY -> Decision.allow("assigned inspector");
                     case READ_RESULTS -> published ? Decision.allow("assigned inspector")
                             : Decision.deny(ErrorCode.NO_RESULTS, "not published");
@@ -169,9 +171,9 @@ public final class Policy {
         if (t.to() == null) {
             return Decision.allow("statement names no step; checked after");
         }
-        Role needed = cn.midang.server.campaign.Lifecycle.entitled(t.to());
-        return role == needed ? Decision.allow(needed.label() + " takes the step into " + t.to().name().toLowerCase(java.util.Locale.ROOT))
-                : Decision.deny(ErrorCode.NOT_PERMITTED, "the step into " + t.to().name().toLowerCase(java.util.Locale.ROOT)
+        Role needed = Lifecycle.entitled(t.to());
+        return role == needed ? Decision.allow(needed.label() + " takes the step into " + t.to().name().toLowerCase(Locale.ROOT))
+                : Decision.deny(ErrorCode.NOT_PERMITTED, "the step into " + t.to().name().toLowerCase(Locale.ROOT)
                         + " is for the " + needed.label());
     }
 
@@ -183,7 +185,7 @@ public final class Policy {
         CampaignState s = c.state();
         return s.compareTo(CampaignState.OPEN) >= 0 && s.compareTo(CampaignState.JOINT_REVIEW) <= 0 ? Optional.empty()
                 : Optional.of("test results and inspection records are accepted from open to joint_review; " + c.id() + " is "
-                        + s.name().toLowerCase(java.util.Locale.ROOT));
+                        + s.name().toLowerCase(Locale.ROOT));
     }
 
     private static Decision submit(Standing standing, Role role, String org, Target.Upload t, Instant now) {
@@ -206,7 +208,7 @@ public final class Policy {
                     return c.state() == CampaignState.PUBLISHED || c.state() == CampaignState.RECTIFICATION
                             ? Decision.allow("unit reports rectification of its findings")
                             : Decision.deny(ErrorCode.CAMPAIGN_CLOSED, "rectification reports are accepted once results are published; "
-                                    + c.id() + " is " + c.state().name().toLowerCase(java.util.Locale.ROOT));
+                                    + c.id() + " is " + c.state().name().toLowerCase(Locale.ROOT));
                 }
                 Optional<String> closed = c.refusalAt(now);
                 return closed.isPresent() ? Decision.deny(ErrorCode.CAMPAIGN_CLOSED, closed.get())

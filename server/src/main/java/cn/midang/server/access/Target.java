@@ -1,9 +1,11 @@
 package cn.midang.server.access;
 
 import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.identity.Role;
 import cn.midang.server.submission.Kind;
 import cn.midang.server.submission.StoredSubmission;
+import java.util.Locale;
 
 /** What an action is about, with the facts the policy needs; {@code label} goes into the audit log. */
 public sealed interface Target {
@@ -37,10 +39,10 @@ public sealed interface Target {
     }
 
     /** A lifecycle step of a campaign into {@code to} (as the caller's statement claims it; null if it names none). */
-    record Transition(String id, Campaign campaign, cn.midang.server.campaign.CampaignState to) implements Target {
+    record Transition(String id, Campaign campaign, CampaignState to) implements Target {
         @Override
         public String label() {
-            return "campaign:" + id + "/to:" + (to == null ? "?" : to.name().toLowerCase(java.util.Locale.ROOT));
+            return "campaign:" + id + "/to:" + (to == null ? "?" : to.name().toLowerCase(Locale.ROOT));
         }
     }
 

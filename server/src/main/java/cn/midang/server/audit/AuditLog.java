@@ -9,6 +9,7 @@ import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.storage.Database;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -232,7 +235,7 @@ public final class AuditLog implements AutoCloseable {
             ps.setBytes(3, cp.signature());
             ps.executeUpdate();
         }
-        String line = JSON.writeValueAsString(java.util.Map.of("seq", cp.seq(),
+        String line = JSON.writeValueAsString(Map.of("seq", cp.seq(),
                 "bytes", Base64.getEncoder().encodeToString(cp.bytes()),
                 "signature", Base64.getEncoder().encodeToString(cp.signature()))) + "\n";
         try (FileChannel ch = FileChannel.open(checkpointFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -285,24 +288,24 @@ public final class AuditLog implements AutoCloseable {
      * signature. Each record's sealed part (a search's terms) is added opened, outside the chain,
      * as {@code object_text}, for the reader.
      */
-    public java.util.Map<String, Object> export(long from, String serverCertificatePem) throws IOException, SQLException, KeysException {
+    public Map<String, Object> export(long from, String serverCertificatePem) throws IOException, SQLException, KeysException {
         checkpoint();
         long head = head();
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "midang-audit-export/1");
         m.put("from", from);
         m.put("to", head);
         m.put("anchor", hashOf(from - 1));
         m.put("server_certificate", serverCertificatePem);
-        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         for (AuditRecord r : records(from, head)) {
-            java.util.Map<String, Object> rec = EXPORT.convertValue(r, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            Map<String, Object> rec = EXPORT.convertValue(r, new TypeReference<>() {});
             Optional<String> text = opened(r);
             text.ifPresent(t -> rec.put("object_text", t));
             out.add(rec);
         }
         m.put("records", out);
-        m.put("checkpoints", checkpoints().stream().filter(c -> c.seq() >= from).map(c -> java.util.Map.of(
+        m.put("checkpoints", checkpoints().stream().filter(c -> c.seq() >= from).map(c -> Map.of(
                 "seq", c.seq(),
                 "bytes", Base64.getEncoder().encodeToString(c.bytes()),
                 "signature", Base64.getEncoder().encodeToString(c.signature()))).distinct().toList());

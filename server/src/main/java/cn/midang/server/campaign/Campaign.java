@@ -1,7 +1,9 @@
 package cn.midang.server.campaign;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,8 +33,8 @@ public record Campaign(String id, String title, CampaignState state, Instant sub
     /** One item of the report form (报告表) under a check area. */
     public record Item(String id, String text) {
         /** As stored and as shown: {@code {id, text}}. */
-        public java.util.Map<String, Object> fields() {
-            return java.util.Map.of("id", id, "text", text);
+        public Map<String, Object> fields() {
+            return Map.of("id", id, "text", text);
         }
     }
 
@@ -45,12 +47,12 @@ public record Campaign(String id, String title, CampaignState state, Instant sub
         public static final Details NONE = new Details(null, null, null, List.of(), null, null);
 
         /** As stored and as shown (absent parts null; times ISO-8601). */
-        public java.util.Map<String, Object> fields() {
-            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        public Map<String, Object> fields() {
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("document", document);
             m.put("issued_by", issuedBy);
             m.put("lead_office", leadOffice);
-            m.put("joint_review", jointReview.stream().map(x -> java.util.Map.of("id", x.id(), "name", x.name())).toList());
+            m.put("joint_review", jointReview.stream().map(x -> Map.of("id", x.id(), "name", x.name())).toList());
             m.put("on_site_start", onSiteStart == null ? null : onSiteStart.toString());
             m.put("on_site_end", onSiteEnd == null ? null : onSiteEnd.toString());
             return m;

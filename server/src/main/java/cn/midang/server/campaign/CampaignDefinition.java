@@ -6,11 +6,13 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -187,7 +189,7 @@ public final class CampaignDefinition {
             areas.add(new Campaign.Area(areaId, name, List.copyOf(items)));
         }
         if (!problems.isEmpty()) {
-            problems.sort(java.util.Comparator.comparingInt(Problem::line));
+            problems.sort(Comparator.comparingInt(Problem::line));
             throw new Invalid(problems);
         }
         return new Campaign(id, title, CampaignState.DRAFT, selfCheck, deadline, late, List.copyOf(units), List.copyOf(areas),
@@ -209,7 +211,7 @@ public final class CampaignDefinition {
             String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
             if (key == null || !allowed.contains(key)) {
                 problem(t.getKeyNode(), "unknown key " + (key == null ? "(not text)" : "'" + key + "'") + " in " + what
-                        + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                        + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
             } else if (out.put(key, t.getValueNode()) != null) {
                 problem(t.getKeyNode(), "'" + key + "' is given twice in " + what);
             }

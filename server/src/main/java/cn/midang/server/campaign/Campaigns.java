@@ -1,11 +1,15 @@
 package cn.midang.server.campaign;
 
 import cn.midang.server.storage.Database;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +24,7 @@ public final class Campaigns {
         this.db = db;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public void create(Campaign c) throws SQLException {
         create(c, null);
@@ -104,7 +108,7 @@ public final class Campaigns {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         List<Campaign.Item> items = new ArrayList<>();
-                        for (com.fasterxml.jackson.databind.JsonNode i : readTree(rs.getString(3))) {
+                        for (JsonNode i : readTree(rs.getString(3))) {
                             items.add(new Campaign.Item(i.path("id").asText(), i.path("text").asText()));
                         }
                         areas.add(new Campaign.Area(rs.getString(1), rs.getString(2), List.copyOf(items)));
@@ -117,20 +121,20 @@ public final class Campaigns {
     }
 
     /** One step taken: who, when, and the statement they signed. */
-    public record Transition(int step, CampaignState from, CampaignState to, java.time.Instant at, String actorFingerprint,
+    public record Transition(int step, CampaignState from, CampaignState to, Instant at, String actorFingerprint,
             String actorName, String actorRole, byte[] statement, byte[] signature) {}
 
     /**
      * Moves campaign {@code id} from {@code from} to {@code to} and records the signed step, in one
      * transaction; false (nothing changed) when the campaign is no longer in {@code from}.
      */
-    public boolean advance(String id, CampaignState from, CampaignState to, java.time.Instant at, String actor, byte[] statement,
+    public boolean advance(String id, CampaignState from, CampaignState to, Instant at, String actor, byte[] statement,
             byte[] signature) throws SQLException {
         return advance(id, from, to, at, actor, statement, signature, conn -> null);
     }
 
     /** As {@link #advance}, with {@code also} done in the same transaction (the results issued on publication). */
-    public boolean advance(String id, CampaignState from, CampaignState to, java.time.Instant at, String actor, byte[] statement,
+    public boolean advance(String id, CampaignState from, CampaignState to, Instant at, String actor, byte[] statement,
             byte[] signature, Database.Work<?> also) throws SQLException {
         return db.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement("UPDATE campaigns SET state = ? WHERE id = ? AND state = ?")) {
@@ -199,30 +203,30 @@ public final class Campaigns {
         if (json == null) {
             return Campaign.Details.NONE;
         }
-        com.fasterxml.jackson.databind.JsonNode n = readTree(json);
+        JsonNode n = readTree(json);
         List<Campaign.Department> departments = new ArrayList<>();
         n.path("joint_review").forEach(d -> departments.add(new Campaign.Department(d.path("id").asText(), d.path("name").asText())));
         return new Campaign.Details(text(n, "document"), text(n, "issued_by"), text(n, "lead_office"), List.copyOf(departments),
-                n.hasNonNull("on_site_start") ? java.time.Instant.parse(n.get("on_site_start").asText()) : null,
-                n.hasNonNull("on_site_end") ? java.time.Instant.parse(n.get("on_site_end").asText()) : null);
+                n.hasNonNull("on_site_start") ? Instant.parse(n.get("on_site_start").asText()) : null,
+                n.hasNonNull("on_site_end") ? Instant.parse(n.get("on_site_end").asText()) : null);
     }
 
-    private static String text(com.fasterxml.jackson.databind.JsonNode n, String key) {
+    private static String text(JsonNode n, String key) {
         return n.hasNonNull(key) ? n.get(key).asText() : null;
     }
 
     private static String json(Object o) {
         try {
             return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    private static JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a campaign record holds broken JSON", e);
         }
     }

@@ -1,7 +1,9 @@
 package cn.midang.server.campaign;
 
+import cn.midang.keys.KeysException;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,8 +79,8 @@ public final class Findings {
 
     private String open(byte[] value, String campaign, String id, String column) throws SQLException {
         try {
-            return new String(cipher.decrypt(value, context(campaign, id, column)), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (cn.midang.keys.KeysException e) {
+            return new String(cipher.decrypt(value, context(campaign, id, column)), StandardCharsets.UTF_8);
+        } catch (KeysException e) {
             throw new SQLException("finding " + id + " of " + campaign + " does not decrypt with this deployment's record key", e);
         }
     }
@@ -106,9 +108,9 @@ public final class Findings {
                 ps.setInt(4, number);
                 ps.setString(5, f.area());
                 ps.setString(6, f.severity().label());
-                ps.setBytes(7, cipher.encrypt(f.description().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ps.setBytes(7, cipher.encrypt(f.description().getBytes(StandardCharsets.UTF_8),
                         context(f.campaign(), id, "description")));
-                ps.setBytes(8, cipher.encrypt(f.rectification().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ps.setBytes(8, cipher.encrypt(f.rectification().getBytes(StandardCharsets.UTF_8),
                         context(f.campaign(), id, "rectification")));
                 ps.setTimestamp(9, Timestamp.from(f.deadline()));
                 ps.setString(10, f.recordId());

@@ -2,6 +2,7 @@ package cn.midang.server.campaign;
 
 import cn.midang.server.identity.Role;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -68,6 +69,6 @@ public final class Lifecycle {
 
     /** The state's name as the API and the CLI write it, e.g. {@code on_site}. */
     public static String label(CampaignState s) {
-        return s.name().toLowerCase(java.util.Locale.ROOT);
+        return s.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -13,6 +13,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a campaign stands, unit by unit: what arrived and when, whether the latest report form
@@ -22,7 +24,7 @@ import java.util.Map;
  */
 public final class Overviews {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Overviews.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Overviews.class);
 
     /** Opens a stored submission's content for the server's own reading (at most {@code maxBytes}). */
     @FunctionalInterface

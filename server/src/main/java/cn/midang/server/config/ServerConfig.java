@@ -2,11 +2,13 @@ package cn.midang.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +37,7 @@ public record ServerConfig(
         long maxIndexBytes,
         Duration extractTimeout,
         int extractors,
-        Optional<java.net.InetSocketAddress> metricsListen,
+        Optional<InetSocketAddress> metricsListen,
         List<String> reviewDepartments) {
 
     /** One configuration key. */
@@ -139,7 +141,7 @@ public record ServerConfig(
 
     /** A list of distinct organisation names, at least one. */
     private static List<String> departments(Function<String, String> get, String key) throws InvalidConfigException {
-        List<String> names = java.util.Arrays.stream(get.apply(key).split("[,，]")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+        List<String> names = Arrays.stream(get.apply(key).split("[,，]")).map(String::strip).filter(n -> !n.isEmpty()).toList();
         if (names.isEmpty() || names.stream().distinct().count() != names.size()) {
             throw new InvalidConfigException(key + " = \"" + get.apply(key) + "\" must name one or more departments, each once, "
                     + "separated by commas (the organisations in the approvers' certificates)");
@@ -148,7 +150,7 @@ public record ServerConfig(
     }
 
     /** An optional HOST:PORT (port 0 picks a free one); empty means none. */
-    private static Optional<java.net.InetSocketAddress> address(Function<String, String> get, String key)
+    private static Optional<InetSocketAddress> address(Function<String, String> get, String key)
             throws InvalidConfigException {
         String v = get.apply(key);
         if (v.isEmpty()) {
@@ -163,7 +165,7 @@ public record ServerConfig(
             if (port < 0 || port > 65535) {
                 throw new NumberFormatException();
             }
-            return Optional.of(java.net.InetSocketAddress.createUnresolved(v.substring(0, colon).replaceAll("^\\[|\\]$", ""), port));
+            return Optional.of(InetSocketAddress.createUnresolved(v.substring(0, colon).replaceAll("^\\[|\\]$", ""), port));
         } catch (NumberFormatException e) {
             throw new InvalidConfigException(key + " = \"" + v + "\" must be HOST:PORT, such as 127.0.0.1:9464, or empty");
         }

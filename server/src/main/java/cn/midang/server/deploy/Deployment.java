@@ -13,6 +13,7 @@ import cn.midang.server.access.Engagement;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.campaign.ShippedCampaigns;
 import cn.midang.server.identity.Accounts;
 import cn.midang.server.storage.Database;
 import java.io.IOException;
@@ -20,15 +21,21 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Creates a deployment ({@link #init}) and opens one ({@link #open}): the server's keys and
@@ -58,7 +65,7 @@ public final class Deployment implements AutoCloseable {
         m.put("approver-secrecy", new String[] {"approver", "市保密局"});
         m.put("leader", new String[] {"leader", "市人民政府"});
         m.put("admin", new String[] {"admin", "市信息产业办"});
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private final DataDir dir;
@@ -129,7 +136,7 @@ public final class Deployment implements AutoCloseable {
         authority.certificate().writePem(d.caCertificate());
         authority.revocationList().writePem(d.crl());
 
-        List<Path> identities = new java.util.ArrayList<>();
+        List<Path> identities = new ArrayList<>();
         try (Database db = Database.open(d.database())) {
             Accounts accounts = new Accounts(db);
             Instant now = clock.instant();
@@ -149,7 +156,7 @@ public final class Deployment implements AutoCloseable {
                 }
                 // The demo campaign has the notice's check areas and joint-review departments (the
                 // demo approvers' organisations), with a two-week on-site inspection after the deadline.
-                Campaign yuxi = cn.midang.server.campaign.ShippedCampaigns.yuxi2009();
+                Campaign yuxi = ShippedCampaigns.yuxi2009();
                 Instant deadline = now.plus(Duration.ofDays(7));
                 new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now, deadline, true, List.of(
                                 new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
@@ -196,8 +203,8 @@ public final class Deployment implements AutoCloseable {
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
@@ -212,7 +219,7 @@ public final class Deployment implements AutoCloseable {
     }
 
     /** The validator built from one version of {@code crl.pem}, identified by its file attributes. */
-    private record CachedValidator(Object fileKey, java.nio.file.attribute.FileTime modified, long size, ChainValidator validator) {}
+    private record CachedValidator(Object fileKey, FileTime modified, long size, ChainValidator validator) {}
 
     private volatile CachedValidator cached;
 
@@ -223,14 +230,14 @@ public final class Deployment implements AutoCloseable {
      * request.
      */
     public ChainValidator validator() throws KeysException {
-        java.nio.file.attribute.BasicFileAttributes attrs;
+        BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(dir.crl(), java.nio.file.attribute.BasicFileAttributes.class);
+            attrs = Files.readAttributes(dir.crl(), BasicFileAttributes.class);
         } catch (IOException e) {
             throw new KeysException(KeysException.Reason.IO, "cannot read " + dir.crl() + ": " + e.getMessage(), e);
         }
         CachedValidator c = cached;
-        if (c == null || !java.util.Objects.equals(c.fileKey(), attrs.fileKey()) || !c.modified().equals(attrs.lastModifiedTime())
+        if (c == null || !Objects.equals(c.fileKey(), attrs.fileKey()) || !c.modified().equals(attrs.lastModifiedTime())
                 || c.size() != attrs.size()) {
             c = new CachedValidator(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(),
                     ChainValidator.of(ca, RevocationList.read(dir.crl()), clock));

@@ -19,6 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.exception.ZeroByteFileException;
 import org.apache.tika.extractor.EmbeddedDocumentExtractor;
 import org.apache.tika.extractor.ParsingEmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
@@ -132,7 +133,7 @@ public final class ExtractMain {
             }
             String type = md.get(Metadata.CONTENT_TYPE);
             return "ok " + (type == null ? "unknown" : type.replace(' ', '_')) + " " + truncated;
-        } catch (org.apache.tika.exception.ZeroByteFileException e) {
+        } catch (ZeroByteFileException e) {
             return "fail the file is empty";
         } catch (OutOfMemoryError e) {
             throw e; // the JVM exits (ExitOnOutOfMemoryError); the server reports it

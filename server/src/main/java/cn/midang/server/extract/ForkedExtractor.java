@@ -18,7 +18,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
@@ -217,14 +220,14 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
 
         /** Waits for the child's "ready"; a child that does not say it in time is stopped. */
         private void awaitReady() throws IOException {
-            java.util.concurrent.FutureTask<String> ready = new java.util.concurrent.FutureTask<>(stdout::readUTF);
+            FutureTask<String> ready = new FutureTask<>(stdout::readUTF);
             Thread.ofVirtual().name("extract-ready").start(ready);
             try {
                 String said = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!ExtractMain.READY.equals(said)) {
                     throw new IOException("the extractor said '" + said + "' instead of ready");
                 }
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException | IOException e) {
+            } catch (TimeoutException | ExecutionException | IOException e) {
                 process.destroyForcibly();
                 stop();
                 throw new IOException("the extractor did not start: " + e + "; " + tail(), e);
@@ -249,18 +252,18 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     feedError.set(e);
                 }
             });
-            java.util.concurrent.FutureTask<Reply> reading = new java.util.concurrent.FutureTask<>(() -> readReply(limits.maxChars()));
+            FutureTask<Reply> reading = new FutureTask<>(() -> readReply(limits.maxChars()));
             Thread.ofVirtual().name("extract-read").start(reading);
             Reply r;
             try {
                 r = reading.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 process.destroyForcibly();
                 stop();
                 feeder.join(10_000);
                 return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "parsing took longer than " + limits.timeout().toSeconds()
                         + " s"), false);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 // The child is gone (its output ended): it ran out of memory or crashed.
                 feeder.join(10_000);
                 process.waitFor(5, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package cn.midang.server.extract;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -39,7 +40,7 @@ public enum IndexNote {
 
     /** The stable code kept in the index status and shown to clients, e.g. {@code parse_failed}. */
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The note with code {@code code}; empty for none or for a reason an earlier version wrote in words. */

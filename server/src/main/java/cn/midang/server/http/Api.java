@@ -131,7 +131,7 @@ public final class Api extends Handler.Abstract {
             } catch (ApiException auditDown) {
                 LOG.error("the failure of request {} could not be audited either", requestId);
             }
-            fail(response, callback, ErrorCode.INTERNAL, java.util.List.of());
+            fail(response, callback, ErrorCode.INTERNAL, List.of());
         } finally {
             long nanos = System.nanoTime() - start;
             metrics.observe(action, status, nanos / 1e9, request.getLength());
@@ -147,7 +147,7 @@ public final class Api extends Handler.Abstract {
     }
 
     /** Answers a refusal: the catalogue's JSON (code, message in English and Chinese, the caller's problems). */
-    static void fail(Response response, Callback callback, ErrorCode code, java.util.List<String> problems) {
+    static void fail(Response response, Callback callback, ErrorCode code, List<String> problems) {
         if (response.isCommitted()) {
             // Part of a body was sent: the only honest signal left is to abort the response.
             callback.failed(new IllegalStateException(code.code()));

@@ -1,13 +1,17 @@
 package cn.midang.server.http;
 
-import cn.midang.server.refusal.ErrorCode;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.server.identity.Caller;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.BodyRefusedException;
-import cn.midang.server.identity.Caller;
+import cn.midang.server.refusal.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.regex.Matcher;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,7 +37,7 @@ public final class Exchange {
     private final Limits limits;
     private final String requestId;
     private final String action;
-    private com.fasterxml.jackson.databind.JsonNode json;
+    private JsonNode json;
 
     /** Body limits from the configuration. */
     public record Limits(long maxBodyBytes, long minDataRate) {}
@@ -121,12 +125,12 @@ public final class Exchange {
      * The body as a JSON object, after checking that it is exactly what the caller signed
      * (its SM3 equals the signed Content-Digest).
      */
-    public com.fasterxml.jackson.databind.JsonNode jsonBody() throws ApiException {
+    public JsonNode jsonBody() throws ApiException {
         return jsonBody(MAX_JSON_BODY);
     }
 
     /** As {@link #jsonBody()}, for a route that takes larger bodies (a campaign file). */
-    public com.fasterxml.jackson.databind.JsonNode jsonBody(int maxBytes) throws ApiException {
+    public JsonNode jsonBody(int maxBytes) throws ApiException {
         if (json == null) {
             json = readJson(maxBytes);
         }
@@ -134,24 +138,24 @@ public final class Exchange {
     }
 
     /** Reads the body once: a route's target and its endpoint may both look at it. */
-    private com.fasterxml.jackson.databind.JsonNode readJson(int maxBytes) throws ApiException {
+    private JsonNode readJson(int maxBytes) throws ApiException {
         byte[] bytes;
         try (InputStream in = body(maxBytes)) {
             bytes = in.readAllBytes();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiException(BodyRefusedException.in(e).map(BodyRefusedException::code).orElse(ErrorCode.MALFORMED_REQUEST),
                     "reading a JSON body: " + e.getMessage(), e);
         }
-        if (signedBodySm3 == null || !java.security.MessageDigest.isEqual(cn.midang.keys.digest.Sm3.digest(bytes), signedBodySm3)) {
+        if (signedBodySm3 == null || !MessageDigest.isEqual(Sm3.digest(bytes), signedBodySm3)) {
             throw new ApiException(ErrorCode.DIGEST_MISMATCH, "JSON body differs from the signed Content-Digest");
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(bytes);
+            JsonNode n = JSON.readTree(bytes);
             if (n == null || !n.isObject()) {
                 throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body is not a JSON object");
             }
             return n;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body is not JSON", e);
         }
     }

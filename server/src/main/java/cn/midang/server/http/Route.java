@@ -5,6 +5,7 @@ import cn.midang.server.access.Grant;
 import cn.midang.server.access.Guard;
 import cn.midang.server.access.Target;
 import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,7 +118,7 @@ public final class Route {
         void run(Exchange exchange, Guard guard, Action action) throws Exception {
             T target = targeting.builder().target(exchange);
             if (!targeting.type().isInstance(target)) {
-                throw new ApiException(cn.midang.server.refusal.ErrorCode.INTERNAL, "route built no " + targeting.type().getSimpleName());
+                throw new ApiException(ErrorCode.INTERNAL, "route built no " + targeting.type().getSimpleName());
             }
             Grant<T> grant = guard.check(exchange.requestId(), exchange.callerOrNull(), action, target);
             endpoint.handle(exchange, grant);

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The account records: certificate fingerprint → account. */
@@ -62,8 +64,8 @@ public final class Accounts {
     }
 
     /** The accounts with common name {@code name} and role {@code role}. */
-    public java.util.List<Account> byName(String name, Role role) throws SQLException {
-        java.util.List<Account> out = new java.util.ArrayList<>();
+    public List<Account> byName(String name, Role role) throws SQLException {
+        List<Account> out = new ArrayList<>();
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT fingerprint, common_name, organisation FROM accounts WHERE common_name = ? AND role = ?")) {

@@ -1,5 +1,7 @@
 package cn.midang.server.refusal;
 
+import java.util.List;
+
 /** A refusal with a code from the catalogue; the detail goes to the log only. */
 public final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -7,7 +9,7 @@ public final class ApiException extends Exception {
     private final ErrorCode code;
     private boolean audited;
     private String presentedCertificate;
-    private java.util.List<String> problems = java.util.List.of();
+    private List<String> problems = List.of();
 
     public ApiException(ErrorCode code, String logDetail) {
         super(logDetail);
@@ -27,12 +29,12 @@ public final class ApiException extends Exception {
      * Problems the caller must see to fix its own input (the lines of a campaign file); they go to
      * the client as {@code problems}. Only for input the caller wrote, never for facts of the server.
      */
-    public ApiException withProblems(java.util.List<String> p) {
-        this.problems = java.util.List.copyOf(p);
+    public ApiException withProblems(List<String> p) {
+        this.problems = List.copyOf(p);
         return this;
     }
 
-    public java.util.List<String> problems() {
+    public List<String> problems() {
         return problems;
     }
 

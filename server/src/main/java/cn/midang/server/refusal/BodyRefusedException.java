@@ -1,6 +1,8 @@
 package cn.midang.server.refusal;
 
 import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /** Reading a request body was stopped on purpose (too large, too slow); carries the refusal. */
 public final class BodyRefusedException extends IOException {
@@ -21,15 +23,15 @@ public final class BodyRefusedException extends IOException {
      * The refusal somewhere in {@code t}'s cause chain, if any. Jetty's idle timeout while
      * reading the body counts as {@link ErrorCode#REQUEST_TOO_SLOW}.
      */
-    public static java.util.Optional<BodyRefusedException> in(Throwable t) {
+    public static Optional<BodyRefusedException> in(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof BodyRefusedException b) {
-                return java.util.Optional.of(b);
+                return Optional.of(b);
             }
-            if (c instanceof java.util.concurrent.TimeoutException) {
-                return java.util.Optional.of(new BodyRefusedException(ErrorCode.REQUEST_TOO_SLOW, c.getMessage()));
+            if (c instanceof TimeoutException) {
+                return Optional.of(new BodyRefusedException(ErrorCode.REQUEST_TOO_SLOW, c.getMessage()));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -1,5 +1,7 @@
 package cn.midang.server.refusal;
 
+import java.util.Locale;
+
 /**
  * Every error a client can receive: a stable code, the HTTP status, and the message in English
  * and Chinese. The one catalogue; no endpoint writes its own error text. Messages say what was
@@ -106,6 +108,6 @@ public enum ErrorCode {
 
     /** The stable code clients see, e.g. {@code bad_signature}. */
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -3,7 +3,9 @@ package cn.midang.server.search;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
@@ -74,7 +76,7 @@ public final class ChineseAnalysis {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        java.util.Set<Integer> bigramAt = new java.util.HashSet<>();
+        Set<Integer> bigramAt = new HashSet<>();
         for (Token t : tokens) {
             if (CJKBigramFilter.DOUBLE_TYPE.equals(t.type())) {
                 bigramAt.add(t.pos());

@@ -1,7 +1,9 @@
 package cn.midang.server.search;
 
 import cn.midang.keys.seal.PositionalCipher;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -222,7 +224,7 @@ public final class EncryptedDirectory extends FilterDirectory {
             this.cipher = cipher;
             this.cache = cache;
             this.iv = iv;
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(iv);
+            ByteBuffer b = ByteBuffer.wrap(iv);
             this.ivHigh = b.getLong();
             this.ivLow = b.getLong();
             this.fileLength = fileLength;
@@ -234,7 +236,7 @@ public final class EncryptedDirectory extends FilterDirectory {
         /** Makes the page holding the current position current (from the cache, or read and decrypted). */
         private void fill() throws IOException {
             if (pos >= length) {
-                throw new java.io.EOFException("read past the end of " + this);
+                throw new EOFException("read past the end of " + this);
             }
             long abs = start + pos;
             long number = abs / PageCache.PAGE;
@@ -271,7 +273,7 @@ public final class EncryptedDirectory extends FilterDirectory {
         @Override
         public void readBytes(byte[] b, int off, int len) throws IOException {
             if (pos + len > length) {
-                throw new java.io.EOFException("read past the end of " + this);
+                throw new EOFException("read past the end of " + this);
             }
             int done = 0;
             while (done < len) {
@@ -300,7 +302,7 @@ public final class EncryptedDirectory extends FilterDirectory {
         @Override
         public void seek(long p) throws IOException {
             if (p < 0 || p > length) {
-                throw new java.io.EOFException("seek to " + p + " outside 0.." + length + " of " + this);
+                throw new EOFException("seek to " + p + " outside 0.." + length + " of " + this);
             }
             pos = p;
         }

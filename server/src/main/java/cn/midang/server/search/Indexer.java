@@ -1,13 +1,12 @@
 package cn.midang.server.search;
 
+import cn.midang.forms.Receipt;
 import cn.midang.keys.KeysException;
 import cn.midang.server.archive.Archive;
 import cn.midang.server.extract.Extraction;
 import cn.midang.server.extract.IndexNote;
 import cn.midang.server.extract.TextExtractor;
 import cn.midang.server.submission.Submissions;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -16,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Indexer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Submissions submissions;
     private final Archive archive;
@@ -55,7 +55,7 @@ public final class Indexer implements AutoCloseable {
     /** {@code workers} documents are extracted at the same time (each needs its own child JVM). */
     public Indexer(Submissions submissions, Archive archive, TextExtractor extractor,
             SearchIndex index, IndexStatus status, Clock clock, long maxBytes, int workers) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger n = new AtomicInteger();
         this.worker = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "midang-indexer-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -102,7 +102,7 @@ public final class Indexer implements AutoCloseable {
                     done();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             done(); // stopping: the next start's catch-up takes it
         }
     }
@@ -122,10 +122,10 @@ public final class Indexer implements AutoCloseable {
                 return;
             }
             Submissions.Found f = found.get();
-            JsonNode receipt = JSON.readTree(f.stored().receipt());
-            String fileName = receipt.path("file_name").asText();
-            long size = receipt.path("size").asLong();
-            Instant receivedAt = Instant.parse(receipt.path("received_at").asText());
+            Receipt receipt = Receipt.parse(f.stored().receipt());
+            String fileName = receipt.fileName();
+            long size = receipt.size();
+            Instant receivedAt = receipt.receivedAt();
             if (size > maxBytes) {
                 settle(new IndexStatus.Entry(id, IndexStatus.NOT_INDEXED, IndexNote.TOO_LARGE.code(), "", false, clock.instant()));
                 LOG.info("submission {} not indexed: {} bytes, the limit is {}", id, size, maxBytes);
@@ -155,8 +155,7 @@ public final class Indexer implements AutoCloseable {
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
-                    receivedAt, fileName, e.text(), receipt.hasNonNull("area") ? receipt.get("area").asText() : null,
-                    receipt.path("late").asBoolean()));
+                    receivedAt, fileName, e.text(), receipt.area(), receipt.late()));
             settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.note() == null ? "" : e.note().code(), e.mediaType(), e.truncated(),
                     clock.instant()));
         } catch (IOException | SQLException | RuntimeException e) {

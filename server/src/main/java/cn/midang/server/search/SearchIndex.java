@@ -5,11 +5,12 @@ import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -25,6 +26,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -147,7 +149,7 @@ public final class SearchIndex implements AutoCloseable {
     /** The filter of a caller's scope: the same rules as a listing (a unit: what units submitted for it). */
     static Query scopeFilter(ListScope scope) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        b.add(new org.apache.lucene.search.MatchAllDocsQuery(), Occur.FILTER);
+        b.add(new MatchAllDocsQuery(), Occur.FILTER);
         if (scope.unit() != null) {
             b.add(new TermQuery(new Term(UNIT, scope.unit())), Occur.FILTER);
             b.add(new TermQuery(new Term(SUBMITTER_ROLE, "unit")), Occur.FILTER);
@@ -215,7 +217,7 @@ public final class SearchIndex implements AutoCloseable {
             TopDocs top = order == Order.DATE
                     ? s.search(query, offset + limit, new Sort(new SortField(RECEIVED, SortField.Type.LONG, true)))
                     : s.search(query, offset + limit);
-            ScoreDoc[] page = java.util.Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
+            ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
                     top.scoreDocs.length);
             TopDocs pageDocs = new TopDocs(top.totalHits, page);
             UnifiedHighlighter h = UnifiedHighlighter.builder(s, ChineseAnalysis.indexing())

@@ -1,5 +1,6 @@
 package cn.midang.server.submission;
 
+import cn.midang.forms.Receipt;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
@@ -8,12 +9,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The submission records. The file name and the receipt (which carries it) are kept encrypted
@@ -103,7 +111,7 @@ public final class Submissions {
 
     /** A submission about to be recorded (its receipt is made and signed when it is). */
     public record Pending(String id, Placement placement, Content content, String submitterFingerprint,
-            String serverFingerprint, java.time.Instant receivedAt, boolean late) {
+            String serverFingerprint, Instant receivedAt, boolean late) {
         String campaign() {
             return placement.campaign();
         }
@@ -247,7 +255,7 @@ public final class Submissions {
                     }
                 }
             }
-            java.sql.Savepoint before = c.setSavepoint();
+            Savepoint before = c.setSavepoint();
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO receipt_counters (stream, last) VALUES (?, 1)")) {
                 ins.setString(1, stream);
                 ins.executeUpdate();
@@ -255,7 +263,7 @@ public final class Submissions {
                 return 1;
             } catch (SQLException e) {
                 c.rollback(before);
-                if (attempt > 0 || !(e instanceof java.sql.SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState()))) {
+                if (attempt > 0 || !(e instanceof SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState()))) {
                     throw e;
                 }
             }
@@ -300,7 +308,7 @@ public final class Submissions {
 
     /** One line of a listing: the receipt's fields (its number among its organisation's) and the submitter's name. */
     public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
-            String contentSm3, String submitterName, java.time.Instant receivedAt, boolean late, String indexState,
+            String contentSm3, String submitterName, Instant receivedAt, boolean late, String indexState,
             String indexReason, String area) {}
 
     /** What a listing may be narrowed to (null = any). */
@@ -327,14 +335,14 @@ public final class Submissions {
             sql.append(" AND s.unit_id = ? AND a.role = 'unit'");
             args.add(scope.unit());
         }
-        for (java.util.Set<String> set : java.util.Arrays.asList(scope.campaigns(), scope.ids())) {
+        for (Set<String> set : Arrays.asList(scope.campaigns(), scope.ids())) {
             if (set != null) {
                 String column = set == scope.campaigns() ? "s.campaign_id" : "s.id";
                 if (set.isEmpty()) {
                     sql.append(" AND 1 = 0");
                 } else {
                     sql.append(" AND ").append(column).append(" IN (").append("?, ".repeat(set.size() - 1)).append("?)");
-                    args.addAll(new java.util.TreeSet<>(set));
+                    args.addAll(new TreeSet<>(set));
                 }
             }
         }
@@ -373,7 +381,7 @@ public final class Submissions {
     }
 
     /** Per unit and kind of one campaign: how many, the first arrival, and whether any was late. */
-    public record Tally(String unit, String kind, long count, java.time.Instant first, java.time.Instant last,
+    public record Tally(String unit, String kind, long count, Instant first, Instant last,
             boolean anyLate, boolean anyOnTime) {}
 
     /**
@@ -399,8 +407,8 @@ public final class Submissions {
     }
 
     /** The latest submission of {@code kind} per unit of {@code campaign} (unit → submission). */
-    public java.util.Map<String, StoredSubmission> latest(String campaign, String kind) throws SQLException {
-        java.util.Map<String, StoredSubmission> out = new java.util.LinkedHashMap<>();
+    public Map<String, StoredSubmission> latest(String campaign, String kind) throws SQLException {
+        Map<String, StoredSubmission> out = new LinkedHashMap<>();
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, campaign_id, unit_id, kind, submitter_fingerprint, "
                         + "blob_name, package_size, sealed_receipt, receipt_signature FROM submissions WHERE campaign_id = ? AND kind = ? "

@@ -6,15 +6,18 @@ import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignDefinition;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Findings;
-import cn.midang.server.campaign.Overviews;
 import cn.midang.server.campaign.Lifecycle;
-import cn.midang.server.http.Route;
+import cn.midang.server.campaign.Overviews;
 import cn.midang.server.http.Route.Targeting;
+import cn.midang.server.http.Route;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The campaign endpoints: define, list, advance, progress, findings; each request parsed here, decided by the pipeline. */
@@ -70,8 +73,8 @@ public final class CampaignRoutes {
             tm.put("by", t.actorName());
             tm.put("role", t.actorRole());
             tm.put("signer", t.actorFingerprint());
-            tm.put("statement", java.util.Base64.getEncoder().encodeToString(t.statement()));
-            tm.put("signature", java.util.Base64.getEncoder().encodeToString(t.signature()));
+            tm.put("statement", Base64.getEncoder().encodeToString(t.statement()));
+            tm.put("signature", Base64.getEncoder().encodeToString(t.signature()));
             return tm;
         }).toList());
         return m;
@@ -81,7 +84,7 @@ public final class CampaignRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
         m.put("title", c.title());
-        m.put("state", c.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("state", c.state().name().toLowerCase(Locale.ROOT));
         m.put("submissions_open_at", c.submissionsOpenAt().toString());
         m.put("submission_deadline", c.submissionDeadline().toString());
         m.put("late_accepted", c.lateAccepted());
@@ -130,7 +133,7 @@ public final class CampaignRoutes {
         totals.put("reports_missing", rows.stream().filter(r -> !r.reportIn()).count());
         totals.put("forms_complete", rows.stream().filter(r -> r.formComplete(c)).count());
         if (st.showFindings()) {
-            Map<Findings.Severity, Long> all = new java.util.EnumMap<>(Findings.Severity.class);
+            Map<Findings.Severity, Long> all = new EnumMap<>(Findings.Severity.class);
             rows.forEach(r -> r.findingsBySeverity().forEach((k, v) -> all.merge(k, v, Long::sum)));
             totals.put("findings", severities(all));
             totals.put("findings_rectified", rows.stream().mapToLong(Overviews.UnitOverview::rectified).sum());

@@ -10,17 +10,23 @@ import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Lifecycle;
 import cn.midang.server.campaign.Overviews;
-import cn.midang.server.refusal.ApiException;
-import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
+import cn.midang.server.refusal.ApiException;
+import cn.midang.server.refusal.ErrorCode;
+import cn.midang.server.storage.Database;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * What callers may see of campaigns: the campaigns that concern them, and the progress of one
@@ -39,7 +45,7 @@ public final class CampaignService {
     /** Issues a campaign's results, inside the transaction of the step to published. */
     @FunctionalInterface
     public interface Publisher {
-        cn.midang.server.storage.Database.Work<?> publish(Campaign c, Instant now) throws ApiException;
+        Database.Work<?> publish(Campaign c, Instant now) throws ApiException;
     }
 
     public CampaignService(Campaigns campaigns, Overviews overviews, AccessRecords records, Lifecycle.Facts facts,
@@ -84,14 +90,14 @@ public final class CampaignService {
      * as {@code to}, be signed within ten minutes of now, come from the role entitled to the step
      * (policy), and the step's precondition must hold. The step and the statement are kept.
      */
-    public Target.Transition transition(String id, com.fasterxml.jackson.databind.JsonNode body) throws ApiException {
+    public Target.Transition transition(String id, JsonNode body) throws ApiException {
         // What the statement asks for chooses the policy's rule; it is verified once granted.
         SignedStatement claimed = SignedStatement.read(body);
         return new Target.Transition(id, lookup(campaigns, id), claimed == null ? null : state(claimed.fields().path("to").asText()));
     }
 
     /** Takes the granted step: the statement in {@code body} verified and checked as above, the step and the statement kept. */
-    public Campaign advance(Grant<Target.Transition> g, com.fasterxml.jackson.databind.JsonNode body, java.time.Clock clock)
+    public Campaign advance(Grant<Target.Transition> g, JsonNode body, Clock clock)
             throws ApiException {
         String id = g.target().id();
         Campaign c = g.target().campaign();
@@ -104,11 +110,11 @@ public final class CampaignService {
         Instant signedAt;
         try {
             signedAt = Instant.parse(s.fields().path("signed_at").asText());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new ApiException(ErrorCode.BAD_STATEMENT, "signed_at is not a time");
         }
         if (!id.equals(s.fields().path("campaign").asText())
-                || java.time.Duration.between(signedAt, now).abs().compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+                || Duration.between(signedAt, now).abs().compareTo(Duration.ofMinutes(10)) > 0) {
             throw new ApiException(ErrorCode.BAD_STATEMENT, "statement for another campaign or signed too long ago");
         }
         CampaignState from = state(s.fields().path("from").asText());
@@ -124,7 +130,7 @@ public final class CampaignService {
             throw new ApiException(ErrorCode.PRECONDITION_FAILED, unmet.get()).withProblems(List.of(unmet.get()));
         }
         try {
-            cn.midang.server.storage.Database.Work<?> also = to == CampaignState.PUBLISHED ? publisher.publish(c, now) : conn -> null;
+            Database.Work<?> also = to == CampaignState.PUBLISHED ? publisher.publish(c, now) : conn -> null;
             if (!campaigns.advance(id, from, to, now, g.caller().certificate().fingerprint(), s.statement(), s.signature(), also)) {
                 throw new ApiException(ErrorCode.WRONG_STATE, "campaign moved meanwhile");
             }
@@ -161,7 +167,7 @@ public final class CampaignService {
 
     private static CampaignState state(String label) {
         try {
-            return CampaignState.valueOf(label.toUpperCase(java.util.Locale.ROOT));
+            return CampaignState.valueOf(label.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +48,7 @@ public final class SearchService {
     /** One hit as shown: the submission's listing and a snippet of its text. */
     public record Result(Submissions.Listed listed, String snippet, float score) {}
 
-    public record Results(long total, List<Result> hits, java.util.Map<String, java.util.Map<String, Long>> facets) {}
+    public record Results(long total, List<Result> hits, Map<String, Map<String, Long>> facets) {}
 
     /**
      * Parses a query: words separated by spaces, {@code "a phrase"} as one term, {@code -word} or
@@ -111,12 +114,12 @@ public final class SearchService {
             SearchIndex.Hits hits = index.search(scope, query.include(), query.exclude(), filter, since, order, limit, offset);
             // The records decide, not the index: one query for the hits that are still inside the
             // caller's scope by the database's own facts.
-            Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             hits.hits().forEach(h -> ids.add(h.id()));
             if (scope.ids() != null) {
                 ids.retainAll(scope.ids());
             }
-            java.util.Map<String, Submissions.Listed> allowed = new java.util.HashMap<>();
+            Map<String, Submissions.Listed> allowed = new HashMap<>();
             for (Submissions.Listed l : submissions.list(new ListScope(scope.unit(), scope.campaigns(), ids), null, null, null,
                     Math.max(1, ids.size()), 0)) {
                 allowed.put(l.id(), l);

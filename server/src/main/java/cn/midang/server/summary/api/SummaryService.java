@@ -1,6 +1,7 @@
 package cn.midang.server.summary.api;
 
 import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.access.Grant;
@@ -8,8 +9,8 @@ import cn.midang.server.access.Target;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Lifecycle;
-import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.campaign.Overviews;
+import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.ErrorCode;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +71,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
     /** Generates the next version of campaign {@code id}'s summary from its forms and findings. */
     public View generate(Grant<Target.OfCampaign> g) throws ApiException {
         Campaign c = g.target().campaign();
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String by = g.caller().certificate().fingerprint();
         // One generation at a time, so two inspectors asking together get versions n and n+1
         // (the primary key on campaign and version still refuses a duplicate from another server).
@@ -86,7 +88,7 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
             SubmissionService.Generated xlsx = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".xlsx", b.xlsx());
             SubmissionService.Generated docx = new SubmissionService.Generated(SubmissionService.newId(), b.stem() + ".docx", b.docx());
             Summaries.Summary s = new Summaries.Summary(c.id(), version, now, by, json.id(), xlsx.id(), docx.id(),
-                    cn.midang.keys.digest.Sm3.hex(b.json()));
+                    Sm3.hex(b.json()));
             archive.archiveGenerated(c.id(), Kind.SUMMARY, List.of(xlsx, docx, json), by, conn -> {
                 Summaries.add(conn, s);
                 return null;
