@@ -1,15 +1,18 @@
 package cn.midang.keys.internal;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
+import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -18,8 +21,8 @@ import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Time;
-import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.ess.ContentHints;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
@@ -41,7 +44,7 @@ import org.bouncycastle.util.Store;
 public final class Cms {
 
     /** SM2 with SM3 (GM/T 0006), and the SM2 algorithm itself, which some CMS writers (GM/T 0010) name there instead. */
-    private static final java.util.Set<String> SM2_SIGNATURE_OIDS = java.util.Set.of(GMObjectIdentifiers.sm2sign_with_sm3.getId(),
+    private static final Set<String> SM2_SIGNATURE_OIDS = Set.of(GMObjectIdentifiers.sm2sign_with_sm3.getId(),
             GMObjectIdentifiers.sm2p256v1.getId());
 
     /** What a checked SignerInfo says. */
@@ -63,7 +66,7 @@ public final class Cms {
      * contentHints (RFC 2634) carrying it.
      */
     public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description) {
-        Hashtable<org.bouncycastle.asn1.ASN1ObjectIdentifier, Attribute> attrs = new Hashtable<>();
+        Hashtable<ASN1ObjectIdentifier, Attribute> attrs = new Hashtable<>();
         attrs.put(CMSAttributes.signingTime,
                 new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
         if (description != null) {
@@ -156,7 +159,7 @@ public final class Cms {
             KeysException k = Failures.classify(e);
             throw k.reason() == Reason.MALFORMED
                     ? new KeysException(Reason.MALFORMED, "the signature structure cannot be read: " + e.getMessage(), e) : k;
-        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+        } catch (OperatorCreationException | CertificateException e) {
             throw new KeysException(Reason.MALFORMED, "the signer's certificate cannot verify SM2 signatures", e);
         }
     }

@@ -2,14 +2,19 @@ package cn.midang.keys.io;
 
 import cn.midang.keys.KeysException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * File reads with readable errors, and atomic writes: a file is written to a temporary name in
@@ -77,7 +82,7 @@ public final class SafeFiles {
             writeForced(tmp, data);
             linkNew(tmp, target);
             forceDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw new KeysException(KeysException.Reason.IO, target + " already exists; refusing to overwrite it", e);
         } catch (IOException e) {
             throw new KeysException(KeysException.Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
@@ -94,8 +99,8 @@ public final class SafeFiles {
     public static void linkNew(Path from, Path to) throws IOException {
         try {
             Files.createLink(to, from);
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException exists) {
                 throw exists;
             }
             Files.move(from, to); // no REPLACE_EXISTING: refuses an existing target
@@ -103,7 +108,7 @@ public final class SafeFiles {
     }
 
     /** Temporary files being written now: removed by a shutdown hook if the program is stopped (Ctrl-C, SIGTERM). */
-    private static final java.util.Set<Path> PARTIALS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Path> PARTIALS = ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> PARTIALS.forEach(SafeFiles::deleteQuietly), "midang-partial-files"));
@@ -161,7 +166,7 @@ public final class SafeFiles {
     /** Writes {@code data} into the (new, empty) file {@code tmp} and forces it to disk. */
     private static void writeForced(Path tmp, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            var buf = java.nio.ByteBuffer.wrap(data);
+            var buf = ByteBuffer.wrap(data);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }

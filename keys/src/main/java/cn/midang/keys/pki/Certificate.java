@@ -1,13 +1,14 @@
 package cn.midang.keys.pki;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Pem;
 import cn.midang.keys.io.SafeFiles;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -73,7 +74,7 @@ public final class Certificate {
 
     /** Writes the certificate as PEM, atomically. */
     public void writePem(Path file) throws KeysException {
-        SafeFiles.writeAtomically(file, toPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
+        SafeFiles.writeAtomically(file, toPem().getBytes(StandardCharsets.US_ASCII), false);
     }
 
     public byte[] der() {

@@ -4,8 +4,10 @@ import cn.midang.keys.internal.Bc;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -14,6 +16,7 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -23,7 +26,6 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.bouncycastle.cert.CertException;
 
 /** Builds SM3withSM2 certificates: self-signed (CA or placeholder) and issued by a CA. */
 final class CertificateBuilder {
@@ -54,7 +56,7 @@ final class CertificateBuilder {
                 b.addExtension(Extension.keyUsage, true, endEntityUsage());
             }
             return new Certificate(b.build(signer(pair.getPrivate())));
-        } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
+        } catch (CertIOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot build a certificate", e);
         }
     }
@@ -75,7 +77,7 @@ final class CertificateBuilder {
             b.addExtension(Extension.authorityKeyIdentifier, false,
                     ext.createAuthorityKeyIdentifier(caCert.holder().getSubjectPublicKeyInfo()));
             return new Certificate(b.build(signer(caKey)));
-        } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
+        } catch (CertIOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot issue a certificate", e);
         }
     }
@@ -100,7 +102,7 @@ final class CertificateBuilder {
     static ContentVerifierProvider verifier(X509CertificateHolder cert) {
         try {
             return new JcaContentVerifierProviderBuilder().setProvider(Bc.PROVIDER).build(cert);
-        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+        } catch (OperatorCreationException | CertificateException e) {
             throw new IllegalStateException("SM3withSM2 verification is unavailable", e);
         }
     }

@@ -1,13 +1,17 @@
 package cn.midang.keys.pki;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
+import cn.midang.keys.internal.Bc;
 import cn.midang.keys.internal.Pem;
 import cn.midang.keys.io.SafeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -18,7 +22,6 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import cn.midang.keys.internal.Bc;
 
 /**
  * A PKCS#10 certification request: a public key and a name, signed by the matching private key
@@ -39,11 +42,11 @@ public final class CertificationRequest {
         Names.requireCommonName(commonName);
         try {
             var b = new JcaPKCS10CertificationRequestBuilder(Names.person(commonName),
-                    java.security.KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(
-                            new java.security.spec.X509EncodedKeySpec(
+                    KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(
+                            new X509EncodedKeySpec(
                                     placeholder.holder().getSubjectPublicKeyInfo().getEncoded())));
             return new CertificationRequest(b.build(CertificateBuilder.signer(key)));
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a certification request", e);
         }
     }

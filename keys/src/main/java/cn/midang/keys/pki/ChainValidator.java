@@ -1,9 +1,10 @@
 package cn.midang.keys.pki;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -96,7 +97,7 @@ public final class ChainValidator {
         if (revoked.isPresent()) {
             throw new KeysException(Reason.REVOKED, "the certificate " + cert.subject() + " (serial "
                     + cert.serialHex() + ") was revoked at " + revoked.get().revokedAt()
-                    + " (" + revoked.get().reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
+                    + " (" + revoked.get().reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
         }
     }
 

@@ -1,7 +1,7 @@
 package cn.midang.keys.pki;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.internal.Bc;
 import cn.midang.keys.io.SafeFiles;
 import java.io.ByteArrayInputStream;
@@ -21,9 +21,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import javax.crypto.BadPaddingException;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
+import org.bouncycastle.pkcs.PKCS12SafeBag;
+import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 
 /**
  * An SM2 key pair with its certificate chain: who a user, a server or a CA is. Stored as a
@@ -112,8 +131,8 @@ public final class Identity {
             ks = KeyStore.getInstance(Bc.KEY_STORE_TYPE, Bc.PROVIDER);
             ks.load(new ByteArrayInputStream(pkcs12), passphrase);
         } catch (IOException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("password")
-                    || e.getCause() instanceof javax.crypto.BadPaddingException) {
+            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("password")
+                    || e.getCause() instanceof BadPaddingException) {
                 throw new KeysException(Reason.WRONG_PASSPHRASE,
                         "the passphrase does not open the identity file " + source, e);
             }
@@ -186,40 +205,40 @@ public final class Identity {
         }
         try {
             JcaX509CertificateConverter conv = new JcaX509CertificateConverter().setProvider(Bc.PROVIDER);
-            org.bouncycastle.asn1.x509.AlgorithmIdentifier prf = new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
-                    org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256, org.bouncycastle.asn1.DERNull.INSTANCE);
-            org.bouncycastle.operator.OutputEncryptor encryptor = new org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder(
-                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
+            AlgorithmIdentifier prf = new AlgorithmIdentifier(
+                    PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
+            OutputEncryptor encryptor = new JcePKCSPBEOutputEncryptorBuilder(
+                    NISTObjectIdentifiers.id_aes256_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
                     .setIterationCount(iterations).build(passphrase);
             X509Certificate own = conv.getCertificate(certificate().holder());
-            org.bouncycastle.asn1.DEROctetString keyId = new org.bouncycastle.asn1.DEROctetString(
-                    new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils().createSubjectKeyIdentifier(own.getPublicKey()).getKeyIdentifier());
-            List<org.bouncycastle.pkcs.PKCS12SafeBag> certs = new ArrayList<>();
+            DEROctetString keyId = new DEROctetString(
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(own.getPublicKey()).getKeyIdentifier());
+            List<PKCS12SafeBag> certs = new ArrayList<>();
             for (Certificate c : chain) {
-                org.bouncycastle.pkcs.PKCS12SafeBagBuilder b = new org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder(
+                PKCS12SafeBagBuilder b = new JcaPKCS12SafeBagBuilder(
                         conv.getCertificate(c.holder()));
                 if (c == certificate()) {
-                    b.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
-                            new org.bouncycastle.asn1.DERBMPString(ALIAS));
-                    b.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
+                    b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+                            new DERBMPString(ALIAS));
+                    b.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
                 }
                 certs.add(b.build());
             }
-            org.bouncycastle.pkcs.PKCS12SafeBagBuilder key = new org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder(privateKey, encryptor);
-            key.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
-                    new org.bouncycastle.asn1.DERBMPString(ALIAS));
-            key.addBagAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
-            org.bouncycastle.pkcs.PKCS12PfxPduBuilder pfx = new org.bouncycastle.pkcs.PKCS12PfxPduBuilder();
+            PKCS12SafeBagBuilder key = new JcaPKCS12SafeBagBuilder(privateKey, encryptor);
+            key.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+                    new DERBMPString(ALIAS));
+            key.addBagAttribute(PKCSObjectIdentifiers.pkcs_9_at_localKeyId, keyId);
+            PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
             pfx.addData(key.build());
-            pfx.addEncryptedData(new org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder(
-                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes128_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
-                    .setIterationCount(iterations).build(passphrase), certs.toArray(org.bouncycastle.pkcs.PKCS12SafeBag[]::new));
-            byte[] der = pfx.build(new org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder(
-                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256).setProvider(Bc.PROVIDER).setIterationCount(iterations),
-                    passphrase).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+            pfx.addEncryptedData(new JcePKCSPBEOutputEncryptorBuilder(
+                    NISTObjectIdentifiers.id_aes128_CBC).setProvider(Bc.PROVIDER).setPRF(prf)
+                    .setIterationCount(iterations).build(passphrase), certs.toArray(PKCS12SafeBag[]::new));
+            byte[] der = pfx.build(new JcePKCS12MacCalculatorBuilder(
+                    NISTObjectIdentifiers.id_sha256).setProvider(Bc.PROVIDER).setIterationCount(iterations),
+                    passphrase).getEncoded(ASN1Encoding.DER);
             SafeFiles.writeAtomically(file, der, true);
-        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException
-                | org.bouncycastle.pkcs.PKCSException e) {
+        } catch (GeneralSecurityException | IOException | OperatorCreationException
+                | PKCSException e) {
             throw new KeysException(Reason.IO, "cannot encode the identity as PKCS#12: " + e.getMessage(), e);
         }
     }

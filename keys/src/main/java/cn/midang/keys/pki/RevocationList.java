@@ -1,7 +1,7 @@
 package cn.midang.keys.pki;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.internal.Pem;
 import cn.midang.keys.io.SafeFiles;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Enumerated;
@@ -83,7 +84,7 @@ public final class RevocationList {
 
     /** When the CA promised the next list; after it, this list is stale. */
     public Optional<Instant> nextUpdate() {
-        return Optional.ofNullable(crl.getNextUpdate()).map(java.util.Date::toInstant);
+        return Optional.ofNullable(crl.getNextUpdate()).map(Date::toInstant);
     }
 
     /** The CRL number (increases with every list the CA signs). */

@@ -1,14 +1,14 @@
 package cn.midang.keys.seal;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Cms;
 import cn.midang.keys.internal.EnvelopeLayout;
 import cn.midang.keys.internal.Failures;
-import cn.midang.keys.io.SafeFiles;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.internal.TailKeepingInputStream;
+import cn.midang.keys.io.SafeFiles;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import java.io.BufferedInputStream;
@@ -20,8 +20,10 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -114,7 +116,7 @@ public final class Opener {
             tmp = null;
             SafeFiles.forceDirectory(dir);
             return opened;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new KeysException(Reason.IO, "cannot write " + target + ": the folder " + dir + " does not exist", e);
         } catch (IOException e) {
             throw new KeysException(Reason.IO, "cannot write " + target + ": " + e.getMessage(), e);
@@ -222,7 +224,7 @@ public final class Opener {
             throw new KeysException(Reason.MALFORMED, "the sealed package has data after its end");
         }
         byte[] expected = EnvelopeLayout.expectedTail(mac);
-        if (!java.util.Arrays.equals(rest.tail(expected.length), expected)) {
+        if (!Arrays.equals(rest.tail(expected.length), expected)) {
             throw new KeysException(Reason.MALFORMED, "the end of the sealed package is damaged or has extra data");
         }
     }

@@ -3,6 +3,7 @@ package cn.midang.keys.seal;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
@@ -94,7 +95,7 @@ public final class RecordCipher {
     private GCMModeCipher cipher(boolean encrypt, byte[] nonce, String context) {
         GCMModeCipher gcm = GCMBlockCipher.newInstance(new SM4Engine());
         gcm.init(encrypt, new AEADParameters(new KeyParameter(key), TAG_BITS, nonce,
-                context.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                context.getBytes(StandardCharsets.UTF_8)));
         return gcm;
     }
 }

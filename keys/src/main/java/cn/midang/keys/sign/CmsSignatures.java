@@ -1,13 +1,14 @@
 package cn.midang.keys.sign;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Bc;
 import cn.midang.keys.internal.Cms;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ public final class CmsSignatures {
     public static Verified verifyWithoutTrust(byte[] signature, InputStream content) throws KeysException {
         try {
             CMSSignedDataParser parser = new CMSSignedDataParser(Cms.digestProvider(),
-                    new CMSTypedStream(new java.io.BufferedInputStream(content, BUFFER)), signature);
+                    new CMSTypedStream(new BufferedInputStream(content, BUFFER)), signature);
             parser.getSignedContent().drain();
             Cms.Signed s = Cms.verifySingleSigner(parser);
             return new Verified(s.signer(), s.signingTime(), s.contentSm3(), false);

@@ -1,14 +1,16 @@
 package cn.midang.keys.sign;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Bc;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
@@ -76,7 +78,7 @@ public final class RawSignatures {
     }
 
     public static void verify(Certificate signer, byte[] signature, byte[] content) throws KeysException {
-        verify(signer, signature, new java.io.ByteArrayInputStream(content));
+        verify(signer, signature, new ByteArrayInputStream(content));
     }
 
     static PublicKey publicKey(Certificate cert) throws GeneralSecurityException {
@@ -88,7 +90,7 @@ public final class RawSignatures {
     public static final class Signer {
         private final Signature signature;
 
-        private Signer(java.security.PrivateKey key) {
+        private Signer(PrivateKey key) {
             try {
                 signature = Signature.getInstance(Bc.SM3_WITH_SM2, Bc.PROVIDER);
                 signature.initSign(key, Bc.random());

@@ -1,13 +1,15 @@
 package cn.midang.keys.sign;
 
-import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
+import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,7 +56,7 @@ public record SignedRequest(String method, String path, String query, Instant da
         Objects.requireNonNull(method);
         Objects.requireNonNull(path);
         query = query == null ? "" : query;
-        date = date.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        date = date.truncatedTo(ChronoUnit.SECONDS);
         bodySm3 = bodySm3.clone();
     }
 
@@ -158,13 +160,13 @@ public record SignedRequest(String method, String path, String query, Instant da
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedRequest r && method.equals(r.method) && path.equals(r.path) && query.equals(r.query)
-                && date.equals(r.date) && nonce.equals(r.nonce) && java.util.Arrays.equals(bodySm3, r.bodySm3)
+                && date.equals(r.date) && nonce.equals(r.nonce) && Arrays.equals(bodySm3, r.bodySm3)
                 && keyId.equals(r.keyId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, path, query, date, nonce, java.util.Arrays.hashCode(bodySm3), keyId);
+        return Objects.hash(method, path, query, date, nonce, Arrays.hashCode(bodySm3), keyId);
     }
 
     @Override

@@ -177,6 +177,42 @@ class PolicyTest {
             tester              submit            approved/unit-a/test-result campaign_closed
             inspector           submit            open/unit-a/inspection-record allow
             inspector           submit            approved/unit-a/inspection-record campaign_closed
+            inspector           submit            open/unit-a/report  not_permitted
+            inspector           submit            b-only/unit-b/inspection-record not_assigned
+            inspector           submit            open/unit-c/inspection-record unit_not_in_scope
+            tester              submit            open/unit-a/report  not_permitted
+            unit-a              submit            open/unit-a/rectification campaign_closed
+            unit-a              submit            published/unit-a/rectification allow
+            unit-a              submit            published/unit-a/report campaign_closed
+            leader              submit            open/unit-a/report  not_permitted
+            # Reads the rules tell apart
+            inspector           read-receipt      missing             not_found
+            tester              download          missing             not_found
+            tester              read-receipt      result-a            allow
+            unit-a              download          summary             not_found
+            approver            read-receipt      report-b            not_found
+            inspector           read-results      published           allow
+            inspector           read-results      summary             no_results
+            inspector           list-findings     summary             allow
+            inspector           read-summary      summary             allow
+            inspector           generate-summary  open                wrong_state
+            inspector-elsewhere record-finding    summary             not_assigned
+            approver            read-summary      summary             allow
+            approver            list-findings     summary             not_permitted
+            leader              read-summary      summary             allow
+            leader              sign-summary      summary             not_permitted
+            unit-a              read-results      published           allow:unit=unit-a
+            unit-a              read-results      summary             no_results
+            unit-a              read-summary      published           not_permitted
+            inspector           campaign-status   open                allow
+            admin               campaign-status   nothing             unknown_campaign
+            other-lab           list-submissions  -                   retention_permit_required
+            leader              search            -                   not_permitted
+            inspector           whoami            -                   allow
+            approver            list-campaigns    -                   allow
+            tester              list-engagements  -                   allow
+            unit-a              list-engagements  -                   not_permitted
+            admin               audit-export      -                   allow
             approver            submit            open/unit-a/report  not_permitted
             # A campaign's progress and the work after the inspection
             unit-a              campaign-status   open                allow
@@ -256,6 +292,43 @@ class PolicyTest {
         }
         assertThat(wrong).as("rows that disagree with the policy").isEmpty();
         assertThat(rows).isGreaterThan(60);
+    }
+
+    /** Lifecycle steps: the leadership approves, the administrator takes every other step; the statement names the step. */
+    @Test
+    void transitions_areTakenByTheRoleEntitledToTheStep() throws Exception {
+        Campaign open = CAMPAIGNS.get("open");
+        Campaign summary = CAMPAIGNS.get("summary");
+        assertThat(outcome(decide(CALLERS.get("admin"), Action.ADVANCE_CAMPAIGN, new Target.Transition("open", open, CampaignState.CLOSED))))
+                .isEqualTo("allow");
+        assertThat(outcome(decide(CALLERS.get("leader"), Action.ADVANCE_CAMPAIGN, new Target.Transition("open", open, CampaignState.CLOSED))))
+                .isEqualTo("not_permitted");
+        assertThat(outcome(decide(CALLERS.get("leader"), Action.ADVANCE_CAMPAIGN,
+                new Target.Transition("summary", summary, CampaignState.APPROVED)))).isEqualTo("allow");
+        assertThat(outcome(decide(CALLERS.get("admin"), Action.ADVANCE_CAMPAIGN,
+                new Target.Transition("summary", summary, CampaignState.APPROVED)))).isEqualTo("not_permitted");
+        assertThat(outcome(decide(CALLERS.get("admin"), Action.ADVANCE_CAMPAIGN, new Target.Transition("nothing", null, CampaignState.CLOSED))))
+                .isEqualTo("unknown_campaign");
+        assertThat(outcome(decide(CALLERS.get("admin"), Action.ADVANCE_CAMPAIGN, new Target.Transition("open", open, null))))
+                .as("a statement naming no step is checked after the decision").isEqualTo("allow");
+        for (String who : List.of("unit-a", "inspector", "tester", "approver")) {
+            assertThat(outcome(decide(CALLERS.get(who), Action.ADVANCE_CAMPAIGN, new Target.Transition("open", open, CampaignState.CLOSED))))
+                    .as(who).isEqualTo("not_permitted");
+        }
+    }
+
+    /** A destruction attestation is the engagement's own testing body's, and another's engagement does not exist for it. */
+    @Test
+    void attestations_areForTheTestingBodysOwnEngagements() throws Exception {
+        Engagement own = records.engagement("eng-open").orElseThrow();
+        assertThat(outcome(decide(CALLERS.get("tester"), Action.ATTEST_DESTRUCTION, new Target.OfEngagement("eng-open", own))))
+                .isEqualTo("allow");
+        assertThat(outcome(decide(CALLERS.get("other-lab"), Action.ATTEST_DESTRUCTION, new Target.OfEngagement("eng-open", own))))
+                .isEqualTo("not_found");
+        assertThat(outcome(decide(CALLERS.get("tester"), Action.ATTEST_DESTRUCTION, new Target.OfEngagement("eng-none", null))))
+                .isEqualTo("not_found");
+        assertThat(outcome(decide(CALLERS.get("admin"), Action.ATTEST_DESTRUCTION, new Target.OfEngagement("eng-open", own))))
+                .isEqualTo("not_permitted");
     }
 
     @Test
