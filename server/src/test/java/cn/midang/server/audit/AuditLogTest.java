@@ -151,6 +151,62 @@ class AuditLogTest {
         assertThat(AuditLog.verify(db, checkpoints, server.certificate()).ok()).isFalse();
     }
 
+    /** A checkpoint exactly every N records (N = 3 here), each in the database and in the file, each naming its head. */
+    @Test
+    void checkpoints_comeEveryNRecords_exactly() throws Exception {
+        assertThat(log.head()).as("the server-start record").isEqualTo(1);
+        for (int i = 2; i <= 9; i++) {
+            append(i);
+        }
+        assertThat(log.checkpoints().stream().map(c -> c.seq()).distinct().sorted().toList()).containsExactly(3L, 6L, 9L);
+        assertThat(AuditLog.fileCheckpoints(checkpoints)).extracting(c -> c.seq()).containsExactly(3L, 6L, 9L);
+        // An explicit checkpoint covers the head; a second one with nothing new adds nothing.
+        append(10);
+        assertThat(log.checkpoint()).hasValueSatisfying(c -> assertThat(c.seq()).isEqualTo(10L));
+        assertThat(log.checkpoint()).isEmpty();
+    }
+
+    /** Ranges, anchors and an export from the middle: what `midang audit verify` checks from a record on. */
+    @Test
+    void rangesAndAnchors_andAnExportFromTheMiddle() throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            append(i);
+        }
+        long head = log.head();
+        assertThat(log.records(3, 5)).extracting(AuditRecord::seq).containsExactly(3L, 4L, 5L);
+        assertThat(log.records(5, 4)).isEmpty();
+        assertThat(log.records(head, head + 10)).extracting(AuditRecord::seq).containsExactly(head);
+        assertThat(log.hashOf(0)).isEqualTo(AuditRecord.GENESIS);
+        assertThat(log.hashOf(3)).isEqualTo(log.records(3, 3).get(0).hash());
+        assertThat(log.hashOf(head + 5)).as("a record that does not exist").isEqualTo(AuditRecord.GENESIS);
+        Map<String, Object> export = log.export(4, "PEM");
+        assertThat(export.get("from")).isEqualTo(4L);
+        assertThat(export.get("to")).isEqualTo(log.head());
+        assertThat(export.get("anchor")).isEqualTo(log.hashOf(3));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> records = (List<Map<String, Object>>) export.get("records");
+        assertThat(records).extracting(r -> ((Number) r.get("seq")).longValue()).startsWith(4L).hasSize((int) (log.head() - 3));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> cps = (List<Map<String, Object>>) export.get("checkpoints");
+        assertThat(cps).isNotEmpty().allSatisfy(c -> assertThat(((Number) c.get("seq")).longValue()).isGreaterThanOrEqualTo(4L));
+    }
+
+    /** A crash while appending to the checkpoint file leaves a torn last line: skipped; a bad line before the last is refused. */
+    @Test
+    void aTornLastLine_isSkipped_butADamagedEarlierLineIsNot() throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            append(i);
+        }
+        int whole = AuditLog.fileCheckpoints(checkpoints).size();
+        assertThat(whole).isPositive();
+        Files.writeString(checkpoints, Files.readString(checkpoints) + "{\"bytes\":\"AAAA", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        assertThat(AuditLog.fileCheckpoints(checkpoints)).hasSize(whole);
+        Files.writeString(checkpoints, "not a checkpoint\n" + Files.readString(checkpoints));
+        assertThatThrownBy(() -> AuditLog.fileCheckpoints(checkpoints)).isInstanceOfSatisfying(cn.midang.keys.KeysException.class,
+                e -> assertThat(e.getMessage()).contains("line 1"));
+        assertThat(AuditLog.fileCheckpoints(tmp.resolve("none.jsonl"))).isEmpty();
+    }
+
     @Test
     void aSearchsTerms_areKeptOnlySealed_andOpenedForTheExport() throws Exception {
         AuditRecord r = log.append(new AuditLog.Entry("req-s", "fp", "inspector", "市公安局", "search", "query", "弱口令 公安局", "allow",
