@@ -18,14 +18,14 @@ import java.util.function.Consumer;
  * Hand-made signed requests for attack tests: everything the real client does, with a hook to
  * break one piece (a header, the date, the digest, the body).
  */
-final class RawApi {
+public final class RawApi {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private RawApi() {}
 
     /** The signed headers for a request, in order. */
-    static Map<String, String> headers(Identity id, Instant date, String method, String path, String query, byte[] signedBodySm3,
+    public static Map<String, String> headers(Identity id, Instant date, String method, String path, String query, byte[] signedBodySm3,
             String nonce) throws Exception {
         SignedRequest req = SignedRequest.of(method, path, query, date, nonce, signedBodySm3, id.certificate());
         Map<String, String> h = new LinkedHashMap<>();

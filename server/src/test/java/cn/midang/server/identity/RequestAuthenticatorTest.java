@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.pki.RevocationReason;
-import cn.midang.keys.sign.RawSignatures;
-import cn.midang.keys.sign.SignedRequest;
 import cn.midang.keys.testkit.TestPki;
+import cn.midang.server.RawApi;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.storage.Database;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -55,16 +53,9 @@ class RequestAuthenticatorTest {
         db.close();
     }
 
+    /** The headers the real client sends (as {@code RawApi} makes them), with a unique nonce, then {@code tamper}ed. */
     Map<String, String> headers(Identity id, Instant date, String path, Consumer<Map<String, String>> tamper) throws Exception {
-        SignedRequest req = SignedRequest.of("GET", path, "", date, String.format("%032x", nonces++),
-                Sm3.digest(new byte[0]), id.certificate());
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("Date", req.dateHeader());
-        h.put("X-Midang-Nonce", req.nonce());
-        h.put("Content-Digest", req.contentDigestHeader());
-        h.put("X-Midang-Certificate", Base64.getEncoder().encodeToString(id.certificate().der()));
-        h.put("Signature-Input", req.signatureInputHeader());
-        h.put("Signature", SignedRequest.signatureHeader(RawSignatures.sign(id, req.signatureBase())));
+        Map<String, String> h = RawApi.headers(id, date, "GET", path, "", Sm3.digest(new byte[0]), String.format("%032x", nonces++));
         tamper.accept(h);
         return h;
     }
