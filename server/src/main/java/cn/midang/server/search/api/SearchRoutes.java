@@ -27,7 +27,7 @@ public final class SearchRoutes {
         return List.of(Route.signed("GET", "/api/v1/search", Action.SEARCH, Targeting.of(Target.Search.class, ex -> {
             SearchService.check(request(ex));
             return new Target.Search(ex.query("q"));
-        }), (ex, g) -> ex.json(200, search(ex.query("q"), search.search(g, request(ex))))));
+        }), (ex, g) -> ex.json(200, search(ex.query("q"), search.search(g, SearchService.check(request(ex)))))));
     }
 
     private static SearchService.Request request(Exchange ex) throws ApiException {

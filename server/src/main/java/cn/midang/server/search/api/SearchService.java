@@ -100,9 +100,9 @@ public final class SearchService {
         return new Checked(r, query, order);
     }
 
-    /** The hits of the granted search, inside the grant's scope. */
-    public Results search(Grant<Target.Search> g, Request r) throws ApiException {
-        Checked c = check(r);
+    /** The hits of the granted search (checked by {@link #check}), inside the grant's scope. */
+    public Results search(Grant<Target.Search> g, Checked c) throws ApiException {
+        Request r = c.request();
         Query query = c.query();
         SearchIndex.Order order = c.order();
         Submissions.Filter filter = r.filter();
