@@ -38,6 +38,21 @@ public final class Messages {
         return locale.getLanguage().equals("zh");
     }
 
+    private static final java.time.ZoneId CHINA = java.time.ZoneId.of("Asia/Shanghai");
+
+    /**
+     * An instant as people in the offices read it: China Standard Time, in Chinese
+     * {@code 2026年11月30日 11:53（北京时间）}, in English {@code 2026-11-30 11:53 CST (UTC+8)}.
+     */
+    public String time(java.time.Instant t) {
+        if (t == null) {
+            return "-";
+        }
+        java.time.ZonedDateTime z = t.atZone(CHINA);
+        return chinese() ? java.time.format.DateTimeFormatter.ofPattern("uuuu年M月d日 HH:mm（北京时间）").format(z)
+                : java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'CST (UTC+8)'").format(z);
+    }
+
     public String get(String key, Object... args) {
         String pattern;
         try {

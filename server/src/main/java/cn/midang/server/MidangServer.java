@@ -8,6 +8,8 @@ import cn.midang.server.access.api.AccessService;
 import cn.midang.server.archive.Archive;
 import cn.midang.server.audit.AuditLog;
 import cn.midang.server.audit.api.AuditRoutes;
+import cn.midang.server.identity.api.EnrolmentRoutes;
+import cn.midang.server.identity.api.EnrolmentService;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Findings;
 import cn.midang.server.campaign.Overviews;
@@ -51,6 +53,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.lucene.store.FSDirectory;
@@ -86,10 +90,12 @@ public final class MidangServer implements AutoCloseable {
     private final SearchIndex searchIndex;
 
     private final MetricsListener metricsListener;
+    private final ScheduledExecutorService crlWatch;
 
     private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
-            SearchIndex searchIndex, MetricsListener metricsListener) {
+            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch) {
         this.metricsListener = metricsListener;
+        this.crlWatch = crlWatch;
         this.audit = audit;
         this.indexer = indexer;
         this.searchIndex = searchIndex;
@@ -155,6 +161,7 @@ public final class MidangServer implements AutoCloseable {
         routes.addAll(new SubmissionRoutes(service).routes());
         routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions)).routes());
         routes.addAll(new AuditRoutes(audit, deployment.dir().signingCertificate()).routes());
+        routes.addAll(new EnrolmentRoutes(new EnrolmentService(accounts, accessRecords, deployment, deployment.clock())).routes());
         Api api = new Api(routes, authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
@@ -196,7 +203,15 @@ public final class MidangServer implements AutoCloseable {
             operator = MetricsListener.start(config.metricsListen().get(), metrics);
             LOG.info("metrics for the operator on http://{}:{}/metrics", config.metricsListen().get().getHostString(), operator.port());
         }
-        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator);
+        ScheduledExecutorService crlWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "midang-crl-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        // A stale revocation list refuses everyone: say so at start and twice a day from a week before.
+        crlWatch.scheduleAtFixedRate(() -> deployment.crlWarning(deployment.clock().instant())
+                .ifPresent(w -> LOG.warn("REVOCATION LIST: {}", w)), 0, 12, TimeUnit.HOURS);
+        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch);
     }
 
 
@@ -264,6 +279,7 @@ public final class MidangServer implements AutoCloseable {
     public void close() throws Exception {
         // Each part is closed even if one before it fails: the audit log's final checkpoint and
         // the database must never be skipped because the index could not be closed.
+        crlWatch.shutdownNow();
         try {
             try {
                 jetty.stop();

@@ -32,7 +32,7 @@ import picocli.CommandLine;
         description = "The Midang server.",
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
-        subcommands = {ServerCommand.Init.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
+        subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
             ServerCommand.Reindex.class})
 final class ServerCommand {
 
@@ -68,10 +68,15 @@ final class ServerCommand {
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = {"Create a deployment in an empty data directory: server signing and archive keys and",
-                "certificates, the H2 database, and server.conf. --dev also creates a local CA, demo identities",
-                "for every role (identities/NAME.p12) and an open campaign 'demo' with units unit-a and unit-b."},
-            footer = {"", "Examples:", "  MIDANG_PASSPHRASE=... midang-server init --data /srv/midang --ca /secure/CA",
+            description = {"Create a deployment in an empty data directory: the server's signing and archive keys, its TLS key,",
+                "the H2 database and server.conf.",
+                "Production (--ca, --admin): reads only the CA's certificate and revocation list (CA/ca.crt, CA/crl.pem; never",
+                "its private key), registers the first administrator, and writes requests/server-signing.csr and",
+                "requests/server-archive.csr for the CA to answer; then 'certify' installs the certificates and the server runs.",
+                "--dev also creates a local CA, demo identities for every role (identities/NAME.p12) and an open campaign",
+                "'demo' with units unit-a and unit-b."},
+            footer = {"", "Examples:",
+                "  MIDANG_PASSPHRASE=... midang-server init --data /srv/midang --ca /media/ca-public --admin admin.crt",
                 "  midang-server init --data .midang-dev --dev"})
     static final class Init implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "The data directory to create.")
@@ -80,30 +85,77 @@ final class ServerCommand {
         @Option(names = "--dev", description = "A development deployment with a local CA and demo identities.")
         boolean dev;
 
-        @Option(names = "--ca", paramLabel = "CA_DIR", description = "Without --dev: the admin's CA folder, which issues the server's certificates.")
+        @Option(names = "--ca", paramLabel = "CA_DIR", description = "Without --dev: the deployment CA's folder (only ca.crt and crl.pem are read).")
         Path ca;
+
+        @Option(names = "--admin", paramLabel = "ADMIN.crt", description = "Without --dev: the first administrator's certificate (role admin, issued by that CA).")
+        Path admin;
 
         @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase for the new key files (else MIDANG_PASSPHRASE; in dev, generated).")
         Path passphraseFile;
 
         @Override
         public Integer call() throws Exception {
-            if (!dev && ca == null) {
-                throw new IllegalArgumentException("give --ca CA_DIR (the admin's CA folder) or --dev");
+            if (!dev && (ca == null || admin == null)) {
+                throw new IllegalArgumentException("give --ca CA_DIR and --admin ADMIN.crt (the deployment CA's folder and the first "
+                        + "administrator's certificate), or --dev");
             }
             char[] pass = passphrase(passphraseFile, Optional.empty());
-            Deployment.Created c = Deployment.init(data, dev, pass, ca, pass, Clock.systemUTC());
+            Deployment.Created c = dev ? Deployment.initDev(data, pass, Clock.systemUTC())
+                    : Deployment.initProduction(data, pass, ca, admin, Clock.systemUTC());
             System.out.println("Created a Midang deployment in " + data);
-            System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
             if (dev) {
+                System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
                 System.out.println("  demo identities: " + c.dir().identities() + "/{unit-a, unit-b, inspector-info, "
                         + "inspector-police, inspector-secrecy, tester, approver-info, approver-police, approver-secrecy, leader, admin}.p12");
                 System.out.println("  campaign 'demo' is open for submissions from unit-a and unit-b for 7 days");
+            } else {
+                System.out.println("  first administrator registered: " + Certificate.read(admin).subject());
+                System.out.println("  the server's keys wait for their certificates. On the CA's computer:");
+                System.out.println("    midang ca issue --dir CA --csr " + c.requests().get(0) + " --role server --org Midang --out server-signing.crt");
+                System.out.println("    midang ca issue --dir CA --csr " + c.requests().get(1) + " --role server --org Midang --out server-archive.crt");
+                System.out.println("  then here:");
+                System.out.println("    midang-server certify --data " + data + " --signing server-signing.crt --archive server-archive.crt");
             }
             if (c.generatedPassphrase()) {
                 System.out.println("  passphrase of every key file (generated; also in " + c.dir().devPassphrase() + "):");
                 System.out.println("    " + Files.readString(c.dir().devPassphrase()).strip());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "certify", mixinStandardHelpOptions = true,
+            description = {"Install the certificates the deployment's CA issued for the server's signing and archive keys",
+                "(from requests/*.csr of the data directory). Each must certify that key, come from the CA, be valid and not",
+                "revoked, with the role server; nothing is written unless both are. Run again the same way to renew them."},
+            footer = {"", "Example:",
+                "  MIDANG_PASSPHRASE=... midang-server certify --data /srv/midang --signing server-signing.crt --archive server-archive.crt"})
+    static final class Certify implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory (made by init).")
+        Path data;
+
+        @Option(names = "--signing", required = true, paramLabel = "CERT", description = "The certificate for requests/server-signing.csr.")
+        Path signing;
+
+        @Option(names = "--archive", required = true, paramLabel = "CERT", description = "The certificate for requests/server-archive.csr.")
+        Path archive;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's key files.")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config = ServerConfig.load(data, System.getenv());
+            char[] pass = passphrase(passphraseFile, config.passphraseFile());
+            if (pass == null) {
+                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE or give --passphrase-file");
+            }
+            Deployment.certify(data, pass, signing, archive, Clock.systemUTC());
+            Certificate s = Certificate.read(new DataDir(data).signingCertificate());
+            System.out.println("Installed the server's certificates in " + data);
+            System.out.println("  signing certificate (give it to verifiers): " + new DataDir(data).signingCertificate());
+            System.out.println("  its SM3 fingerprint, for users to compare with 'midang whoami': " + s.fingerprint());
             return 0;
         }
     }

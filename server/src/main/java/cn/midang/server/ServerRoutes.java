@@ -9,6 +9,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import cn.midang.server.access.AccessRecords;
+import cn.midang.server.identity.Role;
+import java.util.Optional;
+import cn.midang.keys.KeysException;
 
 /** The endpoints about the server itself: health, the API description, its certificates, and who the caller is. */
 final class ServerRoutes {
@@ -17,7 +22,7 @@ final class ServerRoutes {
 
     static List<Route> routes(Deployment d) {
         return List.of(
-                Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, Map.of("status", "ok"))),
+                Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, health(d))),
                 Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, (ex, g) -> ex.stream("application/json", -1, out -> {
                     try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
                         in.transferTo(out);
@@ -30,7 +35,32 @@ final class ServerRoutes {
                         "crl", Files.readString(d.dir().crl()),
                         "tls_certificate_sha256", d.transportKey().certificateSha256(),
                         "tls_binding", Base64.getEncoder().encodeToString(d.transportBinding())))),
-                Route.signed("GET", "/api/v1/me", Action.WHOAMI, (ex, g) -> ex.json(200, caller(g.caller()))));
+                Route.signed("GET", "/api/v1/me", Action.WHOAMI, (ex, g) -> {
+                    Map<String, Object> me = caller(g.caller());
+                    if (g.caller().account().role() == Role.UNIT) {
+                        // Its own binding only: the campaigns (past their draft) naming its unit id; empty = bound to none yet.
+                        me.put("unit_campaigns", new TreeSet<>(new AccessRecords(d.database()).campaignsNaming(g.caller().account().organisation())));
+                    }
+                    ex.json(200, me);
+                }));
+    }
+
+    /**
+     * Whether the server can serve: {@code ok}, or {@code warning} with what the operator must do
+     * (a revocation list about to go stale, or stale: it refuses everyone). Only what the server
+     * publishes anyway (its CRL's dates); nothing about any user.
+     */
+    static Map<String, Object> health(Deployment d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Optional<String> crl = d.crlWarning(d.clock().instant());
+        m.put("status", crl.isPresent() ? "warning" : "ok");
+        try {
+            m.put("crl_next_update", d.crl().nextUpdate().map(Object::toString).orElse(null));
+        } catch (KeysException e) {
+            m.put("crl_next_update", null);
+        }
+        m.put("warnings", crl.map(List::of).orElse(List.of()));
+        return m;
     }
 
     static Map<String, Object> caller(Caller c) {

@@ -116,6 +116,11 @@ class AuthorizationMatrixIT {
             search              anonymous 401  unit 200  inspector 200  tester 403  approver 403  leader 403  admin 403
             list-engagements    anonymous 401  unit 403  inspector 403  tester 200  approver 403  leader 403  admin 200
             audit-export        anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
+            list-accounts       anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
+            enrol-accounts      anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 201
+            disable-account     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
+            enable-account      anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
+            publish-crl         anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             campaign-status
                 anonymous 401 401 401 401
                 unit      200 404 200 200
@@ -218,7 +223,12 @@ class AuthorizationMatrixIT {
             s.executeUpdate("UPDATE campaigns SET state = 'closed' WHERE id = 'closed'");
         }
         dev.server.awaitIndexed(); // so that a search finds the fixtures and its ids can be checked
+        // An account that only the disable and enable cells touch.
+        DUMMY = dev.issue("matrix-dummy", "inspector", "市保密局").certificate();
+        new cn.midang.server.identity.Accounts(dev.deployment.database()).register(DUMMY, now);
     }
+
+    static cn.midang.keys.pki.Certificate DUMMY;
 
     @AfterAll
     static void stop() throws Exception {
@@ -438,6 +448,12 @@ class AuthorizationMatrixIT {
                 }
                 body = "{}".getBytes(StandardCharsets.UTF_8);
             }
+            // A fresh inspector's certificate each time, so that the administrator's cell registers one.
+            case ENROL_ACCOUNTS -> body = JSON.writeValueAsBytes(Map.of("certificates", List.of(
+                    dev.issue("matrix-" + role + "-" + System.nanoTime(), "inspector", "市公安局").certificate().toPem())));
+            case DISABLE_ACCOUNT, ENABLE_ACCOUNT -> body = JSON.writeValueAsBytes(Map.of("certificate", DUMMY.toPem()));
+            // A newer list each time, so that the administrator's cell installs one.
+            case PUBLISH_CRL -> body = JSON.writeValueAsBytes(Map.of("crl", dev.ca().refreshRevocationList().toPem()));
             default -> {
             }
         }

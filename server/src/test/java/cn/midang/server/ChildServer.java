@@ -25,7 +25,7 @@ record ChildServer(Process process, URI uri, Path log) {
     static Deployed deployDev(Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         char[] pass = cn.midang.keys.testkit.TestPki.randomPassphrase();
-        cn.midang.server.deploy.Deployment.init(data, true, pass, null, null, java.time.Clock.systemUTC());
+        cn.midang.server.deploy.Deployment.initDev(data, pass, java.time.Clock.systemUTC());
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, new String(pass) + "\n");
         return new Deployed(data, pass, passFile);

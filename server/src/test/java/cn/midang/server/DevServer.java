@@ -69,7 +69,7 @@ public final class DevServer implements AutoCloseable {
             try {
                 Path dir = Files.createTempDirectory("midang-dev-template").resolve("data");
                 char[] pass = TestPki.randomPassphrase();
-                Deployment.init(dir, true, pass, null, null, f ? MutableClock.followingSystem() : MutableClock.fixed());
+                Deployment.initDev(dir, pass, f ? MutableClock.followingSystem() : MutableClock.fixed());
                 return new Template(dir, pass);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create the dev deployment template", e);
@@ -129,6 +129,19 @@ public final class DevServer implements AutoCloseable {
                 throw new IllegalStateException(ex);
             }
         });
+    }
+
+    /** The dev deployment's CA (in {@code ca/}), unlocked: to issue certificates and sign revocation lists in a test. */
+    public cn.midang.keys.pki.CertificateAuthority ca() throws cn.midang.keys.KeysException {
+        return cn.midang.keys.pki.CertificateAuthority.open(data.resolve("ca"), passphrase, clock);
+    }
+
+    /** A new key with a certificate from the dev CA, as {@code role} in {@code organisation}; registered nowhere. */
+    public Identity issue(String name, String role, String organisation) throws cn.midang.keys.KeysException {
+        cn.midang.keys.pki.CertificateAuthority authority = ca();
+        Identity fresh = Identity.generate(name, clock);
+        return fresh.withIssuedCertificate(authority.issue(fresh.request(), role, organisation,
+                cn.midang.keys.pki.CertificateAuthority.DEFAULT_CERT_VALIDITY), authority.certificate());
     }
 
     public MidangClient client(String name) {

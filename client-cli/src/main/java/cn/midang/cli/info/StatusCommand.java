@@ -53,6 +53,9 @@ public final class StatusCommand extends MidangCommand {
                 t.print(out);
             }
             if ("admin".equals(c.identity().certificate().role())) {
+                for (JsonNode w : c.health().path("warnings")) {
+                    out.println(messages().get("status.warning", w.asText()));
+                }
                 List<String> missing = new ArrayList<>();
                 c.engagements().path("engagements").forEach(e -> {
                     if (e.path("attestation_missing").asBoolean()) {

@@ -38,9 +38,16 @@ public final class WhoamiCommand extends MidangCommand {
         m.put("server_tls_sha256", c.transportPin().orElse(null));
         m.put("account_role", me.path("role").asText());
         m.put("account_organisation", me.path("organisation").asText());
+        if (me.has("unit_campaigns")) {
+            m.put("unit_campaigns", me.path("unit_campaigns"));
+        }
         Output.result(out(), globals(), m, "whoami.done", cert.commonName(), cert.role(), cert.organisation(),
                 cert.fingerprint(), cert.notAfter(), c.server(), si.signing().fingerprint(),
                 c.transportPin().orElse(messages().get("whoami.noTls")), si.trust().ca().commonName());
+        if (!globals().json && me.has("unit_campaigns") && me.path("unit_campaigns").isEmpty()) {
+            out().println(messages().get("whoami.unbound", me.path("organisation").asText()));
+            out().flush();
+        }
         return 0;
     }
 }

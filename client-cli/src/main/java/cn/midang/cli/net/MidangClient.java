@@ -453,6 +453,17 @@ public final class MidangClient {
         return getJson("/api/v1/search", query.toString());
     }
 
+    /** The accounts (administrator only), all or those of {@code role}. */
+    public JsonNode accounts(String role) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/accounts", role == null ? "" : "role=" + java.net.URLEncoder.encode(role, StandardCharsets.UTF_8));
+    }
+
+    /** The server's health ({@code GET /healthz}, unsigned): {@code status} and the operator's {@code warnings}. */
+    public JsonNode health() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo(); // over HTTPS, pins the transport first
+        return json(http.send(HttpRequest.newBuilder(server.resolve("/healthz")).GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
     /** Engagements: all (administrator) or the caller's organisation's (tester). */
     public JsonNode engagements() throws IOException, InterruptedException, KeysException, ServerRefusal {
         return getJson("/api/v1/engagements", "");

@@ -93,7 +93,18 @@ public final class RevocationList {
         return ext == null ? BigInteger.ZERO : CRLNumber.getInstance(ext.getParsedValue()).getCRLNumber();
     }
 
-    boolean isSignedBy(Certificate ca) {
+    /** The distinguished name of the CA that says it signed this list (RFC 4514 form). */
+    public String issuer() {
+        return crl.getIssuer().toString();
+    }
+
+    /** Whether this list names {@code ca} as its issuer; says nothing about the signature. */
+    public boolean namesIssuer(Certificate ca) {
+        return crl.getIssuer().equals(ca.holder().getSubject());
+    }
+
+    /** Whether {@code ca} issued this list: named as its issuer and its SM2 signature valid under the CA's key. */
+    public boolean isSignedBy(Certificate ca) {
         if (!crl.getIssuer().equals(ca.holder().getSubject())) {
             return false;
         }

@@ -50,6 +50,25 @@ public final class AccessRecords {
         return out;
     }
 
+    /**
+     * The campaigns past their draft that name unit id {@code unit} in their scope: none means a
+     * unit account bound to that id can do nothing yet (SPEC §4: a draft is unseen by units).
+     */
+    public Set<String> campaignsNaming(String unit) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT u.campaign_id FROM campaign_units u JOIN campaigns k "
+                        + "ON k.id = u.campaign_id WHERE u.unit_id = ? AND k.state <> 'draft'")) {
+            ps.setString(1, unit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public void createEngagement(Engagement e, String createdBy, Instant now) throws SQLException {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO engagements (id, tester_org, campaign_id, starts_at, ends_at, "

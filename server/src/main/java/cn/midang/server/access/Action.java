@@ -17,7 +17,10 @@ public enum Action {
     READ_RECEIPT(Target.OfSubmission.class), DOWNLOAD(Target.OfSubmission.class),
     ASSIGN_INSPECTOR(Target.Named.class), CREATE_ENGAGEMENT(Target.Named.class), LIST_ENGAGEMENTS(Target.None.class),
     ATTEST_DESTRUCTION(Target.OfEngagement.class), ISSUE_PERMIT(Target.Named.class),
-    AUDIT_EXPORT(Target.Named.class);
+    AUDIT_EXPORT(Target.Named.class),
+    LIST_ACCOUNTS(Target.None.class), ENROL_ACCOUNTS(Target.Named.class), DISABLE_ACCOUNT(Target.Named.class),
+    ENABLE_ACCOUNT(Target.Named.class),
+    PUBLISH_CRL(Target.Named.class);
 
     private final Class<? extends Target> target;
 

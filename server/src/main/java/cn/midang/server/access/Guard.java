@@ -40,8 +40,10 @@ public final class Guard {
         Decision d;
         try {
             d = Policy.decide(caller, Standing.of(caller, records, now), action, target, now);
-        } catch (SQLException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e);
+        } catch (SQLException | IllegalStateException e) {
+            // No decision without the facts; the refusal is recorded like any other (fail closed if it cannot be).
+            record(requestId, caller, action.label(), target.label(), target.sealed(), "fail", "internal: policy facts unavailable");
+            throw new ApiException(ErrorCode.INTERNAL, "policy facts unavailable", e).markAudited();
         }
         record(requestId, caller, action.label(), target.label(), target.sealed(), d.allowed() ? "allow" : "deny",
                 d.allowed() ? d.reason() : d.code().code() + ": " + d.reason());

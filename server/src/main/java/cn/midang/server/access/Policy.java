@@ -64,7 +64,8 @@ public final class Policy {
                             ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
                             : denyRole(role, action));
             case READ_RECEIPT, DOWNLOAD -> read(standing, role, org, action, (Target.OfSubmission) target, now);
-            case CREATE_CAMPAIGN, ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT ->
+            case CREATE_CAMPAIGN, ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT, LIST_ACCOUNTS, ENROL_ACCOUNTS,
+                    DISABLE_ACCOUNT, ENABLE_ACCOUNT, PUBLISH_CRL ->
                     role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);
             case LIST_ENGAGEMENTS -> role == Role.ADMIN || role == Role.TESTER ? Decision.allow("administrator or tester")
                     : denyRole(role, action);
@@ -86,13 +87,25 @@ public final class Policy {
                 || role == Role.UNIT && !c.hasUnit(org);
     }
 
+    /**
+     * The answer for a campaign {@link #hiddenFrom} the caller: the same as for an id that does not
+     * exist, except to a unit whose account is bound to a unit id no campaign names, which learns
+     * that about itself (the same answer for every id, so nothing about any campaign).
+     */
+    private static Decision hidden(Standing standing, Role role, String org, String id) {
+        if (role == Role.UNIT && standing.unitCampaigns().isEmpty()) {
+            return Decision.deny(ErrorCode.UNIT_NOT_BOUND, "unit id " + org + " is named by no campaign");
+        }
+        return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + id + " for " + role.label() + " " + org);
+    }
+
     private static Decision campaignStatus(Standing standing, Role role, String org, Target.OfCampaign t) {
         if (role != Role.UNIT && role != Role.INSPECTOR && role != Role.ADMIN) {
             return denyRole(role, Action.CAMPAIGN_STATUS); // the same for every id, existing or not
         }
         Campaign c = t.campaign();
         if (hiddenFrom(role, org, c)) {
-            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + role.label() + " " + org);
+            return hidden(standing, role, org, t.id());
         }
         return switch (role) {
             case UNIT -> Decision.allow("own row of a campaign in scope");
@@ -125,7 +138,7 @@ public final class Policy {
         }
         Campaign c = t.campaign();
         if (hiddenFrom(role, org, c)) {
-            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + t.id() + " for " + org);
+            return hidden(standing, role, org, t.id());
         }
         CampaignState s = c.state();
         boolean published = s.compareTo(CampaignState.PUBLISHED) >= 0;
@@ -191,7 +204,7 @@ public final class Policy {
     private static Decision submit(Standing standing, Role role, String org, Target.Upload t, Instant now) {
         Campaign c = t.campaign();
         if (hiddenFrom(role, org, c)) { // only ever for units and testers: an upload names an existing campaign
-            return Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + c.id() + " for " + role.label() + " " + org);
+            return hidden(standing, role, org, c.id());
         }
         switch (role) {
             case UNIT -> {

@@ -91,6 +91,11 @@ public record DataDir(Path root) {
         return root.resolve("ca");
     }
 
+    /** Certification requests of the server's keys, for the CA (production init). */
+    public Path requests() {
+        return root.resolve("requests");
+    }
+
     public Path identities() {
         return root.resolve("identities");
     }

@@ -36,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import cn.midang.keys.io.SafeFiles;
 
 /**
  * Creates a deployment ({@link #init}) and opens one ({@link #open}): the server's keys and
@@ -91,91 +93,193 @@ public final class Deployment implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** What init made, for the operator. */
-    public record Created(DataDir dir, boolean generatedPassphrase, List<Path> identities) {}
+    /**
+     * What init made, for the operator: in production also the certification requests of the
+     * server's two keys, which the CA must answer before the server can run ({@link #certify}).
+     */
+    public record Created(DataDir dir, boolean generatedPassphrase, List<Path> identities, List<Path> requests) {}
+
+    /** The server's keys: signing (receipts, checkpoints, documents) and archive (what units seal to). */
+    public static final String SIGNING_NAME = "Midang server signing";
+    public static final String ARCHIVE_NAME = "Midang archive";
 
     /**
-     * Creates a deployment in {@code root}. With {@code dev}: a local CA (in {@code ca/}) that
-     * issues the server's certificates and demo identities for every role, an open campaign
-     * {@code demo} with units {@code unit-a} and {@code unit-b}. Without: {@code caDir} names the
-     * admin's CA folder, which issues the server's certificates.
+     * Creates a development deployment in {@code root}: a local CA (in {@code ca/}) that issues the
+     * server's certificates and demo identities for every role, an open campaign {@code demo} with
+     * units {@code unit-a} and {@code unit-b}.
      *
-     * @param passphrase protects every key file; null in dev generates one (written to
-     *     {@code passphrase}, mode 0600)
+     * @param passphrase protects every key file; null generates one (written to {@code passphrase}, mode 0600)
      */
-    public static Created init(Path root, boolean dev, char[] passphrase, Path caDir, char[] caPassphrase,
-            Clock clock) throws KeysException, IOException, SQLException {
+    public static Created initDev(Path root, char[] passphrase, Clock clock) throws KeysException, IOException, SQLException {
+        return init(root, true, passphrase, null, null, clock);
+    }
+
+    /**
+     * Creates a production deployment in {@code root} from the deployment CA's public part only —
+     * {@code caDir}/ca.crt and {@code caDir}/crl.pem; the CA's private key is never read — and
+     * registers {@code adminCertificate} (issued by that CA with role admin, valid and not revoked)
+     * as the first administrator. The server's signing and archive keys are generated here; their
+     * certification requests are written to {@code requests/} for the CA to answer, and the server
+     * runs once {@link #certify} installed the certificates.
+     */
+    public static Created initProduction(Path root, char[] passphrase, Path caDir, Path adminCertificate, Clock clock)
+            throws KeysException, IOException, SQLException {
+        return init(root, false, passphrase, caDir, adminCertificate, clock);
+    }
+
+    private static Created init(Path root, boolean dev, char[] passphrase, Path caDir, Path adminCertificate, Clock clock)
+            throws KeysException, IOException, SQLException {
         DataDir d = new DataDir(root);
         if (Files.exists(d.config())) {
             throw new IOException(root + " already holds a deployment (server.conf exists); choose an empty directory");
         }
+        Certificate caCert = null;
+        RevocationList caCrl = null;
+        Certificate admin = null;
+        if (!dev) {
+            // Everything is checked before anything is written: a refused init leaves no directory behind.
+            caCert = Certificate.read(caDir.resolve("ca.crt"));
+            caCrl = RevocationList.read(caDir.resolve("crl.pem"));
+            admin = Certificate.read(adminCertificate);
+            ChainValidator.of(caCert, caCrl, clock).validate(admin);
+            if (!"admin".equals(admin.role())) {
+                throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, admin.subject() + " is not an administrator's certificate "
+                        + "(its role is " + (admin.role() == null || admin.role().isEmpty() ? "none" : admin.role())
+                        + "); issue one with 'midang ca issue --role admin'");
+            }
+        }
+        if (passphrase == null && !dev) {
+            throw new IOException("no passphrase: set MIDANG_PASSPHRASE or give --passphrase-file");
+        }
         Files.createDirectories(root);
         boolean generated = false;
         if (passphrase == null) {
-            if (!dev) {
-                throw new IOException("no passphrase: set MIDANG_PASSPHRASE or give --passphrase-file");
-            }
             byte[] b = new byte[16];
             new SecureRandom().nextBytes(b);
             passphrase = HexFormat.of().formatHex(b).toCharArray();
             writeOwnerOnly(d.devPassphrase(), new String(passphrase) + "\n");
             generated = true;
         }
-        CertificateAuthority authority = dev
-                ? CertificateAuthority.init(d.devCa(), "Midang Dev CA", passphrase, clock)
-                : CertificateAuthority.open(caDir, caPassphrase, clock);
-        Identity signing = issue(authority, "Midang server signing", "server", "Midang", clock);
-        Identity archive = issue(authority, "Midang archive", "server", "Midang", clock);
+        CertificateAuthority authority = dev ? CertificateAuthority.init(d.devCa(), "Midang Dev CA", passphrase, clock) : null;
+        Identity signing;
+        Identity archive;
+        List<Path> requests = new ArrayList<>();
+        if (dev) {
+            signing = issue(authority, SIGNING_NAME, "server", "Midang", clock);
+            archive = issue(authority, ARCHIVE_NAME, "server", "Midang", clock);
+            signing.certificate().writePem(d.signingCertificate());
+            archive.certificate().writePem(d.archiveCertificate());
+            authority.certificate().writePem(d.caCertificate());
+            authority.revocationList().writePem(d.crl());
+        } else {
+            signing = Identity.generate(SIGNING_NAME, clock);
+            archive = Identity.generate(ARCHIVE_NAME, clock);
+            Files.createDirectories(d.requests());
+            signing.request().writePem(d.requests().resolve("server-signing.csr"));
+            archive.request().writePem(d.requests().resolve("server-archive.csr"));
+            requests.add(d.requests().resolve("server-signing.csr"));
+            requests.add(d.requests().resolve("server-archive.csr"));
+            caCert.writePem(d.caCertificate());
+            caCrl.writePem(d.crl());
+        }
         signing.save(d.signingKey(), passphrase);
         archive.save(d.archiveKey(), passphrase);
         TransportKey tls = TransportKey.generate("localhost", clock, CertificateAuthority.DEFAULT_CERT_VALIDITY, passphrase);
         tls.save(d.tlsKey());
         Files.writeString(d.tlsCertificate(), tls.certificatePem(), StandardCharsets.US_ASCII);
-        signing.certificate().writePem(d.signingCertificate());
-        archive.certificate().writePem(d.archiveCertificate());
-        authority.certificate().writePem(d.caCertificate());
-        authority.revocationList().writePem(d.crl());
 
         List<Path> identities = new ArrayList<>();
         try (Database db = Database.open(d.database())) {
             Accounts accounts = new Accounts(db);
             Instant now = clock.instant();
-            accounts.register(signing.certificate(), now);
-            accounts.register(archive.certificate(), now);
-            if (dev) {
-                Map<String, Identity> demo = new LinkedHashMap<>();
-                for (Map.Entry<String, String[]> e : DEMO_IDENTITIES.entrySet()) {
-                    Identity id = issue(authority, e.getKey(), e.getValue()[0], e.getValue()[1], clock);
-                    Path file = d.identities().resolve(e.getKey() + ".p12");
-                    // The dev passphrase is written beside these files, so a slow key derivation
-                    // would protect nothing; fewer iterations keep each midang command fast (D30).
-                    id.saveWithIterations(file, passphrase, DEMO_IDENTITY_ITERATIONS);
-                    accounts.register(id.certificate(), now);
-                    identities.add(file);
-                    demo.put(e.getKey(), id);
-                }
-                // The demo campaign has the notice's check areas and joint-review departments (the
-                // demo approvers' organisations), with a two-week on-site inspection after the deadline.
-                Campaign yuxi = ShippedCampaigns.yuxi2009();
-                Instant deadline = now.plus(Duration.ofDays(7));
-                new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now, deadline, true, List.of(
-                                new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
-                                new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), yuxi.areas(),
-                        new Campaign.Details(null, null, yuxi.details().leadOffice(), yuxi.details().jointReview(), deadline,
-                                deadline.plus(Duration.ofDays(14)))));
-                // The working group's three inspectors are assigned to the demo campaign, and the
-                // testing body has an engagement for unit-a, open now for the campaign's week.
-                AccessRecords access = new AccessRecords(db);
-                for (String inspector : List.of("inspector-info", "inspector-police", "inspector-secrecy")) {
-                    access.assign("demo", demo.get(inspector).certificate().fingerprint(), now);
-                }
-                access.createEngagement(new Engagement(DEMO_ENGAGEMENT, DEMO_IDENTITIES.get("tester")[1], "demo", List.of("unit-a"),
-                        now, now.plus(Duration.ofDays(7)), null), demo.get("admin").certificate().fingerprint(), now);
+            if (!dev) {
+                accounts.register(admin, now);
+            } else {
+                accounts.register(signing.certificate(), now);
+                accounts.register(archive.certificate(), now);
+                demo(d, authority, accounts, db, passphrase, identities, clock);
             }
         }
         Files.createDirectories(d.blobs());
         writeConfig(d, dev, generated);
-        return new Created(d, generated, identities);
+        return new Created(d, generated, identities, requests);
+    }
+
+    /** The dev deployment's demo identities, campaign, assignments and engagement. */
+    private static void demo(DataDir d, CertificateAuthority authority, Accounts accounts, Database db, char[] passphrase,
+            List<Path> identities, Clock clock) throws KeysException, SQLException {
+        Instant now = clock.instant();
+        Map<String, Identity> demo = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> e : DEMO_IDENTITIES.entrySet()) {
+            Identity id = issue(authority, e.getKey(), e.getValue()[0], e.getValue()[1], clock);
+            Path file = d.identities().resolve(e.getKey() + ".p12");
+            // The dev passphrase is written beside these files, so a slow key derivation
+            // would protect nothing; fewer iterations keep each midang command fast (D30).
+            id.saveWithIterations(file, passphrase, DEMO_IDENTITY_ITERATIONS);
+            accounts.register(id.certificate(), now);
+            identities.add(file);
+            demo.put(e.getKey(), id);
+        }
+        // The demo campaign has the notice's check areas and joint-review departments (the
+        // demo approvers' organisations), with a two-week on-site inspection after the deadline.
+        Campaign yuxi = ShippedCampaigns.yuxi2009();
+        Instant deadline = now.plus(Duration.ofDays(7));
+        new Campaigns(db).create(new Campaign("demo", "演示检查 Demo campaign", CampaignState.OPEN, now, deadline, true, List.of(
+                        new Campaign.Unit("unit-a", "演示单位甲 Demo unit A", "市", true),
+                        new Campaign.Unit("unit-b", "演示县区乙 Demo county B", "县区", false)), yuxi.areas(),
+                new Campaign.Details(null, null, yuxi.details().leadOffice(), yuxi.details().jointReview(), deadline,
+                        deadline.plus(Duration.ofDays(14)))));
+        // The working group's three inspectors are assigned to the demo campaign, and the
+        // testing body has an engagement for unit-a, open now for the campaign's week.
+        AccessRecords access = new AccessRecords(db);
+        for (String inspector : List.of("inspector-info", "inspector-police", "inspector-secrecy")) {
+            access.assign("demo", demo.get(inspector).certificate().fingerprint(), now);
+        }
+        access.createEngagement(new Engagement(DEMO_ENGAGEMENT, DEMO_IDENTITIES.get("tester")[1], "demo", List.of("unit-a"),
+                now, now.plus(Duration.ofDays(7)), null), demo.get("admin").certificate().fingerprint(), now);
+    }
+
+    /**
+     * Installs the certificates the deployment's CA issued for the server's signing and archive
+     * keys (answering {@code requests/}): each must be for that key, issued by the CA, valid, not
+     * revoked and with the role {@code server}. Also renews them later, the same way. Nothing is
+     * written unless both are right.
+     */
+    public static void certify(Path root, char[] passphrase, Path signingCertificate, Path archiveCertificate, Clock clock)
+            throws KeysException, IOException, SQLException {
+        DataDir d = new DataDir(root);
+        if (!Files.exists(d.config())) {
+            throw new IOException(root + " is not a Midang data directory (no server.conf); create it with 'midang-server init'");
+        }
+        Certificate ca = Certificate.read(d.caCertificate());
+        ChainValidator trust = ChainValidator.of(ca, RevocationList.read(d.crl()), clock);
+        Identity signing = certified(Identity.load(d.signingKey(), passphrase), Certificate.read(signingCertificate), trust, "signing");
+        Identity archive = certified(Identity.load(d.archiveKey(), passphrase), Certificate.read(archiveCertificate), trust, "archive");
+        signing.save(d.signingKey(), passphrase);
+        archive.save(d.archiveKey(), passphrase);
+        signing.certificate().writePem(d.signingCertificate());
+        archive.certificate().writePem(d.archiveCertificate());
+        try (Database db = Database.open(d.database())) {
+            Accounts accounts = new Accounts(db);
+            for (Certificate c : List.of(signing.certificate(), archive.certificate())) {
+                if (accounts.byCertificate(c.fingerprint()).isEmpty()) {
+                    accounts.register(c, clock.instant());
+                }
+            }
+        }
+    }
+
+    private static Identity certified(Identity key, Certificate issued, ChainValidator trust, String which) throws KeysException {
+        trust.validate(issued);
+        if (!"server".equals(issued.role())) {
+            throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, issued.subject() + " is not a server certificate (issue it "
+                    + "with 'midang ca issue --role server')");
+        }
+        if (!issued.samePublicKey(key.certificate())) {
+            throw new KeysException(KeysException.Reason.MISMATCH, issued.subject() + " certifies another key than the server's "
+                    + which + " key; issue it from requests/server-" + which + ".csr of this data directory");
+        }
+        return key.withIssuedCertificate(issued, trust.ca());
     }
 
     private static Identity issue(CertificateAuthority ca, String name, String role, String org, Clock clock) throws KeysException {
@@ -211,6 +315,12 @@ public final class Deployment implements AutoCloseable {
     /** Opens the deployment in {@code root} with the passphrase of its key files. */
     public static Deployment open(Path root, char[] passphrase, Clock clock) throws KeysException {
         DataDir d = new DataDir(root);
+        if (!Files.exists(d.signingCertificate()) || !Files.exists(d.archiveCertificate())) {
+            throw new KeysException(KeysException.Reason.IO, "the server's certificates are not installed yet: have the CA issue "
+                    + d.requests().resolve("server-signing.csr") + " and " + d.requests().resolve("server-archive.csr")
+                    + " ('midang ca issue --role server --org Midang'), then 'midang-server certify --data " + root
+                    + " --signing SIGNING.crt --archive ARCHIVE.crt'");
+        }
         Identity signing = Identity.load(d.signingKey(), passphrase);
         Identity archive = Identity.load(d.archiveKey(), passphrase);
         TransportKey transport = TransportKey.load(d.tlsKey(), passphrase);
@@ -244,6 +354,52 @@ public final class Deployment implements AutoCloseable {
             cached = c;
         }
         return c.validator();
+    }
+
+    /** The deployment's CA certificate: every account's certificate, and every CRL, must come from it. */
+    public Certificate ca() {
+        return ca;
+    }
+
+    /** The revocation list installed now. */
+    public RevocationList crl() throws KeysException {
+        return RevocationList.read(dir.crl());
+    }
+
+    /**
+     * Installs {@code crl} (already checked by the caller: signed by the CA, newer, current) in
+     * place of {@code crl.pem}, atomically: a request sees the old list or the new one, never a
+     * torn file, and the next request is validated against it.
+     */
+    public synchronized void installCrl(RevocationList crl) throws KeysException {
+        SafeFiles.writeAtomically(dir.crl(), crl.toPem().getBytes(StandardCharsets.US_ASCII), false);
+        cached = null;
+    }
+
+    /** How many days before the installed CRL's next update the server starts warning (log, /healthz, status). */
+    public static final Duration CRL_WARNING = Duration.ofDays(7);
+
+    /**
+     * What the operator must be told about the installed CRL at {@code now}: nothing, or that a
+     * fresh one is due (a stale list refuses everyone).
+     */
+    public Optional<String> crlWarning(Instant now) {
+        try {
+            RevocationList l = crl();
+            Optional<Instant> next = l.nextUpdate();
+            if (next.isEmpty() || !next.get().isAfter(now)) {
+                return Optional.of("the revocation list (number " + l.number() + ") is stale since " + next.map(Instant::toString)
+                        .orElse("(no next update)") + ": every request is refused until a fresh one is published "
+                        + "('midang ca crl', then 'midang admin crl publish')");
+            }
+            if (!next.get().isAfter(now.plus(CRL_WARNING))) {
+                return Optional.of("the revocation list (number " + l.number() + ") must be replaced before " + next.get()
+                        + ": sign a fresh one ('midang ca crl') and publish it ('midang admin crl publish')");
+            }
+            return Optional.empty();
+        } catch (KeysException e) {
+            return Optional.of("the revocation list cannot be read: " + e.getMessage());
+        }
     }
 
     public DataDir dir() {

@@ -109,8 +109,15 @@ public final class RequestAuthenticator {
         }
         Account account;
         try {
-            account = accounts.byFingerprint(cert.fingerprint())
+            Accounts.Enrolment e = accounts.byCertificate(cert.fingerprint())
                     .orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_ACCOUNT, "no account for " + cert.subject()));
+            if (e.disabled()) {
+                throw new ApiException(ErrorCode.ACCOUNT_DISABLED, "account " + e.account().fingerprint() + " disabled at " + e.disabledAt());
+            }
+            if (e.replaced()) {
+                throw new ApiException(ErrorCode.CERTIFICATE_REPLACED, "certificate " + cert.serialHex() + " replaced at " + e.replacedAt());
+            }
+            account = e.account();
             rememberNonce(request.nonce(), now);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "account or nonce lookup failed", e);

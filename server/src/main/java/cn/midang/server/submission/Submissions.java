@@ -224,7 +224,8 @@ public final class Submissions {
         if (p.unit().isEmpty()) {
             return SERVER_STREAM;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT organisation FROM accounts WHERE fingerprint = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.organisation FROM account_certificates k "
+                + "JOIN accounts a ON a.fingerprint = k.account WHERE k.fingerprint = ?")) {
             ps.setString(1, p.submitterFingerprint());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

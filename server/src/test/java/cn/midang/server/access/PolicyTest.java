@@ -71,6 +71,7 @@ class PolicyTest {
         Map<String, String[]> people = new LinkedHashMap<>();
         people.put("unit-a", new String[] {"unit", "unit-a"});
         people.put("unit-b", new String[] {"unit", "unit-b"});
+        people.put("unit-z", new String[] {"unit", "unit-z"}); // enrolled, but no campaign names unit-z
         people.put("inspector", new String[] {"inspector", "市公安局"});
         people.put("inspector-elsewhere", new String[] {"inspector", "市保密局"});
         people.put("tester", new String[] {"tester", LAB});
@@ -242,6 +243,26 @@ class PolicyTest {
             unit-a              issue-permit      -                   not_permitted
             admin               audit-export      -                   allow
             inspector           audit-export      -                   not_permitted
+            # A unit whose unit id no campaign names is told so, for every id alike (nothing about any campaign);
+            # a unit named only by a draft is not told that a draft names it
+            unit-z              campaign-status   open                unit_not_bound
+            unit-z              campaign-status   nothing             unit_not_bound
+            unit-z              list-findings     published           unit_not_bound
+            unit-z              submit            open/unit-z/report  unit_not_bound
+            unit-z              list-campaigns    -                   allow
+            # Enrolment (issue 21): the administrator alone manages accounts and installs revocation lists
+            admin               list-accounts     -                   allow
+            admin               enrol-accounts    -                   allow
+            admin               disable-account   -                   allow
+            admin               enable-account    -                   allow
+            admin               publish-crl       -                   allow
+            unit-a              list-accounts     -                   not_permitted
+            inspector           enrol-accounts    -                   not_permitted
+            approver            enrol-accounts    -                   not_permitted
+            leader              disable-account   -                   not_permitted
+            tester              enable-account    -                   not_permitted
+            unit-a              publish-crl       -                   not_permitted
+            inspector           publish-crl       -                   not_permitted
             """;
 
     static Target target(Action action, String t) {
@@ -256,7 +277,8 @@ class PolicyTest {
             case SEARCH -> new Target.Search("弱口令");
             case ADVANCE_CAMPAIGN -> new Target.Transition(t, CAMPAIGNS.get(t), null);
             case ATTEST_DESTRUCTION -> new Target.OfEngagement(t, null);
-            case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT -> new Target.Named(t);
+            case ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT, ENROL_ACCOUNTS, DISABLE_ACCOUNT, ENABLE_ACCOUNT, PUBLISH_CRL ->
+                    new Target.Named(t);
             default -> Target.NONE;
         };
     }

@@ -187,7 +187,7 @@ public final class CampaignService {
             Predicate<Campaign> mine = switch (caller.account().role()) {
                 case UNIT -> c -> c.state() != CampaignState.DRAFT && c.hasUnit(caller.account().organisation());
                 case INSPECTOR -> {
-                    Set<String> assigned = records.assignedCampaigns(caller.certificate().fingerprint());
+                    Set<String> assigned = records.assignedCampaigns(caller.account().fingerprint());
                     yield c -> assigned.contains(c.id());
                 }
                 case TESTER -> {
