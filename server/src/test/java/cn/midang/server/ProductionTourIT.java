@@ -1,0 +1,88 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cn.midang.keys.testkit.Processes;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's production section, run as written (issue 21): every {@code sh} block between
+ * {@code <!-- production:start -->} and {@code <!-- production:end -->}, in order, in one
+ * {@code bash -euo pipefail}, in an empty folder, with the real launchers — an offline CA, the
+ * server initialised from the CA's public part and the first administrator's certificate, its own
+ * certificates issued from its requests, HTTPS with the pinned transport key, enrolment, a unit's
+ * report searched by an inspector, a disabled account, a revoked certificate refused once the CRL
+ * is published, a renewal. Only the port 8443 is replaced by a free one.
+ */
+class ProductionTourIT {
+
+    @TempDir
+    Path dir;
+
+    static List<String> blocks(String readme) {
+        int start = readme.indexOf("<!-- production:start -->");
+        int end = readme.indexOf("<!-- production:end -->");
+        assertThat(start).as("README has a production section").isPositive();
+        assertThat(end).isGreaterThan(start);
+        Matcher m = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(start, end));
+        List<String> blocks = new ArrayList<>();
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void readmeProductionSection_runsAsWritten() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        List<String> blocks = blocks(Files.readString(root.resolve("README.md")));
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(4);
+
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createSymbolicLink(work.resolve("bin"), root.resolve("bin"));
+        Files.createSymbolicLink(work.resolve("config"), root.resolve("config"));
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("MIDANG_NO_BUILD", "1");
+        env.put("LANG", "C.UTF-8");
+        env.put("MIDANG_LANG", "");
+        // The server started in the background by the section is stopped when the script ends, however it ends.
+        String script = "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n"
+                + String.join("\n", blocks).replace("8443", Integer.toString(freePort()));
+        Processes.Result r = Processes.run(work, env, List.of("bash", "-euo", "pipefail", "-c", script), 1200);
+        String all = r.out() + "\n" + r.err();
+        assertThat(r.exit()).as("the production section stopped:\n%s\n--- server.log:\n%s", all,
+                Files.exists(work.resolve("server.log")) ? Files.readString(work.resolve("server.log")) : "(none)").isZero();
+
+        // The CA's private key never reached the server's data directory
+        try (Stream<Path> files = Files.walk(work.resolve("srv"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("ca.p12");
+        }
+        // HTTPS, pinned
+        assertThat(all).contains("https://127.0.0.1:").contains("TLS certificate SHA-256: ");
+        // Refused where the README says, each with its own reason
+        assertThat(all).contains("(unknown_account)").contains("(account_disabled)").contains("(certificate_revoked)");
+        assertThat(all.split("exit code 3", -1)).hasSize(4);
+        // Enrolled, searched, renewed
+        assertThat(all).contains("Enrolled \"公安局检查员\"").contains("【国产密码】").contains("Renewed the account of \"发改委信息科\"");
+        assertThat(Files.readString(work.resolve("server.log"))).doesNotContain("ERROR");
+    }
+}
