@@ -36,6 +36,7 @@ class RequestAuthenticatorTest {
     TestPki pki;
     Identity alice;
     RequestAuthenticator authenticator;
+    Accounts accounts;
     int nonces;
 
     @BeforeEach
@@ -43,7 +44,7 @@ class RequestAuthenticatorTest {
         db = Database.open(tmp.resolve("db"));
         pki = TestPki.create(tmp.resolve("pki"));
         alice = pki.person("alice", "unit", "unit-a");
-        Accounts accounts = new Accounts(db);
+        accounts = new Accounts(db);
         accounts.register(alice.certificate(), pki.clock.instant());
         authenticator = new RequestAuthenticator(db, accounts, () -> pki.ca.validator(), pki.clock, Duration.ofSeconds(300));
     }
@@ -139,5 +140,30 @@ class RequestAuthenticatorTest {
         assertThat(RequestAuthenticator.presentedFingerprint("bm90IGEgY2VydA==")).isNull();
         assertThat(RequestAuthenticator.presentedFingerprint(" " + Base64.getEncoder().encodeToString(alice.certificate().der()) + " "))
                 .isEqualTo(alice.certificate().fingerprint());
+    }
+
+    @Test
+    void aDisabledAccount_isRefused_untilEnabledAgain() throws Exception {
+        accounts.setDisabled(alice.certificate().fingerprint(), pki.clock.instant());
+        assertThat(refused("/api/v1/me", headers(alice, pki.clock.instant(), "/api/v1/me", h -> { })).code())
+                .isEqualTo(ErrorCode.ACCOUNT_DISABLED);
+        accounts.setDisabled(alice.certificate().fingerprint(), null);
+        assertThat(authenticate("/api/v1/me", headers(alice, pki.clock.instant(), "/api/v1/me", h -> { })).caller().account().fingerprint())
+                .isEqualTo(alice.certificate().fingerprint());
+    }
+
+    @Test
+    void aRenewal_refusesTheOldCertificate_andTheNewOneIsTheSameAccount() throws Exception {
+        Identity renewed = pki.person("alice", "unit", "unit-a");
+        accounts.renew(alice.certificate().fingerprint(), renewed.certificate(), pki.clock.instant());
+        assertThat(refused("/api/v1/me", headers(alice, pki.clock.instant(), "/api/v1/me", h -> { })).code())
+                .isEqualTo(ErrorCode.CERTIFICATE_REPLACED);
+        var a = authenticate("/api/v1/me", headers(renewed, pki.clock.instant(), "/api/v1/me", h -> { }));
+        assertThat(a.caller().account().fingerprint()).as("the account id stays").isEqualTo(alice.certificate().fingerprint());
+        assertThat(a.caller().certificate()).isEqualTo(renewed.certificate());
+        assertThat(accounts.list(Role.UNIT)).singleElement().satisfies(l -> {
+            assertThat(l.current()).isEqualTo(renewed.certificate());
+            assertThat(l.certificates()).isEqualTo(2);
+        });
     }
 }
