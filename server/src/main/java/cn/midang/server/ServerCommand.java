@@ -67,6 +67,16 @@ final class ServerCommand {
         return env == null || env.isEmpty() ? null : env.toCharArray();
     }
 
+    /** The passphrase of a deployment's key files, as {@link #passphrase}, or a refusal that says where to give it. */
+    static char[] keyPassphrase(Path data, Path flagFile, ServerConfig config) throws IOException {
+        char[] pass = passphrase(flagFile, config.passphraseFile());
+        if (pass == null) {
+            throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE, "
+                    + "give --passphrase-file, or set passphrase.file in " + data.resolve("server.conf"));
+        }
+        return pass;
+    }
+
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = {"Create a deployment in an empty data directory: the server's signing and archive keys, its TLS key,",
                 "the H2 database and server.conf.",
@@ -147,10 +157,7 @@ final class ServerCommand {
         @Override
         public Integer call() throws Exception {
             ServerConfig config = ServerConfig.load(data, System.getenv());
-            char[] pass = passphrase(passphraseFile, config.passphraseFile());
-            if (pass == null) {
-                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE or give --passphrase-file");
-            }
+            char[] pass = keyPassphrase(data, passphraseFile, config);
             Deployment.certify(data, pass, signing, archive, Clock.systemUTC());
             Certificate s = Certificate.read(new DataDir(data).signingCertificate());
             System.out.println("Installed the server's certificates in " + data);
@@ -179,11 +186,7 @@ final class ServerCommand {
                 env.put("MIDANG_LISTEN_PORT", port.toString());
             }
             ServerConfig config = ServerConfig.load(data, env);
-            char[] pass = passphrase(passphraseFile, config.passphraseFile());
-            if (pass == null) {
-                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE, "
-                        + "give --passphrase-file, or set passphrase.file in " + data.resolve("server.conf"));
-            }
+            char[] pass = keyPassphrase(data, passphraseFile, config);
             MidangServer server = MidangServer.start(Deployment.open(data, pass, Clock.systemUTC()), config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -274,10 +277,7 @@ final class ServerCommand {
         @Override
         public Integer call() throws Exception {
             ServerConfig config = ServerConfig.load(data, System.getenv());
-            char[] pass = passphrase(passphraseFile, config.passphraseFile());
-            if (pass == null) {
-                throw new IllegalArgumentException("no passphrase for the server's keys: set MIDANG_PASSPHRASE or give --passphrase-file");
-            }
+            char[] pass = keyPassphrase(data, passphraseFile, config);
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
                 Files.deleteIfExists(d.dir().indexKey());
                 var archive = Archive.of(d);

@@ -6,12 +6,8 @@ import cn.midang.keys.testkit.Processes;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,19 +26,6 @@ class ProductionTourIT {
     @TempDir
     Path dir;
 
-    static List<String> blocks(String readme) {
-        int start = readme.indexOf("<!-- production:start -->");
-        int end = readme.indexOf("<!-- production:end -->");
-        assertThat(start).as("README has a production section").isPositive();
-        assertThat(end).isGreaterThan(start);
-        Matcher m = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(start, end));
-        List<String> blocks = new ArrayList<>();
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
-        return blocks;
-    }
-
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -52,18 +35,10 @@ class ProductionTourIT {
     @Test
     void readmeProductionSection_runsAsWritten() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).getParent();
-        List<String> blocks = blocks(Files.readString(root.resolve("README.md")));
+        List<String> blocks = TourIT.blocks(Files.readString(root.resolve("README.md")), "production");
         assertThat(blocks).hasSizeGreaterThanOrEqualTo(4);
-
-        Path work = Files.createDirectories(dir.resolve("work"));
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Files.createSymbolicLink(work.resolve("bin"), root.resolve("bin"));
-        Files.createSymbolicLink(work.resolve("config"), root.resolve("config"));
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("MIDANG_NO_BUILD", "1");
-        env.put("LANG", "C.UTF-8");
-        env.put("MIDANG_LANG", "");
+        Map<String, String> env = TourIT.workspace(dir, root);
+        Path work = dir.resolve("work");
         // The server started in the background by the section is stopped when the script ends, however it ends.
         String script = "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT\n"
                 + String.join("\n", blocks).replace("8443", Integer.toString(freePort()));

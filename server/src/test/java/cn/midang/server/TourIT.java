@@ -27,9 +27,14 @@ class TourIT {
     Path dir;
 
     static List<String> tourBlocks(String readme) {
-        int start = readme.indexOf("<!-- tour:start -->");
-        int end = readme.indexOf("<!-- tour:end -->");
-        assertThat(start).as("README has a tour").isPositive();
+        return blocks(readme, "tour");
+    }
+
+    /** The {@code sh} blocks of the README between {@code <!-- NAME:start -->} and {@code <!-- NAME:end -->}, in order. */
+    static List<String> blocks(String readme, String name) {
+        int start = readme.indexOf("<!-- " + name + ":start -->");
+        int end = readme.indexOf("<!-- " + name + ":end -->");
+        assertThat(start).as("README has a section %s", name).isPositive();
         assertThat(end).isGreaterThan(start);
         Matcher m = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(start, end));
         List<String> blocks = new ArrayList<>();
@@ -39,12 +44,11 @@ class TourIT {
         return blocks;
     }
 
-    @Test
-    void readmeTour_runsAsWritten() throws Exception {
-        Path root = Path.of(System.getProperty("user.dir")).getParent();
-        List<String> blocks = tourBlocks(Files.readString(root.resolve("README.md")));
-        assertThat(blocks).hasSizeGreaterThanOrEqualTo(2);
-
+    /**
+     * A fresh folder {@code dir}/work to run README commands in, as a new user would (bin and config
+     * linked from the checkout {@code root}, a fresh HOME, English), and the environment to run them with.
+     */
+    static Map<String, String> workspace(Path dir, Path root) throws java.io.IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.createSymbolicLink(work.resolve("bin"), root.resolve("bin"));
@@ -54,6 +58,17 @@ class TourIT {
         env.put("MIDANG_NO_BUILD", "1");
         env.put("LANG", "C.UTF-8");
         env.put("MIDANG_LANG", "");
+        return env;
+    }
+
+    @Test
+    void readmeTour_runsAsWritten() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        List<String> blocks = tourBlocks(Files.readString(root.resolve("README.md")));
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(2);
+
+        Map<String, String> env = workspace(dir, root);
+        Path work = dir.resolve("work");
         env.put("MIDANG_PASSPHRASE", "");
 
         Path log = dir.resolve("server.log");
