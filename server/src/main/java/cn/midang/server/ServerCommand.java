@@ -95,7 +95,7 @@ final class ServerCommand {
         @Option(names = "--dev", description = "A development deployment with a local CA and demo identities.")
         boolean dev;
 
-        @Option(names = "--ca", paramLabel = "CA_DIR", description = "Without --dev: the deployment CA's folder (only ca.crt and crl.pem are read).")
+        @Option(names = "--ca", paramLabel = "CA_DIR", description = "Without --dev: the deployment CA's folder, or its ca.crt (only ca.crt and the crl.pem beside it are read).")
         Path ca;
 
         @Option(names = "--admin", paramLabel = "ADMIN.crt", description = "Without --dev: the first administrator's certificate (role admin, issued by that CA).")

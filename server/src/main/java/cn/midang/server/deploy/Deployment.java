@@ -116,7 +116,8 @@ public final class Deployment implements AutoCloseable {
 
     /**
      * Creates a production deployment in {@code root} from the deployment CA's public part only —
-     * {@code caDir}/ca.crt and {@code caDir}/crl.pem; the CA's private key is never read — and
+     * {@code caDir}/ca.crt and {@code caDir}/crl.pem (or {@code caDir} naming the certificate, with
+     * crl.pem beside it); the CA's private key is never read — and
      * registers {@code adminCertificate} (issued by that CA with role admin, valid and not revoked)
      * as the first administrator. The server's signing and archive keys are generated here; their
      * certification requests are written to {@code requests/} for the CA to answer, and the server
@@ -138,8 +139,10 @@ public final class Deployment implements AutoCloseable {
         Certificate admin = null;
         if (!dev) {
             // Everything is checked before anything is written: a refused init leaves no directory behind.
-            caCert = Certificate.read(caDir.resolve("ca.crt"));
-            caCrl = RevocationList.read(caDir.resolve("crl.pem"));
+            // The CA's folder (or its ca.crt): its certificate and the revocation list beside it, nothing else.
+            Path caFile = Files.isDirectory(caDir) ? caDir.resolve("ca.crt") : caDir;
+            caCert = Certificate.read(caFile);
+            caCrl = RevocationList.read(caFile.resolveSibling("crl.pem"));
             admin = Certificate.read(adminCertificate);
             ChainValidator.of(caCert, caCrl, clock).validate(admin);
             if (!"admin".equals(admin.role())) {
