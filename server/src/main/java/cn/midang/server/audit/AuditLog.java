@@ -250,7 +250,8 @@ public final class AuditLog implements AutoCloseable {
         return Optional.of(cp);
     }
 
-    private void timedCheckpoint() {
+    /** The timer's tick (every {@code audit.checkpoint.period}): a checkpoint if records came since the last; a failure is logged, never thrown. */
+    void timedCheckpoint() {
         try {
             checkpoint();
         } catch (IOException | SQLException | KeysException | RuntimeException e) {
@@ -381,9 +382,15 @@ public final class AuditLog implements AutoCloseable {
      */
     public static AuditChain.Result verify(Database db, Path checkpointFile, Certificate serverSigning)
             throws SQLException, IOException, KeysException {
+        return verify(db, checkpointFile, serverSigning, 10_000);
+    }
+
+    /** As above, reading {@code pageSize} records at a time (a log of any length in bounded memory). */
+    static AuditChain.Result verify(Database db, Path checkpointFile, Certificate serverSigning, int pageSize)
+            throws SQLException, IOException, KeysException {
         List<Checkpoint> cps = allCheckpoints(db, checkpointFile);
         Iterator<AuditRecord> records = new Iterator<>() {
-            private static final int PAGE = 10_000;
+            private final int PAGE = pageSize;
             private long next = 1;
             private Iterator<AuditRecord> page = List.<AuditRecord>of().iterator();
             private boolean done;

@@ -230,4 +230,55 @@ class AuditLogTest {
         // Another deployment's record key cannot open it.
         assertThatThrownBy(() -> AuditLog.opened(RecordCipher.generate(), r)).isInstanceOf(cn.midang.keys.KeysException.class);
     }
+
+    @Test
+    void verification_readsTheLogPageByPage_andCatchesAChangeAcrossAPageBoundary() throws Exception {
+        for (int i = 1; i <= 10; i++) {
+            append(i);
+        }
+        for (int page : new int[] {1, 3, 4, 10, 11}) {
+            var r = AuditLog.verify(db, checkpoints, server.certificate(), page);
+            assertThat(r.ok()).as("page size %d: %s", page, r.problem()).isTrue();
+            assertThat(r.records()).as("page size %d", page).isEqualTo(log.head()); // the server's start, then ten
+        }
+        try (var c = db.connection(); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE audit_log SET reason = 'changed' WHERE seq = 7");
+        }
+        for (int page : new int[] {3, 6, 7, 10_000}) {
+            var r = AuditLog.verify(db, checkpoints, server.certificate(), page);
+            assertThat(r.ok()).as("page size %d", page).isFalse();
+            assertThat(r.firstBad()).as("page size %d", page).contains(7L);
+        }
+    }
+
+    @Test
+    void theTimersTick_signsACheckpointOnlyWhenRecordsCame_andNeverThrows() throws Exception {
+        append(1); // with the server's start, fewer than the three records that make a checkpoint by count
+        int before = Files.exists(checkpoints) ? Files.readAllLines(checkpoints).size() : 0;
+        log.timedCheckpoint();
+        assertThat(Files.readAllLines(checkpoints)).hasSize(before + 1);
+        assertThat(AuditLog.fileCheckpoints(checkpoints).get(before).seq()).isEqualTo(log.head());
+        log.timedCheckpoint(); // nothing new: no checkpoint
+        assertThat(Files.readAllLines(checkpoints)).hasSize(before + 1);
+        append(2);
+        Files.delete(checkpoints);
+        Files.createDirectory(checkpoints); // the file cannot be written: logged, not thrown
+        log.timedCheckpoint();
+    }
+
+    @Test
+    void overlongFields_areClipped_andTheChainStillVerifies() throws Exception {
+        AuditRecord r = log.append(new AuditLog.Entry("req-long", "fp", "unit", "unit-a", "download", "x".repeat(3000), "deny",
+                "y".repeat(600)));
+        assertThat(r.object()).hasSize(1800).endsWith("…").startsWith("xxx");
+        assertThat(r.reason()).hasSize(512).endsWith("…");
+        AuditRecord exact = log.append(new AuditLog.Entry("req-exact", "fp", "unit", "unit-a", "download", "z".repeat(1800), "deny",
+                "w".repeat(512)));
+        assertThat(exact.object()).isEqualTo("z".repeat(1800));
+        assertThat(exact.reason()).isEqualTo("w".repeat(512));
+        AuditRecord none = log.append(new AuditLog.Entry("req-null", "fp", "unit", "unit-a", "download", "o", "allow", null));
+        assertThat(none.reason()).isEmpty();
+        var v = AuditLog.verify(db, checkpoints, server.certificate());
+        assertThat(v.ok()).as(v.problem()).isTrue();
+    }
 }
