@@ -84,6 +84,10 @@ public final class Midang implements Runnable {
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
         CommandLine cl = new CommandLine(new Midang(clock));
+        // Commands of other modules on the class path (the web console): found, not named here.
+        for (MidangCommand extra : java.util.ServiceLoader.load(MidangCommand.class)) {
+            cl.addSubcommand(extra);
+        }
         cl.setDefaultValueProvider(new UserConfig(env));
         // Whatever is printed, from whatever source, cannot drive the terminal (TerminalSafeWriter).
         cl.setOut(new PrintWriter(new TerminalSafeWriter(out), true));

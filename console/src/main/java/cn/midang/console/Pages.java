@@ -1,0 +1,485 @@
+package cn.midang.console;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.cli.net.Receipt;
+import cn.midang.cli.net.ServerRefusal;
+import cn.midang.forms.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * The console's pages, at stable addresses: {@code /} (the role's home), {@code /campaigns/{id}}
+ * (the status dashboard), {@code /search?q=…&campaign=…}, {@code /submissions/{id}} (a document:
+ * its verified receipt, its text, the original), {@code /campaigns/{id}/results}. Each asks the
+ * server through the user's own {@link MidangClient} — signed with the key on this computer,
+ * downloads opened here — and shows what the server answered; a refusal is shown as the server's
+ * catalogue message. Every piece of text reaches the page escaped by the templates ({@code th:text}
+ * only; no template writes unescaped text).
+ */
+public final class Pages {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest document the console opens in memory to show or hand to the browser. */
+    static final int MAX_OPEN = 64 * 1024 * 1024;
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json)?");
+    private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
+
+    private final MidangClient client;
+    private final Clock clock;
+    private final TemplateEngine engine;
+    private final String role;
+
+    public Pages(MidangClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+        this.role = client.identity().certificate().role();
+        ClassLoaderTemplateResolver r = new ClassLoaderTemplateResolver(Pages.class.getClassLoader());
+        r.setPrefix("cn/midang/console/templates/");
+        r.setSuffix(".html");
+        r.setTemplateMode(TemplateMode.HTML);
+        r.setCharacterEncoding("UTF-8");
+        r.setCacheable(true);
+        engine = new TemplateEngine();
+        engine.setTemplateResolver(r);
+    }
+
+    /** What a page answers: written once the page is made. */
+    @FunctionalInterface
+    public interface Answer {
+        void write(Response response, Callback callback) throws Exception;
+    }
+
+    /** The answer to {@code method path}, or null when there is no such page. */
+    Answer answer(String method, String path, Fields query, Request request, Text t) throws Exception {
+        if ("POST".equals(method) && path.equals("/upload")) {
+            return upload(query, request, t);
+        }
+        if (!"GET".equals(method)) {
+            return null;
+        }
+        if (path.equals("/")) {
+            return home(t);
+        }
+        if (path.equals("/search")) {
+            return search(query, t);
+        }
+        Matcher c = CAMPAIGN.matcher(path);
+        if (c.matches()) {
+            String id = c.group(1);
+            if (c.group(2) == null) {
+                return campaign(id, t);
+            }
+            return c.group(2).equals("/results") ? results(id, t) : chart(id, t);
+        }
+        Matcher s = SUBMISSION.matcher(path);
+        if (s.matches()) {
+            return s.group(2) == null ? submission(s.group(1), t) : original(s.group(1), t);
+        }
+        return null;
+    }
+
+    private Map<String, Object> model(Text t, String title) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("t", t);
+        m.put("title", title);
+        m.put("role", role);
+        m.put("roleName", t.get("role." + role));
+        m.put("me", client.identity().certificate().commonName());
+        m.put("organisation", client.identity().certificate().organisation());
+        m.put("server", client.server().toString());
+        m.put("tester", "tester".equals(role));
+        return m;
+    }
+
+    private Answer page(int status, String template, Map<String, Object> model, Text t) {
+        String html = engine.process(template, new Context(t.chinese() ? Locale.SIMPLIFIED_CHINESE : Locale.ROOT, model));
+        return (response, callback) -> {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+            Content.Sink.write(response, true, html, callback);
+        };
+    }
+
+    Answer home(Text t) throws Exception {
+        Map<String, Object> m = model(t, t.get("home.title"));
+        List<Map<String, Object>> campaigns = new ArrayList<>();
+        for (JsonNode c : client.campaigns().path("campaigns")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", c.path("id").asText());
+            row.put("title", c.path("title").asText());
+            row.put("state", t.get("state." + c.path("state").asText()));
+            row.put("deadline", t.time(c.path("submission_deadline").asText()));
+            row.put("countdown", t.countdown(c.path("submission_deadline").asText(), clock.instant()));
+            row.put("open", "open".equals(c.path("state").asText()));
+            campaigns.add(row);
+        }
+        m.put("campaigns", campaigns);
+        m.put("submissions", "unit".equals(role) ? rows(client.list(MidangClient.Filter.NONE, 50, 0).path("submissions"), t) : List.of());
+        m.put("mayUpload", "unit".equals(role) || "tester".equals(role) || "inspector".equals(role));
+        m.put("kinds", switch (role) {
+            case "unit" -> List.of("report", "form", "rectification");
+            case "tester" -> List.of("test-result");
+            case "inspector" -> List.of("inspection-record");
+            default -> List.of();
+        });
+        if ("tester".equals(role) || "admin".equals(role)) {
+            List<Map<String, Object>> engagements = new ArrayList<>();
+            for (JsonNode e : client.engagements().path("engagements")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", e.path("id").asText());
+                row.put("tester", e.path("tester_org").asText());
+                row.put("campaign", e.path("campaign").asText());
+                row.put("units", String.join(", ", texts(e.path("units"))));
+                row.put("ends", t.time(e.path("ends_at").asText()));
+                row.put("open", e.path("open").asBoolean());
+                row.put("missing", e.path("attestation_missing").asBoolean());
+                engagements.add(row);
+            }
+            m.put("engagements", engagements);
+        } else {
+            m.put("engagements", List.of());
+        }
+        List<String> warnings = new ArrayList<>();
+        if ("admin".equals(role)) {
+            client.health().path("warnings").forEach(w -> warnings.add(w.asText()));
+        }
+        m.put("warnings", warnings);
+        return page(200, "home", m, t);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** Listed submissions as the templates show them. */
+    private List<Map<String, Object>> rows(JsonNode items, Text t) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (JsonNode s : items) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", s.path("id").asText());
+            row.put("file", s.path("file_name").asText());
+            row.put("campaign", s.path("campaign").asText());
+            row.put("unit", s.path("unit").asText());
+            row.put("kind", t.get("kind." + s.path("kind").asText()));
+            row.put("submitter", s.path("submitter").asText());
+            row.put("received", t.time(s.path("received_at").asText()));
+            row.put("late", s.path("late").asBoolean());
+            row.put("size", t.size(s.path("size").asLong()));
+            row.put("pieces", Text.pieces(s.path("snippet").asText(null)));
+            out.add(row);
+        }
+        return out;
+    }
+
+    Answer campaign(String id, Text t) throws Exception {
+        JsonNode n = client.status(id);
+        Map<String, Object> m = model(t, n.path("title").asText());
+        m.put("id", n.path("id").asText());
+        m.put("state", t.get("state." + n.path("state").asText()));
+        m.put("deadline", t.time(n.path("submission_deadline").asText()));
+        m.put("asOf", t.time(n.path("as_of").asText()));
+        List<Map<String, Object>> units = new ArrayList<>();
+        for (JsonNode u : n.path("units")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", u.path("id").asText());
+            row.put("name", u.path("name").asText());
+            row.put("level", u.path("level").asText());
+            row.put("reportIn", u.path("report_in").asBoolean());
+            row.put("onTime", u.path("report_on_time").asBoolean());
+            row.put("form", t.get("form." + u.path("form").asText()));
+            JsonNode f = u.path("findings");
+            row.put("findings", f.isMissingNode() ? "—" : f.path("high").asLong() + " / " + f.path("medium").asLong() + " / "
+                    + f.path("low").asLong());
+            units.add(row);
+        }
+        m.put("units", units);
+        JsonNode totals = n.path("totals");
+        m.put("totals", Map.of("units", totals.path("units").asLong(), "reported", totals.path("reports_in").asLong(),
+                "onTime", totals.path("reports_on_time").asLong(), "missing", totals.path("reports_missing").asLong(),
+                "forms", totals.path("forms_complete").asLong()));
+        m.put("charts", !"unit".equals(role));
+        return page(200, "campaign", m, t);
+    }
+
+    /** The dashboard's charts, as data for the page's own script (ECharts): reports in, on time, missing; findings by severity. */
+    Answer chart(String id, Text t) throws Exception {
+        JsonNode n = client.status(id);
+        JsonNode totals = n.path("totals");
+        Map<String, Object> body = new LinkedHashMap<>();
+        long in = totals.path("reports_in").asLong();
+        long onTime = totals.path("reports_on_time").asLong();
+        body.put("reports", List.of(
+                Map.of("name", t.get("chart.onTime"), "value", onTime),
+                Map.of("name", t.get("chart.late"), "value", in - onTime),
+                Map.of("name", t.get("chart.missing"), "value", totals.path("reports_missing").asLong())));
+        JsonNode f = totals.path("findings");
+        body.put("severities", List.of(t.get("severity.high"), t.get("severity.medium"), t.get("severity.low")));
+        body.put("findings", List.of(f.path("high").asLong(), f.path("medium").asLong(), f.path("low").asLong()));
+        body.put("titles", Map.of("reports", t.get("chart.reports"), "findings", t.get("chart.findings")));
+        byte[] json = JSON.writeValueAsBytes(body);
+        return (response, callback) -> {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.write(true, java.nio.ByteBuffer.wrap(json), callback);
+        };
+    }
+
+    Answer search(Fields query, Text t) throws Exception {
+        String q = Optional.ofNullable(query.getValue("q")).orElse("").strip();
+        String campaign = blankToNull(query.getValue("campaign"));
+        String unit = blankToNull(query.getValue("unit"));
+        String kind = blankToNull(query.getValue("kind"));
+        int offset = Math.max(0, parseInt(query.getValue("offset"), 0));
+        Map<String, Object> m = model(t, t.get("search.title"));
+        m.put("q", q);
+        m.put("campaign", campaign == null ? "" : campaign);
+        m.put("hits", List.of());
+        m.put("facets", List.of());
+        m.put("total", 0);
+        m.put("searched", !q.isEmpty());
+        m.put("next", null);
+        m.put("previous", null);
+        if (!q.isEmpty() && !"tester".equals(role)) {
+            JsonNode r = client.search(q, new MidangClient.Filter(campaign, unit, kind, null, null), null, "relevance", 20, offset);
+            m.put("hits", rows(r.path("hits"), t));
+            long total = r.path("total").asLong();
+            m.put("total", total);
+            List<Map<String, Object>> facets = new ArrayList<>();
+            r.path("facets").fields().forEachRemaining(facet -> facet.getValue().fields().forEachRemaining(v -> {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("label", t.get("facet." + facet.getKey()) + ": " + (facet.getKey().equals("kind") ? t.get("kind." + v.getKey())
+                        : v.getKey()));
+                f.put("count", v.getValue().asLong());
+                f.put("href", searchHref(q, facet.getKey().equals("campaign") ? v.getKey() : campaign,
+                        facet.getKey().equals("unit") ? v.getKey() : unit, facet.getKey().equals("kind") ? v.getKey() : kind, 0));
+                facets.add(f);
+            }));
+            m.put("facets", facets);
+            if (offset + 20 < total) {
+                m.put("next", searchHref(q, campaign, unit, kind, offset + 20));
+            }
+            if (offset > 0) {
+                m.put("previous", searchHref(q, campaign, unit, kind, Math.max(0, offset - 20)));
+            }
+        }
+        return page(200, "search", m, t);
+    }
+
+    private static String searchHref(String q, String campaign, String unit, String kind, int offset) {
+        StringBuilder b = new StringBuilder("/search?q=").append(enc(q));
+        if (campaign != null) {
+            b.append("&campaign=").append(enc(campaign));
+        }
+        if (unit != null) {
+            b.append("&unit=").append(enc(unit));
+        }
+        if (kind != null) {
+            b.append("&kind=").append(enc(kind));
+        }
+        if (offset > 0) {
+            b.append("&offset=").append(offset);
+        }
+        return b.toString();
+    }
+
+    /** A document: its receipt as the client verified it (the server's signature, against the CA), and its text when it is text. */
+    Answer submission(String id, Text t) throws Exception {
+        Receipt r = client.receipt(id);
+        Map<String, Object> m = model(t, r.fileName());
+        m.put("id", r.id());
+        m.put("file", r.fileName());
+        m.put("campaign", r.campaign());
+        m.put("unit", r.unit());
+        m.put("kind", t.get("kind." + r.kind()));
+        m.put("size", t.size(r.size()));
+        m.put("received", t.time(r.receivedAt()));
+        m.put("late", r.late());
+        m.put("sm3", r.contentSm3());
+        m.put("serverKey", client.serverInfo().signing().fingerprint());
+        m.put("sequence", r.sequence());
+        // A text document is shown in the page. For a tester the server answers only under a
+        // retention permit, and the console never offers the original as a file (download: false).
+        String text = null;
+        if (isText(r.fileName()) && r.size() <= 2 * 1024 * 1024) {
+            text = new String(client.getInMemory(id, MAX_OPEN), StandardCharsets.UTF_8);
+        }
+        m.put("text", text);
+        m.put("download", !"tester".equals(role));
+        return page(200, "submission", m, t);
+    }
+
+    private static boolean isText(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".txt") || n.endsWith(".md") || n.endsWith(".csv") || n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    /** The original, opened here with the user's key, handed to the browser as a download (never to a tester). */
+    Answer original(String id, Text t) throws Exception {
+        if ("tester".equals(role)) {
+            return message(403, t.get("tester.noDownload"), t);
+        }
+        Receipt r = client.receipt(id);
+        byte[] plain = client.getInMemory(id, MAX_OPEN);
+        return (response, callback) -> {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+            response.getHeaders().put("Content-Disposition", "attachment; filename=\"download\"; filename*=UTF-8''"
+                    + enc(r.fileName()).replace("+", "%20"));
+            response.write(true, java.nio.ByteBuffer.wrap(plain), callback);
+        };
+    }
+
+    /**
+     * The published results: each notice's signature checked with the server's key (itself checked
+     * against the CA in the user's identity) before it is shown, and the page says so.
+     */
+    Answer results(String id, Text t) throws Exception {
+        JsonNode n = client.results(id);
+        MidangClient.ServerInfo si = client.serverInfo();
+        Map<String, Object> m = model(t, t.get("results.title", id));
+        m.put("id", id);
+        m.put("serverKey", si.signing().fingerprint());
+        m.put("ca", si.trust().ca().subject());
+        List<Map<String, Object>> notices = new ArrayList<>();
+        for (JsonNode x : n.path("notices")) {
+            byte[] bytes = java.util.Base64.getDecoder().decode(x.path("notice").asText());
+            byte[] sig = java.util.Base64.getDecoder().decode(x.path("signature").asText());
+            cn.midang.keys.sign.RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
+            JsonNode notice = JSON.readTree(bytes);
+            if (!id.equals(notice.path("campaign").asText())) {
+                throw new IOException("the server sent a notice of campaign " + notice.path("campaign").asText() + " for " + id);
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("unit", notice.path("unit").asText());
+            row.put("name", notice.path("unit_name").asText());
+            row.put("outcome", t.chinese() ? notice.path("outcome_zh").asText() : notice.path("outcome").asText());
+            row.put("rectifyBy", notice.path("rectify_by").asText("—"));
+            List<String> findings = new ArrayList<>();
+            for (JsonNode f : notice.path("findings")) {
+                findings.add(f.path("id").asText() + " [" + t.get("severity." + f.path("severity").asText()) + "] "
+                        + f.path("description").asText() + " → " + f.path("rectification").asText() + " ("
+                        + f.path("deadline").asText() + ")");
+            }
+            row.put("findings", findings);
+            notices.add(row);
+        }
+        m.put("notices", notices);
+        return page(200, "results", m, t);
+    }
+
+    /**
+     * An upload from the page (drag and drop or the file picker): the file arrives raw with its name
+     * in {@code X-File-Name}, is kept in a private folder only while the client seals, signs and
+     * uploads it exactly as {@code midang submit} does, and is then deleted.
+     */
+    Answer upload(Fields query, Request request, Text t) throws Exception {
+        String name = URLDecoder.decode(Optional.ofNullable(request.getHeaders().get("X-File-Name")).orElse(""), StandardCharsets.UTF_8);
+        Optional<String> bad = SafeText.fileNameProblem(name);
+        if (bad.isPresent()) {
+            return json(400, Map.of("error", t.get("upload.badName", bad.get())));
+        }
+        Path dir = Files.createTempDirectory("midang-console-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path file = dir.resolve(name);
+        try {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            MidangClient.Submitted s = client.submit(file, query.getValue("campaign"), query.getValue("kind"),
+                    blankToNull(query.getValue("unit")), blankToNull(query.getValue("area")), null, cn.midang.cli.net.Progress.NONE);
+            return json(201, Map.of("id", s.receipt().id(), "message", t.get("upload.done", s.receipt().fileName(),
+                    t.time(s.receipt().receivedAt()), s.receipt().id())));
+        } catch (ServerRefusal r) {
+            return json(r.status(), Map.of("error", (t.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")"));
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Answer json(int status, Map<String, ?> body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        return (response, callback) -> {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+        };
+    }
+
+    /** The server's refusal, as its catalogue says it, in the page's language. */
+    Answer refusal(ServerRefusal r, Text t) throws Exception {
+        Map<String, Object> m = model(t, t.get("refusal.title"));
+        m.put("message", t.chinese() ? r.messageZh() : r.getMessage());
+        m.put("code", r.code());
+        m.put("problems", r.problems());
+        return page(r.status() >= 400 && r.status() < 600 ? r.status() : 500, "refusal", m, t);
+    }
+
+    Answer failure(Exception e, Text t) {
+        try {
+            return message(502, t.get("failure", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), t);
+        } catch (Exception inner) {
+            return (response, callback) -> {
+                response.setStatus(500);
+                Content.Sink.write(response, true, "midang console: " + inner, callback);
+            };
+        }
+    }
+
+    private Answer message(int status, String message, Text t) throws Exception {
+        Map<String, Object> m = model(t, t.get("refusal.title"));
+        m.put("message", message);
+        m.put("code", "");
+        m.put("problems", List.of());
+        return page(status, "refusal", m, t);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static int parseInt(String s, int fallback) {
+        try {
+            return s == null ? fallback : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static boolean isId(String s) {
+        return ID.matcher(s).matches();
+    }
+}

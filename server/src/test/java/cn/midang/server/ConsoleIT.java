@@ -1,0 +1,256 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console (issue 15), as a user runs it: the real {@code bin/midang console --no-browser}
+ * against a real dev server, opened at the printed address in a real headless Chromium (Debian's
+ * {@code chromium} and {@code chromium-driver}). Screenshots of each page go to
+ * {@code target/console-screenshots/}, and to {@code docs/console/} with
+ * {@code -Dmidang.screenshots=docs}.
+ */
+class ConsoleIT {
+
+    @TempDir
+    static Path tmp;
+
+    static DevServer dev;
+    static final List<Process> consoles = new ArrayList<>();
+    static String hostile;
+    static String report;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dev = DevServer.startForCli(tmp.resolve("data"));
+        // unit-a hands in an office document that says 应急响应, and a file whose name is markup
+        Path docx = tmp.resolve("应急预案.docx");
+        try (XWPFDocument d = new XWPFDocument(); OutputStream out = Files.newOutputStream(docx)) {
+            d.createParagraph().createRun().setText("玉溪市某单位网络安全应急响应预案：发现安全事件后立即报告。");
+            d.write(out);
+        }
+        report = dev.client("unit-a").submit(docx, "demo", "report", null).receipt().id();
+        Path markup = tmp.resolve("<img src=x onerror=alert(1)> 应急响应.txt");
+        Files.writeString(markup, "应急响应 演练记录");
+        hostile = dev.client("unit-a").submit(markup, "demo", "report", null).receipt().id();
+        dev.server.awaitIndexed();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : consoles) {
+            p.destroy();
+        }
+        dev.close();
+    }
+
+    /** {@code bin/midang console --port 0 --no-browser} as {@code who}; returns the address it printed first. */
+    static String console(String who) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/midang").toString(), "console", "--port", "0", "--no-browser")
+                .redirectError(tmp.resolve("console-" + who + ".err").toFile());
+        pb.environment().putAll(Map.of("MIDANG_SERVER", dev.uri().toString(), "MIDANG_IDENTITY", dev.identityFile(who).toString(),
+                "MIDANG_PASSPHRASE", new String(dev.passphrase), "MIDANG_NO_BUILD", "1", "HOME", tmp.toString(),
+                "MIDANG_CONFIG", tmp.resolve("no-config").toString()));
+        Process p = pb.start();
+        consoles.add(p);
+        String url = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(url).as("first line of midang console; stderr: %s", Files.readString(tmp.resolve("console-" + who + ".err")))
+                .matches("http://127\\.0\\.0\\.1:\\d+/\\?token=[0-9a-f]{64}");
+        return url;
+    }
+
+    static WebDriver browser() {
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, "/usr/bin/chromedriver");
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN");
+        WebDriver d = new ChromeDriver(o);
+        d.manage().timeouts().pageLoadTimeout(Duration.ofMinutes(2));
+        return d;
+    }
+
+    static void screenshot(WebDriver d, String name) throws Exception {
+        byte[] png = ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES);
+        Path dir = Files.createDirectories(Path.of("target", "console-screenshots"));
+        Files.write(dir.resolve(name + ".png"), png);
+        if ("docs".equals(System.getProperty("midang.screenshots"))) {
+            Files.write(Files.createDirectories(Path.of(System.getProperty("user.dir")).getParent().resolve("docs/console"))
+                    .resolve(name + ".png"), png);
+        }
+    }
+
+    static String base(String url) {
+        return url.substring(0, url.indexOf("/?token="));
+    }
+
+    static final Pattern RAW_ISO = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}");
+
+    @Test
+    void anInspector_searchesAChinesePhrase_opensTheHit_andSeesTheDashboard() throws Exception {
+        String url = console("inspector-info");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            assertThat(d.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("token=");
+            String home = d.findElement(By.tagName("body")).getText();
+            assertThat(home).contains("我的检查工作").contains("演示检查").contains("年").doesNotContainPattern(RAW_ISO);
+            screenshot(d, "inspector-home");
+
+            d.get(base(url) + "/search?q=应急响应&campaign=demo");
+            String results = d.findElement(By.id("results")).getText();
+            assertThat(results).contains("应急预案.docx").contains("<img src=x onerror=alert(1)> 应急响应.txt");
+            assertThat(d.findElements(By.cssSelector("#results img"))).as("a file name is text, never markup").isEmpty();
+            assertThat(d.findElements(By.cssSelector("mark"))).isNotEmpty();
+            screenshot(d, "inspector-search");
+
+            d.findElement(By.linkText("应急预案.docx")).click();
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> x.getCurrentUrl().endsWith("/submissions/" + report));
+            String doc = d.findElement(By.tagName("body")).getText();
+            assertThat(doc).contains("签名回执").contains("已用服务器签名证书验证").contains("unit-a").doesNotContainPattern(RAW_ISO);
+            assertThat(d.findElements(By.linkText("下载原件"))).hasSize(1);
+            screenshot(d, "inspector-document");
+
+            d.get(base(url) + "/campaigns/demo");
+            assertThat(d.findElement(By.id("units")).getText()).contains("unit-a").contains("unit-b");
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> !x.findElements(By.cssSelector(".chart canvas")).isEmpty());
+            screenshot(d, "inspector-dashboard");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
+    void anotherUnit_seesNoneOfUnitAsDocuments() throws Exception {
+        String url = console("unit-b");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("演示检查").doesNotContain("应急预案");
+            d.get(base(url) + "/search?q=应急响应&campaign=demo");
+            String page = d.getPageSource();
+            assertThat(page).doesNotContain("应急预案").doesNotContain("onerror").doesNotContain(report);
+            d.get(base(url) + "/submissions/" + report);
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("not_found").doesNotContain("应急预案");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
+    void aUnit_uploadsAReportInTheBrowser_andGetsAVerifiedReceipt() throws Exception {
+        String url = console("unit-a");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            Path file = tmp.resolve("浏览器上传的自查报告.txt");
+            Files.writeString(file, "通过控制台上传：已落实等级保护。");
+            long before = dev.submissions();
+            WebElement input = d.findElement(By.id("file"));
+            input.sendKeys(file.toString());
+            WebElement result = d.findElement(By.id("upload-result"));
+            new WebDriverWait(d, Duration.ofMinutes(2)).until(x -> !result.getText().isEmpty());
+            assertThat(result.getText()).contains("已提交").contains("浏览器上传的自查报告.txt").contains("回执已验证");
+            assertThat(dev.submissions()).isEqualTo(before + 1);
+            screenshot(d, "unit-upload");
+            d.get(url.substring(0, url.indexOf("?")));
+            assertThat(d.findElement(By.id("submissions")).getText()).contains("浏览器上传的自查报告.txt");
+            screenshot(d, "unit-home");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
+    void aTester_getsTheDropBox_butCannotReadBack() throws Exception {
+        Path result = tmp.resolve("检测结果.txt");
+        Files.writeString(result, "渗透测试结果");
+        String own = dev.client("tester").submit(result, "demo", "test-result", "unit-a").receipt().id();
+        String url = console("tester");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            assertThat(d.findElements(By.id("upload"))).hasSize(1);
+            assertThat(d.findElements(By.linkText("检索"))).isEmpty();
+            d.get(base(url) + "/submissions/" + own);
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("retention_permit_required").doesNotContain("渗透测试结果");
+            assertThat(d.findElements(By.linkText("下载原件"))).isEmpty();
+            d.get(base(url) + "/submissions/" + own + "/original");
+            assertThat(d.getPageSource()).doesNotContain("渗透测试结果");
+            screenshot(d, "tester-home");
+        } finally {
+            d.quit();
+        }
+    }
+
+    /** One raw HTTP/1.1 request to the console; returns the status line. */
+    static String raw(int port, String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    @Test
+    void aForeignHost_aForeignOrigin_orNoToken_getsNothing() throws Exception {
+        String url = console("inspector-info");
+        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+        String token = url.substring(url.indexOf("token=") + 6);
+        // No token, no cookie: refused
+        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")).contains(" 403 ");
+        // A wrong token: refused
+        assertThat(raw(port, "GET /?token=" + "0".repeat(64) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nConnection: close\r\n\r\n")).contains(" 403 ");
+        // DNS rebinding: the right token, but the page was reached under another name
+        assertThat(raw(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: evil.example:" + port + "\r\nConnection: close\r\n\r\n"))
+                .contains(" 421 ");
+        // The right token gives a cookie; with it, a change from another origin is still refused
+        String cookie;
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET /?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(all).startsWith("HTTP/1.1 303").contains("HttpOnly").contains("SameSite=Strict");
+            cookie = all.replaceAll("(?s).*Set-Cookie: (midang_console=[0-9a-f]+).*", "$1");
+        }
+        long before = dev.submissions();
+        assertThat(raw(port, "POST /upload?campaign=demo&kind=inspection-record HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nOrigin: http://evil.example\r\nCookie: " + cookie + "\r\nX-File-Name: x.txt\r\nContent-Length: 1\r\n"
+                + "Connection: close\r\n\r\nx")).contains(" 403 ");
+        assertThat(dev.submissions()).isEqualTo(before);
+        // With the cookie and no foreign name, a page; every page is not to be stored and not to be framed
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nCookie: " + cookie
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(all).startsWith("HTTP/1.1 200").contains("Cache-Control: no-store").contains("frame-ancestors 'none'")
+                    .contains("script-src 'self';").doesNotContain("<script>");
+        }
+    }
+}
