@@ -67,7 +67,8 @@ public final class ClientOptions {
         if (!MidangClient.transportAllowed(uri)) {
             throw new CliFailure(ExitCode.USAGE, "error.server.plain-http", server);
         }
-        client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(System.getenv()));
+        client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(
+                mixee != null && mixee.root().userObject() instanceof Midang m ? m.env() : System.getenv()));
         return client;
     }
 

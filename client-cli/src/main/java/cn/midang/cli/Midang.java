@@ -83,7 +83,7 @@ public final class Midang implements Runnable {
      * receipts are checked against (tests run the command in-process on the server's test clock).
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
-        CommandLine cl = new CommandLine(new Midang(clock));
+        CommandLine cl = new CommandLine(new Midang(clock, env));
         // Commands of other modules on the class path (the web console): found, not named here.
         for (MidangCommand extra : java.util.ServiceLoader.load(MidangCommand.class)) {
             cl.addSubcommand(extra);
@@ -102,18 +102,25 @@ public final class Midang implements Runnable {
     }
 
     private final Clock clock;
+    private final Map<String, String> env;
 
     public Midang() {
-        this(Clock.systemUTC());
+        this(Clock.systemUTC(), System.getenv());
     }
 
-    Midang(Clock clock) {
+    Midang(Clock clock, Map<String, String> env) {
         this.clock = clock;
+        this.env = env;
     }
 
     /** The clock of this run: the system's, except in tests that run the command in-process. */
     Clock clock() {
         return clock;
+    }
+
+    /** The environment of this run (HOME, MIDANG_*): the process's, except in tests that run the command in-process. */
+    Map<String, String> env() {
+        return env;
     }
 
     @Override

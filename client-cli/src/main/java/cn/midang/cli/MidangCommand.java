@@ -30,4 +30,9 @@ public abstract class MidangCommand implements Callable<Integer> {
     protected Messages messages() {
         return globals().messages();
     }
+
+    /** The user's home folder for this run (HOME of the run's environment), where ~/.midang lives. */
+    protected java.nio.file.Path home() {
+        return CliFiles.userHome(spec.root().userObject() instanceof Midang m ? m.env() : System.getenv());
+    }
 }

@@ -195,6 +195,12 @@ public final class DevServer implements AutoCloseable {
 
     /** {@code midang ARGS} with exactly {@code env}; the passphrase file is added unless given (or not needed by verify). */
     public CliRun midangWith(Map<String, String> env, String... args) throws IOException {
+        // What the command remembers (receipts, trusted server keys, CRL numbers seen) stays with this
+        // server's test, never in the HOME of whoever runs the tests, nor shared with another test.
+        if (!env.containsKey("HOME")) {
+            env = new HashMap<>(env);
+            env.put("HOME", data.resolveSibling(data.getFileName() + ".home").toString());
+        }
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
         boolean offline = all.contains("verify") || all.contains("form") && all.contains("check")
                 || all.contains("audit") && all.contains("show"); // commands without a key

@@ -147,7 +147,7 @@ public final class VerifyCommand extends MidangCommand {
         // The key the receipt names signed it; whether that key is the server's is a separate question
         // (anyone can sign a receipt with their own key and put their certificate beside it).
         ChainValidator trust = validator();
-        Path home = CliFiles.userHome(System.getenv());
+        Path home = home();
         String trustedBy;
         if (trust != null) {
             ServerKeys.requireServer(server, trust);

@@ -71,11 +71,11 @@ public final class SubmitCommand extends MidangCommand {
                 throw new CliFailure(ExitCode.USAGE, "submit.bad-name", f, bad.get());
             }
         }
-        Path dir = receiptDir != null ? receiptDir : CliFiles.userHome(System.getenv()).resolve(".midang").resolve("receipts");
+        Path dir = receiptDir != null ? receiptDir : home().resolve(".midang").resolve("receipts");
         MidangClient c = client.client();
         // The server's signing key, checked against the CA in the user's identity, is remembered, so
         // 'midang verify' trusts the receipts it signs offline later.
-        ServerKeys.remember(CliFiles.userHome(System.getenv()), c.serverInfo().signing(), c.server().toString());
+        ServerKeys.remember(home(), c.serverInfo().signing(), c.server().toString());
         List<Map<String, Object>> done = new ArrayList<>();
         for (Path f : files) {
             MidangClient.Submitted s = c.submit(f, campaign, kind, unit, area, finding,
