@@ -137,7 +137,8 @@ public final class ConsoleServer implements AutoCloseable {
             h.put("Content-Security-Policy", CSP);
             h.put("X-Frame-Options", "DENY");
             h.put("X-Content-Type-Options", "nosniff");
-            h.put("Referrer-Policy", "no-referrer");
+            // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with a form, and the form would be refused.
+            h.put("Referrer-Policy", "same-origin");
             h.put("Cross-Origin-Opener-Policy", "same-origin");
             h.put("Cross-Origin-Resource-Policy", "same-origin");
             h.put(HttpHeader.CACHE_CONTROL, "no-store");

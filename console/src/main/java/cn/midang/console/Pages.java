@@ -50,7 +50,7 @@ public final class Pages {
     /** The largest document the console opens in memory to show or hand to the browser. */
     static final int MAX_OPEN = 64 * 1024 * 1024;
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json)?");
+    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json|/summary|/summary/sign|/approve)?");
     private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
 
     private final MidangClient client;
@@ -83,6 +83,16 @@ public final class Pages {
         if ("POST".equals(method) && path.equals("/upload")) {
             return upload(query, request, t);
         }
+        if ("POST".equals(method)) {
+            Matcher c = CAMPAIGN.matcher(path);
+            if (c.matches() && "/summary/sign".equals(c.group(2))) {
+                return sign(c.group(1), query.getValue("expect"), t);
+            }
+            if (c.matches() && "/approve".equals(c.group(2))) {
+                return approve(c.group(1), t);
+            }
+            return null;
+        }
         if (!"GET".equals(method)) {
             return null;
         }
@@ -98,7 +108,12 @@ public final class Pages {
             if (c.group(2) == null) {
                 return campaign(id, t);
             }
-            return c.group(2).equals("/results") ? results(id, t) : chart(id, t);
+            return switch (c.group(2)) {
+                case "/results" -> results(id, t);
+                case "/chart.json" -> chart(id, t);
+                case "/summary" -> summary(id, query.getValue("done"), t);
+                default -> null;
+            };
         }
         Matcher s = SUBMISSION.matcher(path);
         if (s.matches()) {
@@ -140,6 +155,8 @@ public final class Pages {
             row.put("deadline", t.time(c.path("submission_deadline").asText()));
             row.put("countdown", t.countdown(c.path("submission_deadline").asText(), clock.instant()));
             row.put("open", "open".equals(c.path("state").asText()));
+            // Approvers and the leadership work on the summary; the others see the campaign's progress.
+            row.put("href", "/campaigns/" + c.path("id").asText() + ("approver".equals(role) || "leader".equals(role) ? "/summary" : ""));
             campaigns.add(row);
         }
         m.put("campaigns", campaigns);
@@ -355,6 +372,95 @@ public final class Pages {
             response.getHeaders().put("Content-Disposition", "attachment; filename=\"download\"; filename*=UTF-8''"
                     + enc(r.fileName()).replace("+", "%20"));
             response.write(true, java.nio.ByteBuffer.wrap(plain), callback);
+        };
+    }
+
+    /**
+     * The summary under joint review: what each department has signed, the units and check areas as
+     * the summary's JSON says (its SM3 checked), its documents; for an approver whose department has
+     * not signed, the button that signs these exact bytes; for the leadership, once all have signed,
+     * the button that approves.
+     */
+    Answer summary(String id, String done, Text t) throws Exception {
+        MidangClient.CurrentSummary s = client.currentSummary(id);
+        JsonNode meta = s.meta();
+        JsonNode content = JSON.readTree(s.json());
+        Map<String, Object> m = model(t, t.get("summary.title", content.path("campaign").path("title").asText(id)));
+        m.put("id", id);
+        m.put("state", t.get("state." + meta.path("state").asText()));
+        m.put("version", s.version());
+        m.put("sm3", s.sm3());
+        m.put("generated", t.time(meta.path("generated_at").asText()));
+        List<String> missing = texts(meta.path("missing"));
+        List<Map<String, Object>> departments = new ArrayList<>();
+        boolean mine = false;
+        for (JsonNode d : meta.path("departments")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", d.path("name").asText());
+            String signedBy = null;
+            String at = null;
+            for (JsonNode sig : meta.path("signatures")) {
+                if (sig.path("department").asText().equals(d.path("id").asText())) {
+                    signedBy = sig.path("signer").asText();
+                    at = t.time(sig.path("signed_at").asText());
+                }
+            }
+            row.put("signed", signedBy != null);
+            row.put("by", signedBy == null ? "" : signedBy);
+            row.put("at", at == null ? "" : at);
+            departments.add(row);
+            mine |= missing.contains(d.path("id").asText()) && d.path("name").asText().equals(client.identity().certificate().organisation());
+        }
+        boolean review = "joint_review".equals(meta.path("state").asText());
+        m.put("departments", departments);
+        m.put("maySign", review && "approver".equals(role) && mine);
+        m.put("mayApprove", review && "leader".equals(role) && missing.isEmpty());
+        List<Map<String, Object>> units = new ArrayList<>();
+        for (JsonNode u : content.path("units")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", u.path("id").asText());
+            row.put("name", u.path("name").asText());
+            row.put("findings", u.path("findings").size());
+            units.add(row);
+        }
+        m.put("units", units);
+        List<Map<String, Object>> areas = new ArrayList<>();
+        for (JsonNode a : content.path("areas")) {
+            JsonNode f = a.path("findings");
+            areas.add(Map.of("name", a.path("name").asText(), "findings", f.path("high").asLong() + " / " + f.path("medium").asLong()
+                    + " / " + f.path("low").asLong()));
+        }
+        m.put("areas", areas);
+        m.put("xlsx", meta.path("documents").path("xlsx").asText());
+        m.put("docx", meta.path("documents").path("docx").asText());
+        m.put("done", done == null ? "" : t.get("summary.done." + (done.equals("approved") ? "approved" : "signed")));
+        return page(200, "summary", m, t);
+    }
+
+    /**
+     * Signs the current summary for the approver's department — only if it is still the version whose
+     * SM3 the page showed ({@code expect}), so that no one signs bytes they did not see.
+     */
+    Answer sign(String id, String expect, Text t) throws Exception {
+        MidangClient.CurrentSummary s = client.currentSummary(id);
+        if (expect == null || !expect.equalsIgnoreCase(s.sm3())) {
+            return message(409, t.get("summary.changed", s.sm3()), t);
+        }
+        client.signSummary(id, s);
+        return redirect("/campaigns/" + id + "/summary?done=signed");
+    }
+
+    /** The leadership's approval: the lifecycle step joint_review → approved, signed with the leader's key. */
+    Answer approve(String id, Text t) throws Exception {
+        client.advance(id, "joint_review", "approved");
+        return redirect("/campaigns/" + id + "/summary?done=approved");
+    }
+
+    private static Answer redirect(String location) {
+        return (response, callback) -> {
+            response.setStatus(303);
+            response.getHeaders().put(HttpHeader.LOCATION, location);
+            callback.succeeded();
         };
     }
 

@@ -63,13 +63,18 @@ class CampaignWorkflowIT {
      * deadline two minutes from now and a one-minute on-site inspection after it.
      */
     static Path campaignFile(String id, Instant deadline) throws Exception {
+        return campaignFile(tmp, id, deadline);
+    }
+
+    /** As above, written in {@code dir}. */
+    static Path campaignFile(Path dir, String id, Instant deadline) throws Exception {
         String text = Files.readString(CampaignIT.SHIPPED).replace("id: yuxi-2009", "id: " + id)
                 .replace("{id: yx-fgw,", "{id: unit-a,").replace("{id: hongta,", "{id: unit-b,")
                 .replaceAll("self_check_start: \\S+", "self_check_start: " + LOCAL.format(deadline.minus(Duration.ofHours(1))))
                 .replaceAll("submission_deadline: \\S+", "submission_deadline: " + LOCAL.format(deadline))
                 .replaceAll("on_site_start: \\S+", "on_site_start: " + LOCAL.format(deadline))
                 .replaceAll("on_site_end: \\S+", "on_site_end: " + LOCAL.format(deadline.plus(Duration.ofMinutes(1))));
-        Path f = tmp.resolve(id + ".yaml");
+        Path f = dir.resolve(id + ".yaml");
         Files.writeString(f, text);
         return f;
     }

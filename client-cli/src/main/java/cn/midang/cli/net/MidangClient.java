@@ -552,6 +552,36 @@ public final class MidangClient {
         return getJson("/api/v1/campaigns/" + enc(campaign) + "/summary", "");
     }
 
+    /** The current summary: what the server says of it, and its JSON, whose SM3 was checked against what the server says. */
+    public record CurrentSummary(JsonNode meta, byte[] json) {
+        public String sm3() {
+            return meta.path("json_sm3").asText();
+        }
+
+        public int version() {
+            return meta.path("version").asInt();
+        }
+    }
+
+    /** The largest summary JSON this client reads. */
+    public static final int MAX_SUMMARY_JSON = 64 << 20;
+
+    /** The current summary of {@code campaign}, its JSON downloaded and checked ({@code MISMATCH} when its SM3 differs). */
+    public CurrentSummary currentSummary(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        JsonNode meta = summary(campaign);
+        byte[] json = getInMemory(meta.path("documents").path("json").asText(), MAX_SUMMARY_JSON);
+        if (!Sm3.hex(json).equals(meta.path("json_sm3").asText())) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the summary of " + campaign + " has SM3 " + Sm3.hex(json)
+                    + ", not the " + meta.path("json_sm3").asText() + " the server gave");
+        }
+        return new CurrentSummary(meta, json);
+    }
+
+    /** Signs {@code s}'s exact JSON bytes with the user's key (raw SM2) and sends the signature; returns the server's answer. */
+    public JsonNode signSummary(String campaign, CurrentSummary s) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return signSummary(campaign, s.version(), s.sm3(), RawSignatures.sign(me, s.json()));
+    }
+
     /** Sends the user's signature over the exact JSON bytes of version {@code version} of the summary. */
     public JsonNode signSummary(String campaign, int version, String jsonSm3, byte[] signature)
             throws IOException, InterruptedException, KeysException, ServerRefusal {

@@ -3,7 +3,7 @@ package cn.midang.cli.summary;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.ExitCode;
 import cn.midang.cli.net.MidangClient;
-import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.KeysException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
@@ -30,11 +30,16 @@ public final class SummaryCommand {
     record Current(JsonNode meta, byte[] json, JsonNode content) {}
 
     static Current current(MidangClient c, String campaign) throws Exception {
-        JsonNode meta = c.summary(campaign);
-        byte[] json = c.getInMemory(meta.path("documents").path("json").asText(), MAX_JSON);
-        if (!Sm3.hex(json).equals(meta.path("json_sm3").asText())) {
-            throw new CliFailure(ExitCode.INTEGRITY, "summary.sm3-differs", campaign, meta.path("json_sm3").asText(), Sm3.hex(json));
+        MidangClient.CurrentSummary s;
+        try {
+            s = c.currentSummary(campaign);
+        } catch (KeysException e) {
+            if (e.reason() != KeysException.Reason.MISMATCH) {
+                throw e;
+            }
+            JsonNode meta = c.summary(campaign);
+            throw new CliFailure(ExitCode.INTEGRITY, "summary.sm3-differs", campaign, meta.path("json_sm3").asText(), e.getMessage());
         }
-        return new Current(meta, json, JSON.readTree(json));
+        return new Current(s.meta(), s.json(), JSON.readTree(s.json()));
     }
 }

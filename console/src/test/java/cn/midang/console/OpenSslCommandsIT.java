@@ -1,7 +1,8 @@
-package cn.midang.cli;
+package cn.midang.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.midang.cli.ExitCode;
 import cn.midang.keys.testkit.Processes;
 import cn.midang.keys.testkit.TestPki;
 import java.nio.charset.StandardCharsets;
