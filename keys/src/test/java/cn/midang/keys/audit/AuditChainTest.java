@@ -87,4 +87,73 @@ class AuditChainTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.parse(changed, cp.signature()).verify(server.certificate()))
                 .isInstanceOf(cn.midang.keys.KeysException.class);
     }
+
+    @Test
+    void anIntactLog_reportsExactlyWhatItChecked() throws Exception {
+        AuditChain.Result r = AuditChain.verify(log.subList(0, 17).iterator(), 1, AuditRecord.GENESIS,
+                List.of(checkpoint(server, 5), checkpoint(server, 10), checkpoint(server, 10)), server.certificate());
+        assertThat(r.ok()).as(r.problem()).isTrue();
+        assertThat(r.records()).isEqualTo(17);
+        assertThat(r.checkpoints()).as("the same checkpoint twice counts once").isEqualTo(2);
+        assertThat(r.lastSigned()).isEqualTo(10);
+        assertThat(r.lastRecord()).isEqualTo(17);
+        assertThat(r.firstBad()).isEmpty();
+        assertThat(r.problem()).isEmpty();
+    }
+
+    @Test
+    void aMissingRecord_aRepeatedOne_andAChangedOne_areNamed() throws Exception {
+        List<AuditRecord> gap = new ArrayList<>(log);
+        gap.remove(6); // record 7
+        AuditChain.Result missing = AuditChain.verify(gap.iterator(), 1, AuditRecord.GENESIS, List.of(), server.certificate());
+        assertThat(missing.firstBad()).contains(7L);
+        assertThat(missing.problem()).contains("record 7 is missing (the next record is 8)");
+        assertThat(missing.records()).isEqualTo(6);
+        assertThat(missing.lastRecord()).isEqualTo(6);
+
+        List<AuditRecord> repeated = new ArrayList<>(log.subList(0, 9));
+        repeated.add(log.get(7)); // record 8 again where 10 should be
+        AuditChain.Result dup = AuditChain.verify(repeated.iterator(), 1, AuditRecord.GENESIS, List.of(), server.certificate());
+        assertThat(dup.firstBad()).as("the position where the wrong record stands").contains(10L);
+        assertThat(dup.problem()).contains("record 8 appears where record 10 should be");
+
+        List<AuditRecord> changed = new ArrayList<>(log);
+        AuditRecord r = log.get(11);
+        changed.set(11, new AuditRecord(r.seq(), r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(), r.object(),
+                "deny", r.reason(), r.prev(), r.hash()));
+        AuditChain.Result altered = AuditChain.verify(changed.iterator(), 1, AuditRecord.GENESIS, List.of(), server.certificate());
+        assertThat(altered.firstBad()).contains(12L);
+        assertThat(altered.problem()).contains("record 12 was altered");
+        assertThat(altered.records()).isEqualTo(11);
+    }
+
+    @Test
+    void aLogReChainedAfterACheckpoint_isCaughtThere_andTheFirstSuspectIsTheRecordAfterThePreviousCheckpoint() throws Exception {
+        Checkpoint five = checkpoint(server, 5);
+        Checkpoint fifteen = checkpoint(server, 15);
+        // Records 9.. rewritten and re-chained: each hash right, the chain whole, but 15 differs from its checkpoint
+        List<AuditRecord> rewritten = new ArrayList<>(log.subList(0, 8));
+        String prev = log.get(7).hash();
+        for (int i = 9; i <= 20; i++) {
+            AuditRecord x = AuditRecord.sealed(i, "2026-11-25T08:00:00.009Z", "req" + i, "-", "-", "-", "health", "-", "deny", "rewritten",
+                    prev);
+            rewritten.add(x);
+            prev = x.hash();
+        }
+        AuditChain.Result r = AuditChain.verify(rewritten.iterator(), 1, AuditRecord.GENESIS, List.of(five, fifteen),
+                server.certificate());
+        assertThat(r.firstBad()).contains(6L);
+        assertThat(r.problem()).contains("records 6 to 15").contains("altered and re-chained");
+        assertThat(r.lastSigned()).isEqualTo(5);
+    }
+
+    @Test
+    void twoCheckpointsThatDisagree_areRefused() throws Exception {
+        Checkpoint right = checkpoint(server, 9);
+        Checkpoint other = Checkpoint.sign(RawSignatures.newSigner(server), server, 9, log.get(3).hash(), "2026-11-25T08:02:00Z");
+        AuditChain.Result r = AuditChain.verify(log.iterator(), 1, AuditRecord.GENESIS, List.of(right, other), server.certificate());
+        assertThat(r.firstBad()).contains(9L);
+        assertThat(r.problem()).contains("two signed checkpoints disagree about record 9");
+        assertThat(r.records()).isZero();
+    }
 }

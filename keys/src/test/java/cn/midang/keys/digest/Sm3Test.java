@@ -52,4 +52,24 @@ class Sm3Test {
         assertThat(HexFormat.of().formatHex(Sm3.digest(new byte[0])))
                 .isEqualTo("1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b");
     }
+
+    @Test
+    void aDigestingInputStream_digestsWhatIsReadByteByByte_andWhatIsSkipped() throws Exception {
+        byte[] data = new byte[70_001];
+        new java.util.Random(7).nextBytes(data);
+        try (Sm3.DigestingInputStream in = Sm3.digesting(new java.io.ByteArrayInputStream(data))) {
+            assertThat(in.markSupported()).as("a reset would digest bytes twice").isFalse();
+            for (int i = 0; i < 3; i++) {
+                assertThat(in.read()).isEqualTo(data[i] & 0xff);
+            }
+            // Skipped bytes still pass through the digest; more than one buffer of them
+            assertThat(in.skip(65_000)).isEqualTo(65_000);
+            assertThat(in.count()).isEqualTo(65_003);
+            assertThat(in.skip(10_000)).as("only what is left").isEqualTo(data.length - 65_003);
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(in.skip(5)).isZero();
+            assertThat(in.count()).isEqualTo(data.length);
+            assertThat(in.digest()).isEqualTo(Sm3.digest(data));
+        }
+    }
 }

@@ -198,4 +198,32 @@ class PkiTest {
         TestPki pki = TestPki.create(dir);
         assertReason(() -> CertificateAuthority.open(pki.caDir(), "nope".toCharArray(), pki.clock), Reason.WRONG_PASSPHRASE, "passphrase");
     }
+
+    @Test
+    void aValidatorWithoutRevocation_saysSo_andOnlyACaCertificateMayBeTheAnchor() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Identity alice = pki.person("alice", "unit", "unit-a");
+        ChainValidator full = ChainValidator.of(pki.ca.certificate(), pki.ca.revocationList(), pki.clock);
+        assertThat(full.checksRevocation()).isTrue();
+        assertThat(full.ca()).isEqualTo(pki.ca.certificate());
+        ChainValidator offline = ChainValidator.ignoringRevocation(pki.ca.certificate(), pki.clock);
+        assertThat(offline.checksRevocation()).isFalse();
+        assertThat(offline.ca()).isEqualTo(pki.ca.certificate());
+        pki.ca.revoke(alice.certificate(), RevocationReason.KEY_COMPROMISE);
+        offline.validate(alice.certificate()); // revocation is not what it checks
+        assertThatThrownBy(() -> ChainValidator.of(pki.ca.certificate(), pki.ca.revocationList(), pki.clock).validate(alice.certificate()))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REVOKED));
+        // An end entity's certificate is no anchor, with or without a list
+        assertThatThrownBy(() -> ChainValidator.ignoringRevocation(alice.certificate(), pki.clock))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_KEY_USAGE));
+        assertThatThrownBy(() -> ChainValidator.of(alice.certificate(), pki.ca.revocationList(), pki.clock))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_KEY_USAGE));
+        // A list another CA signed is refused as the list of this one
+        TestPki other = TestPki.create(dir.resolve("other"), "Other CA");
+        assertThatThrownBy(() -> ChainValidator.of(pki.ca.certificate(), other.ca.revocationList(), pki.clock))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CRL_INVALID));
+        assertThat(other.ca.revocationList().namesIssuer(pki.ca.certificate())).isFalse();
+        assertThat(other.ca.revocationList().isSignedBy(other.ca.certificate())).isTrue();
+        assertThat(other.ca.revocationList().issuer()).contains("Other CA");
+    }
 }
