@@ -229,6 +229,14 @@ class AuditLogTest {
         assertThat((List<?>) export.get("checkpoints")).isNotEmpty(); // the export signs a checkpoint first
         // Another deployment's record key cannot open it.
         assertThatThrownBy(() -> AuditLog.opened(RecordCipher.generate(), r)).isInstanceOf(cn.midang.keys.KeysException.class);
+        // Nor does it open in another record: the terms are bound to the record they were sealed in.
+        AuditRecord moved = new AuditRecord(r.seq() + 1, r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(),
+                r.object(), r.decision(), r.reason(), r.prev(), r.hash());
+        assertThatThrownBy(() -> log.opened(moved)).isInstanceOf(cn.midang.keys.KeysException.class);
+        // A record whose object merely ends in the marker's text, without a sealed value, is refused too.
+        AuditRecord broken = new AuditRecord(r.seq(), r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(),
+                "query" + AuditLog.SEALED + "not base64!", r.decision(), r.reason(), r.prev(), r.hash());
+        assertThatThrownBy(() -> log.opened(broken)).isInstanceOf(cn.midang.keys.KeysException.class);
     }
 
     @Test
