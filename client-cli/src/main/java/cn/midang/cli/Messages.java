@@ -45,12 +45,15 @@ public final class Messages {
      * {@code 2026年11月30日 11:53（北京时间）}, in English {@code 2026-11-30 11:53 CST (UTC+8)}.
      */
     public String time(java.time.Instant t) {
-        if (t == null) {
-            return "-";
-        }
-        java.time.ZonedDateTime z = t.atZone(CHINA);
-        return chinese() ? java.time.format.DateTimeFormatter.ofPattern("uuuu年M月d日 HH:mm（北京时间）").format(z)
-                : java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'CST (UTC+8)'").format(z);
+        return t == null ? "-" : chinaTime(t, chinese());
+    }
+
+    private static final java.time.format.DateTimeFormatter ZH_TIME = java.time.format.DateTimeFormatter.ofPattern("uuuu年M月d日 HH:mm");
+    private static final java.time.format.DateTimeFormatter EN_TIME = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'CST'");
+
+    /** {@code t} in China Standard Time: {@code 2026年11月30日 17:00}, or {@code 2026-11-30 17:00 CST}; the one definition for the CLI and the console. */
+    public static String chinaTime(java.time.Instant t, boolean chinese) {
+        return (chinese ? ZH_TIME : EN_TIME).format(t.atZone(CHINA));
     }
 
     public String get(String key, Object... args) {

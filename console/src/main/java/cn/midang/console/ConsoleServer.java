@@ -65,12 +65,12 @@ public final class ConsoleServer implements AutoCloseable {
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
         connector.setPort(port);
         server.addConnector(connector);
+        connector.open(); // bound now: the port the checks name is known before the first request
         AtomicLong last = new AtomicLong(clock.millis());
-        LocalAccess[] holder = new LocalAccess[1];
-        server.setHandler(new Front(holder, pages, last, clock));
+        LocalAccess access = new LocalAccess(connector.getLocalPort(), LocalAccess.secret());
+        server.setHandler(new Front(access, pages, last, clock));
         server.start();
-        holder[0] = new LocalAccess(connector.getLocalPort(), LocalAccess.secret());
-        return new ConsoleServer(server, holder[0], last, clock);
+        return new ConsoleServer(server, access, last, clock);
     }
 
     public int port() {
@@ -98,13 +98,13 @@ public final class ConsoleServer implements AutoCloseable {
 
     /** The Jetty handler: checks, then a page. */
     static final class Front extends Handler.Abstract {
-        private final LocalAccess[] access;
+        private final LocalAccess access;
         private final Pages pages;
         private final AtomicLong last;
         private final Clock clock;
         private final Map<String, String> assets;
 
-        Front(LocalAccess[] access, Pages pages, AtomicLong last, Clock clock) {
+        Front(LocalAccess access, Pages pages, AtomicLong last, Clock clock) {
             this.access = access;
             this.pages = pages;
             this.last = last;
@@ -142,21 +142,21 @@ public final class ConsoleServer implements AutoCloseable {
             h.put("Cross-Origin-Opener-Policy", "same-origin");
             h.put("Cross-Origin-Resource-Policy", "same-origin");
             h.put(HttpHeader.CACHE_CONTROL, "no-store");
-            LocalAccess a = access[0];
+            LocalAccess a = access;
             String method = request.getMethod();
             String path = Request.getPathInContext(request);
             Text t = textOf(request);
-            if (a == null || !a.hostAllowed(request.getHeaders().get(HttpHeader.HOST))) {
-                return refuse(response, callback, 421, "foreign_host", t);
+            if (!a.hostAllowed(request.getHeaders().get(HttpHeader.HOST))) {
+                return refuse(response, callback, 421, "foreign_host");
             }
             if (!a.originAllowed(method, request.getHeaders().get(HttpHeader.ORIGIN))) {
-                return refuse(response, callback, 403, "foreign_origin", t);
+                return refuse(response, callback, 403, "foreign_origin");
             }
             Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
             String token = query.getValue("token");
             if (token != null) {
                 if (!a.tokenMatches(token)) {
-                    return refuse(response, callback, 403, "bad_token", t);
+                    return refuse(response, callback, 403, "bad_token");
                 }
                 h.add(HttpHeader.SET_COOKIE, LocalAccess.cookie(a.openSession()));
                 // The token leaves the address bar (and the history) at once.
@@ -172,7 +172,7 @@ public final class ConsoleServer implements AutoCloseable {
                 return true;
             }
             if (!a.session(cookie(request, LocalAccess.COOKIE))) {
-                return refuse(response, callback, 403, "no_session", t);
+                return refuse(response, callback, 403, "no_session");
             }
             String asset = assets.get(path);
             if (asset != null && "GET".equals(method)) {
@@ -186,7 +186,7 @@ public final class ConsoleServer implements AutoCloseable {
             try {
                 Pages.Answer answer = pages.answer(method, path, query, request, t);
                 if (answer == null) {
-                    return refuse(response, callback, 404, "no_page", t);
+                    return refuse(response, callback, 404, "no_page");
                 }
                 answer.write(response, callback);
             } catch (ServerRefusal r) {
@@ -228,7 +228,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
 
         /** A refusal before any page: plain text, both languages, the reason's code. */
-        private static boolean refuse(Response response, Callback callback, int status, String code, Text t) {
+        private static boolean refuse(Response response, Callback callback, int status, String code) {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             Text zh = new Text(true);

@@ -49,7 +49,6 @@ public final class Pages {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The largest document the console opens in memory to show or hand to the browser. */
     static final int MAX_OPEN = 64 * 1024 * 1024;
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json|/summary|/summary/sign|/approve)?");
     private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
 
@@ -348,7 +347,7 @@ public final class Pages {
         // retention permit, and the console never offers the original as a file (download: false).
         String text = null;
         if (isText(r.fileName()) && r.size() <= 2 * 1024 * 1024) {
-            text = new String(client.getInMemory(id, MAX_OPEN), StandardCharsets.UTF_8);
+            text = new String(client.openInMemory(r, MAX_OPEN).content(), StandardCharsets.UTF_8);
         }
         m.put("text", text);
         m.put("download", !"tester".equals(role));
@@ -365,8 +364,9 @@ public final class Pages {
         if ("tester".equals(role)) {
             return message(403, t.get("tester.noDownload"), t);
         }
-        Receipt r = client.receipt(id);
-        byte[] plain = client.getInMemory(id, MAX_OPEN);
+        MidangClient.InMemory doc = client.openInMemory(id, MAX_OPEN);
+        Receipt r = doc.receipt();
+        byte[] plain = doc.content();
         return (response, callback) -> {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
             response.getHeaders().put("Content-Disposition", "attachment; filename=\"download\"; filename*=UTF-8''"
@@ -583,9 +583,5 @@ public final class Pages {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static boolean isId(String s) {
-        return ID.matcher(s).matches();
     }
 }

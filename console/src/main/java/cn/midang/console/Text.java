@@ -3,8 +3,6 @@ package cn.midang.console;
 import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +18,6 @@ import java.util.ResourceBundle;
  */
 public final class Text {
 
-    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter ZH = DateTimeFormatter.ofPattern("uuuu年M月d日 HH:mm");
-    private static final DateTimeFormatter EN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'CST'");
 
     private final boolean chinese;
     private final ResourceBundle bundle;
@@ -82,18 +77,21 @@ public final class Text {
     }
 
     public String time(Instant t) {
-        return (chinese ? ZH : EN).format(t.atZone(CHINA));
+        return cn.midang.cli.Messages.chinaTime(t, chinese);
     }
 
     /** How long until {@code iso} from {@code now}: "还剩 3 天 4 小时", or "已截止". */
     public String countdown(String iso, Instant now) {
+        if (iso == null || iso.isBlank()) {
+            return "";
+        }
         try {
             Duration d = Duration.between(now, Instant.parse(iso));
             if (d.isNegative() || d.isZero()) {
                 return get("countdown.passed");
             }
             return get("countdown.left", d.toDays(), d.toHoursPart());
-        } catch (DateTimeParseException | NullPointerException e) {
+        } catch (DateTimeParseException e) {
             return "";
         }
     }
@@ -133,9 +131,5 @@ public final class Text {
             i = close + 1;
         }
         return out;
-    }
-
-    public List<Piece> snippet(String s) {
-        return pieces(s);
     }
 }

@@ -14,13 +14,14 @@ import cn.midang.server.access.AccessRecords;
 import cn.midang.server.identity.Role;
 import java.util.Optional;
 import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.RevocationList;
 
 /** The endpoints about the server itself: health, the API description, its certificates, and who the caller is. */
 final class ServerRoutes {
 
     private ServerRoutes() {}
 
-    static List<Route> routes(Deployment d) {
+    static List<Route> routes(Deployment d, AccessRecords access) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, health(d))),
                 Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, (ex, g) -> ex.stream("application/json", -1, out -> {
@@ -39,7 +40,7 @@ final class ServerRoutes {
                     Map<String, Object> me = caller(g.caller());
                     if (g.caller().account().role() == Role.UNIT) {
                         // Its own binding only: the campaigns (past their draft) naming its unit id; empty = bound to none yet.
-                        me.put("unit_campaigns", new TreeSet<>(new AccessRecords(d.database()).campaignsNaming(g.caller().account().organisation())));
+                        me.put("unit_campaigns", new TreeSet<>(access.campaignsNaming(g.caller().account().organisation())));
                     }
                     ex.json(200, me);
                 }));
@@ -52,14 +53,17 @@ final class ServerRoutes {
      */
     static Map<String, Object> health(Deployment d) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Optional<String> crl = d.crlWarning(d.clock().instant());
-        m.put("status", crl.isPresent() ? "warning" : "ok");
+        Optional<String> warning;
         try {
-            m.put("crl_next_update", d.crl().nextUpdate().map(Object::toString).orElse(null));
+            RevocationList crl = d.crl(); // read once for both
+            warning = Deployment.crlWarning(crl, d.clock().instant());
+            m.put("crl_next_update", crl.nextUpdate().map(Object::toString).orElse(null));
         } catch (KeysException e) {
+            warning = Optional.of("the revocation list cannot be read: " + e.getMessage());
             m.put("crl_next_update", null);
         }
-        m.put("warnings", crl.map(List::of).orElse(List.of()));
+        m.put("status", warning.isPresent() ? "warning" : "ok");
+        m.put("warnings", warning.map(List::of).orElse(List.of()));
         return m;
     }
 

@@ -80,7 +80,15 @@ class ConsoleIT {
                 "MIDANG_CONFIG", tmp.resolve("no-config").toString()));
         Process p = pb.start();
         consoles.add(p);
-        String url = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // Bounded only against a console that hangs (minutes): a slow start is waited for.
+        String url = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).get(5, java.util.concurrent.TimeUnit.MINUTES);
         assertThat(url).as("first line of midang console; stderr: %s", Files.readString(tmp.resolve("console-" + who + ".err")))
                 .matches("http://127\\.0\\.0\\.1:\\d+/\\?token=[0-9a-f]{64}");
         return url;
@@ -209,11 +217,11 @@ class ConsoleIT {
         }
     }
 
-    /** One raw HTTP/1.1 request to the console; returns the status line. */
+    /** One raw HTTP/1.1 request to the console (a Host header of our choosing); returns the whole answer. */
     static String raw(int port, String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -223,34 +231,26 @@ class ConsoleIT {
         int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
         String token = url.substring(url.indexOf("token=") + 6);
         // No token, no cookie: refused
-        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")).contains(" 403 ");
+        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 403 ")
+                .contains("(no_session)");
         // A wrong token: refused
         assertThat(raw(port, "GET /?token=" + "0".repeat(64) + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nConnection: close\r\n\r\n")).contains(" 403 ");
+                + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 403 ").contains("(bad_token)");
         // DNS rebinding: the right token, but the page was reached under another name
         assertThat(raw(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: evil.example:" + port + "\r\nConnection: close\r\n\r\n"))
-                .contains(" 421 ");
+                .startsWith("HTTP/1.1 421 ").contains("(foreign_host)");
         // The right token gives a cookie; with it, a change from another origin is still refused
-        String cookie;
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(("GET /?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(all).startsWith("HTTP/1.1 303").contains("HttpOnly").contains("SameSite=Strict");
-            cookie = all.replaceAll("(?s).*Set-Cookie: (midang_console=[0-9a-f]+).*", "$1");
-        }
+        String exchanged = raw(port, "GET /?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+        assertThat(exchanged).startsWith("HTTP/1.1 303").contains("HttpOnly").contains("SameSite=Strict");
+        String cookie = exchanged.replaceAll("(?s).*Set-Cookie: (midang_console=[0-9a-f]+).*", "$1");
         long before = dev.submissions();
         assertThat(raw(port, "POST /upload?campaign=demo&kind=inspection-record HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nOrigin: http://evil.example\r\nCookie: " + cookie + "\r\nX-File-Name: x.txt\r\nContent-Length: 1\r\n"
-                + "Connection: close\r\n\r\nx")).contains(" 403 ");
+                + "Connection: close\r\n\r\nx")).startsWith("HTTP/1.1 403 ").contains("(foreign_origin)");
         assertThat(dev.submissions()).isEqualTo(before);
         // With the cookie and no foreign name, a page; every page is not to be stored and not to be framed
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nCookie: " + cookie
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(all).startsWith("HTTP/1.1 200").contains("Cache-Control: no-store").contains("frame-ancestors 'none'")
-                    .contains("script-src 'self';").doesNotContain("<script>");
-        }
+        assertThat(raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200").contains("Cache-Control: no-store").contains("frame-ancestors 'none'")
+                .contains("script-src 'self';").doesNotContain("<script>");
     }
 }

@@ -599,10 +599,24 @@ public final class MidangClient {
      * {@link #fetch}: it must be the document that {@code id}'s signed receipt describes.
      */
     public byte[] getInMemory(String id, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return openInMemory(id, maxBytes).content();
+    }
+
+    /** A document opened in memory, with the signed receipt it was checked against. */
+    public record InMemory(Receipt receipt, byte[] content) {}
+
+    /** As {@link #getInMemory}, returning the receipt too (one request for it, not two). */
+    public InMemory openInMemory(String id, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return openInMemory(receipt(id), maxBytes);
+    }
+
+    /** The document {@code receipt} (as {@link #receipt} verified it) describes, opened in memory and checked against it. */
+    public InMemory openInMemory(Receipt receipt, int maxBytes) throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
-        Receipt receipt = receipt(id);
+        String id = receipt.id();
         try (InputStream body = download(id)) {
-            return Opener.forRecipient(me, si.trust()).openToMemory(body, maxBytes, opened -> requireDescribed(receipt, opened, si));
+            return new InMemory(receipt, Opener.forRecipient(me, si.trust()).openToMemory(body, maxBytes,
+                    opened -> requireDescribed(receipt, opened, si)));
         }
     }
 

@@ -370,13 +370,18 @@ public final class Deployment implements AutoCloseable {
     }
 
     /**
-     * Installs {@code crl} (already checked by the caller: signed by the CA, newer, current) in
-     * place of {@code crl.pem}, atomically: a request sees the old list or the new one, never a
-     * torn file, and the next request is validated against it.
+     * Installs {@code crl} (already checked by the caller: signed by the CA, current) in place of
+     * {@code crl.pem} if its number is higher than the installed one's, atomically: a request sees
+     * the old list or the new one, never a torn file, and the next request is validated against it.
+     * Returns the list installed before; when that one is not older, nothing is changed.
      */
-    public synchronized void installCrl(RevocationList crl) throws KeysException {
-        SafeFiles.writeAtomically(dir.crl(), crl.toPem().getBytes(StandardCharsets.US_ASCII), false);
-        cached = null;
+    public synchronized RevocationList installCrlIfNewer(RevocationList crl) throws KeysException {
+        RevocationList current = crl();
+        if (crl.number().compareTo(current.number()) > 0) {
+            SafeFiles.writeAtomically(dir.crl(), crl.toPem().getBytes(StandardCharsets.US_ASCII), false);
+            cached = null;
+        }
+        return current;
     }
 
     /** How many days before the installed CRL's next update the server starts warning (log, /healthz, status). */
@@ -388,21 +393,25 @@ public final class Deployment implements AutoCloseable {
      */
     public Optional<String> crlWarning(Instant now) {
         try {
-            RevocationList l = crl();
-            Optional<Instant> next = l.nextUpdate();
-            if (next.isEmpty() || !next.get().isAfter(now)) {
-                return Optional.of("the revocation list (number " + l.number() + ") is stale since " + next.map(Instant::toString)
-                        .orElse("(no next update)") + ": every request is refused until a fresh one is published "
-                        + "('midang ca crl', then 'midang admin crl publish')");
-            }
-            if (!next.get().isAfter(now.plus(CRL_WARNING))) {
-                return Optional.of("the revocation list (number " + l.number() + ") must be replaced before " + next.get()
-                        + ": sign a fresh one ('midang ca crl') and publish it ('midang admin crl publish')");
-            }
-            return Optional.empty();
+            return crlWarning(crl(), now);
         } catch (KeysException e) {
             return Optional.of("the revocation list cannot be read: " + e.getMessage());
         }
+    }
+
+    /** As above, for the list {@code l}. */
+    public static Optional<String> crlWarning(RevocationList l, Instant now) {
+        Optional<Instant> next = l.nextUpdate();
+        if (next.isEmpty() || !next.get().isAfter(now)) {
+            return Optional.of("the revocation list (number " + l.number() + ") is stale since " + next.map(Instant::toString)
+                    .orElse("(no next update)") + ": every request is refused until a fresh one is published "
+                    + "('midang ca crl', then 'midang admin crl publish')");
+        }
+        if (!next.get().isAfter(now.plus(CRL_WARNING))) {
+            return Optional.of("the revocation list (number " + l.number() + ") must be replaced before " + next.get()
+                    + ": sign a fresh one ('midang ca crl') and publish it ('midang admin crl publish')");
+        }
+        return Optional.empty();
     }
 
     public DataDir dir() {

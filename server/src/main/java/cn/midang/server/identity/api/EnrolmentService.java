@@ -256,17 +256,15 @@ public final class EnrolmentService {
                     .withProblems(List.of("issued " + l.thisUpdate() + ", next update " + l.nextUpdate().map(Instant::toString)
                             .orElse("none") + ", now " + now));
         }
-        synchronized (deployment) {
-            try {
-                RevocationList current = deployment.crl();
-                if (l.number().compareTo(current.number()) <= 0) {
-                    throw new ApiException(ErrorCode.CRL_NOT_NEWER, "CRL " + l.number() + " vs installed " + current.number())
-                            .withProblems(List.of("number " + l.number() + ", installed number " + current.number()));
-                }
-                deployment.installCrl(l);
-            } catch (KeysException e) {
-                throw new ApiException(ErrorCode.INTERNAL, "installing the CRL", e);
-            }
+        RevocationList before;
+        try {
+            before = deployment.installCrlIfNewer(l);
+        } catch (KeysException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "installing the CRL", e);
+        }
+        if (l.number().compareTo(before.number()) <= 0) {
+            throw new ApiException(ErrorCode.CRL_NOT_NEWER, "CRL " + l.number() + " vs installed " + before.number())
+                    .withProblems(List.of("number " + l.number() + ", installed number " + before.number()));
         }
         LOG.info("revocation list number {} installed ({} revoked, next update {})", l.number(), l.entries().size(),
                 l.nextUpdate().orElseThrow());
