@@ -2,7 +2,6 @@ package cn.midang.keys.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import cn.midang.keys.KeysException;
 import cn.midang.keys.KeysException.Reason;
@@ -15,10 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +47,13 @@ class SealTest {
     }
 
     byte[] seal(byte[] content, Identity... to) throws KeysException {
+        return seal(pki, unit, content, to);
+    }
+
+    /** Seals {@code content} as {@code signer} to {@code to}, checking what the sealer says it sealed. */
+    static byte[] seal(TestPki pki, Identity signer, byte[] content, Identity... to) throws KeysException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Sealer s = Sealer.signedBy(unit).to(Arrays.stream(to).map(Identity::certificate).toList())
+        Sealer s = Sealer.signedBy(signer).to(Arrays.stream(to).map(Identity::certificate).toList())
                 .describedAs("report.docx").clock(pki.clock).build();
         Sealed sealed = s.seal(new ByteArrayInputStream(content), out);
         assertThat(sealed.contentSize()).isEqualTo(content.length);
@@ -143,43 +145,6 @@ class SealTest {
                 .check(new ByteArrayInputStream(pkg)))
                 .isInstanceOf(KeysException.class)
                 .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.REVOKED);
-    }
-
-    /** Flips one bit in every byte of a package in turn: each must be refused, never opened. */
-    @Test
-    void openToFile_anyFlippedBit_isRefusedAndLeavesNothing() throws Exception {
-        byte[] content = random(3000, 5);
-        byte[] pkg = seal(content, archive);
-        Path target = dir.resolve("report.docx");
-        Opener opener = Opener.forRecipient(archive, pki.validator());
-        Set<Reason> seen = EnumSet.noneOf(Reason.class);
-        int tampered = 0;
-        for (int i = 0; i < pkg.length; i++) {
-            for (int bit : new int[] {0x01, 0x80}) {
-                byte[] bad = pkg.clone();
-                bad[i] ^= (byte) bit;
-                try {
-                    opener.openToFile(new ByteArrayInputStream(bad), target);
-                    fail("flipping bit " + Integer.toHexString(bit) + " of byte " + i + " of " + pkg.length + " went unnoticed");
-                } catch (KeysException e) {
-                    seen.add(e.reason());
-                    assertThat(e.getMessage()).isNotBlank();
-                    assertThat(e.reason()).as("byte %d of %d", i, pkg.length)
-                            .isIn(Reason.TAMPERED, Reason.MALFORMED, Reason.TRUNCATED, Reason.NOT_A_RECIPIENT, Reason.BAD_SIGNATURE);
-                    if (e.reason() == Reason.TAMPERED) {
-                        tampered++;
-                    }
-                }
-                assertThat(target).doesNotExist();
-            }
-        }
-        assertThat(seen).contains(Reason.TAMPERED, Reason.MALFORMED);
-        // Most bytes are ciphertext: a flip there is caught by the tag and said so, whatever parser wrapped the failure
-        // (before the failures were classified by type, every one of them was reported as "malformed").
-        assertThat(tampered).as("flips the tag reports as tampering, of %d", pkg.length * 2).isGreaterThan(pkg.length * 2 * 6 / 10);
-        try (var files = Files.list(dir)) {
-            assertThat(files.filter(p -> p.getFileName().toString().contains("partial"))).isEmpty();
-        }
     }
 
     @Test
