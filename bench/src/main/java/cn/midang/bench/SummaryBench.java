@@ -93,7 +93,7 @@ public class SummaryBench {
                     }
                 }
                 rows.add(new Overviews.UnitOverview(u, Map.of("report", 1L, "form", 1L), t.minusSeconds(3600), true, "f-" + u.id(),
-                        new ReportForm.Checked(c.id(), u.id(), c.areas().size(), answers.size(), Map.of(), answers, List.of()), findings));
+                        new ReportForm.Checked(c.id(), u.id(), "填报人", "0877", c.areas().size(), answers.size(), Map.of(), answers, List.of()), findings));
             }
             overview = new Overviews.Overview(c, rows);
         }

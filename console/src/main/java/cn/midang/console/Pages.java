@@ -49,13 +49,14 @@ public final class Pages {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The largest document the console opens in memory to show or hand to the browser. */
     static final int MAX_OPEN = 64 * 1024 * 1024;
-    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json|/summary|/summary/sign|/approve)?");
+    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json|/summary|/summary/sign|/approve|/form)?");
     private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
 
     private final MidangClient client;
     private final Clock clock;
     private final TemplateEngine engine;
     private final String role;
+    private final ReportFormPage form;
 
     public Pages(MidangClient client, Clock clock) {
         this.client = client;
@@ -69,6 +70,7 @@ public final class Pages {
         r.setCacheable(true);
         engine = new TemplateEngine();
         engine.setTemplateResolver(r);
+        form = new ReportFormPage(this, client);
     }
 
     /** What a page answers: written once the page is made. */
@@ -89,6 +91,9 @@ public final class Pages {
             }
             if (c.matches() && "/approve".equals(c.group(2))) {
                 return approve(c.group(1), t);
+            }
+            if (c.matches() && "/form".equals(c.group(2))) {
+                return form.submit(c.group(1), request, t);
             }
             return null;
         }
@@ -111,17 +116,18 @@ public final class Pages {
                 case "/results" -> results(id, t);
                 case "/chart.json" -> chart(id, t);
                 case "/summary" -> summary(id, query.getValue("done"), t);
+                case "/form" -> form.show(id, t);
                 default -> null;
             };
         }
         Matcher s = SUBMISSION.matcher(path);
         if (s.matches()) {
-            return s.group(2) == null ? submission(s.group(1), t) : original(s.group(1), t);
+            return s.group(2) == null ? submission(s.group(1), query.getValue("done"), t) : original(s.group(1), t);
         }
         return null;
     }
 
-    private Map<String, Object> model(Text t, String title) throws Exception {
+    Map<String, Object> model(Text t, String title) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("t", t);
         m.put("title", title);
@@ -134,7 +140,7 @@ public final class Pages {
         return m;
     }
 
-    private Answer page(int status, String template, Map<String, Object> model, Text t) {
+    Answer page(int status, String template, Map<String, Object> model, Text t) {
         String html = engine.process(template, new Context(t.chinese() ? Locale.SIMPLIFIED_CHINESE : Locale.ROOT, model));
         return (response, callback) -> {
             response.setStatus(status);
@@ -329,9 +335,10 @@ public final class Pages {
     }
 
     /** A document: its receipt as the client verified it (the server's signature, against the CA), and its text when it is text. */
-    Answer submission(String id, Text t) throws Exception {
+    Answer submission(String id, String done, Text t) throws Exception {
         Receipt r = client.receipt(id);
         Map<String, Object> m = model(t, r.fileName());
+        m.put("done", "form".equals(done) || "draft".equals(done) ? t.get("form.done." + done) : "");
         m.put("id", r.id());
         m.put("file", r.fileName());
         m.put("campaign", r.campaign());
@@ -456,7 +463,7 @@ public final class Pages {
         return redirect("/campaigns/" + id + "/summary?done=approved");
     }
 
-    private static Answer redirect(String location) {
+    static Answer redirect(String location) {
         return (response, callback) -> {
             response.setStatus(303);
             response.getHeaders().put(HttpHeader.LOCATION, location);

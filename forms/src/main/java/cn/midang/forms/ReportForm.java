@@ -48,10 +48,12 @@ public final class ReportForm {
     public record Answer(String area, String item, String answer, String notes) {}
 
     /**
-     * What a check found: the problems, the answers counted (answer → number of items), and each
+     * What a check found: the campaign, unit, filler and telephone as written (null when blank), the
+     * problems, the answers counted (answer → number of items), and each
      * item answered with one of the four answers, in the form's order.
      */
-    public record Checked(String campaign, String unit, int areas, int items, Map<String, Integer> answers, List<Answer> answered,
+    public record Checked(String campaign, String unit, String filler, String phone, int areas, int items,
+            Map<String, Integer> answers, List<Answer> answered,
             List<Problem> problems) {
         public boolean complete() {
             return problems.isEmpty();
@@ -63,6 +65,15 @@ public final class ReportForm {
      * (its id, or empty for the filler to write).
      */
     public static String template(JsonNode campaign, String unit) {
+        return filled(campaign, unit, "", "", Map.of());
+    }
+
+    /**
+     * The form for {@code campaign} and {@code unit} with the filler, the telephone number and the
+     * answers given ({@code "area/item"} → answer; an item without one stays blank): what the web
+     * console writes from its page, to be checked by {@link #check} exactly as a form filled in by hand.
+     */
+    public static String filled(JsonNode campaign, String unit, String filler, String phone, Map<String, Answer> answers) {
         StringBuilder b = new StringBuilder();
         String id = campaign.path("id").asText();
         String document = campaign.path("details").path("document").asText("");
@@ -76,8 +87,8 @@ public final class ReportForm {
         b.append("表: ").append(FORMAT).append('\n');
         b.append("检查工作: ").append(id).append('\n');
         b.append("单位: ").append(quote(unit)).append('\n');
-        b.append("填报人: \"\"\n");
-        b.append("联系电话: \"\"\n");
+        b.append("填报人: ").append(quote(filler)).append('\n');
+        b.append("联系电话: ").append(quote(phone)).append('\n');
         b.append("检查内容:\n");
         List<String> ids = new ArrayList<>();
         for (JsonNode a : campaign.path("areas")) {
@@ -88,8 +99,9 @@ public final class ReportForm {
             for (JsonNode i : a.path("items")) {
                 b.append("      - 编号: ").append(i.path("id").asText()).append('\n');
                 b.append("        内容: ").append(quote(i.path("text").asText())).append('\n');
-                b.append("        答复: \"\"      # 符合 / 基本符合 / 不符合 / 不适用\n");
-                b.append("        说明: \"\"\n");
+                Answer given = answers.get(a.path("id").asText() + "/" + i.path("id").asText());
+                b.append("        答复: ").append(quote(given == null ? "" : given.answer())).append("      # 符合 / 基本符合 / 不符合 / 不适用\n");
+                b.append("        说明: ").append(quote(given == null ? "" : given.notes())).append('\n');
                 ids.add(a.path("id").asText() + "/" + i.path("id").asText());
             }
         }
@@ -102,8 +114,26 @@ public final class ReportForm {
         return HexFormat.of().formatHex(Sm3.digest((campaign + "\n" + String.join("\n", ids)).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    /** {@code s} as a YAML double-quoted scalar: backslash, quote and every control character escaped (a note may span lines). */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                case '\r' -> b.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
+                        b.append(String.format("\\u%04x", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return b.append('"').toString();
     }
 
     /**
@@ -111,7 +141,7 @@ public final class ReportForm {
      * ({@code form.unreadable}), for no campaign and no unit.
      */
     public static Checked unreadable() {
-        return new Checked(null, null, 0, 0, Map.of(), List.of(), List.of(new Problem(0, "form.unreadable")));
+        return new Checked(null, null, null, null, 0, 0, Map.of(), List.of(), List.of(new Problem(0, "form.unreadable")));
     }
 
     /** Checks a filled-in form; never throws for a bad file. */
@@ -125,6 +155,8 @@ public final class ReportForm {
         final List<Answer> answered = new ArrayList<>();
         int areas;
         int items;
+        String filler;
+        String phone;
 
         Checked run(String text) {
             if (text.length() > MAX_CHARS) {
@@ -149,8 +181,8 @@ public final class ReportForm {
             }
             String campaign = text(m, top, "检查工作");
             String unit = text(m, top, "单位");
-            text(m, top, "填报人");
-            text(m, top, "联系电话");
+            filler = text(m, top, "填报人");
+            phone = text(m, top, "联系电话");
             List<String> ids = new ArrayList<>();
             for (MappingNode a : list(m, top, "检查内容")) {
                 areas++;
@@ -188,7 +220,7 @@ public final class ReportForm {
         }
 
         Checked result(String campaign, String unit) {
-            return new Checked(campaign, unit, areas, items, answers, List.copyOf(answered), List.copyOf(problems));
+            return new Checked(campaign, unit, filler, phone, areas, items, answers, List.copyOf(answered), List.copyOf(problems));
         }
 
         Map<String, Node> keys(MappingNode node, Set<String> allowed) {

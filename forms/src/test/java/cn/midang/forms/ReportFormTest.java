@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReportFormTest {
@@ -82,5 +83,29 @@ class ReportFormTest {
         assertThat(keys(ReportForm.check("表: [unclosed\n  x: y"))).anyMatch(s -> s.contains("form.not-yaml"));
         assertThat(keys(ReportForm.check("- a\n- b\n"))).containsExactly("1 form.not-a-form []");
         assertThat(keys(ReportForm.check("表: something-else/1\n"))).anyMatch(s -> s.startsWith("1 form.wrong-format"));
+    }
+
+    /** What the console writes from its page reads back exactly, whatever the user typed: quotes, new lines, YAML of their own, control characters. */
+    @Test
+    void aFormFilledFromThePage_readsBackExactly_andIsCheckedAsOneFilledByHand() {
+        String hostile = "端口 \"3389\" 未关闭\n第二行: 是 # 不是注释\t\\ \u0007 - [x] &a *b";
+        Map<String, ReportForm.Answer> given = Map.of(
+                "organisation/organisation-1", new ReportForm.Answer("organisation", "organisation-1", "符合", ""),
+                "organisation/organisation-2", new ReportForm.Answer("organisation", "organisation-2", "不符合", hostile),
+                "cryptography/cryptography-1", new ReportForm.Answer("cryptography", "cryptography-1", "不适用", ""));
+        ReportForm.Checked c = ReportForm.check(ReportForm.filled(CAMPAIGN, "unit-a", "张三 \"李\"", "0877-2018628", given));
+        assertThat(keys(c)).isEmpty();
+        assertThat(c.filler()).isEqualTo("张三 \"李\"");
+        assertThat(c.phone()).isEqualTo("0877-2018628");
+        assertThat(c.answered()).containsExactly(given.get("organisation/organisation-1"), given.get("organisation/organisation-2"),
+                given.get("cryptography/cryptography-1"));
+
+        // An item left blank, and 不符合 without a note, are the same problems a hand-filled form has.
+        Map<String, ReportForm.Answer> partial = Map.of(
+                "organisation/organisation-2", new ReportForm.Answer("organisation", "organisation-2", "不符合", " "));
+        assertThat(ReportForm.check(ReportForm.filled(CAMPAIGN, "unit-a", "", "", partial)).problems())
+                .extracting(p -> p.key() + " " + List.of(p.args()))
+                .containsExactlyInAnyOrder("form.empty [填报人]", "form.empty [联系电话]", "form.unanswered [organisation-1]",
+                        "form.needs-notes [organisation-2, 不符合]", "form.unanswered [cryptography-1]");
     }
 }

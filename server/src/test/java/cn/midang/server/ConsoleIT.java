@@ -2,6 +2,7 @@ package cn.midang.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -27,6 +28,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -114,6 +116,34 @@ class ConsoleIT {
         }
     }
 
+    /** Waits for the element {@code id} (bounded: only a page that never comes stops the test), saying what came instead. */
+    static void waitFor(WebDriver d, String id) {
+        try {
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> !x.findElements(By.id(id)).isEmpty());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no #" + id + " at " + d.getCurrentUrl() + ":\n" + d.findElement(By.tagName("body")).getText(), e);
+        }
+    }
+
+    /** Clicks {@code button} and waits until the page it was on has gone (the answer to the post has replaced it). */
+    static void clickAndWaitForNextPage(WebDriver d, By button) {
+        WebElement page = d.findElement(By.tagName("html"));
+        d.findElement(button).click();
+        try {
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(ExpectedConditions.stalenessOf(page));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String logs = "";
+            try (var files = Files.list(tmp)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".err")).toList()) {
+                    logs += f + ":\n" + Files.readString(f);
+                }
+            } catch (java.io.IOException io) {
+                logs = io.toString();
+            }
+            throw new AssertionError("still at " + d.getCurrentUrl() + " after clicking " + button + "; consoles said:\n" + logs, e);
+        }
+    }
+
     static String base(String url) {
         return url.substring(0, url.indexOf("/?token="));
     }
@@ -190,6 +220,63 @@ class ConsoleIT {
             d.get(url.substring(0, url.indexOf("?")));
             assertThat(d.findElement(By.id("submissions")).getText()).contains("浏览器上传的自查报告.txt");
             screenshot(d, "unit-home");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
+    void aUnit_fillsInTheReportForm_withTheChecksOfFormCheck_andSubmitsIt() throws Exception {
+        String url = console("unit-a");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            d.findElement(By.cssSelector("a.form-link[href='/campaigns/demo/form']")).click();
+            waitFor(d, "report-form");
+            List<WebElement> complies = d.findElements(By.cssSelector("input[type=radio][value='符合']"));
+            assertThat(complies).as("one row of answers per check item").hasSizeGreaterThan(1);
+            long before = dev.submissions();
+
+            // Nothing filled in: the same problems midang form check names, at their items; nothing is submitted.
+            clickAndWaitForNextPage(d, By.id("form-submit"));
+            waitFor(d, "form-problems");
+            assertThat(d.findElement(By.id("form-problems")).getText()).contains("报告表尚未填写完整").contains("“填报人”为空");
+            assertThat(d.findElements(By.cssSelector(".item.has-problem"))).hasSize(complies.size());
+            assertThat(d.findElement(By.cssSelector(".item.has-problem .problem")).getText()).contains("未填写答复");
+            assertThat(dev.submissions()).isEqualTo(before);
+
+            // Every item answered, the first one 不符合 without a note: that one problem, and the answers kept.
+            d.findElement(By.name("filler")).sendKeys("张三");
+            d.findElement(By.name("phone")).sendKeys("0877-2018628");
+            d.findElements(By.cssSelector("input[type=radio][value='符合']")).forEach(WebElement::click);
+            WebElement first = d.findElements(By.cssSelector(".item")).get(0);
+            first.findElement(By.cssSelector("input[value='不符合']")).click();
+            clickAndWaitForNextPage(d, By.id("form-submit"));
+            waitFor(d, "form-problems");
+            assertThat(d.findElements(By.cssSelector(".item.has-problem"))).hasSize(1);
+            assertThat(d.findElement(By.cssSelector(".item.has-problem")).getText()).contains("请在“说明”中写明");
+            assertThat(d.findElements(By.cssSelector("input[value='符合']:checked"))).hasSize(complies.size() - 1);
+            assertThat(dev.submissions()).isEqualTo(before);
+            screenshot(d, "unit-form");
+
+            d.findElement(By.cssSelector(".item.has-problem textarea")).sendKeys("弱口令 <b>未整改</b>：\"admin\" 账户，拟于月底前更换");
+            clickAndWaitForNextPage(d, By.id("form-submit"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).contains("报告表已填写完整并提交");
+            assertThat(dev.submissions()).isEqualTo(before + 1);
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("报告表-demo.yaml").contains("填报人: \"张三\"")
+                    .contains("弱口令 <b>未整改</b>");
+            JsonNode me = null;
+            for (JsonNode u : dev.client("inspector-info").status("demo").path("units")) {
+                me = u.path("id").asText().equals("unit-a") ? u : me;
+            }
+            assertThat(me.path("form").asText()).as("the dashboard counts the form complete").isEqualTo("complete");
+
+            // Back to the form: filled in from the one just submitted.
+            d.get(base(url) + "/campaigns/demo/form");
+            assertThat(d.findElement(By.name("filler")).getAttribute("value")).isEqualTo("张三");
+            assertThat(d.findElements(By.cssSelector("input[value='符合']:checked"))).hasSize(complies.size() - 1);
+            assertThat(d.findElements(By.tagName("textarea")).get(0).getAttribute("value")).contains("弱口令 <b>未整改</b>");
         } finally {
             d.quit();
         }

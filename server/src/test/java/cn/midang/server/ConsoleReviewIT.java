@@ -69,15 +69,6 @@ class ConsoleReviewIT {
         return ConsoleServer.start(new Pages(dev.client(who), dev.clock), 0, dev.clock);
     }
 
-    /** Waits for the element {@code id} (bounded: only a page that never comes stops the test), saying what came instead. */
-    static void waitFor(WebDriver d, String id) {
-        try {
-            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> !x.findElements(By.id(id)).isEmpty());
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("no #" + id + " at " + d.getCurrentUrl() + ":\n" + d.findElement(By.tagName("body")).getText(), e);
-        }
-    }
-
     @Test
     void theThreeDepartmentsSign_andTheLeaderApproves_inTheBrowser() throws Exception {
         WebDriver d = ConsoleIT.browser();
@@ -93,7 +84,7 @@ class ConsoleReviewIT {
                         ConsoleIT.screenshot(d, "approver-summary");
                     }
                     d.findElement(By.id("sign")).click();
-                    waitFor(d, "done");
+                    ConsoleIT.waitFor(d, "done");
                     assertThat(d.findElement(By.id("done")).getText()).isEqualTo("已签署。");
                     assertThat(d.findElements(By.id("sign"))).as("a department signs once").isEmpty();
                 }
@@ -105,7 +96,7 @@ class ConsoleReviewIT {
                 assertThat(d.findElement(By.id("departments")).getText()).doesNotContain("尚未签署");
                 ConsoleIT.screenshot(d, "leader-summary");
                 d.findElement(By.id("approve")).click();
-                waitFor(d, "done");
+                ConsoleIT.waitFor(d, "done");
                 assertThat(d.findElement(By.id("done")).getText()).isEqualTo("已批准。");
             }
         } finally {

@@ -35,7 +35,7 @@ class SummaryDocumentsTest {
     static ReportForm.Checked form(String unit, String... answers) {
         List<ReportForm.Answer> a = List.of(new ReportForm.Answer("org", "org-1", answers[0], ""),
                 new ReportForm.Answer("org", "org-2", answers[1], ""), new ReportForm.Answer("crypto", "crypto-1", answers[2], "说明"));
-        return new ReportForm.Checked("t", unit, 2, 3, Map.of(), a, List.of());
+        return new ReportForm.Checked("t", unit, "张三", "0877-1", 2, 3, Map.of(), a, List.of());
     }
 
     static Findings.Finding finding(String unit, String area, Findings.Severity s) {
