@@ -56,19 +56,17 @@ public final class ConsoleCommand extends MidangCommand {
         if (!noBrowser) {
             openBrowser(url);
         }
-        long idle = Duration.ofMinutes(idleMinutes).toMillis();
+        Duration idle = Duration.ofMinutes(idleMinutes);
         ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "midang-console-idle");
             t.setDaemon(true);
             return t;
         });
         watch.scheduleAtFixedRate(() -> {
-            if (console.idleMillis() > idle) {
-                try {
-                    console.close();
-                } catch (Exception e) {
-                    // stopping anyway
-                }
+            try {
+                console.stopIfIdle(idle);
+            } catch (Exception e) {
+                // stopping anyway
             }
         }, 15, 15, TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,9 +83,17 @@ public final class ConsoleServer implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/?token=" + access.token();
     }
 
-    /** Milliseconds since the last request (the console stops itself after its idle time). */
-    public long idleMillis() {
-        return clock.millis() - lastRequest.get();
+    /**
+     * Stops the console when no request it admitted (token or session) came for {@code idle}:
+     * a refused request — another local user trying the port — does not keep it running.
+     * Returns whether it stopped.
+     */
+    public boolean stopIfIdle(Duration idle) throws Exception {
+        if (clock.millis() - lastRequest.get() < idle.toMillis()) {
+            return false;
+        }
+        close();
+        return true;
     }
 
     public void join() throws InterruptedException {
@@ -132,7 +141,6 @@ public final class ConsoleServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            last.set(clock.millis());
             var h = response.getHeaders();
             h.put("Content-Security-Policy", CSP);
             h.put("X-Frame-Options", "DENY");
@@ -158,6 +166,7 @@ public final class ConsoleServer implements AutoCloseable {
                 if (!a.tokenMatches(token)) {
                     return refuse(response, callback, 403, "bad_token");
                 }
+                last.set(clock.millis());
                 h.add(HttpHeader.SET_COOKIE, LocalAccess.cookie(a.openSession()));
                 // The token leaves the address bar (and the history) at once.
                 StringBuilder rest = new StringBuilder();
@@ -174,6 +183,7 @@ public final class ConsoleServer implements AutoCloseable {
             if (!a.session(cookie(request, LocalAccess.COOKIE))) {
                 return refuse(response, callback, 403, "no_session");
             }
+            last.set(clock.millis());
             String asset = assets.get(path);
             if (asset != null && "GET".equals(method)) {
                 return asset(response, callback, asset);
