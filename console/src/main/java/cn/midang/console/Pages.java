@@ -49,7 +49,8 @@ public final class Pages {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The largest document the console opens in memory to show or hand to the browser. */
     static final int MAX_OPEN = 64 * 1024 * 1024;
-    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/chart\\.json|/summary|/summary/sign|/approve|/form)?");
+    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/summary|/summary/sign|/approve|/form|/findings|/advance|/inspectors)?");
+    private static final Pattern ATTEST = Pattern.compile("/engagements/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/attest");
     private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
 
     private final MidangClient client;
@@ -57,6 +58,7 @@ public final class Pages {
     private final TemplateEngine engine;
     private final String role;
     private final ReportFormPage form;
+    private final AdminPages admin;
 
     public Pages(MidangClient client, Clock clock) {
         this.client = client;
@@ -71,6 +73,7 @@ public final class Pages {
         engine = new TemplateEngine();
         engine.setTemplateResolver(r);
         form = new ReportFormPage(this, client);
+        admin = new AdminPages(this, client);
     }
 
     /** What a page answers: written once the page is made. */
@@ -84,6 +87,21 @@ public final class Pages {
         if ("POST".equals(method) && path.equals("/upload")) {
             return upload(query, request, t);
         }
+        if ("POST".equals(method) && path.equals("/admin/campaigns")) {
+            return admin.createCampaign(request);
+        }
+        if ("POST".equals(method) && path.equals("/admin/engagements")) {
+            return admin.engagement(request);
+        }
+        if ("POST".equals(method) && path.equals("/admin/permits")) {
+            return admin.permit(request);
+        }
+        if ("POST".equals(method) && ATTEST.matcher(path).matches()) {
+            Matcher e = ATTEST.matcher(path);
+            e.matches();
+            client.attestDestruction(e.group(1), cn.midang.cli.tester.AttestDestructionCommand.STATEMENT);
+            return redirect("/?done=attested&id=" + e.group(1));
+        }
         if ("POST".equals(method)) {
             Matcher c = CAMPAIGN.matcher(path);
             if (c.matches() && "/summary/sign".equals(c.group(2))) {
@@ -95,26 +113,40 @@ public final class Pages {
             if (c.matches() && "/form".equals(c.group(2))) {
                 return form.submit(c.group(1), request, t);
             }
+            if (c.matches() && "/findings".equals(c.group(2))) {
+                return addFinding(c.group(1), request);
+            }
+            if (c.matches() && "/advance".equals(c.group(2))) {
+                return admin.advance(c.group(1), request);
+            }
+            if (c.matches() && "/inspectors".equals(c.group(2))) {
+                return admin.assign(c.group(1), request);
+            }
             return null;
         }
         if (!"GET".equals(method)) {
             return null;
         }
         if (path.equals("/")) {
-            return home(t);
+            return home(query.getValue("done"), query.getValue("id"), t);
         }
         if (path.equals("/search")) {
             return search(query, t);
+        }
+        if (path.equals("/admin/campaigns/new")) {
+            return admin.newCampaign(t);
+        }
+        if (path.equals("/admin/audit")) {
+            return admin.audit(query, t);
         }
         Matcher c = CAMPAIGN.matcher(path);
         if (c.matches()) {
             String id = c.group(1);
             if (c.group(2) == null) {
-                return campaign(id, t);
+                return campaign(id, query.getValue("done"), t);
             }
             return switch (c.group(2)) {
                 case "/results" -> results(id, t);
-                case "/chart.json" -> chart(id, t);
                 case "/summary" -> summary(id, query.getValue("done"), t);
                 case "/form" -> form.show(id, t);
                 default -> null;
@@ -149,8 +181,11 @@ public final class Pages {
         };
     }
 
-    Answer home(Text t) throws Exception {
+    Answer home(String done, String id, Text t) throws Exception {
         Map<String, Object> m = model(t, t.get("home.title"));
+        m.put("done", done != null && List.of("engagement", "permit", "attested").contains(done)
+                ? t.get("done." + done, id == null ? "" : id) : "");
+        m.put("statement", cn.midang.cli.tester.AttestDestructionCommand.STATEMENT);
         List<Map<String, Object>> campaigns = new ArrayList<>();
         for (JsonNode c : client.campaigns().path("campaigns")) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -184,6 +219,7 @@ public final class Pages {
                 row.put("ends", t.time(e.path("ends_at").asText()));
                 row.put("open", e.path("open").asBoolean());
                 row.put("missing", e.path("attestation_missing").asBoolean());
+                row.put("attested", e.path("attested_at").isTextual() ? t.time(e.path("attested_at").asText()) : "");
                 engagements.add(row);
             }
             m.put("engagements", engagements);
@@ -224,9 +260,10 @@ public final class Pages {
         return out;
     }
 
-    Answer campaign(String id, Text t) throws Exception {
+    Answer campaign(String id, String done, Text t) throws Exception {
         JsonNode n = client.status(id);
         Map<String, Object> m = model(t, n.path("title").asText());
+        m.put("done", done != null && List.of("finding", "created", "advanced", "assigned").contains(done) ? t.get("done." + done) : "");
         m.put("id", n.path("id").asText());
         m.put("state", t.get("state." + n.path("state").asText()));
         m.put("deadline", t.time(n.path("submission_deadline").asText()));
@@ -251,13 +288,59 @@ public final class Pages {
                 "onTime", totals.path("reports_on_time").asLong(), "missing", totals.path("reports_missing").asLong(),
                 "forms", totals.path("forms_complete").asLong()));
         m.put("charts", !"unit".equals(role));
+        // In the page itself (an attribute the template escapes), not a second request that would ask the server again.
+        m.put("chartData", chartData(totals, t));
+        m.put("admin", "admin".equals(role));
+        String state = n.path("state").asText();
+        m.put("stateId", state);
+        m.put("next", AdminPages.NEXT.getOrDefault(state, ""));
+        m.put("nextName", AdminPages.NEXT.containsKey(state) ? t.get("state." + AdminPages.NEXT.get(state)) : "");
+        m.put("inspector", "inspector".equals(role));
+        m.put("findings", List.of());
+        if ("inspector".equals(role)) {
+            // The inspector's findings of this campaign, and what a new one may name: the campaign's units and check areas.
+            List<Map<String, Object>> findings = new ArrayList<>();
+            for (JsonNode f : client.findings(id, null).path("findings")) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", f.path("id").asText());
+                row.put("unit", f.path("unit").asText());
+                row.put("area", f.path("area").asText());
+                row.put("severity", t.get("severity." + f.path("severity").asText()));
+                row.put("description", f.path("description").asText());
+                row.put("rectification", f.path("rectification").asText());
+                row.put("deadline", t.time(f.path("deadline").asText()));
+                row.put("state", !f.path("rectification_report").isNull() && !f.path("rectification_report").isMissingNode()
+                        ? t.get("finding.rectified") : f.path("overdue").asBoolean() ? t.get("finding.overdue") : t.get("finding.open"));
+                findings.add(row);
+            }
+            m.put("findings", findings);
+            List<Map<String, String>> areas = new ArrayList<>();
+            client.campaign(id).ifPresent(c -> c.path("areas").forEach(a -> areas.add(Map.of("id", a.path("id").asText(),
+                    "name", a.path("name").asText()))));
+            m.put("areas", areas);
+        }
         return page(200, "campaign", m, t);
     }
 
-    /** The dashboard's charts, as data for the page's own script (ECharts): reports in, on time, missing; findings by severity. */
-    Answer chart(String id, Text t) throws Exception {
-        JsonNode n = client.status(id);
-        JsonNode totals = n.path("totals");
+    /**
+     * An inspector's finding, posted from the dashboard: sent as {@code midang finding add} sends it;
+     * the server decides whether it may be recorded now (its state, the inspector's assignment).
+     */
+    Answer addFinding(String id, Request request) throws Exception {
+        Fields posted = org.eclipse.jetty.server.FormFields.getFields(request, 32, 64 * 1024);
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (String field : List.of("unit", "area", "severity", "description", "rectification", "deadline", "record")) {
+            String v = blankToNull(posted.getValue(field));
+            if (v != null) {
+                body.put(field, v);
+            }
+        }
+        client.addFinding(id, body);
+        return redirect("/campaigns/" + id + "?done=finding");
+    }
+
+    /** The dashboard's charts as data for the page's own script (ECharts): reports in, on time, missing; findings by severity. */
+    private String chartData(JsonNode totals, Text t) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         long in = totals.path("reports_in").asLong();
         long onTime = totals.path("reports_on_time").asLong();
@@ -269,11 +352,7 @@ public final class Pages {
         body.put("severities", List.of(t.get("severity.high"), t.get("severity.medium"), t.get("severity.low")));
         body.put("findings", List.of(f.path("high").asLong(), f.path("medium").asLong(), f.path("low").asLong()));
         body.put("titles", Map.of("reports", t.get("chart.reports"), "findings", t.get("chart.findings")));
-        byte[] json = JSON.writeValueAsBytes(body);
-        return (response, callback) -> {
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-            response.write(true, java.nio.ByteBuffer.wrap(json), callback);
-        };
+        return JSON.writeValueAsString(body);
     }
 
     Answer search(Fields query, Text t) throws Exception {
@@ -476,21 +555,15 @@ public final class Pages {
      * against the CA in the user's identity) before it is shown, and the page says so.
      */
     Answer results(String id, Text t) throws Exception {
-        JsonNode n = client.results(id);
+        List<MidangClient.Notice> verified = client.verifiedResults(id); // a notice that does not verify is never shown
         MidangClient.ServerInfo si = client.serverInfo();
         Map<String, Object> m = model(t, t.get("results.title", id));
         m.put("id", id);
         m.put("serverKey", si.signing().fingerprint());
         m.put("ca", si.trust().ca().subject());
         List<Map<String, Object>> notices = new ArrayList<>();
-        for (JsonNode x : n.path("notices")) {
-            byte[] bytes = java.util.Base64.getDecoder().decode(x.path("notice").asText());
-            byte[] sig = java.util.Base64.getDecoder().decode(x.path("signature").asText());
-            cn.midang.keys.sign.RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
-            JsonNode notice = JSON.readTree(bytes);
-            if (!id.equals(notice.path("campaign").asText())) {
-                throw new IOException("the server sent a notice of campaign " + notice.path("campaign").asText() + " for " + id);
-            }
+        for (MidangClient.Notice x : verified) {
+            JsonNode notice = x.content();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("unit", notice.path("unit").asText());
             row.put("name", notice.path("unit_name").asText());

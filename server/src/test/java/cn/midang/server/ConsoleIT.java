@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -179,6 +180,15 @@ class ConsoleIT {
             assertThat(d.findElement(By.id("units")).getText()).contains("unit-a").contains("unit-b");
             new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> !x.findElements(By.cssSelector(".chart canvas")).isEmpty());
             screenshot(d, "inspector-dashboard");
+
+            // A finding while the campaign is still open: the server refuses, and the page says why in its words.
+            d.findElement(By.name("description")).sendKeys("弱口令");
+            d.findElement(By.name("rectification")).sendKeys("更换口令");
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("document.querySelector('[name=deadline]').value = '2099-12-31'");
+            clickAndWaitForNextPage(d, By.id("finding-submit"));
+            String refusal = d.findElement(By.tagName("body")).getText();
+            assertThat(refusal).contains("wrong_state");
+            assertThat(dev.client("admin").findings("demo", null).path("findings")).isEmpty();
         } finally {
             d.quit();
         }
@@ -283,6 +293,81 @@ class ConsoleIT {
     }
 
     @Test
+    void theAdministrator_createsACampaign_movesIt_assignsAnInspector_andReadsTheVerifiedAuditLog() throws Exception {
+        String url = console("admin");
+        WebDriver d = browser();
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        try {
+            d.get(url);
+            d.findElement(By.linkText("新建检查工作")).click();
+            waitFor(d, "campaign-form");
+            String good = Files.readString(CampaignWorkflowIT.campaignFile(tmp, "console-admin", java.time.Instant.now().plus(Duration.ofDays(7))));
+            // A definition with a mistake: the server names it with its line, and nothing is created.
+            String bad = good.replaceFirst("(?m)^title: .*$", "title: \"\"");
+            js.executeScript("arguments[0].value = arguments[1]", d.findElement(By.id("definition")), bad);
+            clickAndWaitForNextPage(d, By.id("campaign-create"));
+            String refusal = d.findElement(By.tagName("body")).getText();
+            assertThat(refusal).containsPattern("(第 ?\\d+ ?行|line \\d+)").contains("title");
+            assertThat(dev.client("admin").campaign("console-admin")).isEmpty();
+
+            d.get(base(url) + "/admin/campaigns/new");
+            js.executeScript("arguments[0].value = arguments[1]", d.findElement(By.id("definition")), good);
+            clickAndWaitForNextPage(d, By.id("campaign-create"));
+            waitFor(d, "done");
+            assertThat(d.getCurrentUrl()).contains("/campaigns/console-admin");
+            assertThat(d.findElement(By.id("done")).getText()).isEqualTo("检查工作已创建。");
+            assertThat(d.findElement(By.id("advance")).getText()).contains("报送中");
+
+            clickAndWaitForNextPage(d, By.id("advance"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).isEqualTo("已进入下一阶段。");
+            assertThat(dev.client("admin").campaign("console-admin").orElseThrow().path("state").asText()).isEqualTo("open");
+
+            d.findElement(By.name("inspector")).sendKeys("inspector-police");
+            clickAndWaitForNextPage(d, By.id("assign"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).isEqualTo("已指派检查人员。");
+            screenshot(d, "admin-campaign");
+
+            // An engagement of a testing body for the new campaign, made on the home page; it is listed there at once.
+            d.get(base(url) + "/");
+            d.findElement(By.cssSelector("#engagement-form [name=tester_org]")).sendKeys("安全检测机构");
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.cssSelector("#engagement-form [name=campaign]")))
+                    .selectByValue("console-admin");
+            d.findElement(By.cssSelector("#engagement-form [name=units]")).sendKeys("unit-a，unit-b");
+            js.executeScript("document.querySelector('#engagement-form [name=from]').value = '2099-01-01T09:00';"
+                    + "document.querySelector('#engagement-form [name=until]').value = '2099-01-31T18:00'");
+            clickAndWaitForNextPage(d, By.id("engagement-submit"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).contains("委托").contains("已建立");
+            assertThat(d.findElement(By.id("engagements")).getText()).contains("console-admin").contains("unit-a, unit-b")
+                    .contains("2099年1月31日 18:00");
+            JsonNode made = null;
+            for (JsonNode e : dev.client("admin").engagements().path("engagements")) {
+                made = e.path("campaign").asText().equals("console-admin") ? e : made;
+            }
+            assertThat(made.path("starts_at").asText()).as("09:00 in China is 01:00 UTC").isEqualTo("2099-01-01T01:00:00Z");
+
+            d.get(base(url) + "/admin/audit?contains=console-admin");
+            waitFor(d, "audit-records");
+            assertThat(d.findElement(By.id("audit-verified")).getText()).contains("已验证").contains("哈希链完整")
+                    .contains(dev.client("admin").serverInfo().signing().fingerprint());
+            String records = d.findElement(By.id("audit-records")).getText();
+            assertThat(records).contains("console-admin").doesNotContainPattern(RAW_ISO);
+            // The administrator may not read a unit's report: refused, and the refusal is in the log.
+            d.get(base(url) + "/submissions/" + report);
+            assertThat(d.findElement(By.tagName("body")).getText()).doesNotContain("应急响应预案");
+            d.get(base(url) + "/admin/audit?decision=deny&contains=" + report);
+            waitFor(d, "audit-records");
+            assertThat(d.findElements(By.cssSelector("#audit-records tbody tr"))).isNotEmpty()
+                    .allSatisfy(row -> assertThat(row.getText()).contains("deny"));
+            screenshot(d, "admin-audit");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
     void aTester_getsTheDropBox_butCannotReadBack() throws Exception {
         Path result = tmp.resolve("检测结果.txt");
         Files.writeString(result, "渗透测试结果");
@@ -299,6 +384,35 @@ class ConsoleIT {
             d.get(base(url) + "/submissions/" + own + "/original");
             assertThat(d.getPageSource()).doesNotContain("渗透测试结果");
             screenshot(d, "tester-home");
+
+            // The administrator issues a retention permit in the browser: the tester may read that result back, in the page only.
+            String adminUrl = console("admin");
+            d.get(adminUrl);
+            d.findElement(By.cssSelector("#permit-form [name=tester_org]")).sendKeys("安全检测机构");
+            d.findElement(By.cssSelector("#permit-form [name=submissions]")).sendKeys(own);
+            ((JavascriptExecutor) d).executeScript("document.querySelector('#permit-form [name=until]').value = '2099-12-31T18:00'");
+            clickAndWaitForNextPage(d, By.id("permit-submit"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).contains("保留许可").contains("已签发");
+
+            d.get(url);
+            d.get(base(url) + "/submissions/" + own);
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("渗透测试结果");
+            assertThat(d.findElements(By.linkText("下载原件"))).as("never offered as a file").isEmpty();
+
+            // The engagement ends with the tester's signed attestation; after it, no more results under it.
+            d.get(base(url) + "/");
+            assertThat(d.findElement(By.id("engagement-list")).getText()).contains("已全部销毁");
+            By attest = By.cssSelector("form[action='/engagements/demo-tester/attest'] button");
+            clickAndWaitForNextPage(d, attest);
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).contains("已签署委托 demo-tester 的销毁声明");
+            assertThat(d.findElements(attest)).isEmpty();
+            boolean attested = false;
+            for (JsonNode e : dev.client("admin").engagements().path("engagements")) {
+                attested |= e.path("id").asText().equals("demo-tester") && e.path("attested_at").isTextual();
+            }
+            assertThat(attested).isTrue();
         } finally {
             d.quit();
         }

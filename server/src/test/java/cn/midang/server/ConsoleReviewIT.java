@@ -2,6 +2,8 @@ package cn.midang.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cn.midang.cli.net.MidangClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import cn.midang.console.ConsoleServer;
 import cn.midang.console.Pages;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -25,6 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code midang} commands on the server's test clock; each console is the real console on that
  * clock (in this JVM, as {@code midang console} starts it), driven by headless Chromium.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ConsoleReviewIT {
 
     @TempDir
@@ -51,12 +55,40 @@ class ConsoleReviewIT {
         dev.clock.advance(Duration.ofMinutes(2).plusSeconds(10));
         ok("admin", "campaign", "advance", C, "--to", "closed");
         ok("admin", "campaign", "advance", C, "--to", "on_site");
-        ok("inspector-info", "finding", "add", "--campaign", C, "--unit", "unit-b", "--area", "protection", "--severity", "high",
-                "--description", "未报送自查报告", "--rectification", "限期报送", "--deadline", "2099-12-31");
+        recordFindingInTheBrowser();
         dev.clock.advance(Duration.ofMinutes(1));
         ok("admin", "campaign", "advance", C, "--to", "summary");
         ok("inspector-info", "summary", "generate", "--campaign", C);
         ok("admin", "campaign", "advance", C, "--to", "joint_review");
+    }
+
+    /** The inspector records unit-b's finding on the campaign's dashboard (the results later carry it). */
+    static void recordFindingInTheBrowser() throws Exception {
+        WebDriver d = ConsoleIT.browser();
+        try (ConsoleServer console = console("inspector-info")) {
+            d.get(console.url());
+            d.get("http://127.0.0.1:" + console.port() + "/campaigns/" + C);
+            ConsoleIT.waitFor(d, "finding-form");
+            new Select(d.findElement(By.name("unit"))).selectByValue("unit-b");
+            new Select(d.findElement(By.name("area"))).selectByValue("protection");
+            new Select(d.findElement(By.name("severity"))).selectByValue("high");
+            // Typed as a person in China would: the date input takes the keys of its locale's order (year, month, day here).
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("document.querySelector('[name=deadline]').value = '2099-12-31'");
+            d.findElement(By.name("description")).sendKeys("未报送自查报告");
+            d.findElement(By.name("rectification")).sendKeys("限期报送");
+            ConsoleIT.clickAndWaitForNextPage(d, By.id("finding-submit"));
+            ConsoleIT.waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).contains("问题已记录");
+            assertThat(d.findElement(By.id("finding-list")).getText()).contains("unit-b").contains("未报送自查报告").contains("限期报送")
+                    .contains("2099年12月31日");
+            ConsoleIT.screenshot(d, "inspector-findings");
+        } finally {
+            d.quit();
+        }
+        JsonNode f = dev.client("admin").findings(C, "unit-b").path("findings");
+        assertThat(f).hasSize(1);
+        assertThat(f.get(0).path("severity").asText()).isEqualTo("high");
+        assertThat(f.get(0).path("area").asText()).isEqualTo("protection");
     }
 
     @AfterAll
@@ -70,6 +102,7 @@ class ConsoleReviewIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void theThreeDepartmentsSign_andTheLeaderApproves_inTheBrowser() throws Exception {
         WebDriver d = ConsoleIT.browser();
         try {
@@ -103,5 +136,40 @@ class ConsoleReviewIT {
             d.quit();
         }
         assertThat(dev.client("admin").campaign(C).orElseThrow().path("state").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void theLeaderReadsThePublishedResults_verified_andAUnitOnlyItsOwn() throws Exception {
+        MidangClient admin = dev.client("admin");
+        if (admin.campaign(C).orElseThrow().path("state").asText().equals("joint_review")) { // the other test has not run first
+            for (String approver : List.of("approver-info", "approver-police", "approver-secrecy")) {
+                ok(approver, "summary", "sign", "--campaign", C);
+            }
+            ok("leader", "campaign", "advance", C, "--to", "approved");
+        }
+        ok("admin", "campaign", "advance", C, "--to", "published");
+        WebDriver d = ConsoleIT.browser();
+        try {
+            try (ConsoleServer console = console("leader")) {
+                d.get(console.url());
+                d.get("http://127.0.0.1:" + console.port() + "/campaigns/" + C + "/results");
+                ConsoleIT.waitFor(d, "notices");
+                String page = d.findElement(By.tagName("body")).getText();
+                assertThat(page).contains("已用服务器签名证书").contains(dev.client("leader").serverInfo().signing().fingerprint());
+                assertThat(d.findElement(By.id("notices")).getText()).contains("unit-a").contains("unit-b").contains("未报送自查报告")
+                        .contains("限期报送");
+                assertThat(page).doesNotContainPattern(ConsoleIT.RAW_ISO);
+                ConsoleIT.screenshot(d, "leader-results");
+            }
+            try (ConsoleServer console = console("unit-b")) {
+                d.get(console.url());
+                d.get("http://127.0.0.1:" + console.port() + "/campaigns/" + C + "/results");
+                ConsoleIT.waitFor(d, "notices");
+                assertThat(d.findElement(By.id("notices")).getText()).contains("unit-b").contains("未报送自查报告").doesNotContain("unit-a");
+            }
+        } finally {
+            d.quit();
+        }
     }
 }

@@ -3,11 +3,10 @@ package cn.midang.cli.audit;
 import cn.midang.cli.CliFailure;
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ExitCode;
+import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.ServerKeys;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.audit.AuditChain;
-import cn.midang.keys.audit.AuditRecord;
-import cn.midang.keys.audit.Checkpoint;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 
 /**
  * An audit export ({@code midang audit export}) read and checked: every record's hash, the
@@ -54,20 +50,7 @@ record AuditExportFile(JsonNode export, AuditChain.Result result, Certificate se
         } else {
             throw new CliFailure(ExitCode.USAGE, "error.audit.trust");
         }
-        List<AuditRecord> records = new ArrayList<>();
-        for (JsonNode r : n.path("records")) {
-            records.add(new AuditRecord(r.path("seq").asLong(), r.path("at").asText(), r.path("request").asText(),
-                    r.path("actor").asText(), r.path("role").asText(), r.path("organisation").asText(), r.path("action").asText(),
-                    r.path("object").asText(), r.path("decision").asText(), r.path("reason").asText(), r.path("prev").asText(),
-                    r.path("hash").asText()));
-        }
-        List<Checkpoint> checkpoints = new ArrayList<>();
-        for (JsonNode c : n.path("checkpoints")) {
-            checkpoints.add(Checkpoint.parse(Base64.getDecoder().decode(c.path("bytes").asText()),
-                    Base64.getDecoder().decode(c.path("signature").asText())));
-        }
-        AuditChain.Result r = AuditChain.verify(records.iterator(), n.path("from").asLong(1), n.path("anchor").asText(), checkpoints,
-                server);
+        AuditChain.Result r = MidangClient.verifyAuditExport(n, server);
         if (!r.ok()) {
             throw new CliFailure(ExitCode.INTEGRITY, "error.audit.broken", file, r.firstBad().orElseThrow(), r.problem());
         }

@@ -6,7 +6,6 @@ import cn.midang.cli.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,9 +40,10 @@ public final class AuditShow extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         AuditExportFile v = export.verified();
+        AuditFilter filter = new AuditFilter(action, decision, org, contains);
         List<JsonNode> shown = new ArrayList<>();
         for (JsonNode r : v.export().path("records")) {
-            if (matches(r)) {
+            if (filter.matches(r)) {
                 shown.add(r);
             }
         }
@@ -57,7 +57,7 @@ public final class AuditShow extends MidangCommand {
                 messages().get("audit.col.action"), messages().get("audit.col.object"), messages().get("audit.col.decision"));
         for (JsonNode r : shown) {
             t.row(r.path("seq").asText(), r.path("at").asText(), r.path("role").asText() + " " + r.path("organisation").asText(),
-                    r.path("action").asText(), object(r), r.path("decision").asText());
+                    r.path("action").asText(), AuditFilter.object(r), r.path("decision").asText());
             if (!"allow".equals(r.path("decision").asText())) {
                 t.note(r.path("reason").asText());
             }
@@ -73,25 +73,5 @@ public final class AuditShow extends MidangCommand {
         }
         out().flush();
         return 0;
-    }
-
-    /** The object as a reader wants it: a search's terms opened, not their ciphertext. */
-    private static String object(JsonNode r) {
-        String o = r.path("object").asText();
-        int sealed = o.indexOf(":sealed:");
-        return sealed < 0 || !r.has("object_text") ? o : o.substring(0, sealed) + " 「" + r.path("object_text").asText() + "」*";
-    }
-
-    private boolean matches(JsonNode r) {
-        if (action != null && !action.equalsIgnoreCase(r.path("action").asText())) {
-            return false;
-        }
-        if (decision != null && !decision.toLowerCase(Locale.ROOT).equals(r.path("decision").asText())) {
-            return false;
-        }
-        if (org != null && !org.equals(r.path("organisation").asText())) {
-            return false;
-        }
-        return contains == null || object(r).contains(contains) || r.path("reason").asText().contains(contains);
     }
 }

@@ -3,6 +3,9 @@ package cn.midang.cli.net;
 import cn.midang.cli.CliFiles;
 import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
+import cn.midang.keys.audit.AuditChain;
+import cn.midang.keys.audit.AuditRecord;
+import cn.midang.keys.audit.Checkpoint;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
@@ -469,6 +472,37 @@ public final class MidangClient {
         return getJson("/api/v1/engagements", "");
     }
 
+    /**
+     * Checks an audit export ({@code midang-audit-export/1}) against the server's signing
+     * certificate: every record's hash, the chain from the export's anchor, every checkpoint's
+     * signature. What the result says is all a reader may rely on; the caller decides what an
+     * unsigned tail means for it.
+     */
+    public static AuditChain.Result verifyAuditExport(JsonNode export, Certificate server) throws KeysException {
+        List<AuditRecord> records = new ArrayList<>();
+        for (JsonNode r : export.path("records")) {
+            records.add(new AuditRecord(r.path("seq").asLong(), r.path("at").asText(), r.path("request").asText(),
+                    r.path("actor").asText(), r.path("role").asText(), r.path("organisation").asText(), r.path("action").asText(),
+                    r.path("object").asText(), r.path("decision").asText(), r.path("reason").asText(), r.path("prev").asText(),
+                    r.path("hash").asText()));
+        }
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (JsonNode c : export.path("checkpoints")) {
+            checkpoints.add(Checkpoint.parse(Base64.getDecoder().decode(c.path("bytes").asText()),
+                    Base64.getDecoder().decode(c.path("signature").asText())));
+        }
+        return AuditChain.verify(records.iterator(), export.path("from").asLong(1), export.path("anchor").asText(), checkpoints, server);
+    }
+
+    /** The audit log from record {@code from} as the server sent it, and what checking it against the server's key found. */
+    public record VerifiedAudit(JsonNode export, AuditChain.Result result) {}
+
+    /** Fetches the audit log from record {@code from} and checks it with the server's signing key (checked against the CA). */
+    public VerifiedAudit verifiedAudit(long from) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        JsonNode n = JSON.readTree(auditExport(from));
+        return new VerifiedAudit(n, verifyAuditExport(n, serverInfo().signing()));
+    }
+
     /** The audit log from record {@code from}, with checkpoints and the server certificate, as the server sent it. */
     public byte[] auditExport(long from) throws IOException, InterruptedException, KeysException, ServerRefusal {
         serverInfo();
@@ -592,6 +626,43 @@ public final class MidangClient {
     /** The published result notices of {@code campaign} the user may see. */
     public JsonNode results(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
         return getJson("/api/v1/campaigns/" + enc(campaign) + "/results", "");
+    }
+
+    /** One published result notice: its JSON, the exact bytes the server signed, and the signature. */
+    public record Notice(JsonNode content, byte[] bytes, byte[] signature) {}
+
+    /** The server sent a notice of another campaign among {@code campaign}'s results: nothing of it is used. */
+    public static final class ForeignNotice extends IOException {
+        public final String campaign;
+        public final String found;
+
+        ForeignNotice(String campaign, String found) {
+            super("the server sent a notice of campaign " + found + " with the results of " + campaign);
+            this.campaign = campaign;
+            this.found = found;
+        }
+    }
+
+    /**
+     * The published results of {@code campaign}, each notice's signature checked with the server's
+     * signing key (itself checked against the CA) and its campaign checked: a notice that does not
+     * verify, or belongs elsewhere, fails the whole answer, so nothing unverified is ever shown.
+     */
+    public List<Notice> verifiedResults(String campaign) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        JsonNode n = results(campaign);
+        ServerInfo si = serverInfo();
+        List<Notice> out = new ArrayList<>();
+        for (JsonNode x : n.path("notices")) {
+            byte[] bytes = Base64.getDecoder().decode(x.path("notice").asText());
+            byte[] sig = Base64.getDecoder().decode(x.path("signature").asText());
+            RawSignatures.verify(si.signing(), sig, bytes);
+            JsonNode notice = JSON.readTree(bytes);
+            if (!campaign.equals(notice.path("campaign").asText())) {
+                throw new ForeignNotice(campaign, notice.path("campaign").asText());
+            }
+            out.add(new Notice(notice, bytes, sig));
+        }
+        return out;
     }
 
     /**

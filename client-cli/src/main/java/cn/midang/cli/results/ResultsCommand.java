@@ -9,9 +9,7 @@ import cn.midang.cli.Output;
 import cn.midang.cli.Table;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.forms.SafeText;
-import cn.midang.keys.sign.RawSignatures;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +40,13 @@ public final class ResultsCommand extends MidangCommand {
     @Override
     public Integer call() throws Exception {
         MidangClient c = client.client();
-        JsonNode n = c.results(campaign);
+        List<MidangClient.Notice> notices;
+        try {
+            notices = c.verifiedResults(campaign); // a notice that does not verify is never shown
+        } catch (MidangClient.ForeignNotice e) {
+            throw new CliFailure(ExitCode.INTEGRITY, "results.other-campaign", campaign, SafeText.printable(e.found));
+        }
         MidangClient.ServerInfo si = c.serverInfo();
-        ObjectMapper json = new ObjectMapper();
         List<Map<String, Object>> shown = new ArrayList<>();
         Table t = new Table(messages().get("results.col.unit"), messages().get("results.col.outcome"),
                 messages().get("results.col.findings"), messages().get("results.col.by"));
@@ -55,23 +57,16 @@ public final class ResultsCommand extends MidangCommand {
                 si.signing().writePem(cert);
             }
         }
-        for (JsonNode x : n.path("notices")) {
-            byte[] bytes = Base64.getDecoder().decode(x.path("notice").asText());
-            byte[] sig = Base64.getDecoder().decode(x.path("signature").asText());
-            RawSignatures.verify(si.signing(), sig, bytes); // a notice that does not verify is never shown
-            JsonNode notice = json.readTree(bytes);
-            if (!campaign.equals(notice.path("campaign").asText())) {
-                throw new CliFailure(ExitCode.INTEGRITY, "results.other-campaign", campaign,
-                        SafeText.printable(notice.path("campaign").asText()));
-            }
+        for (MidangClient.Notice x : notices) {
+            JsonNode notice = x.content();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("notice", notice);
-            m.put("signature", x.path("signature").asText());
+            m.put("signature", Base64.getEncoder().encodeToString(x.signature()));
             if (dir != null) {
                 String unit = CliFiles.requireId(notice.path("unit").asText(), "unit");
                 Path f = CliFiles.requireAbsent(CliFiles.child(dir, unit + ".result.json"));
-                CliFiles.writeNew(f, bytes);
-                CliFiles.writeNew(CliFiles.requireAbsent(CliFiles.child(dir, unit + ".result.json.sig")), sig);
+                CliFiles.writeNew(f, x.bytes());
+                CliFiles.writeNew(CliFiles.requireAbsent(CliFiles.child(dir, unit + ".result.json.sig")), x.signature());
                 m.put("file", f.toString());
             }
             shown.add(m);

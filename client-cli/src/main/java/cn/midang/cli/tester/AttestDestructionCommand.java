@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  midang attest-destruction --engagement demo-tester"})
 public final class AttestDestructionCommand extends MidangCommand {
     /** The statement signed unless --statement gives another. */
-    static final String STATEMENT = "本机构确认：在本次委托检测中获取的检测结果、报告及其副本已全部销毁，未以任何形式留存。"
+    public static final String STATEMENT = "本机构确认：在本次委托检测中获取的检测结果、报告及其副本已全部销毁，未以任何形式留存。"
             + " We confirm that all test results, reports and copies obtained in this engagement have been destroyed and none retained.";
 
     @Mixin ClientOptions client;

@@ -2,23 +2,22 @@
 (function () {
   "use strict";
 
-  // Charts: an element [data-chart] gets its data from data-chart-src (JSON the console made from the server's answer).
+  // Charts: an element [data-chart] carries its data in data-chart-data (JSON the console made from the server's answer).
   function charts(root) {
     if (typeof echarts === "undefined") return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.drawn) return;
       el.dataset.drawn = "1";
-      fetch(el.dataset.chartSrc, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
-        var chart = echarts.init(el);
-        if (el.dataset.chart === "reports") {
-          chart.setOption({ animation: false, title: { text: d.titles.reports, left: "center" }, tooltip: {},
-            series: [{ type: "pie", radius: ["35%", "65%"], data: d.reports }] });
-        } else {
-          chart.setOption({ animation: false, title: { text: d.titles.findings, left: "center" }, tooltip: {},
-            xAxis: { type: "category", data: d.severities }, yAxis: { type: "value", minInterval: 1 },
-            series: [{ type: "bar", data: d.findings, itemStyle: { color: "#a61b1b" } }] });
-        }
-      });
+      var d = JSON.parse(el.dataset.chartData);
+      var chart = echarts.init(el);
+      if (el.dataset.chart === "reports") {
+        chart.setOption({ animation: false, title: { text: d.titles.reports, left: "center" }, tooltip: {},
+          series: [{ type: "pie", radius: ["35%", "65%"], data: d.reports }] });
+      } else {
+        chart.setOption({ animation: false, title: { text: d.titles.findings, left: "center" }, tooltip: {},
+          xAxis: { type: "category", data: d.severities }, yAxis: { type: "value", minInterval: 1 },
+          series: [{ type: "bar", data: d.findings, itemStyle: { color: "#a61b1b" } }] });
+      }
     });
   }
 
@@ -60,7 +59,31 @@
     });
   }
 
-  function init(root) { charts(root); upload(root); }
+  // Print: the results page's button (no inline handlers: the policy allows none); the print stylesheet hides the controls.
+  function print(root) {
+    root.querySelectorAll("[data-print]").forEach(function (b) {
+      if (b.dataset.ready) return;
+      b.dataset.ready = "1";
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  // A campaign's definition read from a chosen file into the page's text box (it is sent as text, never as a file).
+  function definition(root) {
+    var input = root.querySelector("#definition-file");
+    if (!input || input.dataset.ready) return;
+    input.dataset.ready = "1";
+    input.addEventListener("change", function () {
+      if (!input.files.length) return;
+      var file = input.files[0];
+      file.text().then(function (text) {
+        root.querySelector("#definition").value = text;
+        root.querySelector("#definition-name").value = file.name;
+      });
+    });
+  }
+
+  function init(root) { charts(root); upload(root); print(root); definition(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (e) { init(document); });
 })();

@@ -22,7 +22,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -139,14 +138,6 @@ public final class Certificate {
     /** Internal: the Bouncy Castle holder. Not for use outside {@code keys}. */
     X509CertificateHolder holder() {
         return holder;
-    }
-
-    boolean hasExtension(ASN1ObjectIdentifier oid) {
-        return holder.getExtension(oid) != null;
-    }
-
-    boolean hasKeyUsageExtension() {
-        return hasExtension(Extension.keyUsage);
     }
 
     private static Optional<String> rdn(X500Name name, ASN1ObjectIdentifier type) {

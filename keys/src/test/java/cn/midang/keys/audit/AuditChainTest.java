@@ -82,10 +82,23 @@ class AuditChainTest {
         assertThat(parsed.seq()).isEqualTo(7);
         assertThat(parsed.hash()).isEqualTo(log.get(6).hash());
         assertThat(parsed.server()).isEqualTo(server.certificate().fingerprint());
-        byte[] changed = cp.bytes().clone();
-        changed[changed.length - 3] ^= 1;
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.parse(changed, cp.signature()).verify(server.certificate()))
+        parsed.verify(server.certificate());
+
+        // Another record's hash in well-formed bytes, under the old signature: it parses, and the signature refuses it.
+        byte[] otherHash = new String(cp.bytes(), java.nio.charset.StandardCharsets.UTF_8).replace(log.get(6).hash(), log.get(7).hash())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Checkpoint forged = Checkpoint.parse(otherHash, cp.signature());
+        assertThat(forged.hash()).isEqualTo(log.get(7).hash());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> forged.verify(server.certificate()))
+                .isInstanceOf(cn.midang.keys.KeysException.class).extracting(e -> ((cn.midang.keys.KeysException) e).reason())
+                .isEqualTo(cn.midang.keys.KeysException.Reason.BAD_SIGNATURE);
+        byte[] badSignature = cp.signature();
+        badSignature[badSignature.length - 2] ^= 1;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.parse(cp.bytes(), badSignature).verify(server.certificate()))
                 .isInstanceOf(cn.midang.keys.KeysException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.parse("not a checkpoint".getBytes(), cp.signature()))
+                .isInstanceOf(cn.midang.keys.KeysException.class).extracting(e -> ((cn.midang.keys.KeysException) e).reason())
+                .isEqualTo(cn.midang.keys.KeysException.Reason.MALFORMED);
     }
 
     @Test
@@ -116,6 +129,16 @@ class AuditChainTest {
         AuditChain.Result dup = AuditChain.verify(repeated.iterator(), 1, AuditRecord.GENESIS, List.of(), server.certificate());
         assertThat(dup.firstBad()).as("the position where the wrong record stands").contains(10L);
         assertThat(dup.problem()).contains("record 8 appears where record 10 should be");
+        assertThat(dup.lastRecord()).isEqualTo(9);
+
+        List<AuditRecord> broken = new ArrayList<>(log);
+        AuditRecord b = log.get(4);
+        broken.set(4, AuditRecord.sealed(b.seq(), b.at(), b.request(), b.actor(), b.role(), b.organisation(), b.action(), b.object(),
+                b.decision(), b.reason(), log.get(0).hash())); // record 5, whole in itself, chained to record 1
+        AuditChain.Result unchained = AuditChain.verify(broken.iterator(), 1, AuditRecord.GENESIS, List.of(), server.certificate());
+        assertThat(unchained.firstBad()).contains(5L);
+        assertThat(unchained.problem()).contains("record 5 does not chain");
+        assertThat(unchained.lastRecord()).isEqualTo(4);
 
         List<AuditRecord> changed = new ArrayList<>(log);
         AuditRecord r = log.get(11);
@@ -125,6 +148,7 @@ class AuditChainTest {
         assertThat(altered.firstBad()).contains(12L);
         assertThat(altered.problem()).contains("record 12 was altered");
         assertThat(altered.records()).isEqualTo(11);
+        assertThat(altered.lastRecord()).isEqualTo(11);
     }
 
     @Test
@@ -145,6 +169,13 @@ class AuditChainTest {
         assertThat(r.firstBad()).contains(6L);
         assertThat(r.problem()).contains("records 6 to 15").contains("altered and re-chained");
         assertThat(r.lastSigned()).isEqualTo(5);
+        assertThat(r.lastRecord()).isEqualTo(14);
+
+        // The same over a range that starts after record 10: with no checkpoint in it before 15, the first suspect is its first record.
+        AuditChain.Result range = AuditChain.verify(rewritten.subList(10, 20).iterator(), 11, rewritten.get(9).hash(), List.of(fifteen),
+                server.certificate());
+        assertThat(range.firstBad()).contains(11L);
+        assertThat(range.problem()).contains("records 11 to 15");
     }
 
     @Test

@@ -72,4 +72,34 @@ class Sm3Test {
             assertThat(in.digest()).isEqualTo(Sm3.digest(data));
         }
     }
+
+    @Test
+    void theHexForms_andTheDigestingOutputStream_agreeWithTheDigest() throws Exception {
+        byte[] data = new byte[100_000];
+        new Random(7).nextBytes(data);
+        String expected = HexFormat.of().formatHex(Sm3.digest(data));
+        assertThat(Sm3.hex(data)).isEqualTo(expected);
+        assertThat(Sm3.hex(new ByteArrayInputStream(data))).isEqualTo(expected);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        Sm3.DigestingOutputStream out = Sm3.digesting(sink);
+        out.write(data, 0, 10);
+        out.write(data[10]);
+        out.write(data, 11, data.length - 11);
+        assertThat(out.count()).isEqualTo(data.length);
+        assertThat(out.digest()).isEqualTo(Sm3.digest(data));
+        assertThat(sink.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void aZeroByte_readAlone_isDigested_andASkipInTheMiddleSkipsExactly() throws Exception {
+        byte[] data = {0, 0, 1, 2, 3, 0, 4, 5, 6, 7, 8, 9};
+        Sm3.DigestingInputStream in = Sm3.digesting(new ByteArrayInputStream(data));
+        assertThat(in.read()).isZero();
+        assertThat(in.read()).isZero();
+        assertThat(in.skip(3)).isEqualTo(3);
+        assertThat(in.read()).as("the byte after the skipped ones").isZero();
+        assertThat(in.count()).isEqualTo(6);
+        assertThat(in.readAllBytes()).containsExactly(4, 5, 6, 7, 8, 9);
+        assertThat(in.digest()).isEqualTo(Sm3.digest(data));
+    }
 }

@@ -170,8 +170,23 @@ class SealTest {
         byte[] content = random(5000, 7);
         Path target = dir.resolve("report.docx");
         Files.writeString(target, "old");
-        Opener.forRecipient(archive, pki.validator()).openToFile(new ByteArrayInputStream(seal(content, archive)), target);
+        Opened o = Opener.forRecipient(archive, pki.validator()).openToFile(new ByteArrayInputStream(seal(content, archive)), target);
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
+        assertThat(o.signer()).isEqualTo(unit.certificate());
+        assertThat(o.contentSm3()).isEqualTo(Sm3.digest(content));
+        Opened accepted = Opener.forRecipient(archive, pki.validator())
+                .openToFile(new ByteArrayInputStream(seal(content, archive)), dir.resolve("again.docx"), x -> { });
+        assertThat(accepted.contentSize()).isEqualTo(content.length);
+    }
+
+    @Test
+    void twoGeneratedPositionalKeys_differ() {
+        byte[] iv = PositionalCipher.newIv();
+        byte[] a = new byte[64];
+        byte[] b = new byte[64];
+        PositionalCipher.generate().apply(iv, 0, a, 0, a.length);
+        PositionalCipher.generate().apply(iv, 0, b, 0, b.length);
+        assertThat(a).isNotEqualTo(b).isNotEqualTo(new byte[64]);
     }
 
     @Test
@@ -248,5 +263,36 @@ class SealTest {
     @Test
     void sealer_noRecipient_isRefused() {
         assertThatThrownBy(() -> Sealer.signedBy(unit).build()).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Bytes after a package's end are refused by every way of opening it, the streaming one and the check too. */
+    @Test
+    void anythingAfterThePackagesEnd_isRefused_evenWhenStreamed() throws Exception {
+        byte[] content = random(5000, 11);
+        byte[] pkg = seal(content, archive);
+        Opener opener = Opener.forRecipient(archive, pki.validator());
+        Opened ok = opener.streamUnverified(new ByteArrayInputStream(pkg), new ByteArrayOutputStream());
+        assertThat(ok.contentSm3Hex()).isEqualTo(Sm3.hex(content));
+        for (int extra : new int[] {1, 7, 100_000}) {
+            byte[] longer = Arrays.copyOf(pkg, pkg.length + extra);
+            assertThatThrownBy(() -> opener.streamUnverified(new ByteArrayInputStream(longer), new ByteArrayOutputStream()))
+                    .as("%d bytes more", extra).isInstanceOf(KeysException.class)
+                    .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.MALFORMED);
+            assertThatThrownBy(() -> opener.check(new ByteArrayInputStream(longer))).isInstanceOf(KeysException.class);
+        }
+    }
+
+    @Test
+    void aDescription_isAtMost1024Characters_andTheSealSaysWhatItSealed() throws Exception {
+        Sealer.Builder b = Sealer.signedBy(unit).to(archive.certificate()).clock(pki.clock);
+        b.describedAs("说".repeat(1024));
+        assertThatThrownBy(() -> b.describedAs("说".repeat(1025))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1,024");
+        byte[] content = random(300, 12);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Sealed sealed = b.build().seal(new ByteArrayInputStream(content), out);
+        assertThat(sealed.contentSm3Hex()).isEqualTo(Sm3.hex(content));
+        Opened opened = open(out.toByteArray(), archive, new ByteArrayOutputStream());
+        assertThat(opened.description()).contains("说".repeat(1024));
     }
 }

@@ -129,4 +129,22 @@ class SignaturesTest {
                 .isInstanceOf(KeysException.class)
                 .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.MALFORMED);
     }
+
+    @Test
+    void raw_signAStream_verifiesAsTheBytes_andAFailingStreamIsAnIoError_andTheSignerStillWorks() throws Exception {
+        byte[] sig = RawSignatures.sign(alice, new ByteArrayInputStream(content));
+        RawSignatures.verify(alice.certificate(), sig, content);
+        RawSignatures.verify(alice.certificate(), sig, new ByteArrayInputStream(content));
+        RawSignatures.Signer s = RawSignatures.newSigner(alice);
+        java.io.InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(content), new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("disk gone");
+            }
+        });
+        assertThatThrownBy(() -> s.sign(broken)).isInstanceOf(KeysException.class).hasMessageContaining("disk gone")
+                .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.IO);
+        // What was read before the failure does not leak into the next signature.
+        RawSignatures.verify(alice.certificate(), s.sign(content), content);
+    }
 }

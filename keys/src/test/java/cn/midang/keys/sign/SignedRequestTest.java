@@ -74,4 +74,42 @@ class SignedRequestTest {
         assertThatThrownBy(() -> moved.verify(alice.certificate(), sig)).isInstanceOfSatisfying(KeysException.class,
                 e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.BAD_SIGNATURE));
     }
+
+    @Test
+    void theSignatureHeader_roundTrips_andOnlyMidangsFormIsRead() throws Exception {
+        byte[] sig = {0x30, 0x45, 1, 2, 3, (byte) 0xff};
+        String header = SignedRequest.signatureHeader(sig);
+        assertThat(header).isEqualTo("midang=:MEUBAgP/:");
+        assertThat(SignedRequest.parseSignatureHeader(header)).containsExactly(sig);
+        for (String bad : new String[] {null, "", "midang=MEUBAgP/", "other=:MEUBAgP/:", "midang=:MEUBAgP/: extra"}) {
+            assertThatThrownBy(() -> SignedRequest.parseSignatureHeader(bad)).as("%s", bad).isInstanceOf(KeysException.class)
+                    .extracting(e -> ((KeysException) e).reason()).isEqualTo(KeysException.Reason.MALFORMED);
+        }
+    }
+
+    @Test
+    void aRequest_isEqualOnlyToTheSameRequest_andItsDigestCannotBeChangedFromOutside() {
+        SignedRequest r = request();
+        assertThat(r).isEqualTo(request()).hasSameHashCodeAs(request());
+        Instant at = Instant.parse("2026-11-25T02:00:00Z");
+        byte[] empty = Sm3.digest(new byte[0]);
+        assertThat(r).isNotEqualTo(new SignedRequest("GET", "/api/v1/submissions", "campaign=demo&kind=report", at, NONCE, empty, KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/other", "campaign=demo&kind=report", at, NONCE, empty, KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/submissions", "", at, NONCE, empty, KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report", at.plusSeconds(1), NONCE,
+                        empty, KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report", at,
+                        "f".repeat(32), empty, KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report", at, NONCE,
+                        Sm3.digest(new byte[1]), KEY))
+                .isNotEqualTo(new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report", at, NONCE, empty,
+                        "cd".repeat(32)))
+                .isNotEqualTo("a string");
+        assertThat(r.hashCode()).isNotEqualTo(new SignedRequest("GET", "/", "", at, NONCE, empty, KEY).hashCode());
+        byte[] digest = r.bodySm3();
+        digest[0] ^= 1;
+        assertThat(r.bodySm3()).isEqualTo(empty);
+        assertThat(r.toString()).isEqualTo("POST /api/v1/submissions?campaign=demo&kind=report by abababababab");
+        assertThat(new SignedRequest("GET", "/healthz", null, at, NONCE, empty, KEY).toString()).isEqualTo("GET /healthz by abababababab");
+    }
 }

@@ -68,6 +68,20 @@ public final class Overviews {
     private final Submissions submissions;
     private final Findings findings;
     private final ContentSource contents;
+    /**
+     * Forms already read, by submission id (a stored submission never changes): the dashboard of a
+     * 500-unit campaign would otherwise open and parse 500 forms on every request. Bounded; only
+     * forms that could be read are kept. Answers held here are what every status answer derives
+     * anyway, in the memory of the process that holds the archive key.
+     */
+    private final Map<String, ReportForm.Checked> read = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ReportForm.Checked> eldest) {
+                    return size() > FORMS_KEPT;
+                }
+            });
+    static final int FORMS_KEPT = 4096;
 
     public Overviews(Submissions submissions, Findings findings, ContentSource contents) {
         this.submissions = submissions;
@@ -80,8 +94,14 @@ public final class Overviews {
      * nothing a unit uploads can make the status, the summary or a lifecycle step fail.
      */
     private ReportForm.Checked read(StoredSubmission form) {
+        ReportForm.Checked known = read.get(form.id());
+        if (known != null) {
+            return known;
+        }
         try {
-            return ReportForm.check(new String(contents.content(form, ReportForm.MAX_BYTES), StandardCharsets.UTF_8));
+            ReportForm.Checked checked = ReportForm.check(new String(contents.content(form, ReportForm.MAX_BYTES), StandardCharsets.UTF_8));
+            read.put(form.id(), checked);
+            return checked;
         } catch (ApiException | RuntimeException e) {
             LOG.warn("the report form {} of unit {} in campaign {} could not be read and counts as incomplete: {}", form.id(),
                     form.unit(), form.campaign(), e.getMessage());
