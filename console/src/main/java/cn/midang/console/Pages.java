@@ -568,12 +568,12 @@ public final class Pages {
             row.put("unit", notice.path("unit").asText());
             row.put("name", notice.path("unit_name").asText());
             row.put("outcome", t.chinese() ? notice.path("outcome_zh").asText() : notice.path("outcome").asText());
-            row.put("rectifyBy", notice.path("rectify_by").asText("—"));
+            row.put("rectifyBy", notice.path("rectify_by").isTextual() ? t.time(notice.path("rectify_by").asText()) : "—");
             List<String> findings = new ArrayList<>();
             for (JsonNode f : notice.path("findings")) {
                 findings.add(f.path("id").asText() + " [" + t.get("severity." + f.path("severity").asText()) + "] "
                         + f.path("description").asText() + " → " + f.path("rectification").asText() + " ("
-                        + f.path("deadline").asText() + ")");
+                        + t.time(f.path("deadline").asText()) + ")");
             }
             row.put("findings", findings);
             notices.add(row);

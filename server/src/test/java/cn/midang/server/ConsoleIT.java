@@ -188,7 +188,7 @@ class ConsoleIT {
             clickAndWaitForNextPage(d, By.id("finding-submit"));
             String refusal = d.findElement(By.tagName("body")).getText();
             assertThat(refusal).contains("wrong_state");
-            assertThat(dev.client("admin").findings("demo", null).path("findings")).isEmpty();
+            assertThat(dev.client("inspector-info").findings("demo", null).path("findings")).isEmpty();
         } finally {
             d.quit();
         }
@@ -220,6 +220,7 @@ class ConsoleIT {
             Path file = tmp.resolve("浏览器上传的自查报告.txt");
             Files.writeString(file, "通过控制台上传：已落实等级保护。");
             long before = dev.submissions();
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.cssSelector("#upload-form [name=campaign]"))).selectByValue("demo");
             WebElement input = d.findElement(By.id("file"));
             input.sendKeys(file.toString());
             WebElement result = d.findElement(By.id("upload-result"));
@@ -390,7 +391,8 @@ class ConsoleIT {
             d.get(adminUrl);
             d.findElement(By.cssSelector("#permit-form [name=tester_org]")).sendKeys("安全检测机构");
             d.findElement(By.cssSelector("#permit-form [name=submissions]")).sendKeys(own);
-            ((JavascriptExecutor) d).executeScript("document.querySelector('#permit-form [name=until]').value = '2099-12-31T18:00'");
+            String until = java.time.LocalDateTime.now(java.time.ZoneOffset.ofHours(8)).plusDays(2).withSecond(0).withNano(0).toString();
+            ((JavascriptExecutor) d).executeScript("document.querySelector('#permit-form [name=until]').value = arguments[0]", until);
             clickAndWaitForNextPage(d, By.id("permit-submit"));
             waitFor(d, "done");
             assertThat(d.findElement(By.id("done")).getText()).contains("保留许可").contains("已签发");

@@ -85,7 +85,7 @@ class ConsoleReviewIT {
         } finally {
             d.quit();
         }
-        JsonNode f = dev.client("admin").findings(C, "unit-b").path("findings");
+        JsonNode f = dev.client("inspector-info").findings(C, "unit-b").path("findings");
         assertThat(f).hasSize(1);
         assertThat(f.get(0).path("severity").asText()).isEqualTo("high");
         assertThat(f.get(0).path("area").asText()).isEqualTo("protection");
