@@ -432,10 +432,20 @@ public final class Pages {
         // A text document is shown in the page. For a tester the server answers only under a
         // retention permit, and the console never offers the original as a file (download: false).
         String text = null;
+        boolean extracted = false;
         if (isText(r.fileName()) && r.size() <= 2 * 1024 * 1024) {
             text = new String(client.openInMemory(r, MAX_OPEN).content(), StandardCharsets.UTF_8);
+        } else {
+            // An office document, a PDF: the text the server extracted for search, under the same rule as the download.
+            JsonNode x = client.text(r.id());
+            if (x.path("indexed").asBoolean() && !x.path("text").asText().isBlank()) {
+                text = x.path("text").asText();
+                extracted = true;
+            }
         }
         m.put("text", text);
+        m.put("extracted", extracted);
+        m.put("large", r.size() > MAX_OPEN ? t.get("submission.large", t.size(r.size()), r.id()) : "");
         m.put("download", !"tester".equals(role));
         return page(200, "submission", m, t);
     }
@@ -450,7 +460,13 @@ public final class Pages {
         if ("tester".equals(role)) {
             return message(403, t.get("tester.noDownload"), t);
         }
-        MidangClient.InMemory doc = client.openInMemory(id, MAX_OPEN);
+        Receipt described = client.receipt(id);
+        if (described.size() > MAX_OPEN) {
+            // Nothing unverified reaches the browser: a document is opened and checked whole before it is handed over,
+            // in memory (as `midang get -o -`); a larger one is for `midang get`, which checks it in a file.
+            return message(413, t.get("submission.large", t.size(described.size()), id), t);
+        }
+        MidangClient.InMemory doc = client.openInMemory(described, MAX_OPEN);
         Receipt r = doc.receipt();
         byte[] plain = doc.content();
         return (response, callback) -> {

@@ -159,7 +159,7 @@ public final class MidangServer implements AutoCloseable {
         routes.addAll(new SummaryRoutes(summaries, campaignService).routes());
         routes.addAll(new AccessRoutes(access, deployment.clock()).routes());
         routes.addAll(new SubmissionRoutes(service).routes());
-        routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions)).routes());
+        routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions), SubmissionRoutes.named(service)).routes());
         routes.addAll(new AuditRoutes(audit, deployment.dir().signingCertificate()).routes());
         routes.addAll(new EnrolmentRoutes(new EnrolmentService(accounts, accessRecords, deployment, deployment.clock())).routes());
         Api api = new Api(routes, authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);

@@ -153,6 +153,14 @@ class AuthorizationMatrixIT {
                 approver  404 404 404 404
                 leader    404 404 404 404
                 admin     403 403 403 403
+            read-text
+                anonymous 401 401 401 401
+                unit      200 404 200 200
+                inspector 200 200 404 200
+                tester    403 404 404 404
+                approver  404 404 404 404
+                leader    404 404 404 404
+                admin     403 403 403 403
             assign-inspector
                 anonymous 401 401 401 401
                 unit      403 403 403 403

@@ -174,6 +174,9 @@ class ConsoleIT {
             String doc = d.findElement(By.tagName("body")).getText();
             assertThat(doc).contains("签名回执").contains("已用服务器签名证书验证").contains("unit-a").doesNotContainPattern(RAW_ISO);
             assertThat(d.findElements(By.linkText("下载原件"))).hasSize(1);
+            // The .docx's text as the server extracted it for search, said to be that and not the signed original.
+            assertThat(d.findElement(By.id("document-text")).getText()).contains("玉溪市某单位网络安全应急响应预案");
+            assertThat(d.findElement(By.id("extracted-note")).getText()).contains("服务器为检索从文档中提取的文字");
             screenshot(d, "inspector-document");
 
             d.get(base(url) + "/campaigns/demo");
@@ -206,6 +209,9 @@ class ConsoleIT {
             assertThat(page).doesNotContain("应急预案").doesNotContain("onerror").doesNotContain(report);
             d.get(base(url) + "/submissions/" + report);
             assertThat(d.findElement(By.tagName("body")).getText()).contains("not_found").doesNotContain("应急预案");
+            // The text route answers unit-b as the download does: as if the document did not exist.
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.client("unit-b").text(report))
+                    .isInstanceOfSatisfying(cn.midang.cli.net.ServerRefusal.class, e -> assertThat(e.code()).isEqualTo("not_found"));
         } finally {
             d.quit();
         }

@@ -437,6 +437,15 @@ public final class MidangClient {
         return getJson("/api/v1/submissions", filter.query() + "limit=" + limit + "&offset=" + offset);
     }
 
+    /**
+     * The text the server extracted from submission {@code id} for its search index ({@code id},
+     * {@code indexed}, {@code text}), under the same rule as its download. It is the server's
+     * reading of the document, not the signed original: {@link #fetch} gives that.
+     */
+    public JsonNode text(String id) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/submissions/" + enc(id) + "/text", "");
+    }
+
     /** Searches what the user may read; null filters mean any. */
     public JsonNode search(String q, String campaign, String unit, String kind, String since, int limit, int offset)
             throws IOException, InterruptedException, KeysException, ServerRefusal {

@@ -14,7 +14,7 @@ public enum Action {
     RECORD_FINDING(Target.OfCampaign.class), LIST_FINDINGS(Target.OfCampaign.class), GENERATE_SUMMARY(Target.OfCampaign.class),
     READ_SUMMARY(Target.OfCampaign.class), SIGN_SUMMARY(Target.OfCampaign.class), READ_RESULTS(Target.OfCampaign.class),
     SUBMIT(Target.Upload.class), LIST_SUBMISSIONS(Target.None.class), SEARCH(Target.Search.class),
-    READ_RECEIPT(Target.OfSubmission.class), DOWNLOAD(Target.OfSubmission.class),
+    READ_RECEIPT(Target.OfSubmission.class), DOWNLOAD(Target.OfSubmission.class), READ_TEXT(Target.OfSubmission.class),
     ASSIGN_INSPECTOR(Target.Named.class), CREATE_ENGAGEMENT(Target.Named.class), LIST_ENGAGEMENTS(Target.None.class),
     ATTEST_DESTRUCTION(Target.OfEngagement.class), ISSUE_PERMIT(Target.Named.class),
     AUDIT_EXPORT(Target.Named.class),

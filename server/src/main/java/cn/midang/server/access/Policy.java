@@ -63,7 +63,8 @@ public final class Policy {
                     .orElseGet(() -> role == Role.TESTER
                             ? Decision.deny(ErrorCode.RETENTION_PERMIT_REQUIRED, "no valid retention permit")
                             : denyRole(role, action));
-            case READ_RECEIPT, DOWNLOAD -> read(standing, role, org, action, (Target.OfSubmission) target, now);
+            // The text extracted for the index is the document's content: whoever may download it may read it, nobody else.
+            case READ_RECEIPT, DOWNLOAD, READ_TEXT -> read(standing, role, org, action, (Target.OfSubmission) target, now);
             case CREATE_CAMPAIGN, ASSIGN_INSPECTOR, CREATE_ENGAGEMENT, ISSUE_PERMIT, AUDIT_EXPORT, LIST_ACCOUNTS, ENROL_ACCOUNTS,
                     DISABLE_ACCOUNT, ENABLE_ACCOUNT, PUBLISH_CRL ->
                     role == Role.ADMIN ? Decision.allow("administrator") : denyRole(role, action);

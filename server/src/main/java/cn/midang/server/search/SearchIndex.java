@@ -237,6 +237,18 @@ public final class SearchIndex implements AutoCloseable {
     }
 
     /** Removes every document (before a rebuild). */
+    /** The text of submission {@code id} as it was extracted for the index, or empty when the index has none for it. */
+    public java.util.Optional<String> text(String id) throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            ScoreDoc[] found = s.search(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(ID, id)), 1).scoreDocs;
+            return found.length == 0 ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(s.storedFields().document(found[0].doc).get(BODY));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
     public void clear() throws IOException {
         writer.deleteAll();
         writer.commit();

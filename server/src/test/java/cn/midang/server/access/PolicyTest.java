@@ -159,6 +159,19 @@ class PolicyTest {
             leader              download          summary             allow
             admin               download          report-a            not_permitted
             admin               download          missing             not_permitted
+            unit-a              read-text         report-a            allow
+            unit-a              read-text         report-b            not_found
+            unit-a              read-text         missing             not_found
+            inspector           read-text         report-a            allow
+            inspector-elsewhere read-text         report-a            not_found
+            tester              read-text         result-a            allow
+            tester              read-text         result-unpermitted  retention_permit_required
+            tester              read-text         report-a            not_found
+            other-lab           read-text         result-a            not_found
+            approver            read-text         summary             allow
+            approver            read-text         report-a            not_found
+            leader              read-text         summary             allow
+            admin               read-text         report-a            not_permitted
             # Listings and searches: the scope each may see
             unit-a              list-submissions  -                   allow:unit=unit-a
             inspector           search            -                   allow:campaigns=[approved, draft, open, published, summary]
@@ -267,7 +280,7 @@ class PolicyTest {
 
     static Target target(Action action, String t) {
         return switch (action) {
-            case DOWNLOAD, READ_RECEIPT -> SUBMISSIONS.get(t);
+            case DOWNLOAD, READ_RECEIPT, READ_TEXT -> SUBMISSIONS.get(t);
             case SUBMIT -> {
                 String[] p = t.split("/");
                 yield new Target.Upload(CAMPAIGNS.get(p[0]), p[1], Kind.fromLabel(p[2]).orElseThrow());
@@ -357,7 +370,7 @@ class PolicyTest {
     void anonymousCallers_mayOnlyReachThePublicActions() throws Exception {
         for (Action a : Action.values()) {
             Target t = target(a, switch (a) {
-                case DOWNLOAD, READ_RECEIPT -> "report-a";
+                case DOWNLOAD, READ_RECEIPT, READ_TEXT -> "report-a";
                 case SUBMIT -> "open/unit-a/report";
                 default -> "open";
             });

@@ -18,16 +18,20 @@ import java.util.Map;
 public final class SearchRoutes {
 
     private final SearchService search;
+    private final Targeting<Target.OfSubmission> submission;
 
-    public SearchRoutes(SearchService search) {
+    /** {@code submission} finds the submission a text request names, as the submission routes find it. */
+    public SearchRoutes(SearchService search, Targeting<Target.OfSubmission> submission) {
         this.search = search;
+        this.submission = submission;
     }
 
     public List<Route> routes() {
         return List.of(Route.signed("GET", "/api/v1/search", Action.SEARCH, Targeting.of(Target.Search.class, ex -> {
             SearchService.check(request(ex));
             return new Target.Search(ex.query("q"));
-        }), (ex, g) -> ex.json(200, search(ex.query("q"), search.search(g, SearchService.check(request(ex)))))));
+        }), (ex, g) -> ex.json(200, search(ex.query("q"), search.search(g, SearchService.check(request(ex)))))),
+                Route.signed("GET", "/api/v1/submissions/{id}/text", Action.READ_TEXT, submission, (ex, g) -> ex.json(200, search.text(g))));
     }
 
     private static SearchService.Request request(Exchange ex) throws ApiException {

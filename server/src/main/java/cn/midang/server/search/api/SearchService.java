@@ -138,4 +138,22 @@ public final class SearchService {
             throw new ApiException(ErrorCode.INTERNAL, "searching", e);
         }
     }
+
+    /**
+     * The text of a submission the caller may read (the pipeline decided: the same rule as its
+     * download), as extracted for the index; {@code indexed} is false when the index has none for
+     * it (not extracted yet, or no text: see its listing's index note).
+     */
+    public Map<String, Object> text(Grant<Target.OfSubmission> g) throws ApiException {
+        try {
+            java.util.Optional<String> text = index.text(g.target().id());
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", g.target().id());
+            m.put("indexed", text.isPresent());
+            m.put("text", text.orElse(""));
+            return m;
+        } catch (java.io.IOException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "reading the search index", e);
+        }
+    }
 }

@@ -31,7 +31,7 @@ public final class SubmissionRoutes {
             filter(ex);
             return Target.NONE;
         });
-        Targeting<Target.OfSubmission> submission = Targeting.of(Target.OfSubmission.class, ex -> service.find(ex.pathParam(1)));
+        Targeting<Target.OfSubmission> submission = named(service);
         return List.of(
                 Route.signed("GET", "/api/v1/submissions", Action.LIST_SUBMISSIONS, page, (ex, g) -> ex.json(200, Map.of("submissions",
                         service.list(g, filter(ex), ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream()
@@ -45,6 +45,11 @@ public final class SubmissionRoutes {
                         (ex, g) -> ex.json(200, receipt(g.target().stored()))),
                 Route.signed("GET", "/api/v1/submissions/{id}", Action.DOWNLOAD, submission,
                         (ex, g) -> ex.stream("application/cms", -1, out -> service.download(g, out))));
+    }
+
+    /** The submission a route's path names ({@code /api/v1/submissions/{id}…}), found in one query whether or not it exists. */
+    public static Targeting<Target.OfSubmission> named(SubmissionService service) {
+        return Targeting.of(Target.OfSubmission.class, ex -> service.find(ex.pathParam(1)));
     }
 
     private static SubmissionService.UploadRequest uploadRequest(Exchange ex) {
