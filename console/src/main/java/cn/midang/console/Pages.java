@@ -51,7 +51,7 @@ public final class Pages {
     static final int MAX_OPEN = 64 * 1024 * 1024;
     private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/summary|/summary/sign|/approve|/form|/findings|/advance|/inspectors)?");
     private static final Pattern ATTEST = Pattern.compile("/engagements/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/attest");
-    private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original)?");
+    private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original|/receipt|/receipt\\.sig)?");
 
     private final MidangClient client;
     private final Clock clock;
@@ -154,7 +154,10 @@ public final class Pages {
         }
         Matcher s = SUBMISSION.matcher(path);
         if (s.matches()) {
-            return s.group(2) == null ? submission(s.group(1), query.getValue("done"), t) : original(s.group(1), t);
+            if (s.group(2) == null) {
+                return submission(s.group(1), query.getValue("done"), t);
+            }
+            return s.group(2).equals("/original") ? original(s.group(1), t) : receiptFile(s.group(1), s.group(2).endsWith(".sig"));
         }
         return null;
     }
@@ -297,21 +300,20 @@ public final class Pages {
         m.put("nextName", AdminPages.NEXT.containsKey(state) ? t.get("state." + AdminPages.NEXT.get(state)) : "");
         m.put("inspector", "inspector".equals(role));
         m.put("findings", List.of());
+        m.put("unit", "unit".equals(role));
+        if ("unit".equals(role)) {
+            // The unit's own findings (the server shows a unit only its own) and, for each not yet answered, its rectification upload.
+            List<Map<String, Object>> own = new ArrayList<>();
+            for (JsonNode f : client.findings(id, null).path("findings")) {
+                own.add(findingRow(f, t));
+            }
+            m.put("findings", own);
+        }
         if ("inspector".equals(role)) {
             // The inspector's findings of this campaign, and what a new one may name: the campaign's units and check areas.
             List<Map<String, Object>> findings = new ArrayList<>();
             for (JsonNode f : client.findings(id, null).path("findings")) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("id", f.path("id").asText());
-                row.put("unit", f.path("unit").asText());
-                row.put("area", f.path("area").asText());
-                row.put("severity", t.get("severity." + f.path("severity").asText()));
-                row.put("description", f.path("description").asText());
-                row.put("rectification", f.path("rectification").asText());
-                row.put("deadline", t.time(f.path("deadline").asText()));
-                row.put("state", !f.path("rectification_report").isNull() && !f.path("rectification_report").isMissingNode()
-                        ? t.get("finding.rectified") : f.path("overdue").asBoolean() ? t.get("finding.overdue") : t.get("finding.open"));
-                findings.add(row);
+                findings.add(findingRow(f, t));
             }
             m.put("findings", findings);
             List<Map<String, String>> areas = new ArrayList<>();
@@ -337,6 +339,23 @@ public final class Pages {
         }
         client.addFinding(id, body);
         return redirect("/campaigns/" + id + "?done=finding");
+    }
+
+    private static Map<String, Object> findingRow(JsonNode f, Text t) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        boolean rectified = f.path("rectification_report").isTextual();
+        row.put("id", f.path("id").asText());
+        row.put("unit", f.path("unit").asText());
+        row.put("area", f.path("area").asText());
+        row.put("severity", t.get("severity." + f.path("severity").asText()));
+        row.put("description", f.path("description").asText());
+        row.put("rectification", f.path("rectification").asText());
+        row.put("deadline", t.time(f.path("deadline").asText()));
+        row.put("rectified", rectified);
+        row.put("report", rectified ? f.path("rectification_report").asText() : "");
+        row.put("state", rectified ? t.get("finding.rectified") : f.path("overdue").asBoolean() ? t.get("finding.overdue")
+                : t.get("finding.open"));
+        return row;
     }
 
     /** The dashboard's charts as data for the page's own script (ECharts): reports in, on time, missing; findings by severity. */
@@ -453,6 +472,22 @@ public final class Pages {
     private static boolean isText(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith(".txt") || n.endsWith(".md") || n.endsWith(".csv") || n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    /**
+     * The signed receipt ({@code ID.receipt}) or its signature ({@code ID.receipt.sig}), exactly as
+     * the server signed them and the client verified them: to keep, and to check later with
+     * {@code midang verify ID.receipt} or OpenSSL.
+     */
+    Answer receiptFile(String id, boolean signature) throws Exception {
+        Receipt r = client.receipt(id);
+        byte[] bytes = signature ? r.signature() : r.bytes();
+        String name = id + (signature ? ".receipt.sig" : ".receipt");
+        return (response, callback) -> {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, signature ? "application/octet-stream" : "application/json; charset=utf-8");
+            response.getHeaders().put("Content-Disposition", "attachment; filename=\"" + name + "\"");
+            response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+        };
     }
 
     /** The original, opened here with the user's key, handed to the browser as a download (never to a tester). */
@@ -617,7 +652,8 @@ public final class Pages {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             MidangClient.Submitted s = client.submit(file, query.getValue("campaign"), query.getValue("kind"),
-                    blankToNull(query.getValue("unit")), blankToNull(query.getValue("area")), null, cn.midang.cli.net.Progress.NONE);
+                    blankToNull(query.getValue("unit")), blankToNull(query.getValue("area")), blankToNull(query.getValue("finding")),
+                    cn.midang.cli.net.Progress.NONE);
             return json(201, Map.of("id", s.receipt().id(), "message", t.get("upload.done", s.receipt().fileName(),
                     t.time(s.receipt().receivedAt()), s.receipt().id())));
         } catch (ServerRefusal r) {

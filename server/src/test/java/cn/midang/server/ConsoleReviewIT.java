@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -167,6 +168,38 @@ class ConsoleReviewIT {
                 d.get("http://127.0.0.1:" + console.port() + "/campaigns/" + C + "/results");
                 ConsoleIT.waitFor(d, "notices");
                 assertThat(d.findElement(By.id("notices")).getText()).contains("unit-b").contains("未报送自查报告").doesNotContain("unit-a");
+
+                // unit-b answers its finding with a rectification report, beside the finding on its campaign page.
+                d.get("http://127.0.0.1:" + console.port() + "/campaigns/" + C);
+                ConsoleIT.waitFor(d, "unit-findings");
+                WebElement row = d.findElement(By.id("finding-unit-b-1"));
+                assertThat(row.getText()).contains("未报送自查报告").contains("待整改");
+                Path report = tmp.resolve("乙-整改报告.txt");
+                Files.writeString(report, "已补报自查报告。");
+                row.findElement(By.cssSelector("input.file")).sendKeys(report.toString());
+                WebElement result = row.findElement(By.cssSelector(".upload-result"));
+                new WebDriverWait(d, Duration.ofMinutes(2)).until(x -> !result.getText().isEmpty());
+                assertThat(result.getText()).contains("已提交").contains("乙-整改报告.txt");
+                d.navigate().refresh();
+                ConsoleIT.waitFor(d, "unit-findings");
+                assertThat(d.findElement(By.id("finding-unit-b-1")).getText()).contains("已提交整改报告");
+                ConsoleIT.screenshot(d, "unit-rectification");
+
+                // The receipt and its signature, to keep: exactly what the server signed.
+                String rectification = dev.client("unit-b").findings(C, null).path("findings").get(0).path("rectification_report").asText();
+                MidangClient unitB = dev.client("unit-b");
+                cn.midang.cli.net.Receipt r = unitB.receipt(rectification);
+                String base = "http://127.0.0.1:" + console.port();
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                String cookie = d.manage().getCookieNamed("midang_console").getName() + "="
+                        + d.manage().getCookieNamed("midang_console").getValue();
+                byte[] receipt = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/submissions/" + rectification
+                        + "/receipt")).header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+                byte[] sig = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/submissions/" + rectification
+                        + "/receipt.sig")).header("Cookie", cookie).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+                assertThat(receipt).isEqualTo(r.bytes());
+                assertThat(sig).isEqualTo(r.signature());
+                cn.midang.keys.sign.RawSignatures.verify(unitB.serverInfo().signing(), sig, receipt);
             }
         } finally {
             d.quit();

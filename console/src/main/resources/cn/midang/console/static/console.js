@@ -21,41 +21,45 @@
     });
   }
 
-  // Upload: drag and drop or the file picker; the bytes go to the console with progress, which seals, signs and uploads them.
+  // Upload: every form.upload (the home page's drop box; a rectification report beside its finding). Drag and drop or the
+  // file picker; the bytes go to the console with progress, which seals, signs and uploads them.
   function upload(root) {
-    var form = root.querySelector("#upload-form");
-    if (!form || form.dataset.ready) return;
-    form.dataset.ready = "1";
-    var drop = form.querySelector("#drop"), input = form.querySelector("#file");
-    var bar = form.querySelector("#upload-progress"), out = form.querySelector("#upload-result");
-    function send(file) {
-      var q = new URLSearchParams();
-      ["campaign", "kind", "unit"].forEach(function (n) {
-        var f = form.elements[n];
-        if (f && f.value) q.set(n, f.value);
-      });
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", "/upload?" + q.toString());
-      xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-      bar.hidden = false;
-      bar.value = 0;
-      xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
-      xhr.onload = function () {
-        var body = {};
-        try { body = JSON.parse(xhr.responseText); } catch (e) { body = { error: xhr.statusText }; }
-        out.textContent = body.message || body.error || "";
-        out.className = xhr.status === 201 ? "verified" : "late";
-        if (xhr.status === 201) out.dataset.id = body.id;
-      };
-      xhr.send(file);
-    }
-    input.addEventListener("change", function () { if (input.files.length) send(input.files[0]); });
-    drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
-    drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
-    drop.addEventListener("drop", function (e) {
-      e.preventDefault();
-      drop.classList.remove("over");
-      if (e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
+    root.querySelectorAll("form.upload").forEach(function (form) {
+      if (form.dataset.ready) return;
+      form.dataset.ready = "1";
+      var drop = form.querySelector(".drop"), input = form.querySelector("input.file");
+      var bar = form.querySelector(".upload-progress"), out = form.querySelector(".upload-result");
+      function send(file) {
+        var q = new URLSearchParams();
+        ["campaign", "kind", "unit", "finding"].forEach(function (n) {
+          var f = form.elements[n];
+          if (f && f.value) q.set(n, f.value);
+        });
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", "/upload?" + q.toString());
+        xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+        bar.hidden = false;
+        bar.value = 0;
+        xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
+        xhr.onload = function () {
+          var body = {};
+          try { body = JSON.parse(xhr.responseText); } catch (e) { body = { error: xhr.statusText }; }
+          out.textContent = body.message || body.error || "";
+          out.className = "upload-result " + (xhr.status === 201 ? "verified" : "late");
+          if (xhr.status === 201) out.dataset.id = body.id;
+        };
+        xhr.send(file);
+      }
+      input.addEventListener("change", function () { if (input.files.length) send(input.files[0]); });
+      if (drop) {
+        drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
+        drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
+        drop.addEventListener("drop", function (e) {
+          e.preventDefault();
+          drop.classList.remove("over");
+          if (e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
+        });
+      }
     });
   }
 
