@@ -144,8 +144,8 @@ public final class ConsoleBench {
                 System.out.println("| page | first load ms | p50 ms | p95 ms | max ms | what the page held |");
                 System.out.println("|---|---|---|---|---|---|");
                 measure(d, "dashboard `/campaigns/" + CAMPAIGN + "`", i -> base + "/campaigns/" + CAMPAIGN, (i, x) -> {
-                    new WebDriverWait(x, Duration.ofMinutes(2)).until(y -> y.findElements(By.cssSelector(".chart canvas")).size() == 2);
-                    return x.findElements(By.cssSelector("#units tbody tr")).size() + " unit rows, 2 charts";
+                    new WebDriverWait(x, Duration.ofMinutes(2)).until(y -> y.findElements(By.cssSelector(".chart canvas")).size() == 5);
+                    return x.findElements(By.cssSelector("#units tbody tr")).size() + " unit rows, 5 charts";
                 });
                 List<String> queries = ChineseCorpus.queries();
                 serverRow("the server's status answer alone (client library)", status);

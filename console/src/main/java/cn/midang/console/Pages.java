@@ -291,36 +291,30 @@ public final class Pages {
                 "onTime", totals.path("reports_on_time").asLong(), "missing", totals.path("reports_missing").asLong(),
                 "forms", totals.path("forms_complete").asLong()));
         m.put("charts", !"unit".equals(role));
-        // In the page itself (an attribute the template escapes), not a second request that would ask the server again.
-        m.put("chartData", chartData(totals, t));
         m.put("admin", "admin".equals(role));
         String state = n.path("state").asText();
         m.put("stateId", state);
         m.put("next", AdminPages.NEXT.getOrDefault(state, ""));
         m.put("nextName", AdminPages.NEXT.containsKey(state) ? t.get("state." + AdminPages.NEXT.get(state)) : "");
         m.put("inspector", "inspector".equals(role));
-        m.put("findings", List.of());
         m.put("unit", "unit".equals(role));
-        if ("unit".equals(role)) {
-            // The unit's own findings (the server shows a unit only its own) and, for each not yet answered, its rectification upload.
-            List<Map<String, Object>> own = new ArrayList<>();
-            for (JsonNode f : client.findings(id, null).path("findings")) {
-                own.add(findingRow(f, t));
-            }
-            m.put("findings", own);
+        // A unit sees its own findings (the server shows a unit only its own) with, for each not yet answered, its
+        // rectification upload; an inspector the campaign's, and a form to record one.
+        JsonNode findings = "unit".equals(role) || "inspector".equals(role) ? client.findings(id, null).path("findings") : null;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (findings != null) {
+            findings.forEach(f -> rows.add(findingRow(f, t)));
         }
-        if ("inspector".equals(role)) {
-            // The inspector's findings of this campaign, and what a new one may name: the campaign's units and check areas.
-            List<Map<String, Object>> findings = new ArrayList<>();
-            for (JsonNode f : client.findings(id, null).path("findings")) {
-                findings.add(findingRow(f, t));
-            }
-            m.put("findings", findings);
-            List<Map<String, String>> areas = new ArrayList<>();
-            client.campaign(id).ifPresent(c -> c.path("areas").forEach(a -> areas.add(Map.of("id", a.path("id").asText(),
-                    "name", a.path("name").asText()))));
-            m.put("areas", areas);
+        m.put("findings", rows);
+        Map<String, String> areaNames = new LinkedHashMap<>();
+        if (!"unit".equals(role)) {
+            client.campaign(id).ifPresent(c -> c.path("areas").forEach(a -> areaNames.put(a.path("id").asText(), a.path("name").asText())));
         }
+        List<Map<String, String>> areas = new ArrayList<>();
+        areaNames.forEach((k, v) -> areas.add(Map.of("id", k, "name", v)));
+        m.put("areas", areas);
+        // In the page itself (an attribute the template escapes), not a second request that would ask the server again.
+        m.put("chartData", chartData(n, areaNames, findings, t));
         return page(200, "campaign", m, t);
     }
 
@@ -358,8 +352,13 @@ public final class Pages {
         return row;
     }
 
-    /** The dashboard's charts as data for the page's own script (ECharts): reports in, on time, missing; findings by severity. */
-    private String chartData(JsonNode totals, Text t) throws IOException {
+    /**
+     * The dashboard's charts as data for the page's own script (ECharts): reports in, on time and
+     * missing; findings by severity and, for an inspector, by check area; reports received over
+     * time (each unit's first report, by day in China); the forms' answers per check area.
+     */
+    private String chartData(JsonNode status, Map<String, String> areaNames, JsonNode findings, Text t) throws IOException {
+        JsonNode totals = status.path("totals");
         Map<String, Object> body = new LinkedHashMap<>();
         long in = totals.path("reports_in").asLong();
         long onTime = totals.path("reports_on_time").asLong();
@@ -370,7 +369,43 @@ public final class Pages {
         JsonNode f = totals.path("findings");
         body.put("severities", List.of(t.get("severity.high"), t.get("severity.medium"), t.get("severity.low")));
         body.put("findings", List.of(f.path("high").asLong(), f.path("medium").asLong(), f.path("low").asLong()));
-        body.put("titles", Map.of("reports", t.get("chart.reports"), "findings", t.get("chart.findings")));
+        java.util.TreeMap<String, Long> byDay = new java.util.TreeMap<>();
+        java.time.format.DateTimeFormatter day = java.time.format.DateTimeFormatter.ofPattern(t.chinese() ? "M月d日" : "MM-dd")
+                .withZone(java.time.ZoneId.of("Asia/Shanghai"));
+        java.time.format.DateTimeFormatter sortable = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.withZone(java.time.ZoneId.of("Asia/Shanghai"));
+        Map<String, String> label = new LinkedHashMap<>();
+        for (JsonNode u : status.path("units")) {
+            if (u.path("first_report_at").isTextual()) {
+                java.time.Instant at = java.time.Instant.parse(u.path("first_report_at").asText());
+                byDay.merge(sortable.format(at), 1L, Long::sum);
+                label.put(sortable.format(at), day.format(at));
+            }
+        }
+        List<String> days = new ArrayList<>();
+        List<Long> cumulative = new ArrayList<>();
+        long sum = 0;
+        for (var e : byDay.entrySet()) {
+            sum += e.getValue();
+            days.add(label.get(e.getKey()));
+            cumulative.add(sum);
+        }
+        body.put("timeline", Map.of("days", days, "reports", cumulative));
+        List<String> areaLabels = new ArrayList<>();
+        Map<String, List<Long>> answers = new LinkedHashMap<>();
+        cn.midang.forms.ReportForm.ANSWERS.forEach(a -> answers.put(a, new ArrayList<>()));
+        totals.path("form_answers").fields().forEachRemaining(a -> {
+            areaLabels.add(areaNames.getOrDefault(a.getKey(), a.getKey()));
+            answers.forEach((answer, counts) -> counts.add(a.getValue().path(answer).asLong()));
+        });
+        body.put("answers", Map.of("areas", areaLabels, "series", answers));
+        if (findings != null) {
+            Map<String, Long> byArea = new LinkedHashMap<>();
+            areaNames.values().forEach(name -> byArea.put(name, 0L));
+            findings.forEach(x -> byArea.merge(areaNames.getOrDefault(x.path("area").asText(), x.path("area").asText()), 1L, Long::sum));
+            body.put("findingsByArea", Map.of("areas", new ArrayList<>(byArea.keySet()), "counts", new ArrayList<>(byArea.values())));
+        }
+        body.put("titles", Map.of("reports", t.get("chart.reports"), "findings", t.get("chart.findings"), "timeline",
+                t.get("chart.timeline"), "answers", t.get("chart.answers"), "findingsByArea", t.get("chart.findingsByArea")));
         return JSON.writeValueAsString(body);
     }
 

@@ -181,7 +181,7 @@ class ConsoleIT {
 
             d.get(base(url) + "/campaigns/demo");
             assertThat(d.findElement(By.id("units")).getText()).contains("unit-a").contains("unit-b");
-            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> !x.findElements(By.cssSelector(".chart canvas")).isEmpty());
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> x.findElements(By.cssSelector(".chart canvas")).size() == 5);
             screenshot(d, "inspector-dashboard");
 
             // A finding while the campaign is still open: the server refuses, and the page says why in its words.

@@ -10,14 +10,34 @@
       el.dataset.drawn = "1";
       var d = JSON.parse(el.dataset.chartData);
       var chart = echarts.init(el);
-      if (el.dataset.chart === "reports") {
-        chart.setOption({ animation: false, title: { text: d.titles.reports, left: "center" }, tooltip: {},
-          series: [{ type: "pie", radius: ["35%", "65%"], data: d.reports }] });
-      } else {
-        chart.setOption({ animation: false, title: { text: d.titles.findings, left: "center" }, tooltip: {},
-          xAxis: { type: "category", data: d.severities }, yAxis: { type: "value", minInterval: 1 },
-          series: [{ type: "bar", data: d.findings, itemStyle: { color: "#a61b1b" } }] });
+      var kind = el.dataset.chart, base = { animation: false, title: { text: d.titles[kind], left: "center" }, tooltip: {} };
+      var value = { type: "value", minInterval: 1 };
+      if (kind === "reports") {
+        base.series = [{ type: "pie", radius: ["35%", "65%"], data: d.reports }];
+      } else if (kind === "findings") {
+        base.xAxis = { type: "category", data: d.severities };
+        base.yAxis = value;
+        base.series = [{ type: "bar", data: d.findings, itemStyle: { color: "#a61b1b" } }];
+      } else if (kind === "timeline") {
+        base.xAxis = { type: "category", data: d.timeline.days };
+        base.yAxis = value;
+        base.series = [{ type: "line", step: "end", data: d.timeline.reports }];
+      } else if (kind === "answers") {
+        // Check areas down the side: their Chinese names read whole there.
+        base.legend = { bottom: 0 };
+        base.grid = { left: 8, right: 16, top: 36, bottom: 32, containLabel: true };
+        base.yAxis = { type: "category", data: d.answers.areas, inverse: true, axisLabel: { interval: 0 } };
+        base.xAxis = value;
+        base.series = Object.keys(d.answers.series).map(function (a) {
+          return { type: "bar", name: a, stack: "answers", data: d.answers.series[a] };
+        });
+      } else if (kind === "findingsByArea") {
+        base.grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
+        base.yAxis = { type: "category", data: d.findingsByArea.areas, inverse: true, axisLabel: { interval: 0 } };
+        base.xAxis = value;
+        base.series = [{ type: "bar", data: d.findingsByArea.counts, itemStyle: { color: "#a61b1b" } }];
       }
+      chart.setOption(base);
     });
   }
 

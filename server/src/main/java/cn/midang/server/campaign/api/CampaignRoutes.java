@@ -132,6 +132,15 @@ public final class CampaignRoutes {
         totals.put("reports_on_time", rows.stream().filter(r -> r.reportIn() && r.reportOnTime()).count());
         totals.put("reports_missing", rows.stream().filter(r -> !r.reportIn()).count());
         totals.put("forms_complete", rows.stream().filter(r -> r.formComplete(c)).count());
+        // The answers of the forms in scope, per check area (area id → answer → items), for the dashboard's chart.
+        Map<String, Map<String, Long>> answers = new LinkedHashMap<>();
+        c.areas().forEach(a -> answers.put(a.id(), new LinkedHashMap<>()));
+        for (Overviews.UnitOverview r : rows) {
+            if (r.form() != null) {
+                r.form().answered().forEach(a -> answers.computeIfAbsent(a.area(), k -> new LinkedHashMap<>()).merge(a.answer(), 1L, Long::sum));
+            }
+        }
+        totals.put("form_answers", answers);
         if (st.showFindings()) {
             Map<Findings.Severity, Long> all = new EnumMap<>(Findings.Severity.class);
             rows.forEach(r -> r.findingsBySeverity().forEach((k, v) -> all.merge(k, v, Long::sum)));
