@@ -167,6 +167,11 @@ class CampaignWorkflowIT {
         assertThat(status.path("totals").path("reports_in").asInt()).isEqualTo(2);
         assertThat(status.path("totals").path("reports_missing").asInt()).isEqualTo(20);
         assertThat(status.path("totals").path("forms_complete").asInt()).isEqualTo(2);
+        // The forms' answers per check area (the dashboard's chart): unit-b answered its first item 不符合, the rest 符合.
+        JsonNode answers = status.path("totals").path("form_answers");
+        assertThat(answers.path("organisation").path("符合").asInt()).isEqualTo(5);
+        assertThat(answers.path("organisation").path("不符合").asInt()).isEqualTo(1);
+        assertThat(answers.path("rules").path("符合").asInt()).isEqualTo(6);
         assertThat(ok("inspector-info", "--lang", "zh", "status", "--campaign", c).out()).contains("报告表完整的单位：2 个")
                 .contains("高 1 个，中 0 个，低 1 个");
 
