@@ -29,7 +29,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -126,12 +125,18 @@ class ConsoleIT {
         }
     }
 
-    /** Clicks {@code button} and waits until the page it was on has gone (the answer to the post has replaced it). */
+    /**
+     * Clicks {@code button} and waits until the page it was on has gone and the answer to the post has loaded: the old
+     * page is marked in its window object, which a new page does not have. (Waiting for an element of the old page to
+     * go stale races the navigation: Chrome may answer that the node "does not belong to the document".)
+     */
     static void clickAndWaitForNextPage(WebDriver d, By button) {
-        WebElement page = d.findElement(By.tagName("html"));
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        js.executeScript("window.midangOldPage = true");
         d.findElement(button).click();
         try {
-            new WebDriverWait(d, Duration.ofMinutes(1)).until(ExpectedConditions.stalenessOf(page));
+            new WebDriverWait(d, Duration.ofMinutes(1)).ignoring(org.openqa.selenium.WebDriverException.class).until(x -> Boolean.TRUE.equals(
+                    js.executeScript("return window.midangOldPage === undefined && document.readyState === 'complete'")));
         } catch (org.openqa.selenium.TimeoutException e) {
             String logs = "";
             try (var files = Files.list(tmp)) {
