@@ -122,7 +122,7 @@ public final class ConsoleServer implements AutoCloseable {
                     "/static/console.css", "cn/midang/console/static/console.css",
                     "/static/console.js", "cn/midang/console/static/console.js",
                     "/static/htmx.min.js", webjar("htmx.org", "dist/htmx.min.js"),
-                    "/static/echarts.min.js", webjar("echarts", "dist/echarts.min.js"));
+                    "/static/echarts.min.js", webjar("echarts", "dist/echarts.common.min.js"));
         }
 
         private static String webjar(String name, String file) {

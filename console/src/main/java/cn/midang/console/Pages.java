@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -143,7 +145,7 @@ public final class Pages {
         if (c.matches()) {
             String id = c.group(1);
             if (c.group(2) == null) {
-                return campaign(id, query.getValue("done"), t);
+                return campaign(id, query.getValue("done"), "1".equals(query.getValue("all")), t);
             }
             return switch (c.group(2)) {
                 case "/results" -> results(id, t);
@@ -258,13 +260,28 @@ public final class Pages {
             row.put("late", s.path("late").asBoolean());
             row.put("size", t.size(s.path("size").asLong()));
             row.put("pieces", Text.pieces(s.path("snippet").asText(null)));
+            row.put("recognised", s.path("recognised").asBoolean());
             out.add(row);
         }
         return out;
     }
 
-    Answer campaign(String id, String done, Text t) throws Exception {
-        JsonNode n = client.status(id);
+    Answer campaign(String id, String done, boolean allUnits, Text t) throws Exception {
+        // The findings are asked for beside the status, not after it: the page waits for the slower of the two.
+        FutureTask<JsonNode> pendingFindings = "unit".equals(role) || "inspector".equals(role)
+                ? new FutureTask<>(() -> client.findings(id, null)) : null;
+        if (pendingFindings != null) {
+            Thread.ofVirtual().start(pendingFindings);
+        }
+        JsonNode n;
+        try {
+            n = client.status(id);
+        } catch (Exception e) {
+            if (pendingFindings != null) {
+                pendingFindings.cancel(true);
+            }
+            throw e;
+        }
         Map<String, Object> m = model(t, n.path("title").asText());
         m.put("done", done != null && List.of("finding", "created", "advanced", "assigned").contains(done) ? t.get("done." + done) : "");
         m.put("id", n.path("id").asText());
@@ -283,9 +300,16 @@ public final class Pages {
             JsonNode f = u.path("findings");
             row.put("findings", f.isMissingNode() ? "—" : f.path("high").asLong() + " / " + f.path("medium").asLong() + " / "
                     + f.path("low").asLong());
+            row.put("attention", attention(u));
             units.add(row);
         }
-        m.put("units", units);
+        // Those that need attention first (no report, late, form not complete), each group in the campaign's order; a long
+        // list shows its first UNITS_SHOWN, the rest one click away.
+        m.put("allUnits", List.copyOf(units));
+        units.sort(java.util.Comparator.comparingInt(r -> (int) r.get("attention")));
+        m.put("unitsTotal", units.size());
+        m.put("unitsCut", !allUnits && units.size() > UNITS_SHOWN);
+        m.put("units", allUnits || units.size() <= UNITS_SHOWN ? units : units.subList(0, UNITS_SHOWN));
         JsonNode totals = n.path("totals");
         m.put("totals", Map.of("units", totals.path("units").asLong(), "reported", totals.path("reports_in").asLong(),
                 "onTime", totals.path("reports_on_time").asLong(), "missing", totals.path("reports_missing").asLong(),
@@ -300,7 +324,7 @@ public final class Pages {
         m.put("unit", "unit".equals(role));
         // A unit sees its own findings (the server shows a unit only its own) with, for each not yet answered, its
         // rectification upload; an inspector the campaign's, and a form to record one.
-        JsonNode findings = "unit".equals(role) || "inspector".equals(role) ? client.findings(id, null).path("findings") : null;
+        JsonNode findings = pendingFindings == null ? null : answerOf(pendingFindings).path("findings");
         List<Map<String, Object>> rows = new ArrayList<>();
         if (findings != null) {
             findings.forEach(f -> rows.add(findingRow(f, t)));
@@ -308,7 +332,7 @@ public final class Pages {
         m.put("findings", rows);
         Map<String, String> areaNames = new LinkedHashMap<>();
         if (!"unit".equals(role)) {
-            client.campaign(id).ifPresent(c -> c.path("areas").forEach(a -> areaNames.put(a.path("id").asText(), a.path("name").asText())));
+            n.path("areas").forEach(a -> areaNames.put(a.path("id").asText(), a.path("name").asText()));
         }
         List<Map<String, String>> areas = new ArrayList<>();
         areaNames.forEach((k, v) -> areas.add(Map.of("id", k, "name", v)));
@@ -316,6 +340,29 @@ public final class Pages {
         // In the page itself (an attribute the template escapes), not a second request that would ask the server again.
         m.put("chartData", chartData(n, areaNames, findings, t));
         return page(200, "campaign", m, t);
+    }
+
+    /** How many units the dashboard lists before "show all". */
+    static final int UNITS_SHOWN = 100;
+
+    /** 0: no report; 1: reported late; 2: form missing or incomplete; 3: nothing to chase. */
+    private static int attention(JsonNode u) {
+        if (!u.path("report_in").asBoolean()) {
+            return 0;
+        }
+        if (!u.path("report_on_time").asBoolean()) {
+            return 1;
+        }
+        return "complete".equals(u.path("form").asText()) ? 3 : 2;
+    }
+
+    /** The answer of a request run beside another, its refusal thrown as if it had been made here. */
+    private static JsonNode answerOf(FutureTask<JsonNode> request) throws Exception {
+        try {
+            return request.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
     }
 
     /**
@@ -487,6 +534,7 @@ public final class Pages {
         // retention permit, and the console never offers the original as a file (download: false).
         String text = null;
         boolean extracted = false;
+        int recognisedPages = 0;
         if (isText(r.fileName()) && r.size() <= 2 * 1024 * 1024) {
             text = new String(client.openInMemory(r, MAX_OPEN).content(), StandardCharsets.UTF_8);
         } else {
@@ -495,10 +543,12 @@ public final class Pages {
             if (x.path("indexed").asBoolean() && !x.path("text").asText().isBlank()) {
                 text = x.path("text").asText();
                 extracted = true;
+                recognisedPages = x.path("recognised_pages").asInt();
             }
         }
         m.put("text", text);
-        m.put("extracted", extracted);
+        m.put("extracted", extracted && recognisedPages == 0);
+        m.put("recognised", recognisedPages > 0 ? t.get("submission.recognised", recognisedPages) : "");
         m.put("large", r.size() > MAX_OPEN ? t.get("submission.large", t.size(r.size()), r.id()) : "");
         m.put("download", !"tester".equals(role));
         return page(200, "submission", m, t);

@@ -19,6 +19,7 @@ import cn.midang.server.campaign.api.FindingService;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.extract.ForkedExtractor;
+import cn.midang.server.extract.Ocr;
 import cn.midang.server.http.Api;
 import cn.midang.server.http.CatalogueErrorHandler;
 import cn.midang.server.http.Exchange;
@@ -91,9 +92,11 @@ public final class MidangServer implements AutoCloseable {
 
     private final MetricsListener metricsListener;
     private final ScheduledExecutorService crlWatch;
+    private final Ocr.Found ocr;
 
     private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
-            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch) {
+            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr) {
+        this.ocr = ocr;
         this.metricsListener = metricsListener;
         this.crlWatch = crlWatch;
         this.audit = audit;
@@ -147,7 +150,8 @@ public final class MidangServer implements AutoCloseable {
             LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
         }
         SearchIndex searchIndex = openIndex(deployment, archive);
-        Indexer indexer = newIndexer(deployment, config, submissions, archive, searchIndex);
+        Ocr.Found ocr = ocr(config);
+        Indexer indexer = newIndexer(deployment, config, submissions, archive, searchIndex, ocr);
         service.onRecorded(indexer::enqueue);
         int behind = indexer.catchUp();
         if (behind > 0) {
@@ -211,7 +215,7 @@ public final class MidangServer implements AutoCloseable {
         // A stale revocation list refuses everyone: say so at start and twice a day from a week before.
         crlWatch.scheduleAtFixedRate(() -> deployment.crlWarning(deployment.clock().instant())
                 .ifPresent(w -> LOG.warn("REVOCATION LIST: {}", w)), 0, 12, TimeUnit.HOURS);
-        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch);
+        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch, ocr);
     }
 
 
@@ -243,10 +247,23 @@ public final class MidangServer implements AutoCloseable {
         return new SearchIndex(new EncryptedDirectory(FSDirectory.open(d.dir().index()), IndexKey.loadOrCreate(d.dir().indexKey(), archive)));
     }
 
-    static Indexer newIndexer(Deployment d, ServerConfig config, Submissions submissions, Archive archive, SearchIndex index) {
+    static Indexer newIndexer(Deployment d, ServerConfig config, Submissions submissions, Archive archive, SearchIndex index,
+            Ocr.Found ocr) {
         return new Indexer(submissions, archive,
-                new ForkedExtractor(ForkedExtractor.Limits.DEFAULT.withTimeout(config.extractTimeout())), index,
-                new IndexStatus(d.database()), d.clock(), config.maxIndexBytes(), config.extractors());
+                new ForkedExtractor(ForkedExtractor.Limits.DEFAULT.withTimeout(config.extractTimeout())),
+                ocr.usable() ? ForkedExtractor.recognising(new Ocr(Ocr.LANGUAGES, config.ocrMaxPages(), config.ocrTimeout(), Ocr.DPI))
+                        : null,
+                index, new IndexStatus(d.database()), d.clock(), config.maxIndexBytes(), config.extractors());
+    }
+
+    /** Whether scans and pictures are recognised: asked for ({@code search.ocr}) and Tesseract with its languages found. */
+    static Ocr.Found ocr(ServerConfig config) {
+        return config.ocr() ? Ocr.probe(Ocr.LANGUAGES) : new Ocr.Found(false, "search.ocr = false");
+    }
+
+    /** For the start line: "OCR on (tesseract 5.3.0, chi_sim+eng)", or off and why. */
+    public String ocrState() {
+        return "OCR " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")";
     }
 
 

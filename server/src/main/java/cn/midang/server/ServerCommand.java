@@ -199,7 +199,7 @@ final class ServerCommand {
                     stopped.countDown();
                 }
             }, "midang-shutdown"));
-            LOG.info("Midang server listening on {} (data {})", server.url(config.listenHost()), data);
+            LOG.info("Midang server listening on {} (data {}; {})", server.url(config.listenHost()), data, server.ocrState());
             server.join();
             stopped.await();
             return 0;
@@ -282,8 +282,10 @@ final class ServerCommand {
                 Files.deleteIfExists(d.dir().indexKey());
                 var archive = Archive.of(d);
                 var submissions = MidangServer.submissions(d, archive.recordCipher(d.dir().recordKey()));
+                var ocr = MidangServer.ocr(config);
+                System.out.println("Text recognition of scans (OCR): " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")");
                 try (var index = MidangServer.openIndex(d, archive);
-                        var indexer = MidangServer.newIndexer(d, config, submissions, archive, index)) {
+                        var indexer = MidangServer.newIndexer(d, config, submissions, archive, index, ocr)) {
                     var status = new IndexStatus(d.database());
                     List<String> all = status.pending();
                     all.forEach(indexer::enqueue);

@@ -100,6 +100,25 @@ public final class Documents {
         return out.toByteArray();
     }
 
+    /**
+     * A spreadsheet as offices print them: a header and a footer of Excel's codes (font, size, the
+     * sheet's name, page numbers) around a row of text.
+     */
+    public static byte[] sheetWithHeaderAndFooter(Workbook b, String text) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (b) {
+            var sheet = b.createSheet("检查项");
+            sheet.getHeader().setCenter("&\"宋体,Bold\"&12&A");
+            sheet.getHeader().setRight("玉溪市&D");
+            sheet.getFooter().setCenter("Page &P of &N");
+            Row row = sheet.createRow(0);
+            row.createCell(0).setCellValue("检查结果");
+            row.createCell(1).setCellValue(text);
+            b.write(out);
+        }
+        return out.toByteArray();
+    }
+
     static byte[] pptx(String text) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (XMLSlideShow s = new XMLSlideShow()) {

@@ -65,7 +65,8 @@ public final class SearchCommand extends MidangCommand {
             t.row(h.path("id").asText(), h.path("unit").asText(), h.path("kind").asText(), h.path("area").asText("-"),
                     h.path("file_name").asText(),
                     h.path("received_at").asText() + (h.path("late").asBoolean() ? messages().get("submit.late") : ""));
-            t.note(h.path("snippet").asText());
+            // Text recognised from a scan (OCR) is said to be so: it may hold mistakes a typed text would not.
+            t.note((h.path("recognised").asBoolean() ? messages().get("search.recognised") + " " : "") + h.path("snippet").asText());
         }
         t.print(out());
         StringBuilder facets = new StringBuilder();

@@ -37,6 +37,9 @@ public record ServerConfig(
         long maxIndexBytes,
         Duration extractTimeout,
         int extractors,
+        boolean ocr,
+        int ocrMaxPages,
+        Duration ocrTimeout,
         Optional<InetSocketAddress> metricsListen,
         List<String> reviewDepartments) {
 
@@ -64,6 +67,10 @@ public record ServerConfig(
             new Key("search.max-index-bytes", "268435456", "Documents larger than this are archived but not indexed."),
             new Key("search.extract-timeout-seconds", "60", "The text extractor is killed after this long on one document."),
             new Key("search.extractors", "2", "Documents extracted at the same time, each in its own child JVM (256 MiB heap)."),
+            new Key("search.ocr", "true", "Recognise the text of scans and pictures (Tesseract, Simplified Chinese and English) when "
+                    + "Tesseract is installed; false: never."),
+            new Key("search.ocr-max-pages", "50", "Pages of one scan recognised at most; the rest is archived but not searchable."),
+            new Key("search.ocr-timeout-seconds", "1800", "Time budget of one scan: recognition stops after the page in hand."),
             new Key("review.departments", "市信息产业办,市公安局,市保密局",
                     "The joint-review departments (共同审定) every campaign names, by organisation, comma-separated."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
@@ -122,8 +129,12 @@ public record ServerConfig(
         long maxIndex = number(get, "search.max-index-bytes", 0, Long.MAX_VALUE);
         Duration extractTimeout = Duration.ofSeconds(number(get, "search.extract-timeout-seconds", 1, 3600));
         int extractors = (int) number(get, "search.extractors", 1, 64);
+        boolean ocr = bool(get, "search.ocr");
+        int ocrMaxPages = (int) number(get, "search.ocr-max-pages", 1, 10_000);
+        Duration ocrTimeout = Duration.ofSeconds(number(get, "search.ocr-timeout-seconds", 10, 86_400));
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
-                cpPeriod, maxIndex, extractTimeout, extractors, address(get, "metrics.listen"), departments(get, "review.departments"));
+                cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, address(get, "metrics.listen"),
+                departments(get, "review.departments"));
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

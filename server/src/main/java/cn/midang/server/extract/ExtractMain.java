@@ -15,6 +15,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.tika.exception.TikaException;
@@ -29,6 +31,7 @@ import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.microsoft.OfficeParserConfig;
+import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
 import org.apache.tika.sax.BodyContentHandler;
 import org.apache.tika.sax.WriteOutContentHandler;
@@ -41,9 +44,22 @@ import org.xml.sax.SAXException;
  * original file name then the bytes in chunks; on standard output, the text (UTF-8) in chunks
  * then one status: {@code ok <media type> <truncated>} or {@code fail <reason>}. Standard error
  * carries only logging. Arguments: write limit (characters), most embedded documents, deepest
- * nesting.
+ * nesting; for a child that recognises scans ({@link Recognition}), then {@code ocr}, the languages,
+ * the page limit, the time budget in seconds and the resolution. Such a child answers
+ * {@code ok <media type> <truncated> <pages recognised> <pages in the file> <stopped early>}.
  */
 public final class ExtractMain {
+
+    /**
+     * The real standard output, kept for frames; {@code System.out} goes to standard error before
+     * any other static initialiser of this class can print (a logging library that reports its own
+     * configuration there would corrupt the frames).
+     */
+    private static final FileOutputStream FRAMES = new FileOutputStream(FileDescriptor.out);
+
+    static {
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+    }
 
     /** An entry expanding more than this many times, to more than {@link #BOMB_ENTRY_BYTES}, is a zip bomb. */
     static final long BOMB_RATIO = 100;
@@ -58,11 +74,19 @@ public final class ExtractMain {
 
     public static void main(String[] args) throws IOException {
         // Standard output carries only frames: anything else that prints (logging) goes to stderr.
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
-        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(FRAMES, 1 << 16));
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
         Limits limits = new Limits(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         AutoDetectParser parser = new AutoDetectParser();
+        java.util.Optional<Ocr> ocr = Ocr.of(args, 3);
+        Recognition recognition;
+        try {
+            recognition = ocr.isEmpty() ? null : new Recognition(ocr.get());
+        } catch (TikaException e) {
+            System.err.println("Tesseract cannot be used: " + e.getMessage());
+            System.exit(4);
+            return;
+        }
         // Ready: the JVM is up and Tika's parsers are loaded. The server starts a document's time
         // budget only now, so a slow start on a busy machine never counts against a document.
         Frames.writeStatus(out, READY);
@@ -78,7 +102,8 @@ public final class ExtractMain {
             Frames.ChunkInput doc = new Frames.ChunkInput(in);
             String status;
             try (Frames.ChunkOutput text = new Frames.ChunkOutput(out)) {
-                status = parse(parser, fileName, doc, text, limits);
+                status = recognition == null ? parse(parser, fileName, doc, text, limits)
+                        : recognise(recognition, parser, fileName, doc, text);
             }
             doc.drain();
             Frames.writeStatus(out, status);
@@ -91,11 +116,19 @@ public final class ExtractMain {
     /** Made once per child: their constructors read property files from the class path. */
     private static final OfficeParserConfig OFFICE = new OfficeParserConfig();
     private static final PDFParserConfig PDF = new PDFParserConfig();
+    /** Spreadsheets without their print headers and footers: codes such as {@code &"Font,Bold"&12&A}, {@code Page &P}. */
+    private static final OfficeParserConfig SPREADSHEET = new OfficeParserConfig();
+    /** Text parsers never recognise pictures: scans go to a child started for that ({@link Recognition}). */
+    private static final TesseractOCRConfig NO_OCR = new TesseractOCRConfig();
 
     static {
-        OFFICE.setUseSAXDocxExtractor(true);
-        OFFICE.setUseSAXPptxExtractor(true);
-        OFFICE.setExtractMacros(false);
+        for (OfficeParserConfig c : List.of(OFFICE, SPREADSHEET)) {
+            c.setUseSAXDocxExtractor(true);
+            c.setUseSAXPptxExtractor(true);
+            c.setExtractMacros(false);
+        }
+        SPREADSHEET.setIncludeHeadersAndFooters(false);
+        NO_OCR.setSkipOcr(true);
         PDF.setMaxMainMemoryBytes(64L << 20);
         PDF.setExtractInlineImages(false);
         PDF.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
@@ -106,8 +139,8 @@ public final class ExtractMain {
         Metadata md = new Metadata();
         md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
         ParseContext ctx = new ParseContext();
-        ctx.set(OfficeParserConfig.class, OFFICE);
         ctx.set(PDFParserConfig.class, PDF);
+        ctx.set(TesseractOCRConfig.class, NO_OCR);
         ctx.set(Parser.class, parser);
         Limited embedded = new Limited(ctx, limits.maxEmbedded(), limits.maxDepth());
         ctx.set(EmbeddedDocumentExtractor.class, embedded);
@@ -119,6 +152,8 @@ public final class ExtractMain {
             if (bomb != null) {
                 return "fail " + bomb;
             }
+            boolean spreadsheet = SPREADSHEETS.contains(parser.getDetector().detect(tis, md).getBaseType().toString());
+            ctx.set(OfficeParserConfig.class, spreadsheet ? SPREADSHEET : OFFICE);
             try {
                 parser.parse(tis, handler, md, ctx);
             } catch (SAXException | TikaException e) {
@@ -137,6 +172,28 @@ public final class ExtractMain {
             return "fail the file is empty";
         } catch (OutOfMemoryError e) {
             throw e; // the JVM exits (ExitOnOutOfMemoryError); the server reports it
+        } catch (Throwable t) {
+            return "fail " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
+    }
+
+    /** The media types whose print headers and footers are left out. */
+    static final Set<String> SPREADSHEETS = Set.of("application/vnd.ms-excel",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel.sheet.macroenabled.12",
+            "application/vnd.ms-excel.sheet.binary.macroenabled.12", "application/vnd.oasis.opendocument.spreadsheet");
+
+    /** Recognises one scan or picture into {@code text}; returns its status (never throws for a bad document). */
+    static String recognise(Recognition recognition, AutoDetectParser parser, String fileName, InputStream doc,
+            Frames.ChunkOutput text) {
+        Metadata md = new Metadata();
+        md.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
+        Writer w = new OutputStreamWriter(text, StandardCharsets.UTF_8);
+        try (TikaInputStream tis = TikaInputStream.get(doc)) {
+            Recognition.Result r = recognition.read(tis, md, parser.getDetector(), w);
+            w.flush();
+            return "ok " + r.mediaType().replace(' ', '_') + " false " + r.pages() + " " + r.pagesInFile() + " " + r.stopped();
+        } catch (OutOfMemoryError e) {
+            throw e;
         } catch (Throwable t) {
             return "fail " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }

@@ -56,13 +56,35 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
     }
 
     private final Limits limits;
+    private final Ocr ocr;
     private final List<String> command;
     private final Deque<Child> idle = new ArrayDeque<>();
+    private final java.util.Set<Child> busy = new java.util.HashSet<>();
     private boolean closed;
     private int started;
 
     public ForkedExtractor(Limits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * An extractor that recognises scans and pictures: 512 MiB (a page rendered at 300 dpi is about
+     * 9 million grey pixels), killed only when the document's budget and one more page's time are
+     * spent (recognition itself stops at the budget and keeps what it read).
+     */
+    public static ForkedExtractor recognising(Ocr ocr) {
+        Duration kill = ocr.budget().plusSeconds(Recognition.PAGE_TIMEOUT_SECONDS + 60);
+        return new ForkedExtractor(new Limits(512, kill, Limits.DEFAULT.maxChars(), Limits.DEFAULT.maxEmbedded(),
+                Limits.DEFAULT.maxDepth(), 50, Duration.ofMinutes(5)), ocr);
+    }
+
+    /**
+     * An extractor whose children recognise scans and pictures ({@code ocr}, see {@link Recognition})
+     * instead of reading typed text; null for one that reads typed text.
+     */
+    public ForkedExtractor(Limits limits, Ocr ocr) {
         this.limits = limits;
+        this.ocr = ocr;
         this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + limits.heapMiB() + "m", "-Xss1m", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
                 "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.awt.headless=true");
@@ -106,16 +128,22 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
     }
 
     private synchronized Child take() throws IOException {
+        if (closed) {
+            throw new IOException("the extractor is stopping");
+        }
         long now = System.nanoTime();
         while (!idle.isEmpty()) {
             Child c = idle.pop();
             if (now - c.idleSince < limits.idleTimeout().toNanos() && c.process.isAlive()) {
+                busy.add(c);
                 return c;
             }
             c.stop();
         }
         started++;
-        return Child.start(command, limits);
+        Child c = Child.start(command, limits, ocr);
+        busy.add(c);
+        return c;
     }
 
     /** How many child JVMs this extractor has started. */
@@ -125,6 +153,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
 
     private void give(Child child, boolean reusable) {
         synchronized (this) {
+            busy.remove(child);
             if (reusable && !closed && child.documents < limits.documentsPerChild() && child.process.isAlive()) {
                 child.idleSince = System.nanoTime();
                 idle.push(child);
@@ -134,16 +163,22 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         child.stop();
     }
 
-    /** Stops the idle children (a child at work stops when its document is done). */
+    /**
+     * Stops the idle children and kills those still at work (with what they started: Tesseract);
+     * their documents come back as not extracted now ({@link IndexNote#UNAVAILABLE}).
+     */
     @Override
     public void close() {
         List<Child> stopping;
+        List<Child> working;
         synchronized (this) {
             closed = true;
             stopping = new ArrayList<>(idle);
             idle.clear();
+            working = new ArrayList<>(busy);
         }
         stopping.forEach(Child::stop);
+        working.forEach(Child::kill);
     }
 
     /**
@@ -197,13 +232,18 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             Thread.ofVirtual().name("extract-stderr").start(this::drainErrors);
         }
 
-        static Child start(List<String> base, Limits limits) throws IOException {
+        static Child start(List<String> base, Limits limits, Ocr ocr) throws IOException {
             Path tmp = privateTempDir();
             List<String> cmd = new ArrayList<>(base);
             cmd.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), ExtractMain.class.getName(),
                     String.valueOf(limits.maxChars()), String.valueOf(limits.maxEmbedded()), String.valueOf(limits.maxDepth())));
+            if (ocr != null) {
+                cmd.addAll(ocr.arguments());
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().keySet().removeIf(k -> k.startsWith("MIDANG_"));
+            // Tesseract on one core: the other stays free for the server and for typed documents (issue 20).
+            pb.environment().put("OMP_THREAD_LIMIT", "1");
             Child child;
             try {
                 child = new Child(pb.start(), tmp);
@@ -258,7 +298,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             try {
                 r = reading.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                process.destroyForcibly();
+                kill(); // with Tesseract, which runs in a process of the child's
                 stop();
                 feeder.join(10_000);
                 return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "parsing took longer than " + limits.timeout().toSeconds()
@@ -283,12 +323,22 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                 return new Outcome(Extraction.failed("the file is empty".equals(said) ? IndexNote.EMPTY : IndexNote.PARSE_FAILED,
                         "the file could not be parsed: " + said), true);
             }
-            boolean truncated = f.length > 2 && Boolean.parseBoolean(f[2]);
+            boolean truncated = (f.length > 2 && f[2].startsWith("true")) || r.text().length() > limits.maxChars();
             String text = r.text().length() > limits.maxChars() ? r.text().substring(0, limits.maxChars()) : r.text();
+            String type = f.length > 1 ? f[1] : "unknown";
             if (text.isBlank()) {
-                return new Outcome(Extraction.failed(IndexNote.NO_TEXT, "no text found in the file"), true);
+                // With its media type: a PDF or a picture without text goes on to be recognised.
+                return new Outcome(new Extraction(false, "", type, false, IndexNote.NO_TEXT, "no text found in the file"), true);
             }
-            return new Outcome(new Extraction(true, text, f.length > 1 ? f[1] : "unknown", truncated,
+            String[] recognised = f.length > 2 ? f[2].split(" ") : new String[0];
+            if (recognised.length == 4) {
+                // A child that recognises: "<truncated> <pages read> <pages in the file> <stopped early>".
+                int pages = Integer.parseInt(recognised[1]);
+                boolean stopped = Boolean.parseBoolean(recognised[3]);
+                return new Outcome(new Extraction(true, text, type, truncated, stopped ? IndexNote.RECOGNISED_IN_PART : IndexNote.RECOGNISED,
+                        pages + " of " + recognised[2] + " page(s) recognised", pages), true);
+            }
+            return new Outcome(new Extraction(true, text, type, truncated,
                     truncated ? IndexNote.TRUNCATED : null, truncated ? "text cut at " + limits.maxChars() + " characters" : ""), true);
         }
 
@@ -333,6 +383,12 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         }
 
         private boolean stopped;
+
+        /** Ends the child at once, and what it started. */
+        void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
 
         synchronized void stop() {
             if (stopped) {

@@ -28,7 +28,14 @@ public enum IndexNote {
             "服务器的文字读取程序无法启动；重启后将为该文件建立索引。"),
     UNREADABLE("The archived package could not be opened for indexing; the operator has been alerted.",
             "归档的数据包无法打开以建立索引；已通知运维人员。"),
-    TRUNCATED("Only the first million characters of the text are searchable.", "仅前一百万个字符可以检索。");
+    TRUNCATED("Only the first million characters of the text are searchable.", "仅前一百万个字符可以检索。"),
+    RECOGNITION_PENDING("The file has no typed text (a scan or a photo); its pages are being recognised (OCR) and it will be "
+            + "searchable when that is done.", "文件中没有录入的文字（扫描件或照片）；正在识别其页面上的文字（OCR），完成后即可检索。"),
+    RECOGNISED("The searchable text was recognised from the scanned pages (OCR), not typed: it may contain mistakes.",
+            "可检索的文字是从扫描页面识别所得（OCR），并非录入文字，可能有误。"),
+    RECOGNISED_IN_PART("Only the first pages of the scan were recognised (search.ocr-max-pages or the time budget "
+            + "search.ocr-timeout-seconds); the text was recognised, not typed, and may contain mistakes.",
+            "仅识别了扫描件的前若干页（search.ocr-max-pages 或时间上限 search.ocr-timeout-seconds）；文字为识别所得，并非录入，可能有误。");
 
     public final String message;
     public final String messageZh;

@@ -1,5 +1,6 @@
 package cn.midang.server.search;
 
+import cn.midang.server.extract.IndexNote;
 import cn.midang.server.storage.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,8 +23,14 @@ public final class IndexStatus {
         this.db = db;
     }
 
-    /** One submission's state. */
-    public record Entry(String submission, String state, String reason, String mediaType, boolean truncated, Instant at) {}
+    /** One submission's state; {@code recognisedPages}: the pages its text was recognised from (OCR), 0 for typed text. */
+    public record Entry(String submission, String state, String reason, String mediaType, boolean truncated, Instant at,
+            int recognisedPages) {
+
+        public Entry(String submission, String state, String reason, String mediaType, boolean truncated, Instant at) {
+            this(submission, state, reason, mediaType, truncated, at, 0);
+        }
+    }
 
     public void record(String submission, String state, String reason, String mediaType, boolean truncated, Instant now)
             throws SQLException {
@@ -34,7 +41,7 @@ public final class IndexStatus {
     public void recordAll(List<Entry> entries) throws SQLException {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_status (submission_id, state, reason, media_type, "
-                    + "truncated, updated_at) KEY (submission_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + "truncated, updated_at, recognised_pages) KEY (submission_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (Entry e : entries) {
                     ps.setString(1, e.submission());
                     ps.setString(2, e.state());
@@ -42,6 +49,7 @@ public final class IndexStatus {
                     ps.setString(4, e.mediaType().length() > 128 ? e.mediaType().substring(0, 128) : e.mediaType());
                     ps.setBoolean(5, e.truncated());
                     ps.setTimestamp(6, Timestamp.from(e.at()));
+                    ps.setInt(7, e.recognisedPages());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -59,6 +67,22 @@ public final class IndexStatus {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Submissions waiting for their pages to be recognised (a restart stopped it), oldest first. */
+    public List<String> awaitingRecognition() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s JOIN index_status i ON i.submission_id = s.id "
+                        + "WHERE i.reason = ? ORDER BY s.sequence")) {
+            ps.setString(1, IndexNote.RECOGNITION_PENDING.code());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
             }
         }
         return out;

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@code maxBytes}, is marked "not indexed" with the reason; it stays archived and receipted. A
  * hostile file therefore never stops the server or slows other uploads beyond the one core the
  * extractor uses.
+ *
+ * <p>A PDF or picture without typed text (a scan, a photo) goes on to a second, single lane: its
+ * pages are recognised (OCR, {@code recogniser}) one document at a time, so a 30-page scan never
+ * holds up the typed documents received after it. Until then it is marked "being recognised"
+ * ({@link IndexNote#RECOGNITION_PENDING}); a restart picks those up again.
  */
 public final class Indexer implements AutoCloseable {
 
@@ -38,6 +43,8 @@ public final class Indexer implements AutoCloseable {
     private final Submissions submissions;
     private final Archive archive;
     private final TextExtractor extractor;
+    private final TextExtractor recogniser;
+    private final ExecutorService recognising;
     private final SearchIndex index;
     private final IndexStatus status;
     private final Clock clock;
@@ -52,8 +59,18 @@ public final class Indexer implements AutoCloseable {
         return t;
     });
 
-    /** {@code workers} documents are extracted at the same time (each needs its own child JVM). */
+    /** {@code workers} documents are extracted at the same time (each needs its own child JVM); no recognition of scans. */
     public Indexer(Submissions submissions, Archive archive, TextExtractor extractor,
+            SearchIndex index, IndexStatus status, Clock clock, long maxBytes, int workers) {
+        this(submissions, archive, extractor, null, index, status, clock, maxBytes, workers);
+    }
+
+    /**
+     * {@code workers} documents are extracted at the same time (each needs its own child JVM);
+     * scans and pictures without typed text are recognised by {@code recogniser}, one at a time
+     * (null: they are marked "no text").
+     */
+    public Indexer(Submissions submissions, Archive archive, TextExtractor extractor, TextExtractor recogniser,
             SearchIndex index, IndexStatus status, Clock clock, long maxBytes, int workers) {
         AtomicInteger n = new AtomicInteger();
         this.worker = Executors.newFixedThreadPool(workers, r -> {
@@ -64,6 +81,12 @@ public final class Indexer implements AutoCloseable {
         this.submissions = submissions;
         this.archive = archive;
         this.extractor = extractor;
+        this.recogniser = recogniser;
+        this.recognising = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "midang-recogniser");
+            t.setDaemon(true);
+            return t;
+        });
         this.index = index;
         this.status = status;
         this.clock = clock;
@@ -72,11 +95,23 @@ public final class Indexer implements AutoCloseable {
         committer.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Queues every submission that has no index status yet (after a restart or a rebuild). */
+    /**
+     * Queues every submission that has no index status yet (after a restart or a rebuild), and
+     * every scan whose recognition a stop interrupted.
+     */
     public int catchUp() throws SQLException {
         int n = 0;
         for (String id : status.pending()) {
             enqueue(id);
+            n++;
+        }
+        for (String id : status.awaitingRecognition()) {
+            if (recogniser != null) {
+                enqueue(id, recognising, () -> recogniseNow(id));
+            } else {
+                // Recognition was switched off (search.ocr = false) since: what it would have found stays unknown.
+                status.record(id, IndexStatus.NOT_INDEXED, IndexNote.NO_TEXT.code(), "", false, clock.instant());
+            }
             n++;
         }
         return n;
@@ -86,6 +121,10 @@ public final class Indexer implements AutoCloseable {
 
     /** Queues submission {@code id} for indexing. */
     public void enqueue(String id) {
+        enqueue(id, worker, () -> indexNow(id));
+    }
+
+    private void enqueue(String id, ExecutorService lane, Runnable job) {
         if (stopping) {
             return;
         }
@@ -93,10 +132,10 @@ public final class Indexer implements AutoCloseable {
             pending++;
         }
         try {
-            worker.execute(() -> {
+            lane.execute(() -> {
                 try {
                     if (!stopping) {
-                        indexNow(id);
+                        job.run();
                     }
                 } finally {
                     done();
@@ -114,8 +153,24 @@ public final class Indexer implements AutoCloseable {
         }
     }
 
-    /** Indexes submission {@code id} on the calling thread (reindexing). */
+    /** Indexes submission {@code id} on the calling thread (reindexing); a scan goes on to the recognition lane. */
     public void indexNow(String id) {
+        index(id, extractor);
+    }
+
+    /** Recognises the pages of scan {@code id} on the calling thread and indexes what they say. */
+    void recogniseNow(String id) {
+        index(id, recogniser);
+    }
+
+    /** Media types whose pages can be recognised: PDF and pictures. */
+    static boolean recognisable(String mediaType) {
+        String t = mediaType == null ? "" : mediaType.toLowerCase(java.util.Locale.ROOT);
+        return t.startsWith("application/pdf") || t.startsWith("image/");
+    }
+
+    private void index(String id, TextExtractor with) {
+        boolean recognition = with == recogniser;
         try {
             Optional<Submissions.Found> found = submissions.find(id);
             if (found.isEmpty()) {
@@ -131,7 +186,7 @@ public final class Indexer implements AutoCloseable {
                 LOG.info("submission {} not indexed: {} bytes, the limit is {}", id, size, maxBytes);
                 return;
             }
-            Extraction e = extractor.extract(fileName, out -> {
+            Extraction e = with.extract(fileName, out -> {
                 try {
                     // What the extractor got is indexed only if this returns: the package was authentic.
                     archive.streamUnverified(f.stored().blobName(), out);
@@ -142,6 +197,12 @@ public final class Indexer implements AutoCloseable {
             if (e.note() == IndexNote.UNAVAILABLE) {
                 // Not the document's fault: no status is kept, so the next start's catch-up indexes it.
                 LOG.error("submission {} could not be indexed now and will be at the next start: {}", id, e.reason());
+                return;
+            }
+            if (!recognition && recogniser != null && e.note() == IndexNote.NO_TEXT && recognisable(e.mediaType())) {
+                // Made durable at once (not with the next commit): a restart must find it and recognise it.
+                status.record(id, IndexStatus.NOT_INDEXED, IndexNote.RECOGNITION_PENDING.code(), e.mediaType(), false, clock.instant());
+                enqueue(id, recognising, () -> recogniseNow(id));
                 return;
             }
             if (!e.extracted()) {
@@ -155,9 +216,12 @@ public final class Indexer implements AutoCloseable {
                 return;
             }
             index.add(new SearchIndex.Doc(id, f.stored().campaign(), f.stored().unit(), f.stored().kind(), f.submitterRole(),
-                    receivedAt, fileName, e.text(), receipt.area(), receipt.late()));
+                    receivedAt, fileName, e.text(), receipt.area(), receipt.late(), e.recognisedPages()));
             settle(new IndexStatus.Entry(id, IndexStatus.INDEXED, e.note() == null ? "" : e.note().code(), e.mediaType(), e.truncated(),
-                    clock.instant()));
+                    clock.instant(), e.recognisedPages()));
+            if (recognition) {
+                LOG.info("submission {}: {}", id, e.detail());
+            }
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.error("indexing submission {} failed; it stays archived and will be retried at the next start", id, e);
         }
@@ -233,21 +297,32 @@ public final class Indexer implements AutoCloseable {
         stopping = true;
         committer.shutdown();
         worker.shutdown();
+        recognising.shutdown();
+        if (recogniser instanceof AutoCloseable c) {
+            // A scan being recognised is given up (its status says so, and the next start takes it again): its
+            // child is stopped, not waited for.
+            close(c);
+        }
         try {
             if (!worker.awaitTermination(2 * 60, TimeUnit.SECONDS)) {
                 LOG.warn("the indexer did not stop within 2 minutes; stopping it hard");
                 worker.shutdownNow();
             }
+            recognising.awaitTermination(2 * 60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         flush();
         if (extractor instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("could not stop the extractor: {}", e.getMessage());
-            }
+            close(c);
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("could not stop the extractor: {}", e.getMessage());
         }
     }
 }

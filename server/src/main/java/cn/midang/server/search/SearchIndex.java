@@ -4,10 +4,13 @@ import cn.midang.server.submission.ListScope;
 import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.time.Instant;
+import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
@@ -37,6 +40,7 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
@@ -61,6 +65,10 @@ public final class SearchIndex implements AutoCloseable {
     static final String RECEIVED = "received_at";
     static final String FILE_NAME = "file_name";
     static final String BODY = "body";
+    static final String RECOGNISED_PAGES = "recognised_pages";
+
+    /** The length of one snippet window: some 30 characters either side of a match. */
+    static final int SNIPPET_CHARS = 70;
 
     private static final FieldType TEXT = textType();
 
@@ -70,17 +78,26 @@ public final class SearchIndex implements AutoCloseable {
 
     /** What one submission brings to the index. */
     public record Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt,
-            String fileName, String body, String area, boolean late) {
+            String fileName, String body, String area, boolean late, int recognisedPages) {
+
+        /** A document of typed text. */
+        public Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt, String fileName,
+                String body, String area, boolean late) {
+            this(id, campaign, unit, kind, submitterRole, receivedAt, fileName, body, area, late, 0);
+        }
 
         /** A document about no particular check area, received on time. */
         public Doc(String id, String campaign, String unit, String kind, String submitterRole, Instant receivedAt, String fileName,
                 String body) {
-            this(id, campaign, unit, kind, submitterRole, receivedAt, fileName, body, null, false);
+            this(id, campaign, unit, kind, submitterRole, receivedAt, fileName, body, null, false, 0);
         }
     }
 
-    /** One hit: the submission id and a snippet with the matches marked 【like this】. */
-    public record Hit(String id, float score, String snippet) {}
+    /**
+     * One hit: the submission id and a snippet with the matches marked 【like this】; {@code recognised}
+     * when the text was recognised from scanned pages (OCR), not typed.
+     */
+    public record Hit(String id, float score, String snippet, boolean recognised) {}
 
     /**
      * Hits of a page, the number of all hits the caller may see, and facet counts over all of them
@@ -132,6 +149,9 @@ public final class SearchIndex implements AutoCloseable {
         doc.add(new StoredField(RECEIVED, d.receivedAt().toEpochMilli()));
         doc.add(new Field(FILE_NAME, d.fileName(), TEXT));
         doc.add(new Field(BODY, d.body(), TEXT));
+        if (d.recognisedPages() > 0) {
+            doc.add(new StoredField(RECOGNISED_PAGES, d.recognisedPages()));
+        }
         writer.updateDocument(new Term(ID, d.id()), doc);
     }
 
@@ -220,15 +240,20 @@ public final class SearchIndex implements AutoCloseable {
             ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
                     top.scoreDocs.length);
             TopDocs pageDocs = new TopDocs(top.totalHits, page);
+            // Windows of about SNIPPET_CHARS characters with the match in the middle, cut anywhere (Chinese has no spaces and
+            // a sentence may run for hundreds of characters): never the whole text of a short document.
             UnifiedHighlighter h = UnifiedHighlighter.builder(s, ChineseAnalysis.indexing())
                     .withFormatter(new DefaultPassageFormatter("【", "】", "…", false))
+                    .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(
+                            BreakIterator.getCharacterInstance(Locale.ROOT), SNIPPET_CHARS, 0.5f))
                     .withMaxLength(1_000_000)
                     .build();
             String[] snippets = page.length == 0 ? new String[0] : h.highlight(BODY, highlight.build(), pageDocs, 2);
             List<Hit> hits = new ArrayList<>();
             for (int i = 0; i < page.length; i++) {
-                String id = s.storedFields().document(page[i].doc).get(ID);
-                hits.add(new Hit(id, page[i].score, snippets[i] == null ? "" : snippets[i].replace('\n', ' ')));
+                Document stored = s.storedFields().document(page[i].doc, Set.of(ID, RECOGNISED_PAGES));
+                hits.add(new Hit(stored.get(ID), page[i].score, snippets[i] == null ? "" : snippets[i].replace('\n', ' '),
+                        stored.getField(RECOGNISED_PAGES) != null));
             }
             return new Hits(s.count(query), hits, s.search(query, new FacetCounts.Manager()));
         } finally {
@@ -236,19 +261,27 @@ public final class SearchIndex implements AutoCloseable {
         }
     }
 
-    /** Removes every document (before a rebuild). */
+    /** A submission's text as the index holds it, and the pages it was recognised from (OCR; 0: typed text). */
+    public record Indexed(String text, int recognisedPages) {}
+
     /** The text of submission {@code id} as it was extracted for the index, or empty when the index has none for it. */
-    public java.util.Optional<String> text(String id) throws IOException {
+    public java.util.Optional<Indexed> text(String id) throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
-            ScoreDoc[] found = s.search(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(ID, id)), 1).scoreDocs;
-            return found.length == 0 ? java.util.Optional.empty()
-                    : java.util.Optional.ofNullable(s.storedFields().document(found[0].doc).get(BODY));
+            ScoreDoc[] found = s.search(new TermQuery(new Term(ID, id)), 1).scoreDocs;
+            if (found.length == 0) {
+                return java.util.Optional.empty();
+            }
+            Document d = s.storedFields().document(found[0].doc, Set.of(BODY, RECOGNISED_PAGES));
+            var pages = d.getField(RECOGNISED_PAGES);
+            return d.get(BODY) == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Indexed(d.get(BODY), pages == null ? 0 : pages.numericValue().intValue()));
         } finally {
             searchers.release(s);
         }
     }
 
+    /** Removes every document (before a rebuild). */
     public void clear() throws IOException {
         writer.deleteAll();
         writer.commit();

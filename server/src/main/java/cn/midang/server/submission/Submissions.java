@@ -310,7 +310,7 @@ public final class Submissions {
     /** One line of a listing: the receipt's fields (its number among its organisation's) and the submitter's name. */
     public record Listed(String id, long sequence, String campaign, String unit, String kind, String fileName, long size,
             String contentSm3, String submitterName, Instant receivedAt, boolean late, String indexState,
-            String indexReason, String area) {}
+            String indexReason, String area, int recognisedPages) {}
 
     /** What a listing may be narrowed to (null = any). */
     public record Filter(String campaign, String unit, String kind, String area, Boolean late) {
@@ -328,7 +328,8 @@ public final class Submissions {
 
     public List<Listed> list(ListScope scope, Filter filter, int limit, int offset) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT s.id, s.receipt_number, s.campaign_id, s.unit_id, s.kind, s.sealed_file_name, "
-                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id FROM submissions s "
+                + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id, "
+                + "i.recognised_pages FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
                 + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
         List<String> args = new ArrayList<>();
@@ -374,7 +375,7 @@ public final class Submissions {
                             rs.getString(9),
                             rs.getTimestamp(10).toInstant(), rs.getBoolean(11),
                             rs.getString(12) == null ? "pending" : rs.getString(12), rs.getString(13) == null ? "" : rs.getString(13),
-                            rs.getString(14)));
+                            rs.getString(14), rs.getInt(15)));
                 }
             }
         }

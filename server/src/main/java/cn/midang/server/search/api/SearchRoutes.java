@@ -55,6 +55,8 @@ public final class SearchRoutes {
         m.put("hits", r.hits().stream().map(h -> {
             Map<String, Object> hit = SubmissionRoutes.listed(h.listed());
             hit.put("snippet", h.snippet());
+            // The snippet is of text recognised from a scan (OCR, 识别文字), not typed.
+            hit.put("recognised", h.recognised());
             hit.put("score", (double) h.score());
             return hit;
         }).toList());

@@ -46,7 +46,7 @@ public final class SearchService {
     public record Query(List<String> include, List<String> exclude) {}
 
     /** One hit as shown: the submission's listing and a snippet of its text. */
-    public record Result(Submissions.Listed listed, String snippet, float score) {}
+    public record Result(Submissions.Listed listed, String snippet, float score, boolean recognised) {}
 
     public record Results(long total, List<Result> hits, Map<String, Map<String, Long>> facets) {}
 
@@ -131,7 +131,7 @@ public final class SearchService {
                     LOG.warn("search index disagrees with the records about {}; hit withheld (rebuild the index)", h.id());
                     continue;
                 }
-                out.add(new Result(l, h.snippet(), h.score()));
+                out.add(new Result(l, h.snippet(), h.score(), h.recognised()));
             }
             return new Results(hits.total(), out, hits.facets());
         } catch (IOException | SQLException e) {
@@ -146,11 +146,13 @@ public final class SearchService {
      */
     public Map<String, Object> text(Grant<Target.OfSubmission> g) throws ApiException {
         try {
-            java.util.Optional<String> text = index.text(g.target().id());
+            java.util.Optional<SearchIndex.Indexed> text = index.text(g.target().id());
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("id", g.target().id());
             m.put("indexed", text.isPresent());
-            m.put("text", text.orElse(""));
+            m.put("text", text.map(SearchIndex.Indexed::text).orElse(""));
+            // Recognised from scanned pages (OCR), not typed: the reader is told, with how many pages.
+            m.put("recognised_pages", text.map(SearchIndex.Indexed::recognisedPages).orElse(0));
             return m;
         } catch (java.io.IOException e) {
             throw new ApiException(ErrorCode.INTERNAL, "reading the search index", e);

@@ -97,6 +97,8 @@ public final class SubmissionRoutes {
         m.put("index_reason", note.map(IndexNote::code).orElse(s.indexReason().isEmpty() ? "" : "other"));
         m.put("index_note", note.map(n -> n.message).orElse(""));
         m.put("index_note_zh", note.map(n -> n.messageZh).orElse(""));
+        // How many pages the searchable text was recognised from (OCR); 0: typed text, or not indexed.
+        m.put("index_recognised_pages", s.recognisedPages());
         return m;
     }
 
