@@ -346,7 +346,7 @@ public final class Pages {
     static final int UNITS_SHOWN = 100;
 
     /** 0: no report; 1: reported late; 2: form missing or incomplete; 3: nothing to chase. */
-    private static int attention(JsonNode u) {
+    static int attention(JsonNode u) {
         if (!u.path("report_in").asBoolean()) {
             return 0;
         }

@@ -47,6 +47,7 @@ class ConsoleIT {
     static final List<Process> consoles = new ArrayList<>();
     static String hostile;
     static String report;
+    static String scan;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,6 +62,12 @@ class ConsoleIT {
         Path markup = tmp.resolve("<img src=x onerror=alert(1)> 应急响应.txt");
         Files.writeString(markup, "应急响应 演练记录");
         hostile = dev.client("unit-a").submit(markup, "demo", "report", null).receipt().id();
+        // A stamped report, scanned: two pages of pictures, no text layer (its text is recognised, OCR)
+        Path scanned = tmp.resolve("盖章自查报告.pdf");
+        Files.write(scanned, cn.midang.server.extract.Scans.pdf(List.of(
+                cn.midang.server.extract.Scans.page(List.of("检查发现两台服务器存在弱口令，已责令限期整改。"), 200, 5.8, 1.6, true),
+                cn.midang.server.extract.Scans.page(List.of("办公终端已使用国产操作系统。"), 200, 5.8, 1.6, false)), 200));
+        scan = dev.client("unit-a").submit(scanned, "demo", "report", null).receipt().id();
         dev.server.awaitIndexed();
     }
 
@@ -299,6 +306,59 @@ class ConsoleIT {
             assertThat(d.findElement(By.name("filler")).getAttribute("value")).isEqualTo("张三");
             assertThat(d.findElements(By.cssSelector("input[value='符合']:checked"))).hasSize(complies.size() - 1);
             assertThat(d.findElements(By.tagName("textarea")).get(0).getAttribute("value")).contains("弱口令 <b>未整改</b>");
+        } finally {
+            d.quit();
+        }
+    }
+
+    @Test
+    void aScannedReport_isMarkedRecognisedText_inTheHitsAndOnItsPage() throws Exception {
+        String url = console("inspector-info");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            d.get(base(url) + "/search?q=弱口令&campaign=demo");
+            WebElement hit = d.findElement(By.cssSelector("#results .hit"));
+            assertThat(hit.getText()).contains("盖章自查报告.pdf");
+            assertThat(hit.findElement(By.cssSelector(".recognised")).getText()).isEqualTo("识别文字");
+            assertThat(hit.findElements(By.cssSelector("mark"))).isNotEmpty();
+            screenshot(d, "inspector-search-recognised");
+            d.findElement(By.linkText("盖章自查报告.pdf")).click();
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> x.getCurrentUrl().endsWith("/submissions/" + scan));
+            assertThat(d.findElement(By.id("recognised-note")).getText()).contains("2 页扫描图像中识别所得").contains("可能有误");
+            assertThat(d.findElements(By.id("extracted-note"))).isEmpty();
+            assertThat(d.findElement(By.id("document-text")).getText().replaceAll("\\s", "")).contains("弱口令").contains("国产操作系统");
+        } finally {
+            d.quit();
+        }
+    }
+
+    /**
+     * A campaign of 127 units (the notice's 22 and 105 more): the dashboard lists 100, those that need attention first,
+     * and the rest one click away.
+     */
+    @Test
+    void aCampaignOfManyUnits_listsAHundred_andTheRestOneClickAway() throws Exception {
+        Path many = CampaignWorkflowIT.campaignFile(tmp, "console-many", java.time.Instant.now().plus(Duration.ofDays(7)));
+        StringBuilder extra = new StringBuilder();
+        for (int i = 1; i <= 105; i++) {
+            extra.append(String.format("  - {id: u-%03d, name: 第%d单位, level: 县区, key_spot_check: false}%n", i, i));
+        }
+        String text = Files.readString(many);
+        int end = text.indexOf('\n', text.indexOf("{id: xinping")) + 1;
+        Files.writeString(many, text.substring(0, end) + extra + text.substring(end));
+        DevServer.CliRun made = dev.midang("admin", "campaign", "create", many.toString());
+        assertThat(made.exit()).as(made.err()).isZero();
+        String url = console("admin");
+        WebDriver d = browser();
+        try {
+            d.get(url);
+            d.get(base(url) + "/campaigns/console-many");
+            assertThat(d.findElements(By.cssSelector("#units tbody tr"))).hasSize(100);
+            assertThat(d.findElement(By.id("units-cut")).getText()).contains("显示 127 个单位中需关注的前 100 个");
+            d.findElement(By.linkText("显示全部单位")).click();
+            new WebDriverWait(d, Duration.ofMinutes(1)).until(x -> x.findElements(By.cssSelector("#units tbody tr")).size() == 127);
+            assertThat(d.findElements(By.id("units-cut"))).isEmpty();
         } finally {
             d.quit();
         }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.extract.Scans;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,38 @@ class ReindexIT {
         try (MidangServer again = restart(dev)) {
             again.awaitIndexed();
             assertThat(hits(again, dev, "国产密码")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A scan archived while recognition was off (before it existed, or with search.ocr = false)
+     * is "no text"; `midang-server reindex` recognises it, and it is found.
+     */
+    @Test
+    void aScanArchivedWithoutRecognition_isFoundAfterReindex() throws Exception {
+        DevServer dev = DevServer.start(tmp.resolve("data"));
+        dev.server.close();
+        Path scan = tmp.resolve("盖章扫描件.pdf");
+        Files.write(scan, Scans.pdf(List.of(Scans.page(List.of("检查发现两台服务器存在弱口令，已责令限期整改。"), 200, 5.8, 1.6, true)), 200));
+        try (MidangServer off = MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
+                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0", "MIDANG_SEARCH_OCR", "false")))) {
+            assertThat(off.ocrState()).isEqualTo("OCR off (search.ocr = false)");
+            MidangClient unit = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("unit-a"), dev.clock);
+            String id = unit.submit(scan, "demo", "report", null).receipt().id();
+            off.awaitIndexed();
+            MidangClient inspector = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("inspector-info"), dev.clock);
+            var listed = inspector.list("demo", null, null, 10, 0).path("submissions").get(0);
+            assertThat(listed.path("id").asText()).isEqualTo(id);
+            assertThat(listed.path("index_reason").asText()).isEqualTo("no_text");
+            assertThat(hits(off, dev, "弱口令")).isZero();
+        }
+        Path pass = tmp.resolve("pass");
+        Files.writeString(pass, new String(dev.passphrase) + "\n");
+        assertThat(ServerCommand.run(new String[] {"reindex", "--data", dev.data.toString(), "--passphrase-file", pass.toString()}))
+                .isZero();
+        try (MidangServer again = restart(dev)) {
+            assertThat(again.ocrState()).startsWith("OCR on (tesseract");
+            assertThat(hits(again, dev, "弱口令")).isEqualTo(1);
         }
     }
 }

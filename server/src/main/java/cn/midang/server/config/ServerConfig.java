@@ -70,7 +70,7 @@ public record ServerConfig(
             new Key("search.ocr", "true", "Recognise the text of scans and pictures (Tesseract, Simplified Chinese and English) when "
                     + "Tesseract is installed; false: never."),
             new Key("search.ocr-max-pages", "50", "Pages of one scan recognised at most; the rest is archived but not searchable."),
-            new Key("search.ocr-timeout-seconds", "1800", "Time budget of one scan: recognition stops after the page in hand."),
+            new Key("search.ocr-timeout-seconds", "600", "Time budget of one scan: recognition stops after the page in hand."),
             new Key("review.departments", "市信息产业办,市公安局,市保密局",
                     "The joint-review departments (共同审定) every campaign names, by organisation, comma-separated."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
