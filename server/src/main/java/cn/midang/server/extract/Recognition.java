@@ -8,9 +8,13 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -69,17 +73,47 @@ final class Recognition {
             return pdf(doc, deadline, out, type.toString());
         }
         if ("image".equals(type.getType())) {
-            ParseContext ctx = new ParseContext();
-            ctx.set(TesseractOCRConfig.class, config);
-            BufferedImage picture = ImageIO.read(doc.getFile());
-            if (picture == null) {
-                out.write(page(doc, md, ctx)); // a format Java cannot read: Tesseract reads it as it is
-            } else {
-                out.write(page(withoutRed(picture), ctx));
-            }
-            return new Result(1, 1, false, type.toString());
+            return pictures(doc, md, deadline, out, type.toString());
         }
         return new Result(0, 0, false, type.toString());
+    }
+
+    /** A picture, or each page of a multi-page TIFF, within the same page limit and budget as a PDF's pages. */
+    private Result pictures(TikaInputStream doc, Metadata md, long deadline, Writer out, String type)
+            throws IOException, SAXException, TikaException {
+        ParseContext ctx = new ParseContext();
+        ctx.set(TesseractOCRConfig.class, config);
+        try (ImageInputStream in = ImageIO.createImageInputStream(doc.getFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                out.write(page(doc, md, ctx)); // a format Java cannot read: Tesseract reads it as it is
+                return new Result(1, 1, false, type);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                int pages = reader.getNumImages(true);
+                int read = 0;
+                for (int i = 0; i < pages && read < settings.maxPages(); i++) {
+                    if (read > 0 && System.nanoTime() > deadline) {
+                        break;
+                    }
+                    ImageReadParam param = reader.getDefaultReadParam();
+                    long pixels = (long) reader.getWidth(i) * reader.getHeight(i);
+                    if (pixels > MAX_PIXELS) {
+                        // A picture larger than a page at 300 dpi is read at every n-th pixel: it fits the heap.
+                        int step = (int) Math.ceil(Math.sqrt((double) pixels / MAX_PIXELS));
+                        param.setSourceSubsampling(step, step, 0, 0);
+                    }
+                    out.write(page(withoutRed(reader.read(i, param)), ctx));
+                    out.write("\n\n");
+                    read++;
+                }
+                return new Result(read, pages, read < pages, type);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     private Result pdf(TikaInputStream doc, long deadline, Writer out, String type) throws IOException, SAXException, TikaException {

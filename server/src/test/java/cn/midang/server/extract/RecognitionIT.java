@@ -86,6 +86,18 @@ class RecognitionIT {
     }
 
     @Test
+    void everyPageOfAMultiPageTiff_isRead() throws Exception {
+        byte[] tiff = Scans.tiff(List.of(Scans.page(PRINTED, 200, 5.8, 1.6, false),
+                Scans.page(List.of("第二页", "信息技术产品和服务国产化情况：办公终端已使用国产操作系统。", "安全教育培训已覆盖全体干部职工。"), 200, 5.8, 1.6,
+                        false)));
+        Extraction e = ocr.extract(new ByteArrayInputStream(tiff), "传真扫描.tif");
+        assertThat(e.extracted()).as(e.reason()).isTrue();
+        assertThat(e.recognisedPages()).isEqualTo(2);
+        assertThat(e.note()).isEqualTo(IndexNote.RECOGNISED);
+        assertThat(e.text().replaceAll("\\s", "")).contains("应急预案").contains("弱口令").contains("国产操作系统");
+    }
+
+    @Test
     void aPhotographedPage_turnedAndUnevenlyLit_isRead() throws Exception {
         // A page as a phone takes it: the whole sheet, not a strip (Tesseract's orientation detection needs lines to go by).
         List<String> sheet = new ArrayList<>(PRINTED);

@@ -211,6 +211,23 @@ public final class Scans {
         return out.toByteArray();
     }
 
+    /** A multi-page TIFF (as many scanners and fax servers write), one picture a page. */
+    public static byte[] tiff(List<BufferedImage> pages) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.prepareWriteSequence(null);
+            for (BufferedImage p : pages) {
+                writer.writeToSequence(new IIOImage(p, null, null), null);
+            }
+            writer.endWriteSequence();
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
     /** An image-only PDF: each page is one picture scanned at {@code dpi} (JPEG in the file, as scanners write them), no text layer. */
     public static byte[] pdf(List<BufferedImage> pages, int dpi) throws IOException {
         try (PDDocument doc = new PDDocument()) {
