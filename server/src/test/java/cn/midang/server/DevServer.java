@@ -184,6 +184,16 @@ public final class DevServer implements AutoCloseable {
         return midangAt(uri().toString(), who, args);
     }
 
+    /** {@code midang submit -q} of {@code file} to the demo campaign as a report by {@code who}; its submission id. */
+    public String submitReport(String who, Path file, Path receiptDir) throws IOException {
+        CliRun r = midang(who, "submit", "-q", "--campaign", "demo", "--kind", "report", "--receipt-dir", receiptDir.toString(),
+                file.toString());
+        if (r.exit() != 0) {
+            throw new AssertionError("midang submit " + file.getFileName() + " exited " + r.exit() + ": " + r.err());
+        }
+        return r.out().strip();
+    }
+
     /** As {@link #midang}, talking to {@code server} instead (a proxy in front of this one, or an address to refuse). */
     public CliRun midangAt(String server, String who, String... args) throws IOException {
         Map<String, String> env = new HashMap<>();

@@ -44,10 +44,7 @@ class ScanSearchIT {
     static String submit(String name, byte[] bytes) throws Exception {
         Path f = tmp.resolve(name);
         Files.write(f, bytes);
-        CliRun r = dev.midang("unit-a", "submit", "-q", "--campaign", "demo", "--kind", "report", "--receipt-dir",
-                tmp.resolve("rc").toString(), f.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        return r.out().strip();
+        return dev.submitReport("unit-a", f, tmp.resolve("rc"));
     }
 
     @BeforeAll

@@ -45,10 +45,7 @@ class SearchIT {
     }
 
     static String submit(String who, Path f) throws Exception {
-        CliRun r = midang(who, "submit", "-q", "--campaign", "demo", "--kind", "report", "--receipt-dir",
-                tmp.resolve("rc").toString(), f.toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        return r.out().strip();
+        return dev.submitReport(who, f, tmp.resolve("rc"));
     }
 
     @BeforeAll
