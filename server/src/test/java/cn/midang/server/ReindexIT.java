@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cn.midang.cli.net.MidangClient;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.extract.IndexNote;
 import cn.midang.server.extract.Scans;
+import cn.midang.server.search.IndexStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +90,34 @@ class ReindexIT {
         try (MidangServer again = restart(dev)) {
             assertThat(again.ocrState()).startsWith("OCR on (tesseract");
             assertThat(hits(again, dev, "弱口令")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A scan whose recognition a stop interrupted (its status still says "recognition pending") is
+     * recognised at the next start, and found.
+     */
+    @Test
+    void aScanLeftPendingRecognition_isRecognisedAtTheNextStart() throws Exception {
+        DevServer dev = DevServer.start(tmp.resolve("data"));
+        dev.server.close();
+        Path scan = tmp.resolve("盖章扫描件.pdf");
+        Files.write(scan, Scans.pdf(List.of(Scans.page(List.of("各部门要周密制定应急预案，控制安全风险，加强保密措施。"), 200, 5.8, 1.6, false)), 200));
+        String id;
+        try (MidangServer off = MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
+                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0", "MIDANG_SEARCH_OCR", "false")))) {
+            MidangClient unit = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("unit-a"), dev.clock);
+            id = unit.submit(scan, "demo", "report", null).receipt().id();
+            off.awaitIndexed();
+        }
+        // As a stop in the middle of its recognition leaves it.
+        try (Deployment d = Deployment.open(dev.data, dev.passphrase, dev.clock)) {
+            new IndexStatus(d.database()).record(id, IndexStatus.NOT_INDEXED, IndexNote.RECOGNITION_PENDING.code(), "application/pdf",
+                    false, dev.clock.instant());
+        }
+        try (MidangServer again = restart(dev)) {
+            again.awaitIndexed();
+            assertThat(hits(again, dev, "应急预案")).isEqualTo(1);
         }
     }
 }
