@@ -19,6 +19,24 @@ import java.util.regex.Pattern;
  */
 public record Checkpoint(long seq, String hash, String at, String server, byte[] bytes, byte[] signature) {
 
+    /** Its own copies: what a caller does to the arrays it passed or was given cannot change what was signed. */
+    public Checkpoint {
+        bytes = bytes.clone();
+        signature = signature.clone();
+    }
+
+    /** A copy of the signed bytes. */
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** A copy of the signature. */
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
     public static final String TYPE = "midang-audit-checkpoint/1";
     private static final Pattern FIELDS = Pattern.compile(
             "\\{\"at\":\"([^\"]+)\",\"hash\":\"([0-9a-f]{64})\",\"seq\":(\\d+),\"server\":\"([0-9a-f]{64})\",\"type\":\""
@@ -43,7 +61,7 @@ public record Checkpoint(long seq, String hash, String at, String server, byte[]
         if (!m.matches()) {
             throw new KeysException(KeysException.Reason.MALFORMED, "not a Midang audit checkpoint");
         }
-        return new Checkpoint(Long.parseLong(m.group(3)), m.group(2), m.group(1), m.group(4), bytes.clone(), signature.clone());
+        return new Checkpoint(Long.parseLong(m.group(3)), m.group(2), m.group(1), m.group(4), bytes, signature);
     }
 
     /** Checks the signature with the server's signing certificate. */

@@ -187,4 +187,19 @@ class AuditChainTest {
         assertThat(r.problem()).contains("two signed checkpoints disagree about record 9");
         assertThat(r.records()).isZero();
     }
+
+    @Test
+    void aCheckpointKeepsItsOwnBytes_whatACallerChangesInTheArraysDoesNotReachIt() throws Exception {
+        Checkpoint c = checkpoint(server, 10);
+        c.bytes()[0] ^= 1;
+        c.signature()[5] ^= 1;
+        c.verify(server.certificate());
+        byte[] bytes = c.bytes();
+        byte[] signature = c.signature();
+        Checkpoint parsed = Checkpoint.parse(bytes, signature);
+        bytes[0] ^= 1;
+        signature[5] ^= 1;
+        parsed.verify(server.certificate());
+        assertThat(parsed.seq()).isEqualTo(10);
+    }
 }

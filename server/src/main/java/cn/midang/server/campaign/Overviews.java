@@ -74,7 +74,7 @@ public final class Overviews {
      * forms that could be read are kept. Answers held here are what every status answer derives
      * anyway, in the memory of the process that holds the archive key.
      */
-    private final Map<String, ReportForm.Checked> read = java.util.Collections.synchronizedMap(
+    private final Map<String, ReportForm.Checked> checkedForms = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, ReportForm.Checked> eldest) {
@@ -94,13 +94,13 @@ public final class Overviews {
      * nothing a unit uploads can make the status, the summary or a lifecycle step fail.
      */
     private ReportForm.Checked read(StoredSubmission form) {
-        ReportForm.Checked known = read.get(form.id());
+        ReportForm.Checked known = checkedForms.get(form.id());
         if (known != null) {
             return known;
         }
         try {
             ReportForm.Checked checked = ReportForm.check(new String(contents.content(form, ReportForm.MAX_BYTES), StandardCharsets.UTF_8));
-            read.put(form.id(), checked);
+            checkedForms.put(form.id(), checked);
             return checked;
         } catch (ApiException | RuntimeException e) {
             LOG.warn("the report form {} of unit {} in campaign {} could not be read and counts as incomplete: {}", form.id(),
