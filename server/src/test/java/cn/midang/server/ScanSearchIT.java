@@ -55,6 +55,9 @@ class ScanSearchIT {
             pages.add(Scans.page(PAGES.get(i), 200, 8.27, 2.5, i == 0));
         }
         ids.put("scan", submit("盖章自查报告-扫描件.pdf", Scans.pdf(pages, 200)));
+        // A scanning app's PDF: pictures of the pages, and its name as a line of real text on each.
+        ids.put("app", submit("扫描全能王-整改报告.pdf", Scans.pdf(List.of(Scans.page(List.of("整改报告",
+                "针对检查发现的问题，本单位已更换全部弱口令，并启用了双因素认证。"), 200, 8.27, 3, false)), 200, "Scanned by CamScanner")));
         BufferedImage photo = Scans.photographed(Scans.page(List.of("现场检查记录", "一、机房门禁记录保存不足六个月，已要求补充。",
                 "二、核心交换机配置已备份，备份介质存放于保密柜。", "三、抽查十台办公终端，均已安装防病毒软件并及时更新。"), 200, 8.27, 4, false), -2, 5);
         ids.put("photo", submit("IMG_20091208_1530.jpg", Scans.jpeg(photo, 0.8f)));
@@ -106,6 +109,13 @@ class ScanSearchIT {
         // The terminal says it too.
         CliRun table = dev.midang("inspector-info", "--lang", "zh", "search", "弱口令");
         assertThat(table.out()).contains("识别文字");
+    }
+
+    @Test
+    void aScanningAppsPdf_whoseOnlyTextIsTheAppsName_isRecognisedToo() throws Exception {
+        JsonNode h = hit(search("双因素认证"), ids.get("app"));
+        assertThat(h.path("recognised").asBoolean()).isTrue();
+        assertThat(h.path("index_recognised_pages").asInt()).isEqualTo(1);
     }
 
     @Test

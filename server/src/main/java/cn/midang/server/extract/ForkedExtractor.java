@@ -335,6 +335,10 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                 // A child that recognises: "<truncated> <pages read> <pages in the file> <stopped early>".
                 int pages = Integer.parseInt(recognised[1]);
                 boolean stopped = Boolean.parseBoolean(recognised[3]);
+                if (pages == 0 && !stopped) {
+                    // Every page had text of its own: typed after all.
+                    return new Outcome(new Extraction(true, text, type, truncated, truncated ? IndexNote.TRUNCATED : null, "typed"), true);
+                }
                 return new Outcome(new Extraction(true, text, type, truncated, stopped ? IndexNote.RECOGNISED_IN_PART : IndexNote.RECOGNISED,
                         pages + " of " + recognised[2] + " page(s) recognised", pages), true);
             }

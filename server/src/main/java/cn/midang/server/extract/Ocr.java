@@ -21,6 +21,17 @@ public record Ocr(String languages, int maxPages, Duration budget, int dpi) {
     /** 300 dpi: Tesseract's own advice, and the best of 150/200/300 in the accuracy figures of docs/PERFORMANCE.md. */
     public static final int DPI = 300;
 
+    /** A PDF page (or file) with fewer letters and digits than this is taken for a scan. */
+    public static final int SCAN_TEXT_CHARS = 40;
+
+    /**
+     * Whether {@code text} is only what a scanning app stamps on its pictures ("Scanned by
+     * CamScanner", 扫描全能王, page numbers): the page or file it came from is pictures.
+     */
+    public static boolean hardlyAnyText(String text) {
+        return text.codePoints().filter(Character::isLetterOrDigit).limit(SCAN_TEXT_CHARS).count() < SCAN_TEXT_CHARS;
+    }
+
     /** As arguments of an extractor child's command line ({@link ExtractMain}). */
     List<String> arguments() {
         return List.of("ocr", languages, String.valueOf(maxPages), String.valueOf(budget.toSeconds()), String.valueOf(dpi));

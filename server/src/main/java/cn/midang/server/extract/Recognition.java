@@ -20,6 +20,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.io.TikaInputStream;
@@ -116,23 +117,38 @@ final class Recognition {
         }
     }
 
+    /**
+     * Each page's own text first (a scanning app's name, or a typed page of a mixed file); a page
+     * with hardly any text of its own ({@link Ocr#hardlyAnyText}) is rendered and recognised, until
+     * the page limit or the budget.
+     */
     private Result pdf(TikaInputStream doc, long deadline, Writer out, String type) throws IOException, SAXException, TikaException {
         try (PDDocument pdf = Loader.loadPDF(doc.getFile())) {
             PDFRenderer renderer = new PDFRenderer(pdf);
+            PDFTextStripper typed = new PDFTextStripper();
             int pages = pdf.getNumberOfPages();
             int read = 0;
+            boolean stopped = false;
             ParseContext ctx = new ParseContext();
             ctx.set(TesseractOCRConfig.class, config);
-            for (int i = 0; i < pages && read < settings.maxPages(); i++) {
-                if (read > 0 && System.nanoTime() > deadline) {
-                    return new Result(read, pages, true, type);
+            for (int i = 0; i < pages; i++) {
+                typed.setStartPage(i + 1);
+                typed.setEndPage(i + 1);
+                String own = typed.getText(pdf);
+                out.write(own);
+                if (!Ocr.hardlyAnyText(own)) {
+                    continue;
+                }
+                if (read >= settings.maxPages() || (read > 0 && System.nanoTime() > deadline)) {
+                    stopped = true;
+                    continue;
                 }
                 BufferedImage image = renderer.renderImageWithDPI(i, dpi(pdf.getPage(i).getMediaBox(), settings.dpi()), ImageType.RGB);
                 out.write(page(withoutRed(image), ctx));
                 out.write("\n\n");
                 read++;
             }
-            return new Result(read, pages, read < pages, type);
+            return new Result(read, pages, stopped, type);
         }
     }
 

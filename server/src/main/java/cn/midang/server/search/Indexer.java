@@ -5,6 +5,7 @@ import cn.midang.keys.KeysException;
 import cn.midang.server.archive.Archive;
 import cn.midang.server.extract.Extraction;
 import cn.midang.server.extract.IndexNote;
+import cn.midang.server.extract.Ocr;
 import cn.midang.server.extract.TextExtractor;
 import cn.midang.server.submission.Submissions;
 import java.io.IOException;
@@ -199,7 +200,9 @@ public final class Indexer implements AutoCloseable {
                 LOG.error("submission {} could not be indexed now and will be at the next start: {}", id, e.reason());
                 return;
             }
-            if (!recognition && recogniser != null && e.note() == IndexNote.NO_TEXT && recognisable(e.mediaType())) {
+            if (!recognition && recogniser != null && recognisable(e.mediaType())
+                    && (e.note() == IndexNote.NO_TEXT
+                            || (e.extracted() && e.mediaType().startsWith("application/pdf") && Ocr.hardlyAnyText(e.text())))) {
                 // Made durable at once (not with the next commit): a restart must find it and recognise it.
                 status.record(id, IndexStatus.NOT_INDEXED, IndexNote.RECOGNITION_PENDING.code(), e.mediaType(), false, clock.instant());
                 enqueue(id, recognising, () -> recogniseNow(id));

@@ -52,4 +52,12 @@ class RecognitionTest {
         assertThat(Ocr.of(args.toArray(String[]::new), 3)).contains(ocr);
         assertThat(Ocr.of(new String[] {"1000", "100", "4"}, 3)).isEmpty();
     }
+
+    @Test
+    void aScanningAppsNameOrPageNumbers_areHardlyAnyText_aShortTypedReportIsText() {
+        assertThat(Ocr.hardlyAnyText("Scanned by CamScanner\n\nScanned by CamScanner\n")).isTrue();
+        assertThat(Ocr.hardlyAnyText("扫描全能王 创建 1 2 3")).isTrue();
+        assertThat(Ocr.hardlyAnyText("")).isTrue();
+        assertThat(Ocr.hardlyAnyText("本单位已完成自查，未发现弱口令，应急预案已于十一月组织演练，国产密码产品已在办公系统中全面使用。")).isFalse();
+    }
 }

@@ -24,6 +24,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
@@ -230,6 +232,14 @@ public final class Scans {
 
     /** An image-only PDF: each page is one picture scanned at {@code dpi} (JPEG in the file, as scanners write them), no text layer. */
     public static byte[] pdf(List<BufferedImage> pages, int dpi) throws IOException {
+        return pdf(pages, dpi, null);
+    }
+
+    /**
+     * As {@link #pdf(List, int)}, with {@code stamp} (when not null) as real text at the foot of
+     * each page, as scanning apps write their name ("Scanned by CamScanner").
+     */
+    public static byte[] pdf(List<BufferedImage> pages, int dpi, String stamp) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             for (BufferedImage img : pages) {
                 PDPage page = new PDPage(new PDRectangle(img.getWidth() * 72f / dpi, img.getHeight() * 72f / dpi));
@@ -237,6 +247,13 @@ public final class Scans {
                 PDImageXObject x = dpi >= 300 ? JPEGFactory.createFromImage(doc, img, 0.85f) : LosslessFactory.createFromImage(doc, img);
                 try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
                     cs.drawImage(x, 0, 0, page.getMediaBox().getWidth(), page.getMediaBox().getHeight());
+                    if (stamp != null) {
+                        cs.beginText();
+                        cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 6);
+                        cs.newLineAtOffset(8, 6);
+                        cs.showText(stamp);
+                        cs.endText();
+                    }
                 }
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
