@@ -109,6 +109,8 @@ class ScanSearchIT {
         // The terminal says it too.
         CliRun table = dev.midang("inspector-info", "--lang", "zh", "search", "弱口令");
         assertThat(table.out()).contains("识别文字");
+        CliRun list = dev.midang("inspector-info", "--lang", "zh", "list", "--campaign", "demo");
+        assertThat(list.out()).contains("可检索，文字从 3 页识别所得（OCR）");
     }
 
     @Test

@@ -49,6 +49,10 @@ public final class ListCommand extends MidangCommand {
             if ("not_indexed".equals(s.path("index_state").asText())) {
                 String note = s.path(messages().chinese() ? "index_note_zh" : "index_note").asText("");
                 t.note(messages().get("list.not-indexed", note.isEmpty() ? s.path("index_reason").asText() : note));
+            } else if (s.path("index_recognised_pages").asInt() > 0) {
+                // Searchable, by text recognised from its pages (OCR): it may hold mistakes, and the reader should know.
+                t.note(messages().get("list.recognised", s.path("index_recognised_pages").asInt(),
+                        s.path(messages().chinese() ? "index_note_zh" : "index_note").asText("")));
             }
         }
         t.print(out());
