@@ -45,14 +45,15 @@ class TourIT {
     }
 
     /**
-     * A fresh folder {@code dir}/work to run README commands in, as a new user would (bin and config
-     * linked from the checkout {@code root}, a fresh HOME, English), and the environment to run them with.
+     * A fresh folder {@code dir}/work to run README commands in, as a new user would (bin, config and
+     * docs linked from the checkout {@code root}, a fresh HOME, English), and the environment to run them with.
      */
     static Map<String, String> workspace(Path dir, Path root) throws java.io.IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.createSymbolicLink(work.resolve("bin"), root.resolve("bin"));
         Files.createSymbolicLink(work.resolve("config"), root.resolve("config"));
+        Files.createSymbolicLink(work.resolve("docs"), root.resolve("docs"));
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
         env.put("MIDANG_NO_BUILD", "1");
