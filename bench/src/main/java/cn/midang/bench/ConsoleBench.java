@@ -148,9 +148,6 @@ public final class ConsoleBench {
                     if (units > 100 && x.findElements(By.id("units-cut")).isEmpty()) {
                         throw new IllegalStateException("the dashboard of " + units + " units lists them all");
                     }
-                    if (i == 0 && System.getProperty("bench.dump") != null) {
-                        java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("bench.dump")), x.getPageSource());
-                    }
                     return x.findElements(By.cssSelector("#units tbody tr")).size() + " unit rows, 5 charts";
                 });
                 measure(d, "dashboard with every unit listed `/campaigns/" + CAMPAIGN + "?all=1`",

@@ -321,9 +321,15 @@ public final class MidangServer implements AutoCloseable {
         }
     }
 
-    /** Waits until every queued submission has been indexed (tests). */
+    /**
+     * Waits until every queued submission has been indexed or recognised (tests). No deadline of its
+     * own: each document is bounded by its extractor's kill timeout, and a busy machine only makes
+     * the wait longer (scans are recognised one after another).
+     */
     public void awaitIndexed() throws InterruptedException {
-        indexer.awaitIdle(5, TimeUnit.MINUTES);
+        while (!indexer.awaitIdle(1, TimeUnit.MINUTES)) {
+            LOG.info("still indexing: {} submission(s) queued or in hand", indexer.pending());
+        }
     }
 
     public void join() throws InterruptedException {

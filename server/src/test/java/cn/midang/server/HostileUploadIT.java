@@ -108,7 +108,8 @@ class HostileUploadIT {
 
     /** Lists the campaign until all {@code count} submissions have a final index state. */
     static Map<String, JsonNode> awaitIndexState(MidangClient inspector, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        // A bound only against a hang (each document has its extractor's kill timeout): a busy machine is waited for.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         while (true) {
             Map<String, JsonNode> byId = new LinkedHashMap<>();
             inspector.list("demo", null, null, 100, 0).path("submissions").forEach(s -> byId.put(s.path("id").asText(), s));

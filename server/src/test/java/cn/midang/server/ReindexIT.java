@@ -27,9 +27,26 @@ class ReindexIT {
                 ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0")));
     }
 
+    /** The dev deployment served with recognition switched off ({@code search.ocr = false}). */
+    static MidangServer withoutRecognition(DevServer dev) throws Exception {
+        return MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
+                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0", "MIDANG_SEARCH_OCR", "false")));
+    }
+
+    static MidangClient client(MidangServer s, DevServer dev, String who) throws Exception {
+        return new MidangClient(java.net.URI.create(s.url("127.0.0.1")), dev.identity(who), dev.clock);
+    }
+
     static long hits(MidangServer s, DevServer dev, String q) throws Exception {
-        MidangClient inspector = new MidangClient(java.net.URI.create(s.url("127.0.0.1")), dev.identity("inspector-info"), dev.clock);
-        return inspector.search(q, null, null, null, null, 10, 0).path("hits").size();
+        return client(s, dev, "inspector-info").search(q, null, null, null, null, 10, 0).path("hits").size();
+    }
+
+    /** {@code midang-server reindex} on the stopped deployment, the passphrase from a file. */
+    void reindex(DevServer dev) throws Exception {
+        Path pass = tmp.resolve("pass");
+        Files.writeString(pass, new String(dev.passphrase) + "\n");
+        assertThat(ServerCommand.run(new String[] {"reindex", "--data", dev.data.toString(), "--passphrase-file", pass.toString()}))
+                .isZero();
     }
 
     @Test
@@ -44,11 +61,7 @@ class ReindexIT {
         byte[] oldKey = Files.readAllBytes(dev.data.resolve("index/index-key.cms"));
 
         MidangServer.deleteTree(dev.data.resolve("index"));
-        Map<String, String> env = Map.of();
-        Path pass = tmp.resolve("pass");
-        Files.writeString(pass, new String(dev.passphrase) + "\n");
-        assertThat(ServerCommand.run(new String[] {"reindex", "--data", dev.data.toString(), "--passphrase-file", pass.toString()}))
-                .isZero();
+        reindex(dev);
         assertThat(Files.readAllBytes(dev.data.resolve("index/index-key.cms"))).isNotEqualTo(oldKey);
         try (MidangServer again = restart(dev)) {
             assertThat(hits(again, dev, "国产密码")).isEqualTo(1);
@@ -71,22 +84,16 @@ class ReindexIT {
         dev.server.close();
         Path scan = tmp.resolve("盖章扫描件.pdf");
         Files.write(scan, Scans.pdf(List.of(Scans.page(List.of("检查发现两台服务器存在弱口令，已责令限期整改。"), 200, 5.8, 1.6, true)), 200));
-        try (MidangServer off = MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
-                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0", "MIDANG_SEARCH_OCR", "false")))) {
+        try (MidangServer off = withoutRecognition(dev)) {
             assertThat(off.ocrState()).isEqualTo("OCR off (search.ocr = false)");
-            MidangClient unit = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("unit-a"), dev.clock);
-            String id = unit.submit(scan, "demo", "report", null).receipt().id();
+            String id = client(off, dev, "unit-a").submit(scan, "demo", "report", null).receipt().id();
             off.awaitIndexed();
-            MidangClient inspector = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("inspector-info"), dev.clock);
-            var listed = inspector.list("demo", null, null, 10, 0).path("submissions").get(0);
+            var listed = client(off, dev, "inspector-info").list("demo", null, null, 10, 0).path("submissions").get(0);
             assertThat(listed.path("id").asText()).isEqualTo(id);
             assertThat(listed.path("index_reason").asText()).isEqualTo("no_text");
             assertThat(hits(off, dev, "弱口令")).isZero();
         }
-        Path pass = tmp.resolve("pass");
-        Files.writeString(pass, new String(dev.passphrase) + "\n");
-        assertThat(ServerCommand.run(new String[] {"reindex", "--data", dev.data.toString(), "--passphrase-file", pass.toString()}))
-                .isZero();
+        reindex(dev);
         try (MidangServer again = restart(dev)) {
             assertThat(again.ocrState()).startsWith("OCR on (tesseract");
             assertThat(hits(again, dev, "弱口令")).isEqualTo(1);
@@ -104,10 +111,8 @@ class ReindexIT {
         Path scan = tmp.resolve("盖章扫描件.pdf");
         Files.write(scan, Scans.pdf(List.of(Scans.page(List.of("各部门要周密制定应急预案，控制安全风险，加强保密措施。"), 200, 5.8, 1.6, false)), 200));
         String id;
-        try (MidangServer off = MidangServer.start(Deployment.open(dev.data, dev.passphrase, dev.clock),
-                ServerConfig.load(dev.data, Map.of("MIDANG_LISTEN_PORT", "0", "MIDANG_SEARCH_OCR", "false")))) {
-            MidangClient unit = new MidangClient(java.net.URI.create(off.url("127.0.0.1")), dev.identity("unit-a"), dev.clock);
-            id = unit.submit(scan, "demo", "report", null).receipt().id();
+        try (MidangServer off = withoutRecognition(dev)) {
+            id = client(off, dev, "unit-a").submit(scan, "demo", "report", null).receipt().id();
             off.awaitIndexed();
         }
         // As a stop in the middle of its recognition leaves it.
