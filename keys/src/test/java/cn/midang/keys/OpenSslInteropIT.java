@@ -81,6 +81,36 @@ class OpenSslInteropIT {
         assertThat(bad.out()).contains("Verification failure");
     }
 
+    /** The documented commands of docs/CRYPTO.md for a checkpoint and a witness's cosignature of it. */
+    @Test
+    void logCheckpointAndCosignature_opensslVerifiesThem() throws Exception {
+        var log = new cn.midang.keys.tlog.NoteKey("midang.test/log", alice.certificate(), cn.midang.keys.tlog.NoteKey.Kind.LOG);
+        Identity bob = pki.person("bob", "approver", "公安局");
+        Files.writeString(dir.resolve("bob.crt"), bob.certificate().toPem());
+        Processes.ok(dir, env, "openssl", "x509", "-in", "bob.crt", "-pubkey", "-noout", "-out", "bob.pub");
+        var witness = new cn.midang.keys.tlog.NoteKey("midang.test/witness/gaj", bob.certificate(),
+                cn.midang.keys.tlog.NoteKey.Kind.COSIGNER);
+        var head = new cn.midang.keys.tlog.TreeHead("midang.test/log", 42, Sm3.digest(new byte[] {1}));
+        var cp = cn.midang.keys.tlog.LogCheckpoint.sign(head, log, RawSignatures.newSigner(alice));
+        var co = witness.cosign(RawSignatures.newSigner(bob), cp.note().text(), java.time.Instant.parse("2026-11-30T06:00:00Z"));
+        Files.writeString(dir.resolve("checkpoint"), cp.cosignedBy(witness, co).note().format());
+        String script = """
+                set -e
+                sed '/^$/q' checkpoint | sed '$d' > text
+                grep '^— midang.test/log ' checkpoint | cut -d' ' -f3 | base64 -d | tail -c +5 > log.sig
+                openssl dgst -sm3 -verify alice.pub -sigopt distid:1234567812345678 -signature log.sig text
+                grep '^— midang.test/witness/gaj ' checkpoint | cut -d' ' -f3 | base64 -d > co.bin
+                t=$(head -c 12 co.bin | tail -c 8 | od -An -tx1 | tr -d ' \n')
+                { printf 'cosignature/v1\ntime %d\n' "$((16#$t))"; cat text; } > cosigned
+                tail -c +13 co.bin > co.sig
+                openssl dgst -sm3 -verify bob.pub -sigopt distid:1234567812345678 -signature co.sig cosigned
+                """;
+        var r = Processes.ok(dir, env, "bash", "-c", script);
+        assertThat(r.out().split("Verified OK", -1)).hasSize(3);
+        Files.writeString(dir.resolve("checkpoint"), Files.readString(dir.resolve("checkpoint")).replace("\n42\n", "\n43\n"));
+        assertThat(Processes.run(dir, env, java.util.List.of("bash", "-c", script)).exit()).isNotZero();
+    }
+
     @Test
     void opensslSignature_verifiesWithLibrary() throws Exception {
         Files.writeString(dir.resolve("m.txt"), "signed by openssl");

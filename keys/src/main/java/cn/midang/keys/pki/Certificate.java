@@ -135,6 +135,15 @@ public final class Certificate {
         return holder.getSubjectPublicKeyInfo().equals(other.holder.getSubjectPublicKeyInfo());
     }
 
+    /** The DER SubjectPublicKeyInfo of the certified key (what note key IDs are computed over). */
+    public byte[] publicKeyInfo() {
+        try {
+            return holder.getSubjectPublicKeyInfo().getEncoded();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot encode a parsed public key", e);
+        }
+    }
+
     /** Internal: the Bouncy Castle holder. Not for use outside {@code keys}. */
     X509CertificateHolder holder() {
         return holder;
