@@ -18,6 +18,8 @@ import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.campaign.api.FindingService;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.tlog.TransparencyLog;
+import cn.midang.server.tlog.api.LogRoutes;
 import cn.midang.server.extract.ForkedExtractor;
 import cn.midang.server.extract.Ocr;
 import cn.midang.server.http.Api;
@@ -92,10 +94,15 @@ public final class MidangServer implements AutoCloseable {
 
     private final MetricsListener metricsListener;
     private final ScheduledExecutorService crlWatch;
+    private final TransparencyLog log;
+    private final ScheduledExecutorService logRounds;
     private final Ocr.Found ocr;
 
     private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
-            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr) {
+            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr,
+            TransparencyLog log, ScheduledExecutorService logRounds) {
+        this.log = log;
+        this.logRounds = logRounds;
         this.ocr = ocr;
         this.metricsListener = metricsListener;
         this.crlWatch = crlWatch;
@@ -127,6 +134,10 @@ public final class MidangServer implements AutoCloseable {
                 deployment::validator, deployment.clock(), config.maxRequestSkew());
         AuditLog audit = AuditLog.open(deployment.database(), deployment.dir().auditCheckpoints(), deployment.signingIdentity(),
                 records, deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
+        TransparencyLog log = new TransparencyLog(deployment.database(), deployment.signingIdentity(), deployment.clock(),
+                config.logRoundSize());
+        // A checkpoint at once: it takes in what the last run committed to after its last round.
+        LOG.info("transparency log: checkpoint of size {}", log.integrate().head().size());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(accessRecords, audit, deployment.clock());
         Findings findings = new Findings(deployment.database(), records);
@@ -165,6 +176,7 @@ public final class MidangServer implements AutoCloseable {
         routes.addAll(new SubmissionRoutes(service).routes());
         routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions), SubmissionRoutes.named(service)).routes());
         routes.addAll(new AuditRoutes(audit, deployment.dir().signingCertificate()).routes());
+        routes.addAll(new LogRoutes(log, deployment.clock()).routes());
         routes.addAll(new EnrolmentRoutes(new EnrolmentService(accounts, accessRecords, deployment, deployment.clock())).routes());
         Api api = new Api(routes, authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
@@ -215,7 +227,15 @@ public final class MidangServer implements AutoCloseable {
         // A stale revocation list refuses everyone: say so at start and twice a day from a week before.
         crlWatch.scheduleAtFixedRate(() -> deployment.crlWarning(deployment.clock().instant())
                 .ifPresent(w -> LOG.warn("REVOCATION LIST: {}", w)), 0, 12, TimeUnit.HOURS);
-        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch, ocr);
+        ScheduledExecutorService logRounds = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "midang-log-rounds");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.logRoundPeriod().toMillis();
+        logRounds.scheduleWithFixedDelay(() -> round(log), period, period, TimeUnit.MILLISECONDS);
+        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch, ocr,
+                log, logRounds);
     }
 
 
@@ -292,11 +312,30 @@ public final class MidangServer implements AutoCloseable {
         return api.routes();
     }
 
+    /** The transparency log (tests run a round at once with {@code log().integrate()} instead of waiting for the timer). */
+    public TransparencyLog log() {
+        return log;
+    }
+
+    /** One timed round of the log; a failure is logged and the next round takes in what this one left pending. */
+    private static void round(TransparencyLog log) {
+        try {
+            log.integrate();
+        } catch (Exception e) {
+            LOG.error("transparency log round failed; its entries stay pending for the next one", e);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         // Each part is closed even if one before it fails: the audit log's final checkpoint and
         // the database must never be skipped because the index could not be closed.
         crlWatch.shutdownNow();
+        // Not shutdownNow: an interrupt inside a round would close H2's file channel under it.
+        logRounds.shutdown();
+        if (!logRounds.awaitTermination(5, TimeUnit.MINUTES)) {
+            LOG.warn("the transparency log's round did not finish; what it had pending is taken in at the next start");
+        }
         try {
             try {
                 jetty.stop();

@@ -53,7 +53,8 @@ public final class Policy {
         }
         return switch (action) {
             case HEALTH, OPENAPI, SERVER_INFO -> Decision.allow("public");
-            case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
+            // The log holds commitments and padding only; its checkpoints are meant to be seen by everyone who relies on it.
+            case WHOAMI, LIST_CAMPAIGNS, READ_LOG -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(standing, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
             case RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
@@ -71,6 +72,8 @@ public final class Policy {
             case LIST_ENGAGEMENTS -> role == Role.ADMIN || role == Role.TESTER ? Decision.allow("administrator or tester")
                     : denyRole(role, action);
             case ATTEST_DESTRUCTION -> attest(role, org, (Target.OfEngagement) target);
+            // The joint-review departments witness the log: their approvers cosign its checkpoints.
+            case COSIGN_LOG -> role == Role.APPROVER ? Decision.allow("department approver") : denyRole(role, action);
         };
     }
 

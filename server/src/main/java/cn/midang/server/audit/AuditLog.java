@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import cn.midang.keys.tlog.LogEntry;
+import cn.midang.server.tlog.TransparencyLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -228,13 +230,16 @@ public final class AuditLog implements AutoCloseable {
         }
         String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         Checkpoint cp = Checkpoint.sign(signer, signing, head, headHash, at);
-        try (Connection c = db.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, bytes, signature) VALUES (?, ?, ?)")) {
-            ps.setLong(1, cp.seq());
-            ps.setBytes(2, cp.bytes());
-            ps.setBytes(3, cp.signature());
-            ps.executeUpdate();
-        }
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, bytes, signature) VALUES (?, ?, ?)")) {
+                ps.setLong(1, cp.seq());
+                ps.setBytes(2, cp.bytes());
+                ps.setBytes(3, cp.signature());
+                ps.executeUpdate();
+            }
+            TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.AUDIT_CHECKPOINT, cp.bytes(), cp.signature()));
+            return null;
+        });
         String line = JSON.writeValueAsString(Map.of("seq", cp.seq(),
                 "bytes", Base64.getEncoder().encodeToString(cp.bytes()),
                 "signature", Base64.getEncoder().encodeToString(cp.signature()))) + "\n";

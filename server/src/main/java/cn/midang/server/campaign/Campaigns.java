@@ -4,6 +4,8 @@ import cn.midang.server.storage.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cn.midang.keys.tlog.LogEntry;
+import cn.midang.server.tlog.TransparencyLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -166,6 +168,7 @@ public final class Campaigns {
                 ps.setBytes(8, signature);
                 ps.executeUpdate();
             }
+            TransparencyLog.add(conn, LogEntry.of(LogEntry.Kind.TRANSITION, statement, signature));
             also.run(conn);
             return true;
         });

@@ -41,7 +41,9 @@ public record ServerConfig(
         int ocrMaxPages,
         Duration ocrTimeout,
         Optional<InetSocketAddress> metricsListen,
-        List<String> reviewDepartments) {
+        List<String> reviewDepartments,
+        Duration logRoundPeriod,
+        int logRoundSize) {
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -73,6 +75,10 @@ public record ServerConfig(
             new Key("search.ocr-timeout-seconds", "600", "Time budget of one scan: recognition stops after the page in hand."),
             new Key("review.departments", "市信息产业办,市公安局,市保密局",
                     "The joint-review departments (共同审定) every campaign names, by organisation, comma-separated."),
+            new Key("log.round-seconds", "60", "How often the transparency log takes in what the archive attested and signs a "
+                    + "checkpoint; a receipt's inclusion proof is ready within this time."),
+            new Key("log.round-size", "8", "Entries the log grows by each round whatever happened (random padding), so its "
+                    + "size tells no one how busy other units were; a multiple of it when more came in."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
@@ -134,7 +140,8 @@ public record ServerConfig(
         Duration ocrTimeout = Duration.ofSeconds(number(get, "search.ocr-timeout-seconds", 10, 86_400));
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
                 cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, address(get, "metrics.listen"),
-                departments(get, "review.departments"));
+                departments(get, "review.departments"), Duration.ofSeconds(number(get, "log.round-seconds", 1, 3600)),
+                (int) number(get, "log.round-size", 1, 4096));
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

@@ -301,7 +301,8 @@ public final class Deployment implements AutoCloseable {
         }
         if (dev) {
             template = template.replace("\ndev = false\n", "\ndev = true\n")
-                    .replace("\nlisten.tls = true\n", "\nlisten.tls = false\n");
+                    .replace("\nlisten.tls = true\n", "\nlisten.tls = false\n")
+                    .replace("\nlog.round-seconds = 60\n", "\nlog.round-seconds = 2\n");
         }
         if (generatedPassphrase) {
             template = template.replace("\npassphrase.file =\n", "\npassphrase.file = passphrase\n");

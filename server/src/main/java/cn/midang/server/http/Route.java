@@ -76,7 +76,7 @@ public final class Route {
         return new Route(method, template, action, false, new Bound<>(NO_TARGET, Objects.requireNonNull(e)));
     }
 
-    /** A route for signed requests about nothing in particular. {@code {name}} in the template matches one path segment. */
+    /** A route for signed requests about nothing in particular. {@code {name}} in the template matches one path segment, {@code {name*}} at its end the rest of the path. */
     public static Route signed(String method, String template, Action action, Endpoint<Target.None> e) {
         return signed(method, template, action, NO_TARGET, e);
     }
@@ -126,7 +126,9 @@ public final class Route {
     }
 
     private static Pattern compile(String template) {
-        return Pattern.compile(Pattern.quote(template).replaceAll("\\{[a-z_]+\\}", "\\\\E([^/]+)\\\\Q"));
+        // {name} matches one path segment; {name*}, last in a template, the rest of the path (a tile's C2SP path)
+        return Pattern.compile(Pattern.quote(template).replaceAll("\\{[a-z_]+\\*\\}", "\\\\E([^?]+)\\\\Q")
+                .replaceAll("\\{[a-z_]+\\}", "\\\\E([^/]+)\\\\Q"));
     }
 
     @Override

@@ -112,6 +112,16 @@ public enum ErrorCode {
     ALREADY_ATTESTED(409, "A destruction attestation was already filed for this engagement.", "该委托的销毁声明已提交过。"),
     BAD_ATTESTATION(422, "The destruction attestation is not signed by you or does not name this engagement.",
             "销毁声明不是由您签署，或与该委托不符。"),
+    LOG_ENTRY_PENDING(409, "The statement is not in the transparency log yet: the log takes it in at its next round "
+            + "(log.round-seconds); ask again after that.", "该记录尚未纳入透明日志：日志将在下一轮（log.round-seconds）纳入；请稍后再查询。"),
+    LOG_ENTRY_UNKNOWN(404, "The transparency log has no such entry. If it comes from a receipt or signature this server issued, "
+            + "the server did not log what it attested: keep the receipt and report it to the joint-review departments.",
+            "透明日志中没有该记录。如果它来自本服务器签发的回执或签名，说明服务器未将其证明的内容记入日志：请保留回执并报告共同审定部门。"),
+    LOG_NO_SUCH_TREE(404, "The transparency log has signed no checkpoint of that size, or the tile is beyond its tree.",
+            "透明日志没有签署过该大小的检查点，或所请求的分片超出日志树的范围。"),
+    BAD_COSIGNATURE(422, "The cosignature does not verify over that checkpoint with your certificate.",
+            "该联署签名不能以您的证书在该检查点上验证通过。"),
+    ALREADY_COSIGNED(409, "You have already cosigned this checkpoint.", "您已联署过该检查点。"),
     AUDIT_UNAVAILABLE(503, "The audit log cannot be written, so nothing can be done now; the operator has been alerted.",
             "审计日志无法写入，因此当前无法执行任何操作；已通知运维人员。"),
     MALFORMED_HTTP(400, "The request is not valid HTTP, or its path is ambiguous (such as //, an encoded .. or /, or %00); "

@@ -5,6 +5,8 @@ import cn.midang.keys.KeysException;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.server.storage.Database;
 import java.nio.charset.StandardCharsets;
+import cn.midang.keys.tlog.LogEntry;
+import cn.midang.server.tlog.TransparencyLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -207,6 +209,7 @@ public final class Submissions {
                 ps.setLong(18, number);
                 ps.executeUpdate();
             }
+            TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.RECEIPT, bytes, sig));
             return new StoredSubmission(p.id(), p.campaign(), p.unit(), p.kind(), p.submitterFingerprint(), p.blobName(),
                     p.packageSize(), bytes, sig);
         }

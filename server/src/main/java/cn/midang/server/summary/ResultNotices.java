@@ -8,6 +8,8 @@ import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Findings;
 import cn.midang.server.campaign.Overviews;
 import cn.midang.server.storage.Database;
+import cn.midang.keys.tlog.LogEntry;
+import cn.midang.server.tlog.TransparencyLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -109,6 +111,9 @@ public final class ResultNotices {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+            }
+            for (Notice n : notices) {
+                TransparencyLog.add(conn, LogEntry.of(LogEntry.Kind.RESULT, n.bytes(), n.signature()));
             }
             return null;
         };

@@ -1,6 +1,8 @@
 package cn.midang.server.summary;
 
 import cn.midang.server.storage.Database;
+import cn.midang.keys.tlog.LogEntry;
+import cn.midang.server.tlog.TransparencyLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,22 +81,30 @@ public final class Summaries {
         return out;
     }
 
-    /** Records a department's signature; false when the department has signed this version already. */
-    public boolean sign(String campaign, int version, String department, String signer, byte[] signature, Instant at)
-            throws SQLException {
+    /**
+     * Records a department's signature over the summary's exact bytes {@code signed}, and commits
+     * to it in the transparency log, in one transaction; false when the department has signed
+     * this version already.
+     */
+    public boolean sign(String campaign, int version, String department, String signer, byte[] signed, byte[] signature,
+            Instant at) throws SQLException {
         // The primary key (campaign, version, department) decides, so two approvers of one
         // department signing at the same moment get one signature and one "already signed".
-        try (Connection c = db.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO summary_signatures (campaign_id, version, department_id, "
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO summary_signatures (campaign_id, version, department_id, "
                         + "signer_fingerprint, signature, signed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, campaign);
-            ps.setInt(2, version);
-            ps.setString(3, department);
-            ps.setString(4, signer);
-            ps.setBytes(5, signature);
-            ps.setTimestamp(6, Timestamp.from(at));
-            ps.executeUpdate();
-            return true;
+                    ps.setString(1, campaign);
+                    ps.setInt(2, version);
+                    ps.setString(3, department);
+                    ps.setString(4, signer);
+                    ps.setBytes(5, signature);
+                    ps.setTimestamp(6, Timestamp.from(at));
+                    ps.executeUpdate();
+                }
+                TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.SIGN_OFF, signed, signature));
+                return true;
+            });
         } catch (SQLIntegrityConstraintViolationException e) {
             if ("23505".equals(e.getSQLState())) { // unique violation: this department has signed
                 return false;

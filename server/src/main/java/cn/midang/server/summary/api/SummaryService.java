@@ -160,7 +160,8 @@ public final class SummaryService implements Lifecycle.Facts, CampaignService.Pu
                     + v.summary().version());
         }
         try {
-            if (!summaries.sign(c.id(), v.summary().version(), dept.id(), caller.certificate().fingerprint(), signature, clock.instant())) {
+            if (!summaries.sign(c.id(), v.summary().version(), dept.id(), caller.certificate().fingerprint(), bytes, signature,
+                    clock.instant())) {
                 throw new ApiException(ErrorCode.ALREADY_SIGNED, dept.name() + " on version " + v.summary().version());
             }
         } catch (SQLException e) {
