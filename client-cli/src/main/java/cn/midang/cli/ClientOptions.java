@@ -73,7 +73,7 @@ public final class ClientOptions {
     }
 
     /** The clock of this run (the system's, or a test's for an in-process run). */
-    Clock clock() {
+    public Clock clock() {
         return mixee != null && mixee.root().userObject() instanceof Midang m ? m.clock() : Clock.systemUTC();
     }
 

@@ -55,7 +55,8 @@ import picocli.CommandLine;
             AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
             CampaignCommand.class, FormCommand.class,
             FindingCommand.class, SummaryCommand.class,
-            ResultsCommand.class, CommandLine.HelpCommand.class})
+            ResultsCommand.class, cn.midang.cli.log.LogCommand.class, cn.midang.cli.log.WitnessCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 
     @CommandLine.Spec

@@ -169,7 +169,7 @@ public final class MidangServer implements AutoCloseable {
             LOG.info("{} submission(s) queued for the search index", behind);
         }
         List<Route> routes = new ArrayList<>();
-        routes.addAll(ServerRoutes.routes(deployment, accessRecords));
+        routes.addAll(ServerRoutes.routes(deployment, accessRecords, log));
         routes.addAll(new CampaignRoutes(campaignService, findingService, deployment.clock()).routes());
         routes.addAll(new SummaryRoutes(summaries, campaignService).routes());
         routes.addAll(new AccessRoutes(access, deployment.clock()).routes());

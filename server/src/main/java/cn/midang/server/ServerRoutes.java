@@ -4,6 +4,7 @@ import cn.midang.server.access.Action;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.http.Route;
 import cn.midang.server.identity.Caller;
+import cn.midang.server.tlog.TransparencyLog;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ final class ServerRoutes {
 
     private ServerRoutes() {}
 
-    static List<Route> routes(Deployment d, AccessRecords access) {
+    static List<Route> routes(Deployment d, AccessRecords access, TransparencyLog log) {
         return List.of(
                 Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, health(d))),
                 Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, (ex, g) -> ex.stream("application/json", -1, out -> {
@@ -29,7 +30,9 @@ final class ServerRoutes {
                         in.transferTo(out);
                     }
                 })),
+                // The newest log checkpoint rides along, so that every client checks the history it is shown on every contact.
                 Route.publicRoute("GET", "/api/v1/server", Action.SERVER_INFO, (ex, g) -> ex.json(200, Map.of(
+                        "log_checkpoint", log.checkpoint(0).orElse(""),
                         "signing_certificate", Files.readString(d.dir().signingCertificate()),
                         "archive_certificate", Files.readString(d.dir().archiveCertificate()),
                         "ca_certificate", Files.readString(d.dir().caCertificate()),

@@ -121,6 +121,8 @@ class AuthorizationMatrixIT {
             disable-account     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             enable-account      anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             publish-crl         anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
+            read-log            anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
+            cosign-log          anonymous 401  unit 403  inspector 403  tester 403  approver 201  leader 403  admin 403
             campaign-status
                 anonymous 401 401 401 401
                 unit      200 404 200 200
@@ -462,6 +464,19 @@ class AuthorizationMatrixIT {
             case DISABLE_ACCOUNT, ENABLE_ACCOUNT -> body = JSON.writeValueAsBytes(Map.of("certificate", DUMMY.toPem()));
             // A newer list each time, so that the administrator's cell installs one.
             case PUBLISH_CRL -> body = JSON.writeValueAsBytes(Map.of("crl", dev.ca().refreshRevocationList().toPem()));
+            // the last READ_LOG route: the consistency proof from the empty tree to the newest checkpoint
+            case READ_LOG -> query = "from=0&to=" + dev.server.log().size();
+            // a real cosignature by the caller of the newest checkpoint: the approver's is taken
+            case COSIGN_LOG -> {
+                if (id != null) {
+                    long size = dev.server.log().size();
+                    var note = cn.midang.keys.tlog.Note.parse(dev.server.log().checkpointAt(size).orElseThrow());
+                    var co = cn.midang.server.tlog.TransparencyLog.witnessKey(id.certificate())
+                            .cosign(cn.midang.keys.sign.RawSignatures.newSigner(id), note.text(), dev.clock.instant());
+                    String line = new cn.midang.keys.tlog.Note("x\n", List.of(co)).format().substring(3).strip();
+                    body = JSON.writeValueAsBytes(Map.of("size", size, "line", line));
+                }
+            }
             default -> {
             }
         }

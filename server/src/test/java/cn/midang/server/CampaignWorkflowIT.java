@@ -346,6 +346,34 @@ class CampaignWorkflowIT {
         assertThat(last.err()).contains("the campaign is archived; it has no further step");
         refused(5, "campaign_closed", "unit-b", "submit", "--campaign", c, "--kind", "rectification", "--finding", "unit-b-2",
                 "--receipt-dir", rc, tmp.resolve("整改报告-乙.txt").toString());
+
+        // Everything the archive attested on the way is an entry of the transparency log, with a proof that verifies (C7):
+        // every step, the three departments' sign-offs over the summary's bytes, every published result.
+        dev.server.log().integrate();
+        int steps = 0;
+        try (var conn = dev.deployment.database().connection();
+                var ps = conn.prepareStatement("SELECT statement, signature FROM campaign_transitions WHERE campaign_id = ?")) {
+            ps.setString(1, c);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dev.assertLogged(cn.midang.keys.tlog.LogEntry.Kind.TRANSITION, rs.getBytes(1), rs.getBytes(2));
+                    steps++;
+                }
+            }
+        }
+        assertThat(steps).as("draft→open … rectification→archived").isEqualTo(9);
+        for (String dept : List.of("info-office", "public-security", "secrecy-bureau")) {
+            dev.assertLogged(cn.midang.keys.tlog.LogEntry.Kind.SIGN_OFF, Files.readAllBytes(json),
+                    Files.readAllBytes(got.resolve(json.getFileName() + "." + dept + ".sig")));
+        }
+        try (Stream<Path> s = Files.list(kept)) {
+            List<Path> notices = s.filter(p -> p.toString().endsWith(".result.json")).toList();
+            assertThat(notices).hasSize(22);
+            for (Path n : notices) {
+                dev.assertLogged(cn.midang.keys.tlog.LogEntry.Kind.RESULT, Files.readAllBytes(n),
+                        Files.readAllBytes(Path.of(n + ".sig")));
+            }
+        }
     }
 
     @Test

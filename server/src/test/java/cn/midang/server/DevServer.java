@@ -157,6 +157,22 @@ public final class DevServer implements AutoCloseable {
         return new cn.midang.server.submission.Submissions(deployment.database(), cn.midang.server.archive.Archive.of(deployment).recordCipher(deployment.dir().recordKey()));
     }
 
+    /**
+     * Fails unless the statement {@code statement} with {@code signature} is an entry of the
+     * transparency log whose inclusion proof verifies against the newest checkpoint, signed by the
+     * server's key (run a round first: {@code server.log().integrate()}).
+     */
+    public void assertLogged(cn.midang.keys.tlog.LogEntry.Kind kind, byte[] statement, byte[] signature) throws Exception {
+        byte[] entry = cn.midang.keys.tlog.LogEntry.of(kind, statement, signature);
+        var checkpoint = cn.midang.keys.tlog.LogCheckpoint.open(server.log().checkpoint(0).orElseThrow(),
+                cn.midang.keys.tlog.NoteKey.forLog(deployment.signingIdentity().certificate()), java.util.List.of(), 0);
+        var in = server.log().inclusion(entry).orElseThrow(() -> new AssertionError(kind + " statement not in the log"));
+        if (!cn.midang.keys.tlog.MerkleTree.verifyInclusion(cn.midang.keys.tlog.TreeHasher.SM3, in.index(), in.size(),
+                cn.midang.keys.tlog.TreeHasher.SM3.leaf(entry), in.proof(), checkpoint.head().root())) {
+            throw new AssertionError(kind + " statement's inclusion proof does not verify");
+        }
+    }
+
     /** Every file under blobs/ (committed and staged). */
     public long blobFiles() throws IOException {
         try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {

@@ -174,7 +174,41 @@ public final class MidangClient {
                     Base64.getDecoder().decode(n.path("tls_binding").asText()), signing));
         }
         info = new ServerInfo(signing, archive, trust);
+        String checkpoint = n.path("log_checkpoint").asText("");
+        if (stateHome != null && !checkpoint.isEmpty()) {
+            try {
+                LogWatch.observe(LogWatch.clientState(stateHome), signing, checkpoint, this::logConsistency);
+            } catch (IOException | KeysException | ServerRefusal | RuntimeException e) {
+                info = null;
+                throw e;
+            }
+        }
         return info;
+    }
+
+    /** The transparency log's newest checkpoint (a signed note), or the newest with at least {@code cosigned} cosignatures. */
+    public String logCheckpoint(int cosigned) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return new String(getBytes("/api/v1/log/checkpoint", cosigned == 0 ? "" : "cosigned=" + cosigned), StandardCharsets.UTF_8);
+    }
+
+    /** The inclusion proof of log entry {@code entry} (hex): index, size, proof, checkpoint. */
+    public JsonNode logProof(String entryHex) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return getJson("/api/v1/log/proof", "entry=" + entryHex);
+    }
+
+    /** The consistency proof between two checkpoints of the log. */
+    public List<byte[]> logConsistency(long from, long to) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        JsonNode n = getJson("/api/v1/log/consistency", "from=" + from + "&to=" + to);
+        List<byte[]> proof = new ArrayList<>();
+        for (JsonNode h : n.path("proof")) {
+            proof.add(Base64.getDecoder().decode(h.asText()));
+        }
+        return proof;
+    }
+
+    /** Sends a witness's cosignature line of the checkpoint of {@code size}. */
+    public JsonNode cosign(long size, String line) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return postJson("/api/v1/log/cosignatures", Map.of("size", size, "line", line));
     }
 
     /** A package sealed for the archive, staged in a file, with what the receipt must echo. */
@@ -748,6 +782,16 @@ public final class MidangClient {
 
     public Identity identity() {
         return me;
+    }
+
+    private byte[] getBytes(String path, String query) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        HttpResponse<byte[]> r = http.send(signed("GET", path, query, Sm3.digest(new byte[0])).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() / 100 != 2) {
+            throw refusal(r.statusCode(), r.body());
+        }
+        return r.body();
     }
 
     private JsonNode getJson(String path, String query) throws IOException, InterruptedException, KeysException, ServerRefusal {

@@ -185,6 +185,20 @@ public final class VerifyCommand extends MidangCommand {
         f.put("late", r.late());
         f.put("server", r.server());
         f.put("original_checked", original != null);
+        // The inclusion proof 'midang log prove' kept beside the receipt, checked offline like the receipt.
+        Path proofFile = cn.midang.cli.log.LogProve.Proof.fileFor(file);
+        cn.midang.keys.tlog.LogCheckpoint inLog = null;
+        if (Files.exists(proofFile)) {
+            inLog = cn.midang.cli.log.LogProve.Proof.verifyKept(proofFile,
+                    cn.midang.keys.tlog.LogEntry.of(cn.midang.keys.tlog.LogEntry.Kind.RECEIPT, bytes, sig), server);
+            Map<String, Object> log = new LinkedHashMap<>();
+            log.put("proof_file", proofFile.toString());
+            log.put("size", inLog.head().size());
+            log.put("root", java.util.Base64.getEncoder().encodeToString(inLog.head().root()));
+            f.put("log", log);
+        } else {
+            f.put("log", null);
+        }
         String openssl = "openssl x509 -in " + certFile + " -pubkey -noout > server-pub.pem && openssl dgst -sm3 -verify "
                 + "server-pub.pem -sigopt distid:1234567812345678 -signature " + sigFile + " " + file;
         f.put("openssl", openssl);
@@ -196,6 +210,8 @@ public final class VerifyCommand extends MidangCommand {
                 original == null ? "" : m.get("verify.receipt.original", original), certFile, sigFile);
         if (!globals().json) {
             out().println(trustedBy);
+            out().println(inLog == null ? m.get("verify.log.none", file)
+                    : m.get("verify.log.in", inLog.head().size(), inLog.head().origin(), proofFile));
             out().flush();
         }
         return 0;

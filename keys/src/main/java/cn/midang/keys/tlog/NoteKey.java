@@ -56,6 +56,16 @@ public final class NoteKey {
                 certificate.publicKeyInfo())).getInt();
     }
 
+    /** The log's key for the server signing certificate {@code server}; its name is the log's origin, {@code midang/log/<16 hex>}. */
+    public static NoteKey forLog(Certificate server) {
+        return new NoteKey("midang/log/" + server.fingerprint().substring(0, 16), server, Kind.LOG);
+    }
+
+    /** A witness's cosigning key for its certificate, named {@code midang/witness/<16 hex of its fingerprint>}. */
+    public static NoteKey forWitness(Certificate witness) {
+        return new NoteKey("midang/witness/" + witness.fingerprint().substring(0, 16), witness, Kind.COSIGNER);
+    }
+
     public String name() {
         return name;
     }

@@ -68,12 +68,12 @@ public final class TransparencyLog {
 
     /** The log's note key (its name is the origin) for the server signing certificate {@code server}. */
     public static NoteKey logKey(Certificate server) {
-        return new NoteKey("midang/log/" + server.fingerprint().substring(0, 16), server, NoteKey.Kind.LOG);
+        return NoteKey.forLog(server);
     }
 
     /** A witness's cosigning key for its certificate. */
     public static NoteKey witnessKey(Certificate witness) {
-        return new NoteKey("midang/witness/" + witness.fingerprint().substring(0, 16), witness, NoteKey.Kind.COSIGNER);
+        return NoteKey.forWitness(witness);
     }
 
     public NoteKey key() {
