@@ -15,4 +15,5 @@ module cn.midang.keys {
     exports cn.midang.keys.seal;
     exports cn.midang.keys.tls;
     exports cn.midang.keys.audit;
+    exports cn.midang.keys.tlog;
 }

@@ -9,6 +9,7 @@ import cn.midang.keys.internal.Failures;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.internal.TailKeepingInputStream;
 import cn.midang.keys.io.SafeFiles;
+import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import java.io.BufferedInputStream;
@@ -57,16 +58,32 @@ public final class Opener {
     private static final int TAIL_KEPT = 256;
 
     private final Identity recipient;
-    private final ChainValidator trust;
+    private final SignerCheck trust;
 
-    private Opener(Identity recipient, ChainValidator trust) {
+    /** What decides whether a package's signer is acceptable; throws when it is not. */
+    @FunctionalInterface
+    public interface SignerCheck {
+        void check(Certificate signer) throws KeysException;
+    }
+
+    private Opener(Identity recipient, SignerCheck trust) {
         this.recipient = Objects.requireNonNull(recipient);
         this.trust = Objects.requireNonNull(trust);
     }
 
     /** Opens packages sealed to {@code recipient}, from senders {@code trust} accepts. */
     public static Opener forRecipient(Identity recipient, ChainValidator trust) {
-        return new Opener(recipient, trust);
+        Objects.requireNonNull(trust);
+        return new Opener(recipient, trust::validate);
+    }
+
+    /**
+     * Opens packages sealed to {@code recipient} whose signer {@code check} accepts — for a signer
+     * known by its key rather than through the CA, such as the server's key before its certificate
+     * was issued (a key share written at {@code init}).
+     */
+    public static Opener forRecipient(Identity recipient, SignerCheck check) {
+        return new Opener(recipient, check);
     }
 
     /** Verifies a whole package without keeping its plaintext. */
@@ -204,7 +221,7 @@ public final class Opener {
             inner.transferTo(OutputStream.nullOutputStream());
             inner.close();
             requireExactEnd(rest, envelope.getMac());
-            trust.validate(signed.signer());
+            trust.check(signed.signer());
             return new Opened(signed.signer(), signed.signingTime(), Optional.ofNullable(signed.description()), size,
                     signed.contentSm3());
         } catch (KeysException e) {
