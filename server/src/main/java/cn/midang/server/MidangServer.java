@@ -20,6 +20,8 @@ import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
 import cn.midang.server.tlog.TransparencyLog;
 import cn.midang.server.tlog.api.LogRoutes;
+import cn.midang.server.unseal.Unsealing;
+import cn.midang.server.unseal.api.UnsealRoutes;
 import cn.midang.server.extract.ForkedExtractor;
 import cn.midang.server.extract.Ocr;
 import cn.midang.server.http.Api;
@@ -89,8 +91,8 @@ public final class MidangServer implements AutoCloseable {
     private final boolean tls;
 
     private final AuditLog audit;
-    private final Indexer indexer;
-    private final SearchIndex searchIndex;
+    /** What needs the archive key: started at once, or when the key holders unseal the archive. */
+    private volatile Unsealed unsealed;
 
     private final MetricsListener metricsListener;
     private final ScheduledExecutorService crlWatch;
@@ -98,17 +100,16 @@ public final class MidangServer implements AutoCloseable {
     private final ScheduledExecutorService logRounds;
     private final Ocr.Found ocr;
 
-    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Indexer indexer,
-            SearchIndex searchIndex, MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr,
-            TransparencyLog log, ScheduledExecutorService logRounds) {
+    private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Unsealed unsealed,
+            MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr, TransparencyLog log,
+            ScheduledExecutorService logRounds) {
         this.log = log;
         this.logRounds = logRounds;
         this.ocr = ocr;
+        this.unsealed = unsealed;
         this.metricsListener = metricsListener;
         this.crlWatch = crlWatch;
         this.audit = audit;
-        this.indexer = indexer;
-        this.searchIndex = searchIndex;
         this.tls = tls;
         this.jetty = jetty;
         this.deployment = deployment;
@@ -125,60 +126,32 @@ public final class MidangServer implements AutoCloseable {
             throw new IllegalStateException("plain HTTP (listen.tls = false) is allowed only for a dev deployment on a loopback "
                     + "address; listen.host = " + config.listenHost() + ", dev = " + config.dev());
         }
-        Archive archive = Archive.of(deployment);
-        RecordCipher records = archive.recordCipher(deployment.dir().recordKey());
-        Submissions submissions = submissions(deployment, records); // first: it may compact the database
         Accounts accounts = new Accounts(deployment.database());
-        Campaigns campaigns = new Campaigns(deployment.database());
         RequestAuthenticator authenticator = new RequestAuthenticator(deployment.database(), accounts,
                 deployment::validator, deployment.clock(), config.maxRequestSkew());
+        // Opened without the record key while the archive is sealed (nothing with a sealed part is served then).
         AuditLog audit = AuditLog.open(deployment.database(), deployment.dir().auditCheckpoints(), deployment.signingIdentity(),
-                records, deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
+                null, deployment.clock(), config.auditCheckpointRecords(), config.auditCheckpointPeriod());
         TransparencyLog log = new TransparencyLog(deployment.database(), deployment.signingIdentity(), deployment.clock(),
                 config.logRoundSize());
         // A checkpoint at once: it takes in what the last run committed to after its last round.
         LOG.info("transparency log: checkpoint of size {}", log.integrate().head().size());
         AccessRecords accessRecords = new AccessRecords(deployment.database());
         Guard guard = new Guard(accessRecords, audit, deployment.clock());
-        Findings findings = new Findings(deployment.database(), records);
-        SubmissionService service = new SubmissionService(campaigns, submissions, findings, archive, deployment.signingIdentity(),
-                deployment.clock(), config.maxUploadBytes());
-        AccessService access = new AccessService(accessRecords, accounts, campaigns, submissions, deployment.clock());
-        int swept = service.sweep();
-        if (swept > 0) {
-            LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
-        }
         Metrics metrics = new Metrics();
-        Overviews overviews = new Overviews(submissions, findings, service::content);
-        SummaryService summaries = new SummaryService(new Summaries(deployment.database()),
-                new ResultNotices(deployment.database(), records), overviews, service, submissions, deployment.clock(),
-                deployment.signingIdentity());
-        CampaignService campaignService = new CampaignService(campaigns, overviews, accessRecords, summaries, summaries,
-                config.reviewDepartments());
-        FindingService findingService = new FindingService(findings, submissions, deployment.clock());
-        int stale = ForkedExtractor.sweepStale();
-        if (stale > 0) {
-            LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
+        Unsealing unsealing = new Unsealing(deployment, audit);
+        Shared shared = new Shared(deployment, config, accounts, accessRecords, audit, log, unsealing);
+        Api api = new Api(shared.sealedRoutes(), authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()),
+                metrics, guard);
+        Unsealed unsealed = null;
+        if (deployment.sealed()) {
+            api.serve(shared.sealedRoutes(), true);
+            LOG.warn("the archive is SEALED: {} of the key holders must run 'midang unseal --share FILE'",
+                    deployment.holders().orElseThrow().threshold());
+        } else {
+            unsealed = Unsealed.start(shared);
+            api.serve(unsealed.routes(), false);
         }
-        SearchIndex searchIndex = openIndex(deployment, archive);
-        Ocr.Found ocr = ocr(config);
-        Indexer indexer = newIndexer(deployment, config, submissions, archive, searchIndex, ocr);
-        service.onRecorded(indexer::enqueue);
-        int behind = indexer.catchUp();
-        if (behind > 0) {
-            LOG.info("{} submission(s) queued for the search index", behind);
-        }
-        List<Route> routes = new ArrayList<>();
-        routes.addAll(ServerRoutes.routes(deployment, accessRecords, log));
-        routes.addAll(new CampaignRoutes(campaignService, findingService, deployment.clock()).routes());
-        routes.addAll(new SummaryRoutes(summaries, campaignService).routes());
-        routes.addAll(new AccessRoutes(access, deployment.clock()).routes());
-        routes.addAll(new SubmissionRoutes(service).routes());
-        routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions), SubmissionRoutes.named(service)).routes());
-        routes.addAll(new AuditRoutes(audit, deployment.dir().signingCertificate()).routes());
-        routes.addAll(new LogRoutes(log, deployment.clock()).routes());
-        routes.addAll(new EnrolmentRoutes(new EnrolmentService(accounts, accessRecords, deployment, deployment.clock())).routes());
-        Api api = new Api(routes, authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)
         // and a virtual thread is not time-sliced, so with more uploads than cores some
@@ -234,8 +207,10 @@ public final class MidangServer implements AutoCloseable {
         });
         long period = config.logRoundPeriod().toMillis();
         logRounds.scheduleWithFixedDelay(() -> round(log), period, period, TimeUnit.MILLISECONDS);
-        return new MidangServer(server, deployment, api, config.tls(), audit, indexer, searchIndex, operator, crlWatch, ocr,
-                log, logRounds);
+        MidangServer midang = new MidangServer(server, deployment, api, config.tls(), audit, unsealed, operator, crlWatch,
+                shared.ocr(), log, logRounds);
+        unsealing.onSecret(secret -> midang.unsealWith(secret, shared));
+        return midang;
     }
 
 
@@ -346,8 +321,11 @@ public final class MidangServer implements AutoCloseable {
             }
         } finally {
             try {
-                indexer.close();
-                searchIndex.close();
+                Unsealed u = unsealed;
+                if (u != null) {
+                    u.indexer().close();
+                    u.searchIndex().close();
+                }
             } catch (Exception e) {
                 LOG.error("closing the search index failed; it will be rebuilt if damaged (midang-server reindex)", e);
             } finally {
@@ -366,8 +344,98 @@ public final class MidangServer implements AutoCloseable {
      * the wait longer (scans are recognised one after another).
      */
     public void awaitIndexed() throws InterruptedException {
-        while (!indexer.awaitIdle(1, TimeUnit.MINUTES)) {
-            LOG.info("still indexing: {} submission(s) queued or in hand", indexer.pending());
+        Unsealed u = unsealed;
+        if (u == null) {
+            return; // sealed: nothing is indexed
+        }
+        while (!u.indexer().awaitIdle(1, TimeUnit.MINUTES)) {
+            LOG.info("still indexing: {} submission(s) queued or in hand", u.indexer().pending());
+        }
+    }
+
+    /** True while the archive waits for its key holders. */
+    public boolean sealed() {
+        return unsealed == null;
+    }
+
+    /** The key holders rebuilt the secret: open the archive key, start what needs it, serve every route. */
+    private synchronized void unsealWith(byte[] secret, Shared shared) throws Exception {
+        if (unsealed != null) {
+            return;
+        }
+        deployment.unseal(secret);
+        Unsealed u = Unsealed.start(shared);
+        unsealed = u;
+        api.serve(u.routes(), false);
+        LOG.info("the archive is unsealed: every endpoint is served");
+    }
+
+    /** What every phase of the server shares: made at start, sealed or not. */
+    private record Shared(Deployment deployment, ServerConfig config, Accounts accounts, AccessRecords accessRecords, AuditLog audit,
+            TransparencyLog log, Unsealing unsealing, Ocr.Found ocr) {
+
+        Shared(Deployment deployment, ServerConfig config, Accounts accounts, AccessRecords accessRecords, AuditLog audit,
+                TransparencyLog log, Unsealing unsealing) {
+            this(deployment, config, accounts, accessRecords, audit, log, unsealing, MidangServer.ocr(config));
+        }
+
+        /** What a sealed server serves: health, the API description, its certificates, who you are, the log, unsealing. */
+        List<Route> sealedRoutes() {
+            List<Route> routes = new ArrayList<>();
+            routes.addAll(ServerRoutes.routes(deployment, accessRecords, log, unsealing));
+            routes.addAll(new LogRoutes(log, deployment.clock()).routes());
+            routes.addAll(new UnsealRoutes(unsealing).routes());
+            return routes;
+        }
+    }
+
+    /** Everything that needs the archive key, started together once it is open. */
+    private record Unsealed(List<Route> routes, Indexer indexer, SearchIndex searchIndex) {
+
+        static Unsealed start(Shared s) throws Exception {
+            Deployment deployment = s.deployment();
+            ServerConfig config = s.config();
+            Archive archive = Archive.of(deployment);
+            RecordCipher records = archive.recordCipher(deployment.dir().recordKey());
+            Submissions submissions = submissions(deployment, records); // first: it may compact the database
+            s.audit().useRecordCipher(records);
+            Campaigns campaigns = new Campaigns(deployment.database());
+            Findings findings = new Findings(deployment.database(), records);
+            SubmissionService service = new SubmissionService(campaigns, submissions, findings, archive, deployment.signingIdentity(),
+                    deployment.clock(), config.maxUploadBytes());
+            AccessService access = new AccessService(s.accessRecords(), s.accounts(), campaigns, submissions, deployment.clock());
+            int swept = service.sweep();
+            if (swept > 0) {
+                LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
+            }
+            Overviews overviews = new Overviews(submissions, findings, service::content);
+            SummaryService summaries = new SummaryService(new Summaries(deployment.database()),
+                    new ResultNotices(deployment.database(), records), overviews, service, submissions, deployment.clock(),
+                    deployment.signingIdentity());
+            CampaignService campaignService = new CampaignService(campaigns, overviews, s.accessRecords(), summaries, summaries,
+                    config.reviewDepartments());
+            FindingService findingService = new FindingService(findings, submissions, deployment.clock());
+            int stale = ForkedExtractor.sweepStale();
+            if (stale > 0) {
+                LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
+            }
+            SearchIndex searchIndex = openIndex(deployment, archive);
+            Indexer indexer = newIndexer(deployment, config, submissions, archive, searchIndex, s.ocr());
+            service.onRecorded(indexer::enqueue);
+            int behind = indexer.catchUp();
+            if (behind > 0) {
+                LOG.info("{} submission(s) queued for the search index", behind);
+            }
+            List<Route> routes = new ArrayList<>(s.sealedRoutes());
+            routes.addAll(new CampaignRoutes(campaignService, findingService, deployment.clock()).routes());
+            routes.addAll(new SummaryRoutes(summaries, campaignService).routes());
+            routes.addAll(new AccessRoutes(access, deployment.clock()).routes());
+            routes.addAll(new SubmissionRoutes(service).routes());
+            routes.addAll(new SearchRoutes(new SearchService(searchIndex, submissions), SubmissionRoutes.named(service)).routes());
+            routes.addAll(new AuditRoutes(s.audit(), deployment.dir().signingCertificate()).routes());
+            routes.addAll(new EnrolmentRoutes(new EnrolmentService(s.accounts(), s.accessRecords(), deployment, deployment.clock()))
+                    .routes());
+            return new Unsealed(routes, indexer, searchIndex);
         }
     }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine;
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
         subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
-            ServerCommand.Reindex.class})
+            ServerCommand.Reindex.class, ServerCommand.Status.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -104,15 +104,33 @@ final class ServerCommand {
         @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase for the new key files (else MIDANG_PASSPHRASE; in dev, generated).")
         Path passphraseFile;
 
+        @Option(names = "--key-holders", split = ",", paramLabel = "HOLDER.crt", description = "Without --dev: split the archive key "
+                + "among these certificates' holders (one per joint-review department, issued by the CA); the passphrase then "
+                + "does not open it, and the server starts sealed until --threshold of them unseal it.")
+        List<Path> keyHolders = List.of();
+
+        @Option(names = "--threshold", paramLabel = "K", defaultValue = "2", description = "With --key-holders: how many shares "
+                + "unseal the archive (default 2).")
+        int threshold;
+
+        @Option(names = "--shares-out", paramLabel = "DIR", description = "With --key-holders: where each holder's share is "
+                + "written (COMMON-NAME.share, sealed to that holder) for delivery to them.")
+        Path sharesOut;
+
         @Override
         public Integer call() throws Exception {
+            if (dev && !keyHolders.isEmpty()) {
+                throw new IllegalArgumentException("--key-holders is for a production deployment; a dev deployment's archive key "
+                        + "opens with its passphrase");
+            }
             if (!dev && (ca == null || admin == null)) {
                 throw new IllegalArgumentException("give --ca CA_DIR and --admin ADMIN.crt (the deployment CA's folder and the first "
                         + "administrator's certificate), or --dev");
             }
             char[] pass = passphrase(passphraseFile, Optional.empty());
             Deployment.Created c = dev ? Deployment.initDev(data, pass, Clock.systemUTC())
-                    : Deployment.initProduction(data, pass, ca, admin, Clock.systemUTC());
+                    : Deployment.initProduction(data, pass, ca, admin, new Deployment.KeySplit(keyHolders, threshold, sharesOut),
+                            Clock.systemUTC());
             System.out.println("Created a Midang deployment in " + data);
             if (dev) {
                 System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
@@ -121,6 +139,14 @@ final class ServerCommand {
                 System.out.println("  campaign 'demo' is open for submissions from unit-a and unit-b for 7 days");
             } else {
                 System.out.println("  first administrator registered: " + Certificate.read(admin).subject());
+                if (!keyHolders.isEmpty()) {
+                    System.out.println("  the archive key is split among " + keyHolders.size() + " key holders; " + threshold
+                            + " of them unseal it. Their shares (deliver each to its holder only; no copy is kept here):");
+                    try (var shares = Files.list(sharesOut)) {
+                        shares.filter(f -> f.toString().endsWith(".share")).sorted().forEach(f -> System.out.println("    " + f));
+                    }
+                    System.out.println("  the server will start sealed; each holder then runs: midang unseal --share FILE");
+                }
                 System.out.println("  the server's keys wait for their certificates. On the CA's computer:");
                 System.out.println("    midang ca issue --dir CA --csr " + c.requests().get(0) + " --role server --org Midang --out server-signing.crt");
                 System.out.println("    midang ca issue --dir CA --csr " + c.requests().get(1) + " --role server --org Midang --out server-archive.crt");
@@ -199,9 +225,70 @@ final class ServerCommand {
                     stopped.countDown();
                 }
             }, "midang-shutdown"));
-            LOG.info("Midang server listening on {} (data {}; {})", server.url(config.listenHost()), data, server.ocrState());
+            LOG.info("Midang server listening on {} (data {}; {}{})", server.url(config.listenHost()), data, server.ocrState(),
+                    server.sealed() ? "; SEALED: waiting for the key holders (midang unseal --share FILE)" : "");
             server.join();
             stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Ask the running server of a data directory how it is (its /healthz, over the address and TLS key of",
+                "that directory): ok or a warning, and for an archive split among key holders, sealed or unsealed and how many",
+                "shares are in. Exit 0 when it serves, 3 while sealed, 1 when it does not answer."},
+            footer = {"", "Example:", "  midang-server status --data /srv/midang --port 8443"})
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory of the running server.")
+        Path data;
+
+        @Option(names = "--port", description = "The port it was started on, when 'run --port' overrode listen.port.")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            if (port != null) {
+                env.put("MIDANG_LISTEN_PORT", port.toString());
+            }
+            ServerConfig config = ServerConfig.load(data, env);
+            String host = config.listenHost().equals("0.0.0.0") ? "127.0.0.1" : config.listenHost();
+            java.net.URI uri = java.net.URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + config.listenPort()
+                    + "/healthz");
+            java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10));
+            if (config.tls()) {
+                // The server's own TLS certificate, from its data directory, is the only one trusted.
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                try (var in = Files.newInputStream(new DataDir(data).tlsCertificate())) {
+                    ks.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+                }
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+                tmf.init(ks);
+                javax.net.ssl.SSLContext tlsContext = javax.net.ssl.SSLContext.getInstance("TLS");
+                tlsContext.init(null, tmf.getTrustManagers(), null);
+                javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
+                p.setEndpointIdentificationAlgorithm(null);
+                b.sslContext(tlsContext).sslParameters(p);
+            }
+            java.net.http.HttpResponse<String> r;
+            try {
+                r = b.build().send(java.net.http.HttpRequest.newBuilder(uri).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                System.out.println("no server answers on " + uri + " (" + e.getMessage() + ")");
+                return 1;
+            }
+            var health = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            System.out.println("server " + uri.resolve("/") + ": " + health.path("status").asText());
+            health.path("warnings").forEach(w -> System.out.println("  warning: " + w.asText()));
+            if (health.has("unseal")) {
+                boolean sealed = health.path("sealed").asBoolean();
+                System.out.println(sealed ? "  SEALED: " + health.path("unseal").path("shares_in").asInt() + " of "
+                        + health.path("unseal").path("threshold").asInt() + " key shares in (midang unseal --share FILE)"
+                        : "  unsealed: the archive key is open in the server's memory only");
+                return sealed ? 3 : 0;
+            }
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import cn.midang.server.deploy.Deployment;
 import cn.midang.server.http.Route;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.tlog.TransparencyLog;
+import cn.midang.server.unseal.Unsealing;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -22,9 +23,22 @@ final class ServerRoutes {
 
     private ServerRoutes() {}
 
-    static List<Route> routes(Deployment d, AccessRecords access, TransparencyLog log) {
+    static List<Route> routes(Deployment d, AccessRecords access, TransparencyLog log, Unsealing unsealing) {
         return List.of(
-                Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> ex.json(200, health(d))),
+                Route.publicRoute("GET", "/healthz", Action.HEALTH, (ex, g) -> {
+                    Map<String, Object> h = health(d);
+                    if (d.holders().isPresent()) {
+                        Map<String, Object> u = unsealing.status();
+                        h.put("sealed", u.get("sealed"));
+                        h.put("unseal", Map.of("threshold", u.get("threshold"), "shares_in", u.get("shares_in")));
+                        if (d.sealed()) {
+                            h.put("status", "sealed");
+                        }
+                    } else {
+                        h.put("sealed", false);
+                    }
+                    ex.json(200, h);
+                }),
                 Route.publicRoute("GET", "/openapi.json", Action.OPENAPI, (ex, g) -> ex.stream("application/json", -1, out -> {
                     try (var in = MidangServer.class.getResourceAsStream("/cn/midang/server/openapi.json")) {
                         in.transferTo(out);

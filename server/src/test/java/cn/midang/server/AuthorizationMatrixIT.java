@@ -123,6 +123,8 @@ class AuthorizationMatrixIT {
             publish-crl         anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             read-log            anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             cosign-log          anonymous 401  unit 403  inspector 403  tester 403  approver 201  leader 403  admin 403
+            unseal-status       anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
+            unseal              anonymous 409  unit 409  inspector 409  tester 409  approver 409  leader 409  admin 409
             campaign-status
                 anonymous 401 401 401 401
                 unit      200 404 200 200

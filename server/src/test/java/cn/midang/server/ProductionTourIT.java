@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * server initialised from the CA's public part and the first administrator's certificate, its own
  * certificates issued from its requests, HTTPS with the pinned transport key, enrolment, a unit's
  * report searched by an inspector, a disabled account, a revoked certificate refused once the CRL
- * is published, a renewal. Only the port 8443 is replaced by a free one.
+ * is published, a renewal; the archive key split among the three departments' approvers, the
+ * server sealed until two of them unseal it. Only the port 8443 is replaced by a free one.
  */
 class ProductionTourIT {
 
@@ -55,7 +56,10 @@ class ProductionTourIT {
         assertThat(all).contains("https://127.0.0.1:").contains("TLS certificate SHA-256: ");
         // Refused where the README says, each with its own reason
         assertThat(all).contains("(unknown_account)").contains("(account_disabled)").contains("(certificate_revoked)");
-        assertThat(all.split("exit code 3", -1)).hasSize(4);
+        assertThat(all.split("exit code 3", -1)).hasSize(5);
+        // Sealed until two of the three key holders unsealed it; then it serves (issue 16)
+        assertThat(all).contains("SEALED: 0 of 2 key shares in").contains("Your share is in: 1 of 2 needed")
+                .contains("the archive is unsealed").contains("unsealed: the archive key is open in the server's memory only");
         // Enrolled, searched, renewed
         assertThat(all).contains("Enrolled \"公安局检查员\"").contains("【国产密码】").contains("Renewed the account of \"发改委信息科\"");
         assertThat(Files.readString(work.resolve("server.log"))).doesNotContain("ERROR");

@@ -206,6 +206,21 @@ public final class MidangClient {
         return proof;
     }
 
+    /** Whether the archive is sealed, how many shares are in, and this start's one-time key ({@code GET /api/v1/unseal}, unsigned). */
+    public JsonNode unsealStatus() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        return json(http.send(HttpRequest.newBuilder(server.resolve("/api/v1/unseal")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
+    /** Delivers a key share (sealed to the start key, signed by its holder); the body carries its own signature. */
+    public JsonNode unseal(byte[] delivery) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        serverInfo();
+        byte[] body = JSON.writeValueAsBytes(Map.of("share", Base64.getEncoder().encodeToString(delivery)));
+        return json(http.send(HttpRequest.newBuilder(server.resolve("/api/v1/unseal")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray()));
+    }
+
     /** Sends a witness's cosignature line of the checkpoint of {@code size}. */
     public JsonNode cosign(long size, String line) throws IOException, InterruptedException, KeysException, ServerRefusal {
         return postJson("/api/v1/log/cosignatures", Map.of("size", size, "line", line));

@@ -21,7 +21,8 @@ public enum Action {
     LIST_ACCOUNTS(Target.None.class), ENROL_ACCOUNTS(Target.Named.class), DISABLE_ACCOUNT(Target.Named.class),
     ENABLE_ACCOUNT(Target.Named.class),
     PUBLISH_CRL(Target.Named.class),
-    READ_LOG(Target.None.class), COSIGN_LOG(Target.None.class);
+    READ_LOG(Target.None.class), COSIGN_LOG(Target.None.class),
+    UNSEAL_STATUS(Target.None.class), UNSEAL(Target.None.class);
 
     private final Class<? extends Target> target;
 

@@ -28,7 +28,9 @@ import java.util.Set;
 public final class Policy {
 
     /** What anyone may do without signing. */
-    private static final Set<Action> PUBLIC = Set.of(Action.HEALTH, Action.OPENAPI, Action.SERVER_INFO);
+    // Unsealing is public: what a delivery carries is checked instead (a key holder's signature, this start's key).
+    private static final Set<Action> PUBLIC = Set.of(Action.HEALTH, Action.OPENAPI, Action.SERVER_INFO, Action.UNSEAL_STATUS,
+            Action.UNSEAL);
 
     /** Kinds each role submits. */
     private static final Set<Kind> UNIT_KINDS = Set.of(Kind.REPORT, Kind.FORM, Kind.RECTIFICATION);
@@ -52,7 +54,7 @@ public final class Policy {
             return denyRole(null, action); // no rule below is written for nobody
         }
         return switch (action) {
-            case HEALTH, OPENAPI, SERVER_INFO -> Decision.allow("public");
+            case HEALTH, OPENAPI, SERVER_INFO, UNSEAL_STATUS, UNSEAL -> Decision.allow("public");
             // The log holds commitments and padding only; its checkpoints are meant to be seen by everyone who relies on it.
             case WHOAMI, LIST_CAMPAIGNS, READ_LOG -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(standing, role, org, (Target.OfCampaign) target);

@@ -77,7 +77,7 @@ public final class AuditLog implements AutoCloseable {
     private final Database db;
     private final Path checkpointFile;
     private final Identity signing;
-    private final RecordCipher cipher;
+    private volatile RecordCipher cipher;
     private final RawSignatures.Signer signer;
     private final Clock clock;
     private final int everyRecords;
@@ -145,6 +145,11 @@ public final class AuditLog implements AutoCloseable {
         return log;
     }
 
+    /** The record key, once the archive is unsealed (a log opened while it is sealed has none). */
+    public void useRecordCipher(RecordCipher records) {
+        this.cipher = records;
+    }
+
     /** Appends one record; throws when it could not be written (the request must then fail). */
     public AuditRecord append(Entry e) throws AuditUnavailableException {
         AuditRecord r;
@@ -152,7 +157,8 @@ public final class AuditLog implements AutoCloseable {
         synchronized (this) {
             String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
             String object = clip(e.object(), MAX_OBJECT);
-            if (e.sealed() != null) {
+            // While the archive is sealed there is no record key, and no request with sealed parts is served.
+            if (e.sealed() != null && cipher != null) {
                 object += SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(
                         clip(e.sealed(), MAX_SEALED).getBytes(StandardCharsets.UTF_8), context(head + 1)));
             }
@@ -200,6 +206,9 @@ public final class AuditLog implements AutoCloseable {
      * none; for the audit export, whose readers are entitled to it.
      */
     public Optional<String> opened(AuditRecord r) throws KeysException {
+        if (cipher == null) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the archive is sealed: no record key");
+        }
         return opened(cipher, r);
     }
 

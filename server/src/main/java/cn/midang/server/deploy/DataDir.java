@@ -11,7 +11,9 @@ import java.nio.file.Path;
  *   archive.crt              the archive's SM2 certificate: clients seal uploads to it
  *   ca.crt, crl.pem          the deployment CA and its revocation list, which the server trusts
  *   keys/server-signing.p12  the signing key (passphrase-protected)
- *   keys/archive.p12         the archive key (passphrase-protected)
+ *   keys/archive.p12         the archive key (passphrase-protected; with key holders, protected by the secret they
+ *                            hold shares of, and the operator's passphrase does not open it)
+ *   keys/archive-holders.json  (with key holders) who holds the shares of the archive key's secret, and how many unseal
  *   keys/tls.p12             the transport (TLS) key, ECDSA P-256 (passphrase-protected)
  *   keys/record-key.cms      the SM4 key of the database's sensitive values (findings, result notices), sealed to
  *                            the archive key; made at first start; back it up with the database
@@ -47,6 +49,11 @@ public record DataDir(Path root) {
 
     public Path signingKey() {
         return root.resolve("keys").resolve("server-signing.p12");
+    }
+
+    /** The key holders of a deployment whose archive key is split among them (absent: the passphrase opens it). */
+    public Path archiveHolders() {
+        return root.resolve("keys").resolve("archive-holders.json");
     }
 
     public Path archiveKey() {

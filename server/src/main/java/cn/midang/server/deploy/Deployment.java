@@ -72,7 +72,8 @@ public final class Deployment implements AutoCloseable {
 
     private final DataDir dir;
     private final Identity signing;
-    private final Identity archive;
+    private volatile Identity archive;
+    private final ArchiveHolders holders;
     private final Certificate ca;
     private final Database database;
     private final Clock clock;
@@ -80,8 +81,9 @@ public final class Deployment implements AutoCloseable {
     private final TransportKey transport;
     private final byte[] transportBinding;
 
-    private Deployment(DataDir dir, Identity signing, Identity archive, TransportKey transport, Certificate ca,
+    private Deployment(DataDir dir, Identity signing, Identity archive, ArchiveHolders holders, TransportKey transport, Certificate ca,
             Database database, Clock clock) throws KeysException {
+        this.holders = holders;
         this.transport = transport;
         this.transportBinding = RawSignatures.sign(signing,
                 TransportKey.bindingStatement(transport.certificateSha256(), signing.certificate().fingerprint()));
@@ -111,7 +113,24 @@ public final class Deployment implements AutoCloseable {
      * @param passphrase protects every key file; null generates one (written to {@code passphrase}, mode 0600)
      */
     public static Created initDev(Path root, char[] passphrase, Clock clock) throws KeysException, IOException, SQLException {
-        return init(root, true, passphrase, null, null, clock);
+        return init(root, true, passphrase, null, null, KeySplit.NONE, clock);
+    }
+
+    /**
+     * Who holds the archive key (issue 16): {@code holders}' certificates (issued by the
+     * deployment's CA), any {@code threshold} of whose shares open it; each holder's share is written
+     * to {@code sharesOut}/COMMON-NAME.share. None: the operator's passphrase opens the archive key.
+     */
+    public record KeySplit(List<Path> holders, int threshold, Path sharesOut) {
+        public static final KeySplit NONE = new KeySplit(List.of(), 0, null);
+
+        public KeySplit {
+            holders = List.copyOf(holders);
+        }
+
+        boolean none() {
+            return holders.isEmpty();
+        }
     }
 
     /**
@@ -125,11 +144,17 @@ public final class Deployment implements AutoCloseable {
      */
     public static Created initProduction(Path root, char[] passphrase, Path caDir, Path adminCertificate, Clock clock)
             throws KeysException, IOException, SQLException {
-        return init(root, false, passphrase, caDir, adminCertificate, clock);
+        return init(root, false, passphrase, caDir, adminCertificate, KeySplit.NONE, clock);
     }
 
-    private static Created init(Path root, boolean dev, char[] passphrase, Path caDir, Path adminCertificate, Clock clock)
+    /** As {@link #initProduction(Path, char[], Path, Path, Clock)}, with the archive key split among {@code split}'s holders. */
+    public static Created initProduction(Path root, char[] passphrase, Path caDir, Path adminCertificate, KeySplit split, Clock clock)
             throws KeysException, IOException, SQLException {
+        return init(root, false, passphrase, caDir, adminCertificate, split, clock);
+    }
+
+    private static Created init(Path root, boolean dev, char[] passphrase, Path caDir, Path adminCertificate, KeySplit split,
+            Clock clock) throws KeysException, IOException, SQLException {
         DataDir d = new DataDir(root);
         if (Files.exists(d.config())) {
             throw new IOException(root + " already holds a deployment (server.conf exists); choose an empty directory");
@@ -149,6 +174,24 @@ public final class Deployment implements AutoCloseable {
                 throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, admin.subject() + " is not an administrator's certificate "
                         + "(its role is " + (admin.role() == null || admin.role().isEmpty() ? "none" : admin.role())
                         + "); issue one with 'midang ca issue --role admin'");
+            }
+        }
+        List<Certificate> holders = new ArrayList<>();
+        if (!split.none()) {
+            ChainValidator trust = ChainValidator.of(caCert, caCrl, clock);
+            for (Path h : split.holders()) {
+                Certificate c = Certificate.read(h);
+                trust.validate(c);
+                if (holders.stream().anyMatch(x -> x.samePublicKey(c))) {
+                    throw new KeysException(KeysException.Reason.MISMATCH, h + " names a key holder twice");
+                }
+                holders.add(c);
+            }
+            if (holders.size() < 2 || split.threshold() < 2 || split.threshold() > holders.size()) {
+                throw new IOException("--threshold must be 2.." + holders.size() + " (of " + holders.size() + " key holders, at least 2)");
+            }
+            if (split.sharesOut() == null) {
+                throw new IOException("give --shares-out DIR: where each key holder's share is written for delivery");
             }
         }
         if (passphrase == null && !dev) {
@@ -186,7 +229,27 @@ public final class Deployment implements AutoCloseable {
             caCrl.writePem(d.crl());
         }
         signing.save(d.signingKey(), passphrase);
-        archive.save(d.archiveKey(), passphrase);
+        if (split.none()) {
+            archive.save(d.archiveKey(), passphrase);
+        } else {
+            // The archive key opens with a fresh secret split among the key holders; the secret is kept nowhere.
+            byte[] secret = KeyShares.newSecret();
+            archive.save(d.archiveKey(), KeyShares.passphrase(secret));
+            List<byte[]> shares = KeyShares.split(secret, split.threshold(), holders, archive.certificate(), signing, clock);
+            java.util.Arrays.fill(secret, (byte) 0);
+            Files.createDirectories(split.sharesOut());
+            List<ArchiveHolders.Holder> named = new ArrayList<>();
+            for (int i = 0; i < holders.size(); i++) {
+                Certificate h = holders.get(i);
+                String base = h.commonName().replaceAll("[^\\p{L}\\p{N}._-]", "_");
+                boolean unique = holders.stream().filter(x -> x.commonName().equals(h.commonName())).count() == 1;
+                SafeFiles.writeNew(split.sharesOut().resolve((unique ? base : base + "-" + h.fingerprint().substring(0, 8)) + ".share"),
+                        shares.get(i));
+                named.add(new ArchiveHolders.Holder(h.fingerprint(), h.subject()));
+            }
+            new ArchiveHolders(cn.midang.forms.KeyShare.archiveId(archive.certificate()), split.threshold(), named)
+                    .write(d.archiveHolders());
+        }
         TransportKey tls = TransportKey.generate("localhost", clock, CertificateAuthority.DEFAULT_CERT_VALIDITY, passphrase);
         tls.save(d.tlsKey());
         Files.writeString(d.tlsCertificate(), tls.certificatePem(), StandardCharsets.US_ASCII);
@@ -257,18 +320,39 @@ public final class Deployment implements AutoCloseable {
         Certificate ca = Certificate.read(d.caCertificate());
         ChainValidator trust = ChainValidator.of(ca, RevocationList.read(d.crl()), clock);
         Identity signing = certified(Identity.load(d.signingKey(), passphrase), Certificate.read(signingCertificate), trust, "signing");
-        Identity archive = certified(Identity.load(d.archiveKey(), passphrase), Certificate.read(archiveCertificate), trust, "archive");
+        Certificate archiveCert;
+        if (Files.exists(d.archiveHolders())) {
+            // The archive key is split among its holders: its certificate is checked against the key's
+            // public part recorded at init, and installed beside the key file, which stays closed.
+            archiveCert = Certificate.read(archiveCertificate);
+            certifiedPublic(archiveCert, ArchiveHolders.read(d.archiveHolders()).archive(), trust);
+        } else {
+            Identity archive = certified(Identity.load(d.archiveKey(), passphrase), Certificate.read(archiveCertificate), trust, "archive");
+            archive.save(d.archiveKey(), passphrase);
+            archiveCert = archive.certificate();
+        }
         signing.save(d.signingKey(), passphrase);
-        archive.save(d.archiveKey(), passphrase);
         signing.certificate().writePem(d.signingCertificate());
-        archive.certificate().writePem(d.archiveCertificate());
+        archiveCert.writePem(d.archiveCertificate());
         try (Database db = Database.open(d.database())) {
             Accounts accounts = new Accounts(db);
-            for (Certificate c : List.of(signing.certificate(), archive.certificate())) {
+            for (Certificate c : List.of(signing.certificate(), archiveCert)) {
                 if (accounts.byCertificate(c.fingerprint()).isEmpty()) {
                     accounts.register(c, clock.instant());
                 }
             }
+        }
+    }
+
+    private static void certifiedPublic(Certificate issued, String archiveId, ChainValidator trust) throws KeysException {
+        trust.validate(issued);
+        if (!"server".equals(issued.role())) {
+            throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, issued.subject() + " is not a server certificate (issue it "
+                    + "with 'midang ca issue --role server')");
+        }
+        if (!cn.midang.forms.KeyShare.archiveId(issued).equals(archiveId)) {
+            throw new KeysException(KeysException.Reason.MISMATCH, issued.subject() + " certifies another key than the server's "
+                    + "archive key; issue it from requests/server-archive.csr of this data directory");
         }
     }
 
@@ -326,10 +410,15 @@ public final class Deployment implements AutoCloseable {
                     + " --signing SIGNING.crt --archive ARCHIVE.crt'");
         }
         Identity signing = Identity.load(d.signingKey(), passphrase);
-        Identity archive = Identity.load(d.archiveKey(), passphrase);
         TransportKey transport = TransportKey.load(d.tlsKey(), passphrase);
         Certificate ca = Certificate.read(d.caCertificate());
-        return new Deployment(d, signing, archive, transport, ca, Database.open(d.database()), clock);
+        if (Files.exists(d.archiveHolders())) {
+            // The archive key is split among the key holders: the operator's passphrase does not open it.
+            return new Deployment(d, signing, null, ArchiveHolders.read(d.archiveHolders()), transport, ca, Database.open(d.database()),
+                    clock);
+        }
+        return new Deployment(d, signing, Identity.load(d.archiveKey(), passphrase), null, transport, ca, Database.open(d.database()),
+                clock);
     }
 
     /** The validator built from one version of {@code crl.pem}, identified by its file attributes. */
@@ -424,7 +513,41 @@ public final class Deployment implements AutoCloseable {
     }
 
     public Identity archiveIdentity() {
-        return archive;
+        Identity a = archive;
+        if (a == null) {
+            throw new IllegalStateException("the archive is sealed: its key opens only when the key holders unseal it");
+        }
+        return a;
+    }
+
+    /** True while the archive key waits for its key holders (a deployment whose key is split, not yet unsealed). */
+    public boolean sealed() {
+        return archive == null;
+    }
+
+    /** Who holds shares of the archive key's secret, and how many unseal; empty when the passphrase opens it. */
+    public java.util.Optional<ArchiveHolders> holders() {
+        return java.util.Optional.ofNullable(holders);
+    }
+
+    /**
+     * Opens the archive key with the secret the key holders' shares rebuilt; refused ({@code
+     * WRONG_PASSPHRASE}) when it does not open it. The key then carries the certificate installed
+     * by {@code certify}.
+     */
+    public synchronized void unseal(byte[] secret) throws KeysException {
+        if (archive != null) {
+            return;
+        }
+        Identity key = Identity.load(dir.archiveKey(), KeyShares.passphrase(secret));
+        Certificate installed = Certificate.read(dir.archiveCertificate());
+        if (!installed.equals(key.certificate())) {
+            if (!installed.samePublicKey(key.certificate())) {
+                throw new KeysException(KeysException.Reason.MISMATCH, "archive.crt certifies another key than keys/archive.p12");
+            }
+            key = key.withIssuedCertificate(installed, ca);
+        }
+        archive = key;
     }
 
     public TransportKey transportKey() {

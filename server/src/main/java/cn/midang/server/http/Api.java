@@ -35,7 +35,8 @@ public final class Api extends Handler.Abstract {
     private static final byte[] EMPTY_SM3 = Sm3.digest(new byte[0]);
     public static final String REQUEST_ID_HEADER = "X-Midang-Request";
 
-    private final List<Route> routes;
+    private volatile List<Route> routes;
+    private volatile boolean sealed;
     private final RequestAuthenticator authenticator;
     private final Exchange.Limits limits;
     private final Metrics metrics;
@@ -51,6 +52,16 @@ public final class Api extends Handler.Abstract {
 
     public List<Route> routes() {
         return routes;
+    }
+
+    /**
+     * Serves {@code table} from now on. While {@code sealed}, an API path the table does not have is
+     * refused {@code sealed} rather than {@code not_found}: the archive's endpoints exist, they wait
+     * for the key holders.
+     */
+    public void serve(List<Route> table, boolean sealed) {
+        this.routes = List.copyOf(table);
+        this.sealed = sealed;
     }
 
     @Override
@@ -80,6 +91,9 @@ public final class Api extends Handler.Abstract {
                         break;
                     }
                 }
+            }
+            if (route == null && sealed && path.startsWith("/api/")) {
+                throw new ApiException(ErrorCode.SEALED, method + " " + path);
             }
             if (route == null) {
                 throw new ApiException(pathKnown ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.NOT_FOUND, method + " " + path);
@@ -115,7 +129,7 @@ public final class Api extends Handler.Abstract {
             status = e.code().status;
             metrics.refused(e.code());
             outcome = e.code().status + " " + e.code().code();
-            if (e.code().status >= 500) {
+            if (e.code().status >= 500 && e.code() != ErrorCode.SEALED) {
                 LOG.error("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage(), e);
             } else {
                 LOG.warn("{} {} refused {}: {}", method, path, e.code().code(), e.getMessage());

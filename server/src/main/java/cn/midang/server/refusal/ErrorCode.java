@@ -122,6 +122,16 @@ public enum ErrorCode {
     BAD_COSIGNATURE(422, "The cosignature does not verify over that checkpoint with your certificate.",
             "该联署签名不能以您的证书在该检查点上验证通过。"),
     ALREADY_COSIGNED(409, "You have already cosigned this checkpoint.", "您已联署过该检查点。"),
+    SEALED(503, "The archive is sealed: it opens when enough of the joint-review departments' key holders have unsealed it "
+            + "(midang unseal --share FILE); nothing was done.",
+            "档案库处于封存状态：须由足够数量的共同审定部门密钥持有人解封（midang unseal --share 份额文件）后方可使用；未执行任何操作。"),
+    NOT_SEALED(409, "The archive is not sealed; there is nothing to unseal.", "档案库未封存，无需解封。"),
+    NOT_A_KEY_HOLDER(403, "The share was delivered by someone who does not hold a share of this archive's key.",
+            "提交份额者不是本档案库密钥份额的持有人。"),
+    BAD_SHARE(422, "The key share does not open with this start's one-time key (a share delivered to an earlier start), was "
+            + "changed on the way, or is not a share of this archive's key; nothing was changed. Run midang unseal again.",
+            "该密钥份额无法用本次启动的一次性密钥打开（可能是提交给先前启动的份额）、在传输中被改动，或不属于本档案库的密钥；未做任何更改。请重新运行 midang unseal。"),
+    SHARE_ALREADY_IN(409, "Your share is already in for this start of the server.", "您的份额已在本次启动中提交过。"),
     AUDIT_UNAVAILABLE(503, "The audit log cannot be written, so nothing can be done now; the operator has been alerted.",
             "审计日志无法写入，因此当前无法执行任何操作；已通知运维人员。"),
     MALFORMED_HTTP(400, "The request is not valid HTTP, or its path is ambiguous (such as //, an encoded .. or /, or %00); "

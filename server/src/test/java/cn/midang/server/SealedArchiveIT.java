@@ -1,0 +1,273 @@
+package cn.midang.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.midang.cli.net.MidangClient;
+import cn.midang.cli.net.ServerRefusal;
+import cn.midang.forms.KeyShare;
+import cn.midang.keys.KeysException;
+import cn.midang.keys.pki.Certificate;
+import cn.midang.keys.pki.CertificationRequest;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.RecordCipher;
+import cn.midang.keys.testkit.PlaintextScan;
+import cn.midang.keys.testkit.TestPki;
+import cn.midang.server.campaign.Campaign;
+import cn.midang.server.campaign.CampaignState;
+import cn.midang.server.campaign.Campaigns;
+import cn.midang.server.config.ServerConfig;
+import cn.midang.server.deploy.DataDir;
+import cn.midang.server.deploy.Deployment;
+import cn.midang.server.identity.Accounts;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archive key held by the departments (SPEC C4, issue 16): a production deployment whose
+ * archive key is split 2 of 3 among three approvers starts sealed and does nothing that needs the
+ * key; one share leaves it sealed; a non-holder's, a replayed, a tampered or a repeated share is
+ * refused and audited; two open it; and a copy of its data directory with the operator's
+ * passphrase opens no report.
+ */
+class SealedArchiveIT {
+
+    @TempDir
+    Path tmp;
+
+    TestPki pki;
+    Path data;
+    final char[] pass = "operator-passphrase".toCharArray();
+    List<Identity> holders = new ArrayList<>();
+    Identity stranger;
+    Identity unit;
+    MidangServer server;
+    Deployment deployment;
+
+    @BeforeEach
+    void deployment() throws Exception {
+        pki = TestPki.create(tmp.resolve("pki"));
+        Path caPublic = Files.createDirectories(tmp.resolve("ca-public"));
+        Files.copy(pki.caDir().resolve("ca.crt"), caPublic.resolve("ca.crt"));
+        Files.copy(pki.caDir().resolve("crl.pem"), caPublic.resolve("crl.pem"));
+        Path admin = tmp.resolve("admin.crt");
+        pki.person("系统管理员", "admin", "市信息产业办").certificate().writePem(admin);
+        List<Path> holderFiles = new ArrayList<>();
+        for (String dept : List.of("市信息产业办", "市公安局", "市保密局")) {
+            Identity h = pki.person(dept + "审定人", "approver", dept);
+            holders.add(h);
+            Path f = tmp.resolve(dept + ".crt");
+            h.certificate().writePem(f);
+            holderFiles.add(f);
+        }
+        stranger = pki.person("另一审定人", "approver", "市公安局");
+        unit = pki.person("发改委信息科", "unit", "unit-a");
+        data = tmp.resolve("srv");
+        Deployment.initProduction(data, pass, caPublic, admin, new Deployment.KeySplit(holderFiles, 2, tmp.resolve("shares")),
+                pki.clock);
+        DataDir d = new DataDir(data);
+        Path signing = tmp.resolve("signing.crt");
+        Path archive = tmp.resolve("archive.crt");
+        pki.ca.issue(CertificationRequest.read(d.requests().resolve("server-signing.csr")), "server", "Midang", Duration.ofDays(365))
+                .writePem(signing);
+        pki.ca.issue(CertificationRequest.read(d.requests().resolve("server-archive.csr")), "server", "Midang", Duration.ofDays(365))
+                .writePem(archive);
+        Deployment.certify(data, pass, signing, archive, pki.clock);
+        try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
+            new Accounts(opened.database()).register(unit.certificate(), pki.clock.instant());
+            new Campaigns(opened.database()).create(new Campaign("c", "检查", CampaignState.OPEN, pki.clock.instant(),
+                    pki.clock.instant().plus(Duration.ofDays(7)), true, List.of(new Campaign.Unit("unit-a", "甲", "市", true))));
+        }
+        server = start();
+    }
+
+    MidangServer start() throws Exception {
+        deployment = Deployment.open(data, pass, pki.clock);
+        return MidangServer.start(deployment, ServerConfig.load(data, Map.of("MIDANG_LISTEN_PORT", "0")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    MidangClient client(Identity who) {
+        return new MidangClient(java.net.URI.create(server.url("127.0.0.1")), who, pki.clock);
+    }
+
+    byte[] shareFile(int i) throws Exception {
+        String name = holders.get(i).certificate().commonName();
+        return Files.readAllBytes(tmp.resolve("shares").resolve(name + ".share"));
+    }
+
+    /** Holder {@code i}'s share, opened on "their computer" and delivered to the running server. */
+    com.fasterxml.jackson.databind.JsonNode unseal(int i) throws Exception {
+        MidangClient c = client(holders.get(i));
+        KeyShare.Share share = KeyShare.open(shareFile(i), holders.get(i), c.serverInfo().signing());
+        return c.unseal(KeyShare.deliver(share, holders.get(i), startKey(c), pki.clock));
+    }
+
+    Certificate startKey(MidangClient c) throws Exception {
+        return Certificate.parse(c.unsealStatus().path("start_key").asText().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    Path report() throws Exception {
+        Path f = tmp.resolve("自查报告.txt");
+        Files.writeString(f, "封存测试：已使用国产密码产品，口令强度达标。", StandardCharsets.UTF_8);
+        return f;
+    }
+
+    @Test
+    void sealed_everyArchiveOperationIs503_nothingWritten_oneShareLeavesItSealed_twoOpenIt() throws Exception {
+        assertThat(server.sealed()).isTrue();
+        MidangClient u = client(unit);
+        for (var call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> u.submit(report(), "c", "report", "unit-a"),
+                () -> u.search("国产密码", null, null, null, null, 10, 0),
+                () -> u.list(MidangClient.Filter.NONE, 10, 0),
+                () -> u.campaigns())) {
+            assertThatThrownBy(call).isInstanceOfSatisfying(ServerRefusal.class, r -> {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.code()).isEqualTo("sealed");
+            });
+        }
+        assertThat(u.me().path("role").asText()).as("who you are is served while sealed").isEqualTo("unit");
+        assertThat(u.health().path("status").asText()).isEqualTo("sealed");
+        try (Stream<Path> blobs = Files.walk(new DataDir(data).blobs())) {
+            assertThat(blobs.filter(Files::isRegularFile)).as("nothing written").isEmpty();
+        }
+
+        assertThat(unseal(1).path("shares_in").asInt()).isEqualTo(1);
+        assertThat(server.sealed()).as("one share of two").isTrue();
+        assertThatThrownBy(() -> u.submit(report(), "c", "report", "unit-a")).isInstanceOfSatisfying(ServerRefusal.class,
+                r -> assertThat(r.code()).isEqualTo("sealed"));
+        var opened = unseal(2);
+        assertThat(opened.path("sealed").asBoolean()).isFalse();
+        assertThat(server.sealed()).isFalse();
+        assertThat(u.submit(report(), "c", "report", "unit-a").receipt().fileName()).isEqualTo("自查报告.txt");
+        assertThat(u.health().path("sealed").asBoolean()).isFalse();
+        assertThat(auditedUnsealSteps()).isEqualTo(3); // two shares taken, and the archive opened
+    }
+
+    @Test
+    void aNonHolders_aReplayed_aTampered_andARepeatedShare_areRefused_andAudited() throws Exception {
+        MidangClient h0 = client(holders.get(0));
+        KeyShare.Share mine = KeyShare.open(shareFile(0), holders.get(0), h0.serverInfo().signing());
+        byte[] delivery = KeyShare.deliver(mine, holders.get(0), startKey(h0), pki.clock);
+
+        // A non-holder: an approver of the same CA, delivering a share that is not theirs to hold
+        KeyShare.Share forged = new KeyShare.Share(mine.archive(), stranger.certificate().fingerprint(), 3, 2, 3, mine.value(),
+                mine.check());
+        assertThatThrownBy(() -> client(stranger).unseal(KeyShare.deliver(forged, stranger, startKey(h0), pki.clock)))
+                .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("not_a_key_holder"));
+        // Tampered on the way: one byte of the delivery changed
+        byte[] tampered = delivery.clone();
+        tampered[tampered.length / 2] ^= 1;
+        assertThatThrownBy(() -> h0.unseal(tampered)).isInstanceOfSatisfying(ServerRefusal.class,
+                r -> assertThat(r.code()).isEqualTo("bad_share"));
+        // A holder's own share, then again
+        assertThat(h0.unseal(delivery).path("shares_in").asInt()).isEqualTo(1);
+        assertThatThrownBy(() -> h0.unseal(delivery)).isInstanceOfSatisfying(ServerRefusal.class,
+                r -> assertThat(r.code()).isEqualTo("share_already_in"));
+        // Replayed to the next start: sealed to the one-time key of a start that is gone
+        server.close();
+        server = start();
+        assertThat(server.sealed()).isTrue();
+        MidangClient again = client(holders.get(0));
+        assertThatThrownBy(() -> again.unseal(delivery)).isInstanceOfSatisfying(ServerRefusal.class,
+                r -> assertThat(r.code()).isEqualTo("bad_share"));
+        assertThat(again.unsealStatus().path("shares_in").asInt()).as("nothing of the last start's shares kept").isZero();
+        assertThat(String.join("\n", refusals())).contains("not_a_key_holder", "bad_share", "share_already_in");
+    }
+
+    @Test
+    void aCopyOfTheDataDirectory_withTheOperatorsPassphrase_opensNoReport() throws Exception {
+        unseal(0);
+        unseal(1);
+        String text = "封存测试：已使用国产密码产品，口令强度达标。";
+        client(unit).submit(report(), "c", "report", "unit-a");
+        server.awaitIndexed();
+        server.close();
+        server = null;
+        Path copy = tmp.resolve("copy");
+        PathUtils.copyDirectory(data, copy);
+
+        // Every key file in the copy, tried with the passphrase: what opens is what a server needs to run.
+        List<Identity> opened = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(copy)) {
+            for (Path p12 : files.filter(f -> f.toString().endsWith(".p12")).toList()) {
+                try {
+                    opened.add(Identity.load(p12, pass));
+                } catch (KeysException e) {
+                    closed.add(p12.getFileName().toString());
+                }
+            }
+        }
+        assertThat(closed).contains("archive.p12");
+        assertThat(opened).isNotEmpty().allSatisfy(i -> assertThat(i.certificate().commonName()).isNotEqualTo("Midang archive"));
+        DataDir d = new DataDir(copy);
+        var trust = cn.midang.keys.pki.ChainValidator.ignoringRevocation(Certificate.read(d.caCertificate()), pki.clock);
+        List<Path> blobs;
+        try (Stream<Path> s = Files.walk(d.blobs())) {
+            blobs = s.filter(Files::isRegularFile).toList();
+        }
+        assertThat(blobs).isNotEmpty();
+        for (Identity i : opened) {
+            for (Path blob : blobs) {
+                try (InputStream in = Files.newInputStream(blob)) {
+                    assertThatThrownBy(() -> Opener.forRecipient(i, trust).check(in)).isInstanceOf(KeysException.class);
+                }
+            }
+            assertThatThrownBy(() -> RecordCipher.openKey(Files.readAllBytes(d.recordKey()), i, trust)).isInstanceOf(KeysException.class);
+            assertThatThrownBy(() -> RecordCipher.openKey(Files.readAllBytes(d.indexKey()), i, trust)).isInstanceOf(KeysException.class);
+        }
+        assertThat(PlaintextScan.firstFileContaining(copy, PlaintextScan.encodings(text))).isEmpty();
+        assertThat(PlaintextScan.firstFileContaining(copy, PlaintextScan.encodings("国产密码"))).isEmpty();
+        // With the shares of two holders, the same copy opens (the offline key ceremony).
+        var s0 = KeyShare.open(shareFile(0), holders.get(0), Certificate.read(d.signingCertificate()));
+        var s2 = KeyShare.open(shareFile(2), holders.get(2), Certificate.read(d.signingCertificate()));
+        byte[] secret = cn.midang.server.deploy.KeyShares.combine(List.of(s0, s2));
+        assertThat(Identity.load(d.archiveKey(), cn.midang.server.deploy.KeyShares.passphrase(secret)).certificate().commonName())
+                .isEqualTo("Midang archive");
+    }
+
+    /** Audit records of unseal steps taken (each names its key holder). */
+    long auditedUnsealSteps() throws Exception {
+        try (Connection c = deployment.database().connection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'unseal' AND role = 'key-holder'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The reasons of the audit log's refused unseal requests. */
+    List<String> refusals() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = deployment.database().connection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT reason FROM audit_log WHERE action = 'unseal' AND decision <> 'allow'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
