@@ -207,11 +207,7 @@ final class ServerCommand {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            if (port != null) {
-                env.put("MIDANG_LISTEN_PORT", port.toString());
-            }
-            ServerConfig config = ServerConfig.load(data, env);
+            ServerConfig config = config(data, port);
             char[] pass = keyPassphrase(data, passphraseFile, config);
             MidangServer server = MidangServer.start(Deployment.open(data, pass, Clock.systemUTC()), config);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -233,6 +229,15 @@ final class ServerCommand {
         }
     }
 
+    /** The configuration of {@code data}, with {@code port} (when given) overriding listen.port. */
+    static ServerConfig config(Path data, Integer port) throws ServerConfig.InvalidConfigException {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (port != null) {
+            env.put("MIDANG_LISTEN_PORT", port.toString());
+        }
+        return ServerConfig.load(data, env);
+    }
+
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Ask the running server of a data directory how it is (its /healthz, over the address and TLS key of",
                 "that directory): ok or a warning, and for an archive split among key holders, sealed or unsealed and how many",
@@ -247,11 +252,7 @@ final class ServerCommand {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            if (port != null) {
-                env.put("MIDANG_LISTEN_PORT", port.toString());
-            }
-            ServerConfig config = ServerConfig.load(data, env);
+            ServerConfig config = config(data, port);
             String host = config.listenHost().equals("0.0.0.0") ? "127.0.0.1" : config.listenHost();
             java.net.URI uri = java.net.URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + config.listenPort()
                     + "/healthz");

@@ -3,7 +3,6 @@ package cn.midang.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.cli.ExitCode;
-import cn.midang.keys.KeysException;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.keys.tlog.LogCheckpoint;
 import cn.midang.keys.tlog.LogEntry;
@@ -222,32 +221,7 @@ class TransparencyLogIT {
                 ps.setLong(2, index);
                 ps.executeUpdate();
             }
-            Tiles.Store store = new Tiles.Store() {
-                @Override
-                public byte[] read(int level, long idx) throws KeysException {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT hashes FROM log_tiles WHERE level = ? AND idx = ?")) {
-                        ps.setInt(1, level);
-                        ps.setLong(2, idx);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            return rs.next() ? rs.getBytes(1) : new byte[0];
-                        }
-                    } catch (java.sql.SQLException e) {
-                        throw new KeysException(KeysException.Reason.IO, e.getMessage());
-                    }
-                }
-
-                @Override
-                public void write(int level, long idx, byte[] hashes) throws KeysException {
-                    try (PreparedStatement ps = c.prepareStatement("MERGE INTO log_tiles (level, idx, hashes) KEY (level, idx) VALUES (?, ?, ?)")) {
-                        ps.setInt(1, level);
-                        ps.setLong(2, idx);
-                        ps.setBytes(3, hashes);
-                        ps.executeUpdate();
-                    } catch (java.sql.SQLException e) {
-                        throw new KeysException(KeysException.Reason.IO, e.getMessage());
-                    }
-                }
-            };
+            Tiles.Store store = cn.midang.server.tlog.TransparencyLog.tiles(c);
             Tiles.append(TreeHasher.SM3, store, 0, leaves);
             byte[] root = new MerkleTree(TreeHasher.SM3, new Tiles(TreeHasher.SM3, store)).root(size);
             var signing = dev.deployment.signingIdentity();

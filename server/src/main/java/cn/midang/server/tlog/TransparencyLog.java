@@ -330,6 +330,11 @@ public final class TransparencyLog {
         }
     }
 
+    /** The tiles of the log's tree in the database, read and written on {@code c}. */
+    public static Tiles.Store tiles(Connection c) {
+        return new DbTiles(c);
+    }
+
     /** Tiles in {@code log_tiles}, read and written on one connection (the round's transaction). */
     private record DbTiles(Connection c) implements Tiles.Store {
         @Override
