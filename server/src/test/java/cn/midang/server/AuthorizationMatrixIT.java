@@ -121,7 +121,7 @@ class AuthorizationMatrixIT {
             disable-account     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             enable-account      anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
             publish-crl         anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 200
-            read-log            anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
+            read-log            anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             cosign-log          anonymous 401  unit 403  inspector 403  tester 403  approver 201  leader 403  admin 403
             unseal-status       anonymous 200  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             unseal              anonymous 409  unit 409  inspector 409  tester 409  approver 409  leader 409  admin 409

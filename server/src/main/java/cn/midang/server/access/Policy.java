@@ -29,8 +29,9 @@ public final class Policy {
 
     /** What anyone may do without signing. */
     // Unsealing is public: what a delivery carries is checked instead (a key holder's signature, this start's key).
+    // The transparency log is public too: commitments and padding only, checked by every client, account or not.
     private static final Set<Action> PUBLIC = Set.of(Action.HEALTH, Action.OPENAPI, Action.SERVER_INFO, Action.UNSEAL_STATUS,
-            Action.UNSEAL);
+            Action.UNSEAL, Action.READ_LOG);
 
     /** Kinds each role submits. */
     private static final Set<Kind> UNIT_KINDS = Set.of(Kind.REPORT, Kind.FORM, Kind.RECTIFICATION);
@@ -54,9 +55,8 @@ public final class Policy {
             return denyRole(null, action); // no rule below is written for nobody
         }
         return switch (action) {
-            case HEALTH, OPENAPI, SERVER_INFO, UNSEAL_STATUS, UNSEAL -> Decision.allow("public");
-            // The log holds commitments and padding only; its checkpoints are meant to be seen by everyone who relies on it.
-            case WHOAMI, LIST_CAMPAIGNS, READ_LOG -> role != null ? Decision.allow("any account") : denyRole(role, action);
+            case HEALTH, OPENAPI, SERVER_INFO, UNSEAL_STATUS, UNSEAL, READ_LOG -> Decision.allow("public");
+            case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(standing, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
             case RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->

@@ -382,7 +382,7 @@ class PolicyTest {
             boolean allowed = decide(null, a, t).allowed();
             // Unsealing is public: a delivered share carries its holder's signature, checked by the service (SealedArchiveIT)
             assertThat(allowed).as(a.label()).isEqualTo(a == Action.HEALTH || a == Action.OPENAPI || a == Action.SERVER_INFO
-                    || a == Action.UNSEAL_STATUS || a == Action.UNSEAL);
+                    || a == Action.UNSEAL_STATUS || a == Action.UNSEAL || a == Action.READ_LOG);
         }
     }
 }

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The transparency log's endpoints (any account reads; department approvers cosign): the newest
+ * The transparency log's endpoints (anyone reads — the log holds commitments and padding only, and a
+ * client without an account must still be able to check the history it is shown; department
+ * approvers cosign): the newest
  * checkpoint, a checkpoint by size, the tree as C2SP tiles and entry bundles, an entry's
  * inclusion proof, a consistency proof between two checkpoints, and witnesses' cosignatures.
  */
@@ -37,20 +39,20 @@ public final class LogRoutes {
 
     public List<Route> routes() {
         return List.of(
-                Route.signed("GET", "/api/v1/log/checkpoint", Action.READ_LOG, (ex, g) -> note(ex,
+                Route.publicRoute("GET", "/api/v1/log/checkpoint", Action.READ_LOG, (ex, g) -> note(ex,
                         log.checkpoint(ex.queryInt("cosigned", 0)).orElseThrow(() -> new ApiException(ErrorCode.LOG_NO_SUCH_TREE,
                                 "no checkpoint with " + ex.query("cosigned") + " cosignatures")))),
-                Route.signed("GET", "/api/v1/log/checkpoint/{size}", Action.READ_LOG, (ex, g) -> note(ex,
+                Route.publicRoute("GET", "/api/v1/log/checkpoint/{size}", Action.READ_LOG, (ex, g) -> note(ex,
                         log.checkpointAt(size(ex.pathParam(1), "size")).orElseThrow(() -> new ApiException(ErrorCode.LOG_NO_SUCH_TREE,
                                 "no checkpoint of size " + ex.pathParam(1))))),
-                Route.signed("GET", "/api/v1/log/tile/{path*}", Action.READ_LOG, (ex, g) -> {
+                Route.publicRoute("GET", "/api/v1/log/tile/{path*}", Action.READ_LOG, (ex, g) -> {
                     Tiles.Name name = Tiles.parse("tile/" + ex.pathParam(1))
                             .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "not a tile path: " + ex.pathParam(1)));
                     byte[] tile = log.tile(name).orElseThrow(() -> new ApiException(ErrorCode.LOG_NO_SUCH_TREE, ex.pathParam(1)));
                     ex.stream("application/octet-stream", tile.length, out -> out.write(tile));
                 }),
-                Route.signed("GET", "/api/v1/log/proof", Action.READ_LOG, (ex, g) -> ex.json(200, inclusion(entry(ex.query("entry"))))),
-                Route.signed("GET", "/api/v1/log/consistency", Action.READ_LOG, (ex, g) -> {
+                Route.publicRoute("GET", "/api/v1/log/proof", Action.READ_LOG, (ex, g) -> ex.json(200, inclusion(entry(ex.query("entry"))))),
+                Route.publicRoute("GET", "/api/v1/log/consistency", Action.READ_LOG, (ex, g) -> {
                     long from = size(ex.query("from"), "from");
                     long to = size(ex.query("to"), "to");
                     List<byte[]> proof = log.consistency(from, to).orElseThrow(() -> new ApiException(ErrorCode.LOG_NO_SUCH_TREE,
