@@ -103,8 +103,12 @@ public final class Unsealing {
                 throw new ApiException(ErrorCode.BAD_SHARE, "the shares in do not rebuild the archive key's secret; all were "
                         + "discarded", e);
             }
+            Opening open = opening;
             try {
-                opening.open(secret);
+                if (open == null) {
+                    throw new IllegalStateException("the server is still starting");
+                }
+                open.open(secret);
             } catch (Exception e) {
                 in.clear();
                 holdersIn.clear();
