@@ -162,12 +162,20 @@ class TransparencyLogIT {
     @Test
     void twoTreesOfTheSameSize_shownToTwoClients_areCaught() throws Exception {
         dev.submitReport("unit-a", report("a.txt", "自查报告甲"), tmp.resolve("receipts"));
+        Path receipt = receipts(tmp.resolve("receipts")).get(0);
         long size = dev.server.log().integrate().head().size();
         DevServer.CliRun w = as("approver-info", "home-w", "witness");
         assertThat(w.exit()).as(w.err()).isZero();
         assertThat(as("unit-a", "home-a", "log", "status").exit()).isZero();
 
-        rewrite(0, size); // client B is shown another tree of the same size
+        long mine = dev.server.log().inclusion(LogEntry.of(LogEntry.Kind.RECEIPT, Files.readAllBytes(receipt),
+                Files.readAllBytes(Path.of(receipt + ".sig")))).orElseThrow().index();
+        rewrite((mine + 1) % size, size); // client B is shown another tree of the same size
+        DevServer.CliRun bProves = as("unit-b", "home-b", "log", "prove", receipt.toString());
+        assertThat(bProves.exit()).as(bProves.err()).isZero();
+        DevServer.CliRun aVerifies = as("unit-a", "home-a", "verify", "--ca", ca(), receipt.toString());
+        assertThat(aVerifies.exit()).as("offline, A sees the proof is of another tree of a size it knows").isEqualTo(ExitCode.INTEGRITY);
+        assertThat(aVerifies.err()).contains("forked");
         DevServer.CliRun b = as("unit-b", "home-b", "log", "status");
         assertThat(b.exit()).as("alone, B cannot tell").isZero();
         Files.writeString(tmp.resolve("info.crt"), dev.identity("approver-info").certificate().toPem());

@@ -191,6 +191,16 @@ public final class VerifyCommand extends MidangCommand {
         if (Files.exists(proofFile)) {
             inLog = cn.midang.cli.log.LogProve.Proof.verifyKept(proofFile,
                     cn.midang.keys.tlog.LogEntry.of(cn.midang.keys.tlog.LogEntry.Kind.RECEIPT, bytes, sig), server);
+            // Offline, one fork can still be seen: this computer remembers a checkpoint of the same size with another root.
+            Path remembered = cn.midang.cli.net.LogWatch.clientState(home()).resolve(server.fingerprint() + ".checkpoint");
+            if (Files.exists(remembered)) {
+                cn.midang.keys.tlog.LogCheckpoint seen = cn.midang.keys.tlog.LogCheckpoint.open(Files.readString(remembered),
+                        cn.midang.keys.tlog.NoteKey.forLog(server), java.util.List.of(), 0);
+                if (seen.head().size() == inLog.head().size() && !java.util.Arrays.equals(seen.head().root(), inLog.head().root())) {
+                    throw new cn.midang.keys.KeysException(cn.midang.keys.KeysException.Reason.MISMATCH, "the proof's checkpoint of size "
+                            + inLog.head().size() + " is not the one of that size this computer saw: the log was forked");
+                }
+            }
             Map<String, Object> log = new LinkedHashMap<>();
             log.put("proof_file", proofFile.toString());
             log.put("size", inLog.head().size());
