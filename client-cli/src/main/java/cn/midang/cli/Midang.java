@@ -56,7 +56,7 @@ import picocli.CommandLine;
             CampaignCommand.class, FormCommand.class,
             FindingCommand.class, SummaryCommand.class,
             ResultsCommand.class, cn.midang.cli.log.LogCommand.class, cn.midang.cli.log.WitnessCommand.class,
-            cn.midang.cli.log.UnsealCommand.class,
+            cn.midang.cli.unseal.UnsealCommand.class,
             CommandLine.HelpCommand.class})
 public final class Midang implements Runnable {
 

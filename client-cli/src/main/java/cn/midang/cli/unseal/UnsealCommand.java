@@ -1,4 +1,4 @@
-package cn.midang.cli.log;
+package cn.midang.cli.unseal;
 
 import cn.midang.cli.CliFiles;
 import cn.midang.cli.ClientOptions;
