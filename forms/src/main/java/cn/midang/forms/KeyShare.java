@@ -21,12 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A share of the archive key's secret, as its holder and the server exchange it (the split and
- * the rebuilding are the server's: {@code cn.midang.server.deploy.KeyShares}). The archive key's passphrase is split among the joint-review departments (SPEC C4, issue 16;
- * Vault's unseal is the model): a random 32-byte secret opens {@code keys/archive.p12}; it is
- * split with Shamir's secret sharing ({@code com.codahale:shamir}, GF(256)), k of n, and each share
- * is written for its holder only, sealed to the holder's certificate and signed by the server's
- * key. The secret itself is kept nowhere.
+ * A share of the archive key's secret, as its holder and the server exchange it (SPEC C4, issue
+ * 16; Vault's unseal is the model). A random 32-byte secret opens {@code keys/archive.p12}; the
+ * server splits it k of n ({@code cn.midang.server.deploy.KeyShares}, Shamir over GF(256)) and
+ * writes each share for its holder only, sealed to the holder's certificate and signed by the
+ * server's key. The secret itself is kept nowhere.
  *
  * <p>A share is canonical JSON {@code {type: "midang-archive-key-share/1", archive: SM3 of the
  * archive key's SubjectPublicKeyInfo, holder: the holder's certificate fingerprint, index, threshold,
@@ -41,8 +40,8 @@ public final class KeyShare {
     public static final String TYPE = "midang-archive-key-share/1";
     public static final String FILE_DESCRIPTION = "midang-archive-key-share/1";
     public static final String DELIVERY_DESCRIPTION = "midang-archive-key-share-delivery/1";
-    public static final int SECRET_LENGTH = 32;
-    private static final int MAX_SHARE = 8 * 1024;
+    /** A share file or delivery is a few kilobytes; anything far larger is refused unread. */
+    private static final int MAX_PACKAGE = 32 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One share, read from its JSON. */
@@ -146,7 +145,7 @@ public final class KeyShare {
     }
 
     private static byte[] limited(byte[] b) throws KeysException {
-        if (b.length > MAX_SHARE * 4) {
+        if (b.length > MAX_PACKAGE) {
             throw new KeysException(KeysException.Reason.MALFORMED, "a share is a few kilobytes, not " + b.length + " bytes");
         }
         return b;
