@@ -141,16 +141,13 @@ public final class MidangServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         Unsealing unsealing = new Unsealing(deployment, audit);
         Shared shared = new Shared(deployment, config, accounts, accessRecords, audit, log, unsealing);
-        Api api = new Api(shared.sealedRoutes(), authenticator, new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()),
-                metrics, guard);
-        Unsealed unsealed = null;
-        if (deployment.sealed()) {
-            api.serve(shared.sealedRoutes(), true);
+        Unsealed unsealed = deployment.sealed() ? null : Unsealed.start(shared);
+        Api api = new Api(unsealed == null ? shared.sealedRoutes() : unsealed.routes(), authenticator,
+                new Exchange.Limits(config.maxUploadBytes(), config.minDataRate()), metrics, guard);
+        if (unsealed == null) {
+            api.serve(api.routes(), true);
             LOG.warn("the archive is SEALED: {} of the key holders must run 'midang unseal --share FILE'",
                     deployment.holders().orElseThrow().threshold());
-        } else {
-            unsealed = Unsealed.start(shared);
-            api.serve(unsealed.routes(), false);
         }
 
         // Platform threads, not virtual threads: an upload handler is CPU-bound (SM4, SM3, GHASH)

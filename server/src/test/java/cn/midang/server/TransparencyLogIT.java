@@ -135,7 +135,11 @@ class TransparencyLogIT {
         Path receipts = tmp.resolve("receipts");
         dev.submitReport("unit-a", report("a.txt", "自查报告甲"), receipts);
         dev.server.log().integrate();
-        assertThat(as("unit-a", "home-a", "log", "status").exit()).isZero();
+        DevServer.CliRun first = as("unit-a", "home-a", "log", "status");
+        assertThat(first.exit()).isZero();
+        assertThat(first.out()).as("a first contact says so").contains("第一次看到");
+        dev.server.log().integrate();
+        assertThat(as("unit-a", "home-a", "log", "status").out()).contains("一致性证明已验证");
         DevServer.CliRun cosigned = as("approver-police", "home-w", "witness", "--json");
         assertThat(cosigned.exit()).as(cosigned.err()).isZero();
         long seen = cosigned.json().path("size").asLong();

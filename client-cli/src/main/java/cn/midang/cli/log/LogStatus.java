@@ -56,11 +56,13 @@ public final class LogStatus extends MidangCommand {
         f.put("root", Base64.getEncoder().encodeToString(cp.head().root()));
         f.put("cosigners", cp.cosigners());
         f.put("required_cosignatures", k);
-        f.put("seen_before_size", seen.before().map(b -> b.head().size()).orElse(null));
+        // What was remembered before this command's first request, which already checked and remembered the newest checkpoint.
+        var before = c.logSeen().map(LogWatch.Seen::before).orElseGet(seen::before);
+        f.put("seen_before_size", before.map(b -> b.head().size()).orElse(null));
         f.put("consistent", true);
         f.put("checkpoint", cp.note().format());
         Output.result(out(), globals(), f, "log.status", cp.head().origin(), cp.head().size(), f.get("root"),
-                seen.before().map(b -> messages().get("log.status.before", b.head().size())).orElse(messages().get("log.status.first")),
+                before.map(b -> messages().get("log.status.before", b.head().size())).orElse(messages().get("log.status.first")),
                 cp.cosigners().isEmpty() ? messages().get("log.status.noCosigners") : String.join(", ", cp.cosigners()));
         return 0;
     }

@@ -106,6 +106,12 @@ public final class MidangClient {
     }
 
     private volatile Path stateHome;
+    private volatile LogWatch.Seen logSeen;
+
+    /** What this contact's first request showed of the log, checked against what was remembered before it (empty without a memory). */
+    public java.util.Optional<LogWatch.Seen> logSeen() {
+        return java.util.Optional.ofNullable(logSeen);
+    }
 
     /**
      * Keeps this user's memory of what the client has checked (the highest CRL number seen per CA)
@@ -177,7 +183,7 @@ public final class MidangClient {
         String checkpoint = n.path("log_checkpoint").asText("");
         if (stateHome != null && !checkpoint.isEmpty()) {
             try {
-                LogWatch.observe(LogWatch.clientState(stateHome), signing, checkpoint, this::logConsistency);
+                logSeen = LogWatch.observe(LogWatch.clientState(stateHome), signing, checkpoint, this::logConsistency);
             } catch (IOException | KeysException | ServerRefusal | RuntimeException e) {
                 info = null;
                 throw e;
