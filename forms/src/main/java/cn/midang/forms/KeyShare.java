@@ -56,6 +56,11 @@ public final class KeyShare {
         }
 
         public byte[] json() {
+            return json(null);
+        }
+
+        /** The share's JSON; with {@code rekey}, its holder's agreement that this unsealing moves the archive to that key. */
+        byte[] json(String rekey) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", TYPE);
             m.put("archive", archive);
@@ -65,6 +70,9 @@ public final class KeyShare {
             m.put("holders", holders);
             m.put("value", Base64.getEncoder().encodeToString(value));
             m.put("check", check);
+            if (rekey != null) {
+                m.put("rekey", rekey);
+            }
             return CanonicalJson.encode(m);
         }
 
@@ -118,11 +126,22 @@ public final class KeyShare {
 
     /** The holder's delivery of {@code share} to this start of the server: sealed to {@code startKey}, signed by the holder. */
     public static byte[] deliver(Share share, Identity holder, Certificate startKey, Clock clock) throws KeysException {
-        return seal(share.json(), DELIVERY_DESCRIPTION, holder, startKey, clock);
+        return deliver(share, holder, startKey, null, clock);
     }
 
-    /** A delivered share as the server reads it, and who delivered it (checked by {@code trust}). */
-    public record Delivered(Share share, Certificate holder) {}
+    /**
+     * As {@link #deliver(Share, Identity, Certificate, Clock)}, signed with the holder's agreement that this unsealing replaces
+     * the archive key by the key whose {@link #archiveId} is {@code rekey} (null: no agreement).
+     */
+    public static byte[] deliver(Share share, Identity holder, Certificate startKey, String rekey, Clock clock) throws KeysException {
+        return seal(share.json(rekey), DELIVERY_DESCRIPTION, holder, startKey, clock);
+    }
+
+    /**
+     * A delivered share as the server reads it, who delivered it (checked by {@code trust}), and the next archive key they
+     * agreed to move to (empty: none).
+     */
+    public record Delivered(Share share, Certificate holder, String rekey) {}
 
     /** Opens a delivery with this start's one-time key; its signer must be a certificate {@code trust} accepts. */
     public static Delivered receive(byte[] delivery, Identity startKey, ChainValidator trust) throws KeysException {
@@ -135,7 +154,13 @@ public final class KeyShare {
         if (!s.holder().equals(o.signer().fingerprint())) {
             throw new KeysException(KeysException.Reason.MISMATCH, "the share was delivered by someone other than its holder");
         }
-        return new Delivered(s, o.signer());
+        String rekey;
+        try {
+            rekey = JSON.readTree(out.toByteArray()).path("rekey").asText("");
+        } catch (IOException e) {
+            throw new KeysException(KeysException.Reason.MALFORMED, "not a Midang archive key share: " + e.getMessage(), e);
+        }
+        return new Delivered(s, o.signer(), rekey);
     }
 
     public static byte[] seal(byte[] content, String description, Identity signer, Certificate to, Clock clock) throws KeysException {

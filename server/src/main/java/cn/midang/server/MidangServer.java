@@ -18,6 +18,7 @@ import cn.midang.server.campaign.api.CampaignService;
 import cn.midang.server.campaign.api.FindingService;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.Rekey;
 import cn.midang.server.tlog.TransparencyLog;
 import cn.midang.server.tlog.api.LogRoutes;
 import cn.midang.server.unseal.Unsealing;
@@ -361,6 +362,21 @@ public final class MidangServer implements AutoCloseable {
             return;
         }
         deployment.unseal(secret);
+        java.util.Optional<Rekey.Plan> rekey = deployment.rekeyPlan().filter(Rekey.Plan::ready);
+        if (rekey.isPresent()) {
+            try {
+                LOG.info("the key holders agreed to move the archive to its next key: re-addressing every stored package");
+                Archive.of(deployment).rekey(deployment, rekey.get(), (done, of) -> {
+                    if (done == of || done % 1000 == 0) {
+                        LOG.info("re-addressed {} of {} stored package(s) to the next archive key", done, of);
+                    }
+                });
+                LOG.info("the archive key is replaced; the new key holders' shares are in {}", rekey.get().sharesOut());
+            } catch (Exception e) {
+                deployment.reseal(); // the next unseal resumes where this one stopped
+                throw e;
+            }
+        }
         Unsealed u = Unsealed.start(shared);
         unsealed = u;
         api.serve(u.routes(), false);

@@ -7,6 +7,7 @@ import cn.midang.server.audit.AuditLog;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.DataDir;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.Rekey;
 import cn.midang.server.search.IndexStatus;
 import cn.midang.server.storage.Database;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import picocli.CommandLine;
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
         subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
-            ServerCommand.Reindex.class, ServerCommand.Status.class})
+            ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -288,8 +289,106 @@ final class ServerCommand {
                 System.out.println(sealed ? "  SEALED: " + health.path("unseal").path("shares_in").asInt() + " of "
                         + health.path("unseal").path("threshold").asInt() + " key shares in (midang unseal --share FILE)"
                         : "  unsealed: the archive key is open in the server's memory only");
+                var rekey = health.path("unseal").path("rekey");
+                if (sealed && !rekey.isMissingNode()) {
+                    System.out.println("  this unseal replaces the archive key by " + rekey.path("archive").asText() + ", held by "
+                            + rekey.path("holders").size() + " (" + rekey.path("threshold").asInt() + " unseal): each current holder "
+                            + "agrees with 'midang unseal --share FILE --agree-rekey " + rekey.path("archive").asText() + "'");
+                }
                 return sealed ? 3 : 0;
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "rekey", mixinStandardHelpOptions = true,
+            description = {"Replace the archive key and its key holders (a holder leaves, a department changes): a new archive key,",
+                "every stored package re-addressed to it, the record and index keys sealed to it, new shares for the new holders.",
+                "Old shares then open nothing in this data directory (an old backup stays as open to them as it was).",
+                "Three steps: 'begin' makes the next key and its certification request; the CA issues it and 'certify'",
+                "installs it; at the next start, the current holders unseal agreeing to it (midang unseal --agree-rekey ID),",
+                "and the server moves the archive to the next key before it serves."},
+            subcommands = {RekeyBegin.class, RekeyCertify.class, RekeyCancel.class},
+            footer = {"", "Example (the 保密局's holder is replaced by a new one; 2 of 3 unseal):",
+                "  MIDANG_PASSPHRASE=... midang-server rekey begin --data /srv/midang --key-holders info.crt,police.crt,secrecy2.crt \\",
+                "      --threshold 2 --shares-out /media/new-shares",
+                "  midang ca issue --dir CA --csr /srv/midang/requests/server-archive-next.csr --role server --org Midang --out next.crt",
+                "  midang-server rekey certify --data /srv/midang --archive next.crt",
+                "  (restart the server; two current holders:) midang unseal --share OLD.share --agree-rekey ID"})
+    static final class RekeyCommand {}
+
+    @Command(name = "begin", mixinStandardHelpOptions = true,
+            description = {"Begin a rekey: check the new key holders' certificates against the CA, make the next archive key,",
+                "protect it with a secret that only the current archive key opens, and write requests/server-archive-next.csr.",
+                "Nothing the server uses changes until the current holders agree at an unseal."})
+    static final class RekeyBegin implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory.")
+        Path data;
+
+        @Option(names = "--key-holders", split = ",", required = true, paramLabel = "HOLDER.crt", description = "The next key "
+                + "holders' certificates (issued by the CA).")
+        List<Path> keyHolders;
+
+        @Option(names = "--threshold", paramLabel = "K", defaultValue = "2", description = "How many of them unseal (default 2).")
+        int threshold;
+
+        @Option(names = "--shares-out", required = true, paramLabel = "DIR", description = "Where the server writes the new "
+                + "holders' shares (COMMON-NAME.share, each sealed to its holder) when the rekey is done.")
+        Path sharesOut;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's key files.")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] pass = keyPassphrase(data, passphraseFile, ServerConfig.load(data, System.getenv()));
+            Rekey.Begun b = Rekey.begin(data, pass, new Deployment.KeySplit(keyHolders, threshold, sharesOut), Clock.systemUTC());
+            System.out.println("Began replacing the archive key of " + data);
+            System.out.println("  next archive key: " + b.archive());
+            System.out.println("  held by " + keyHolders.size() + " key holders, " + threshold + " of whom unseal; their shares will be "
+                    + "written to " + sharesOut.toAbsolutePath());
+            System.out.println("  on the CA's computer:");
+            System.out.println("    midang ca issue --dir CA --csr " + b.request() + " --role server --org Midang --out server-archive-next.crt");
+            System.out.println("  then here:");
+            System.out.println("    midang-server rekey certify --data " + data + " --archive server-archive-next.crt");
+            return 0;
+        }
+    }
+
+    @Command(name = "certify", mixinStandardHelpOptions = true,
+            description = {"Install the CA's certificate for the next archive key (answering requests/server-archive-next.csr).",
+                "At the next start, the current key holders' unseal, with their agreement, moves the archive to it."})
+    static final class RekeyCertify implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory.")
+        Path data;
+
+        @Option(names = "--archive", required = true, paramLabel = "CERT", description = "The certificate for "
+                + "requests/server-archive-next.csr.")
+        Path archive;
+
+        @Override
+        public Integer call() throws Exception {
+            Rekey.Plan p = Rekey.certify(data, archive, Clock.systemUTC());
+            System.out.println("Installed the next archive key's certificate in " + data);
+            System.out.println("  restart the server; then " + p.next().threshold() + " of the CURRENT key holders unseal with their "
+                    + "current shares, agreeing to the next key:");
+            System.out.println("    midang unseal --share FILE --agree-rekey " + p.next().archive());
+            System.out.println("  the server then re-addresses every stored package and writes the new holders' shares to "
+                    + p.sharesOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Abandon a rekey before its re-addressing began: the next key and its secret are deleted.")
+    static final class RekeyCancel implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory.")
+        Path data;
+
+        @Override
+        public Integer call() throws Exception {
+            Rekey.cancel(data);
+            System.out.println("Cancelled the rekey of " + data + "; the archive key and its holders are as they were.");
             return 0;
         }
     }

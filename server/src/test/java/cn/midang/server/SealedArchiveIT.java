@@ -20,6 +20,7 @@ import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.config.ServerConfig;
 import cn.midang.server.deploy.DataDir;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.Rekey;
 import cn.midang.server.identity.Accounts;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +99,13 @@ class SealedArchiveIT {
     }
 
     MidangServer start() throws Exception {
+        return start(0);
+    }
+
+    /** Starts the server on {@code port} (0: a free one). */
+    MidangServer start(int port) throws Exception {
         deployment = Deployment.open(data, pass, pki.clock);
-        return MidangServer.start(deployment, ServerConfig.load(data, Map.of("MIDANG_LISTEN_PORT", "0")));
+        return MidangServer.start(deployment, ServerConfig.load(data, Map.of("MIDANG_LISTEN_PORT", Integer.toString(port))));
     }
 
     @AfterEach
@@ -248,6 +254,236 @@ class SealedArchiveIT {
         byte[] secret = cn.midang.server.deploy.KeyShares.combine(List.of(s0, s2));
         assertThat(Identity.load(d.archiveKey(), cn.midang.server.deploy.KeyShares.passphrase(secret)).certificate().commonName())
                 .isEqualTo("Midang archive");
+    }
+
+    @Test
+    void rekey_replacesAHolder_everyPackageMoves_andTheOldSharesOpenNothingInTheDataDirectory() throws Exception {
+        unseal(0);
+        unseal(1);
+        MidangClient u = client(unit);
+        String id = u.submit(report(), "c", "report", "unit-a").receipt().id();
+        server.awaitIndexed();
+        DataDir d = new DataDir(data);
+        Certificate oldArchive = Certificate.read(d.archiveCertificate());
+        Path backup = tmp.resolve("backup-before-rekey");
+        PathUtils.copyDirectory(data, backup);
+
+        // 保密局's holder leaves; a newcomer of the same department takes the share. Two of three unseal, as before.
+        Identity newcomer = pki.person("保密局新审定人", "approver", "市保密局");
+        List<Path> next = new ArrayList<>();
+        for (Identity h : List.of(holders.get(0), holders.get(1), newcomer)) {
+            Path f = tmp.resolve("next-" + next.size() + ".crt");
+            h.certificate().writePem(f);
+            next.add(f);
+        }
+        Path newShares = tmp.resolve("new-shares");
+        Rekey.Begun begun = Rekey.begin(data, pass, new Deployment.KeySplit(next, 2, newShares), pki.clock);
+        assertThatThrownBy(() -> Rekey.begin(data, pass, new Deployment.KeySplit(next, 2, newShares), pki.clock))
+                .hasMessageContaining("already under way");
+        Path nextCert = tmp.resolve("next-archive.crt");
+        pki.ca.issue(CertificationRequest.read(begun.request()), "server", "Midang", Duration.ofDays(365)).writePem(nextCert);
+        assertThatThrownBy(() -> Rekey.certify(data, tmp.resolve("signing.crt"), pki.clock)).as("not the next key's certificate")
+                .isInstanceOf(KeysException.class);
+        Rekey.certify(data, nextCert, pki.clock);
+        assertThat(server.sealed()).as("nothing changes for the running server").isFalse();
+        assertThat(Certificate.read(d.archiveCertificate())).isEqualTo(oldArchive);
+
+        int port = java.net.URI.create(server.url("127.0.0.1")).getPort();
+        server.close();
+        server = start(port); // the same address: the unit's client still has the old archive certificate
+        MidangClient h0 = client(holders.get(0));
+        assertThat(h0.unsealStatus().path("rekey").path("archive").asText()).isEqualTo(begun.archive());
+        KeyShare.Share share0 = KeyShare.open(shareFile(0), holders.get(0), h0.serverInfo().signing());
+        assertThatThrownBy(() -> h0.unseal(KeyShare.deliver(share0, holders.get(0), startKey(h0), pki.clock)))
+                .as("a share without the holder's agreement to the next key").isInstanceOfSatisfying(ServerRefusal.class,
+                        r -> assertThat(r.code()).isEqualTo("rekey_not_agreed"));
+        assertThatThrownBy(() -> h0.unseal(KeyShare.deliver(share0, holders.get(0), startKey(h0), "00" + begun.archive().substring(2),
+                pki.clock))).as("agreeing to another key").isInstanceOfSatisfying(ServerRefusal.class,
+                        r -> assertThat(r.code()).isEqualTo("rekey_not_agreed"));
+        assertThat(h0.unseal(KeyShare.deliver(share0, holders.get(0), startKey(h0), begun.archive(), pki.clock))
+                .path("shares_in").asInt()).isEqualTo(1);
+        MidangClient h2 = client(holders.get(2)); // the leaving holder agrees too: k of the current holders
+        KeyShare.Share share2 = KeyShare.open(shareFile(2), holders.get(2), h2.serverInfo().signing());
+        var after = h2.unseal(KeyShare.deliver(share2, holders.get(2), startKey(h2), begun.archive(), pki.clock));
+        assertThat(after.path("sealed").asBoolean()).isFalse();
+        assertThat(after.path("holders").toString()).contains("保密局新审定人").doesNotContain("市保密局审定人");
+
+        // Served as before, on the next key: a client that sealed to the old key seals again to the new one, the old report
+        // opens for its unit, search finds it.
+        u.submit(report(), "c", "report", "unit-a");
+        assertThat(KeyShare.archiveId(u.serverInfo().archive())).isEqualTo(begun.archive());
+        Path fetched = tmp.resolve("fetched.txt");
+        u.fetch(id, fetched);
+        assertThat(Files.readString(fetched)).contains("国产密码");
+        server.awaitIndexed();
+        assertThat(u.search("国产密码", null, null, null, null, 10, 0).path("hits").size()).isEqualTo(2);
+        assertThat(String.join("\n", unsealReasons())).contains("agreeing to move the archive to key " + begun.archive())
+                .contains("archive unsealed and moved to key " + begun.archive());
+        try (Stream<Path> keys = Files.list(data.resolve("keys"))) {
+            assertThat(keys.map(f -> f.getFileName().toString())).doesNotContain("rekey.json", "archive-next.p12", "archive-next.secret");
+        }
+
+        // The next start is unsealed by the new holders' shares; the leaver's share is refused.
+        server.close();
+        server = start(port);
+        Certificate signing = Certificate.read(d.signingCertificate());
+        MidangClient leaver = client(holders.get(2));
+        assertThatThrownBy(() -> leaver.unseal(KeyShare.deliver(share2, holders.get(2), startKey(leaver), pki.clock)))
+                .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("not_a_key_holder"));
+        MidangClient n = client(newcomer);
+        KeyShare.Share newShare = KeyShare.open(Files.readAllBytes(newShares.resolve("保密局新审定人.share")), newcomer, signing);
+        n.unseal(KeyShare.deliver(newShare, newcomer, startKey(n), pki.clock));
+        KeyShare.Share share1 = KeyShare.open(Files.readAllBytes(newShares.resolve("市公安局审定人.share")), holders.get(1), signing);
+        client(holders.get(1)).unseal(KeyShare.deliver(share1, holders.get(1), startKey(n), pki.clock));
+        assertThat(server.sealed()).isFalse();
+        assertThat(u.search("国产密码", null, null, null, null, 10, 0).path("hits").size()).isEqualTo(2);
+        server.close();
+        server = null;
+
+        // Offline: two OLD shares rebuild the old secret. It opens no key file in the data directory; the old key (from the
+        // backup, which stays as open as it was) opens no package and neither the record nor the index key there.
+        byte[] oldSecret = cn.midang.server.deploy.KeyShares.combine(List.of(share0, share2));
+        char[] oldPass = cn.midang.server.deploy.KeyShares.passphrase(oldSecret);
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path p12 : files.filter(f -> f.toString().endsWith(".p12")).toList()) {
+                assertThatThrownBy(() -> Identity.load(p12, oldPass)).as(p12.toString()).isInstanceOf(KeysException.class);
+            }
+        }
+        // (the key file keeps the request's self-signed certificate; the server pairs it with the CA's, as here)
+        Identity old = Identity.load(new DataDir(backup).archiveKey(), oldPass).withIssuedCertificate(oldArchive,
+                Certificate.read(d.caCertificate()));
+        var trust = cn.midang.keys.pki.ChainValidator.ignoringRevocation(Certificate.read(d.caCertificate()), pki.clock);
+        List<Path> blobs;
+        try (Stream<Path> b = Files.walk(d.blobs())) {
+            blobs = b.filter(Files::isRegularFile).toList();
+        }
+        assertThat(blobs).hasSize(2);
+        for (Path blob : blobs) {
+            try (InputStream in = Files.newInputStream(blob)) {
+                assertThatThrownBy(() -> Opener.forRecipient(old, trust).check(in)).isInstanceOfSatisfying(KeysException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.NOT_A_RECIPIENT));
+            }
+        }
+        assertThatThrownBy(() -> RecordCipher.openKey(Files.readAllBytes(d.recordKey()), old, trust)).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> cn.midang.keys.seal.PositionalCipher.openKey(Files.readAllBytes(d.indexKey()), old, trust))
+                .isInstanceOf(KeysException.class);
+        try (Stream<Path> b = Files.walk(new DataDir(backup).blobs())) {
+            for (Path blob : b.filter(Files::isRegularFile).toList()) {
+                try (InputStream in = Files.newInputStream(blob)) {
+                    assertThat(Opener.forRecipient(old, trust).check(in).description()).as("the old backup").isPresent();
+                }
+            }
+        }
+    }
+
+    @Test
+    void rekey_interruptedWhileReaddressing_cannotBeCancelled_andResumesWhereItStopped() throws Exception {
+        unseal(0);
+        unseal(1);
+        for (int i = 0; i < 3; i++) {
+            client(unit).submit(report(), "c", "report", "unit-a");
+        }
+        server.awaitIndexed();
+        server.close();
+        server = null;
+        List<Path> next = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path f = tmp.resolve("n" + i + ".crt");
+            holders.get(i).certificate().writePem(f);
+            next.add(f);
+        }
+        Rekey.Begun begun = Rekey.begin(data, pass, new Deployment.KeySplit(next, 3, tmp.resolve("ns")), pki.clock);
+        Path nextCert = tmp.resolve("next-archive.crt");
+        pki.ca.issue(CertificationRequest.read(begun.request()), "server", "Midang", Duration.ofDays(365)).writePem(nextCert);
+        Rekey.certify(data, nextCert, pki.clock);
+
+        // The current key, opened as the server opens it from two shares; the pass stops after the first package.
+        Certificate signing = Certificate.read(new DataDir(data).signingCertificate());
+        byte[] secret = cn.midang.server.deploy.KeyShares.combine(List.of(KeyShare.open(shareFile(0), holders.get(0), signing),
+                KeyShare.open(shareFile(1), holders.get(1), signing)));
+        DataDir d = new DataDir(data);
+        try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
+            opened.unseal(secret);
+            assertThatThrownBy(() -> cn.midang.server.archive.Archive.of(opened).rekey(opened, opened.rekeyPlan().orElseThrow(),
+                    (done, of) -> {
+                        if (done == 1) {
+                            throw new IllegalStateException("power cut");
+                        }
+                    })).hasMessage("power cut");
+        }
+        assertThat(Rekey.plan(d).orElseThrow().state()).isEqualTo(Rekey.State.READDRESSING);
+        assertThatThrownBy(() -> Rekey.cancel(data)).hasMessageContaining("can only be finished");
+        assertThat(addressedTo(d, Certificate.read(nextCert))).as("re-addressed before the cut").isEqualTo(1);
+
+        try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
+            opened.unseal(secret);
+            List<Integer> seen = new ArrayList<>();
+            cn.midang.server.archive.Archive.of(opened).rekey(opened, opened.rekeyPlan().orElseThrow(), (done, of) -> seen.add(of));
+            assertThat(seen).containsOnly(3);
+            assertThat(opened.holders().orElseThrow().threshold()).isEqualTo(3);
+        }
+        assertThat(addressedTo(d, Certificate.read(nextCert))).isEqualTo(3);
+        assertThat(Rekey.plan(d)).isEmpty();
+        assertThat(Certificate.read(d.archiveCertificate())).isEqualTo(Certificate.read(nextCert));
+        assertThat(tmp.resolve("ns").resolve("市保密局审定人.share")).exists();
+    }
+
+    /** How many stored packages of {@code d} are addressed to {@code archive}. */
+    static long addressedTo(DataDir d, Certificate archive) throws Exception {
+        long n = 0;
+        try (Stream<Path> blobs = Files.walk(d.blobs())) {
+            for (Path b : blobs.filter(f -> Files.isRegularFile(f) && !f.getParent().getFileName().toString().equals("tmp")).toList()) {
+                try (InputStream in = Files.newInputStream(b)) {
+                    n += cn.midang.keys.seal.Rewrapper.addressedTo(in, archive) ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void rekey_canBeCancelledBeforeItMovesAnything_andIsRefusedForAPassphraseKey() throws Exception {
+        unseal(0);
+        unseal(1);
+        server.close();
+        server = null;
+        List<Path> next = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path f = tmp.resolve("n" + i + ".crt");
+            holders.get(i).certificate().writePem(f);
+            next.add(f);
+        }
+        DataDir d = new DataDir(data);
+        byte[] archiveBefore = Files.readAllBytes(d.archiveKey());
+        Rekey.begin(data, pass, new Deployment.KeySplit(next, 2, tmp.resolve("ns")), pki.clock);
+        assertThat(d.nextArchiveKey()).exists();
+        Rekey.cancel(data);
+        assertThat(d.nextArchiveKey()).doesNotExist();
+        assertThat(d.nextArchiveSecret()).doesNotExist();
+        assertThat(d.rekeyPlan()).doesNotExist();
+        assertThat(Files.readAllBytes(d.archiveKey())).isEqualTo(archiveBefore);
+        server = start();
+        assertThat(client(holders.get(0)).unsealStatus().has("rekey")).isFalse();
+        unseal(0);
+        unseal(1);
+        assertThat(server.sealed()).isFalse();
+
+        Path dev = tmp.resolve("dev");
+        Deployment.initDev(dev, pass, pki.clock);
+        assertThatThrownBy(() -> Rekey.begin(dev, pass, new Deployment.KeySplit(next, 2, tmp.resolve("ns2")), pki.clock))
+                .hasMessageContaining("opens with the operator's passphrase");
+    }
+
+    /** The reasons of the audit log's allowed unseal steps. */
+    List<String> unsealReasons() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = deployment.database().connection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT reason FROM audit_log WHERE action = 'unseal' AND decision = 'allow'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /** Audit records of unseal steps taken (each names its key holder). */

@@ -278,9 +278,27 @@ public final class MidangClient {
         SealedUpload staged = seal(file, progress);
         try {
             return upload(staged, campaign, kind, unit, area, finding, progress);
+        } catch (ServerRefusal r) {
+            if (!"not_sealed_to_archive".equals(r.code()) || !archiveReplaced()) {
+                throw r;
+            }
         } finally {
             Files.deleteIfExists(staged.file());
         }
+        // The archive key was replaced (midang-server rekey) since this client last asked: sealed again to the new one.
+        SealedUpload again = seal(file, progress);
+        try {
+            return upload(again, campaign, kind, unit, area, finding, progress);
+        } finally {
+            Files.deleteIfExists(again.file());
+        }
+    }
+
+    /** Asks the server again for its certificates: true if its archive certificate is not the one this client sealed to. */
+    private synchronized boolean archiveReplaced() throws IOException, InterruptedException, KeysException, ServerRefusal {
+        Certificate before = info == null ? null : info.archive();
+        info = null;
+        return !serverInfo().archive().equals(before);
     }
 
     /** Seals {@code file} for the archive into a private temp file; the caller deletes it. */

@@ -64,6 +64,24 @@ public final class Rewrapper {
         }
     }
 
+    /**
+     * True if {@code sealed} (read up to the end of its recipients only) has a key blob for
+     * {@code recipient}: what a pass that re-addresses many packages checks to resume where it stopped.
+     */
+    public static boolean addressedTo(InputStream sealed, Certificate recipient) throws KeysException {
+        X509CertificateHolder c = Access.pki().holder(recipient);
+        IssuerAndSerialNumber wanted = new IssuerAndSerialNumber(c.getIssuer(), c.getSerialNumber());
+        ASN1Set infos = EnvelopeLayout.read(sealed).recipientInfos();
+        for (int i = 0; i < infos.size(); i++) {
+            RecipientInfo ri = RecipientInfo.getInstance(infos.getObjectAt(i));
+            if (ri.getInfo() instanceof KeyTransRecipientInfo kt
+                    && wanted.equals(IssuerAndSerialNumber.getInstance(kt.getRecipientIdentifier().getId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private byte[] contentKey(ASN1Set infos) throws KeysException {
         X509CertificateHolder me = Access.pki().holder(holder.certificate());
         IssuerAndSerialNumber mine = new IssuerAndSerialNumber(me.getIssuer(), me.getSerialNumber());

@@ -243,6 +243,9 @@ class SealTest {
         assertThat(out.toByteArray()).isEqualTo(content);
         assertThat(o.signer()).isEqualTo(unit.certificate()); // the author's signature travels unchanged
         // The archive is no longer a recipient of the re-addressed copy.
+        assertThat(Rewrapper.addressedTo(new ByteArrayInputStream(pkg), archive.certificate())).isTrue();
+        assertThat(Rewrapper.addressedTo(new ByteArrayInputStream(re), archive.certificate())).isFalse();
+        assertThat(Rewrapper.addressedTo(new ByteArrayInputStream(re), reader.certificate())).isTrue();
         assertThatThrownBy(() -> open(re, archive, new ByteArrayOutputStream()))
                 .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.NOT_A_RECIPIENT);
         // Everything after the recipients (encrypted content, tag) is byte-identical.

@@ -13,6 +13,7 @@ import cn.midang.keys.seal.Rewrapper;
 import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.seal.Sealer;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.Rekey;
 import cn.midang.server.deploy.SealedKeyFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -185,6 +186,66 @@ public final class Archive {
             }
         }
         return removed;
+    }
+
+    /** How far a rekey's re-addressing has come: packages done (re-addressed or found so) of all. */
+    @FunctionalInterface
+    public interface Progress {
+        void packages(int done, int of);
+    }
+
+    /**
+     * Moves the archive to the next key of a ready rekey ({@link Rekey}): opens the next key with
+     * this archive's key, re-addresses every stored package to it (each replaced atomically; the
+     * content, its tag and its author's signature are copied byte for byte), re-seals the record and
+     * index keys to it, and has the deployment switch to it. Resumes where an interrupted run stopped:
+     * a package already addressed to the next key is left as it is.
+     */
+    public void rekey(Deployment d, Rekey.Plan plan, Progress progress) throws IOException, KeysException, java.sql.SQLException {
+        Rekey.Next next = Rekey.open(d.dir(), key, d.signingIdentity().certificate());
+        try {
+            Certificate to = next.key().certificate();
+            Rekey.readdressing(d.dir(), plan);
+            List<String> names = blobs.names().stream().sorted().toList();
+            int done = 0;
+            for (String name : names) {
+                boolean old;
+                try (InputStream in = blobs.open(name)) {
+                    old = Rewrapper.addressedTo(in, key.certificate());
+                }
+                if (old) {
+                    try (BlobStore.Staged staged = blobs.replacing(name); InputStream in = blobs.open(name)) {
+                        Rewrapper.holding(key).rewrap(in, List.of(to), staged.stream());
+                        staged.commit();
+                    }
+                } else {
+                    try (InputStream in = blobs.open(name)) {
+                        if (!Rewrapper.addressedTo(in, to)) {
+                            throw new KeysException(KeysException.Reason.NOT_A_RECIPIENT, "stored package " + name
+                                    + " is addressed neither to the archive key nor to the next one");
+                        }
+                    }
+                }
+                progress.packages(++done, names.size());
+            }
+            resealKey(d.dir().recordKey(), next.key(), b -> RecordCipher.openKey(b, key, trust.validator()).sealKey(next.key(), clock));
+            resealKey(d.dir().indexKey(), next.key(), b -> PositionalCipher.openKey(b, key, trust.validator()).sealKey(next.key(), clock));
+            d.rekeyed(plan, next);
+        } finally {
+            java.util.Arrays.fill(next.secret(), (byte) 0);
+        }
+    }
+
+    /** A key file sealed to the archive key, sealed again to {@code next} (left as it is when it already is). */
+    private static void resealKey(Path file, Identity next, SealedKeyFile.Open<byte[]> reseal) throws IOException, KeysException {
+        if (!java.nio.file.Files.exists(file)) {
+            return; // made at the first start that needs it, sealed to the key of that start
+        }
+        byte[] sealed = java.nio.file.Files.readAllBytes(file);
+        if (Rewrapper.addressedTo(new ByteArrayInputStream(sealed), next.certificate())) {
+            return;
+        }
+        cn.midang.keys.io.SafeFiles.writeAtomically(file, reseal.open(sealed), true);
     }
 
     /** The record key kept sealed to the archive in {@code file}, made at the first start. */

@@ -16,6 +16,13 @@ public interface BlobStore {
     /** Starts writing a new blob. */
     Staged stage() throws IOException;
 
+    /**
+     * Starts writing the next version of committed blob {@code name}: committing replaces it
+     * atomically (a reader sees the old content or the new, never a torn blob) and keeps its name.
+     * Used only to re-address packages to a new archive key.
+     */
+    Staged replacing(String name) throws IOException;
+
     /** Opens a committed blob for reading. */
     InputStream open(String name) throws IOException;
 

@@ -46,6 +46,19 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public Staged stage() throws IOException {
+        return staged(null);
+    }
+
+    @Override
+    public Staged replacing(String name) throws IOException {
+        if (!Files.exists(pathOf(name))) {
+            throw new java.nio.file.NoSuchFileException(name, null, "no such blob to replace");
+        }
+        return staged(name);
+    }
+
+    /** A staged blob committed under a new random name, or in place of {@code replaced}. */
+    private Staged staged(String replaced) throws IOException {
         Path file = Files.createTempFile(tmp, "upload-", ".partial");
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
@@ -62,15 +75,23 @@ public final class FileBlobStore implements BlobStore {
                 out.flush();
                 ch.force(true);
                 out.close();
-                byte[] b = new byte[16];
-                RANDOM.nextBytes(b);
-                String name = HexFormat.of().formatHex(b);
+                String name = replaced;
+                if (name == null) {
+                    byte[] b = new byte[16];
+                    RANDOM.nextBytes(b);
+                    name = HexFormat.of().formatHex(b);
+                }
                 Path target = pathOf(name);
                 Files.createDirectories(target.getParent());
                 try {
+                    // On POSIX, rename replaces an existing target atomically.
                     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(file, target);
+                    if (replaced == null) {
+                        Files.move(file, target);
+                    } else {
+                        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
                 forceDirectory(target.getParent());
                 forceDirectory(root);

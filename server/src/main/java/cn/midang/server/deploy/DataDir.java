@@ -60,6 +60,26 @@ public record DataDir(Path root) {
         return root.resolve("keys").resolve("archive.p12");
     }
 
+    /** A rekey in progress: its plan and state ({@link Rekey}). */
+    public Path rekeyPlan() {
+        return root.resolve("keys").resolve("rekey.json");
+    }
+
+    /** The next archive key, made by {@code rekey begin}, protected by a secret sealed to the current archive key. */
+    public Path nextArchiveKey() {
+        return root.resolve("keys").resolve("archive-next.p12");
+    }
+
+    /** The next archive key's secret, sealed to the current archive key. */
+    public Path nextArchiveSecret() {
+        return root.resolve("keys").resolve("archive-next.secret");
+    }
+
+    /** The CA's certificate for the next archive key. */
+    public Path nextArchiveCertificate() {
+        return root.resolve("archive-next.crt");
+    }
+
     public Path tlsKey() {
         return root.resolve("keys").resolve("tls.p12");
     }

@@ -73,7 +73,7 @@ public final class Deployment implements AutoCloseable {
     private final DataDir dir;
     private final Identity signing;
     private volatile Identity archive;
-    private final ArchiveHolders holders;
+    private volatile ArchiveHolders holders;
     private final Certificate ca;
     private final Database database;
     private final Clock clock;
@@ -176,24 +176,7 @@ public final class Deployment implements AutoCloseable {
                         + "); issue one with 'midang ca issue --role admin'");
             }
         }
-        List<Certificate> holders = new ArrayList<>();
-        if (!split.none()) {
-            ChainValidator trust = ChainValidator.of(caCert, caCrl, clock);
-            for (Path h : split.holders()) {
-                Certificate c = Certificate.read(h);
-                trust.validate(c);
-                if (holders.stream().anyMatch(x -> x.samePublicKey(c))) {
-                    throw new KeysException(KeysException.Reason.MISMATCH, h + " names a key holder twice");
-                }
-                holders.add(c);
-            }
-            if (holders.size() < 2 || split.threshold() < 2 || split.threshold() > holders.size()) {
-                throw new IOException("--threshold must be 2.." + holders.size() + " (of " + holders.size() + " key holders, at least 2)");
-            }
-            if (split.sharesOut() == null) {
-                throw new IOException("give --shares-out DIR: where each key holder's share is written for delivery");
-            }
-        }
+        List<Certificate> holders = split.none() ? List.of() : holderCertificates(split, ChainValidator.of(caCert, caCrl, clock));
         if (passphrase == null && !dev) {
             throw new IOException("no passphrase: set MIDANG_PASSPHRASE or give --passphrase-file");
         }
@@ -235,20 +218,10 @@ public final class Deployment implements AutoCloseable {
             // The archive key opens with a fresh secret split among the key holders; the secret is kept nowhere.
             byte[] secret = KeyShares.newSecret();
             archive.save(d.archiveKey(), KeyShares.passphrase(secret));
-            List<byte[]> shares = KeyShares.split(secret, split.threshold(), holders, archive.certificate(), signing, clock);
+            ArchiveHolders named = writeShares(secret, split.threshold(), holders, archive.certificate(), signing, split.sharesOut(),
+                    false, clock);
             java.util.Arrays.fill(secret, (byte) 0);
-            Files.createDirectories(split.sharesOut());
-            List<ArchiveHolders.Holder> named = new ArrayList<>();
-            for (int i = 0; i < holders.size(); i++) {
-                Certificate h = holders.get(i);
-                String base = h.commonName().replaceAll("[^\\p{L}\\p{N}._-]", "_");
-                boolean unique = holders.stream().filter(x -> x.commonName().equals(h.commonName())).count() == 1;
-                SafeFiles.writeNew(split.sharesOut().resolve((unique ? base : base + "-" + h.fingerprint().substring(0, 8)) + ".share"),
-                        shares.get(i));
-                named.add(new ArchiveHolders.Holder(h.fingerprint(), h.subject()));
-            }
-            new ArchiveHolders(cn.midang.forms.KeyShare.archiveId(archive.certificate()), split.threshold(), named)
-                    .write(d.archiveHolders());
+            named.write(d.archiveHolders());
         }
         TransportKey tls = TransportKey.generate("localhost", clock, CertificateAuthority.DEFAULT_CERT_VALIDITY, passphrase);
         tls.save(d.tlsKey());
@@ -269,6 +242,50 @@ public final class Deployment implements AutoCloseable {
         Files.createDirectories(d.blobs());
         writeConfig(d, dev, generated);
         return new Created(d, generated, identities, requests);
+    }
+
+    /** The key holders' certificates of {@code split}, each issued by the CA and valid, none twice; the threshold and output checked. */
+    static List<Certificate> holderCertificates(KeySplit split, ChainValidator trust) throws KeysException, IOException {
+        List<Certificate> holders = new ArrayList<>();
+        for (Path h : split.holders()) {
+            Certificate c = Certificate.read(h);
+            trust.validate(c);
+            if (holders.stream().anyMatch(x -> x.samePublicKey(c))) {
+                throw new KeysException(KeysException.Reason.MISMATCH, h + " names a key holder twice");
+            }
+            holders.add(c);
+        }
+        if (holders.size() < 2 || split.threshold() < 2 || split.threshold() > holders.size()) {
+            throw new IOException("--threshold must be 2.." + holders.size() + " (of " + holders.size() + " key holders, at least 2)");
+        }
+        if (split.sharesOut() == null) {
+            throw new IOException("give --shares-out DIR: where each key holder's share is written for delivery");
+        }
+        return holders;
+    }
+
+    /**
+     * Splits {@code secret} among {@code holders} and writes each share to {@code sharesOut}/COMMON-NAME.share (sealed to
+     * its holder, signed by {@code signing}); {@code replace} lets a resumed rekey write them again. Returns who holds them.
+     */
+    static ArchiveHolders writeShares(byte[] secret, int threshold, List<Certificate> holders, Certificate archive, Identity signing,
+            Path sharesOut, boolean replace, Clock clock) throws KeysException, IOException {
+        List<byte[]> shares = KeyShares.split(secret, threshold, holders, archive, signing, clock);
+        Files.createDirectories(sharesOut);
+        List<ArchiveHolders.Holder> named = new ArrayList<>();
+        for (int i = 0; i < holders.size(); i++) {
+            Certificate h = holders.get(i);
+            String base = h.commonName().replaceAll("[^\\p{L}\\p{N}._-]", "_");
+            boolean unique = holders.stream().filter(x -> x.commonName().equals(h.commonName())).count() == 1;
+            Path file = sharesOut.resolve((unique ? base : base + "-" + h.fingerprint().substring(0, 8)) + ".share");
+            if (replace) {
+                SafeFiles.writeAtomically(file, shares.get(i), false);
+            } else {
+                SafeFiles.writeNew(file, shares.get(i));
+            }
+            named.add(new ArchiveHolders.Holder(h.fingerprint(), h.subject()));
+        }
+        return new ArchiveHolders(cn.midang.forms.KeyShare.archiveId(archive), threshold, named);
     }
 
     /** The dev deployment's demo identities, campaign, assignments and engagement. */
@@ -325,7 +342,7 @@ public final class Deployment implements AutoCloseable {
             // The archive key is split among its holders: its certificate is checked against the key's
             // public part recorded at init, and installed beside the key file, which stays closed.
             archiveCert = Certificate.read(archiveCertificate);
-            certifiedPublic(archiveCert, ArchiveHolders.read(d.archiveHolders()).archive(), trust);
+            certifiedPublic(archiveCert, ArchiveHolders.read(d.archiveHolders()).archive(), trust, "server-archive.csr");
         } else {
             Identity archive = certified(Identity.load(d.archiveKey(), passphrase), Certificate.read(archiveCertificate), trust, "archive");
             archive.save(d.archiveKey(), passphrase);
@@ -344,7 +361,7 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
-    private static void certifiedPublic(Certificate issued, String archiveId, ChainValidator trust) throws KeysException {
+    static void certifiedPublic(Certificate issued, String archiveId, ChainValidator trust, String request) throws KeysException {
         trust.validate(issued);
         if (!"server".equals(issued.role())) {
             throw new KeysException(KeysException.Reason.WRONG_KEY_USAGE, issued.subject() + " is not a server certificate (issue it "
@@ -352,7 +369,7 @@ public final class Deployment implements AutoCloseable {
         }
         if (!cn.midang.forms.KeyShare.archiveId(issued).equals(archiveId)) {
             throw new KeysException(KeysException.Reason.MISMATCH, issued.subject() + " certifies another key than the server's "
-                    + "archive key; issue it from requests/server-archive.csr of this data directory");
+                    + "archive key; issue it from requests/" + request + " of this data directory");
         }
     }
 
@@ -412,6 +429,19 @@ public final class Deployment implements AutoCloseable {
         Identity signing = Identity.load(d.signingKey(), passphrase);
         TransportKey transport = TransportKey.load(d.tlsKey(), passphrase);
         Certificate ca = Certificate.read(d.caCertificate());
+        try {
+            if (Rekey.switchFiles(d)) { // a rekey that stopped while switching its files: finished now
+                try (Database db = Database.open(d.database())) {
+                    Certificate next = Certificate.read(d.archiveCertificate());
+                    Accounts accounts = new Accounts(db);
+                    if (accounts.byCertificate(next.fingerprint()).isEmpty()) {
+                        accounts.register(next, clock.instant());
+                    }
+                }
+            }
+        } catch (IOException | SQLException e) {
+            throw new KeysException(KeysException.Reason.IO, "finishing the archive key's rekey: " + e.getMessage(), e);
+        }
         if (Files.exists(d.archiveHolders())) {
             // The archive key is split among the key holders: the operator's passphrase does not open it.
             return new Deployment(d, signing, null, ArchiveHolders.read(d.archiveHolders()), transport, ca, Database.open(d.database()),
@@ -548,6 +578,33 @@ public final class Deployment implements AutoCloseable {
             key = key.withIssuedCertificate(installed, ca);
         }
         archive = key;
+    }
+
+    /** Closes the archive again (an unseal whose rekey stopped half-way: the next unseal resumes it). */
+    public synchronized void reseal() {
+        if (holders != null) {
+            archive = null;
+        }
+    }
+
+    /** The rekey under way, if any ({@link Rekey}). */
+    public Optional<Rekey.Plan> rekeyPlan() throws KeysException {
+        return Rekey.plan(dir);
+    }
+
+    /**
+     * The archive, now addressed to {@code next} only, moves to it: the new holders' shares are
+     * written, the files switched, the next key's certificate registered; from here on the server
+     * uses {@code next}.
+     */
+    public synchronized void rekeyed(Rekey.Plan plan, Rekey.Next next) throws KeysException, IOException, SQLException {
+        ArchiveHolders now = Rekey.finish(dir, plan, next, signing, clock);
+        Accounts accounts = new Accounts(database);
+        if (accounts.byCertificate(next.key().certificate().fingerprint()).isEmpty()) {
+            accounts.register(next.key().certificate(), clock.instant());
+        }
+        holders = now;
+        archive = next.key();
     }
 
     public TransportKey transportKey() {

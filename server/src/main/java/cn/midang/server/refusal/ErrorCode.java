@@ -132,6 +132,11 @@ public enum ErrorCode {
             + "changed on the way, or is not a share of this archive's key; nothing was changed. Run midang unseal again.",
             "该密钥份额无法用本次启动的一次性密钥打开（可能是提交给先前启动的份额）、在传输中被改动，或不属于本档案库的密钥；未做任何更改。请重新运行 midang unseal。"),
     SHARE_ALREADY_IN(409, "Your share is already in for this start of the server.", "您的份额已在本次启动中提交过。"),
+    REKEY_NOT_AGREED(409, "This unsealing replaces the archive key and its holders (a rekey the operator began); a share counts "
+            + "only with its holder's agreement to the next key: check the plan (midang unseal shows it) and run midang unseal "
+            + "--agree-rekey ID, or ask the operator to cancel the rekey. Nothing was changed.",
+            "本次解封将更换档案库密钥及其持有人（运维人员发起的密钥更换）；份额须附持有人对新密钥的同意方可计入：请核对计划（midang unseal 会显示），"
+            + "然后运行 midang unseal --agree-rekey 标识，或请运维人员取消密钥更换。未做任何更改。"),
     AUDIT_UNAVAILABLE(503, "The audit log cannot be written, so nothing can be done now; the operator has been alerted.",
             "审计日志无法写入，因此当前无法执行任何操作；已通知运维人员。"),
     MALFORMED_HTTP(400, "The request is not valid HTTP, or its path is ambiguous (such as //, an encoded .. or /, or %00); "

@@ -7,6 +7,7 @@ import cn.midang.server.audit.AuditLog;
 import cn.midang.server.audit.AuditUnavailableException;
 import cn.midang.server.deploy.ArchiveHolders;
 import cn.midang.server.deploy.Deployment;
+import cn.midang.server.deploy.Rekey;
 import cn.midang.server.deploy.KeyShares;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.ErrorCode;
@@ -61,6 +62,14 @@ public final class Unsealing {
         });
         if (deployment.sealed()) {
             m.put("start_key", startKey.certificate().toPem());
+            rekey().ifPresent(p -> {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("archive", p.next().archive());
+                r.put("threshold", p.next().threshold());
+                r.put("holders", p.next().holders().stream().map(ArchiveHolders.Holder::subject).toList());
+                r.put("begun", p.begun().toString());
+                m.put("rekey", r);
+            });
         }
         return m;
     }
@@ -90,9 +99,15 @@ public final class Unsealing {
         if (holdersIn.contains(holder)) {
             throw new ApiException(ErrorCode.SHARE_ALREADY_IN, d.holder().subject());
         }
+        java.util.Optional<Rekey.Plan> rekey = rekey();
+        if (rekey.isPresent() && !rekey.get().next().archive().equals(d.rekey())) {
+            throw new ApiException(ErrorCode.REKEY_NOT_AGREED, d.holder().subject() + " delivered a share without agreeing to move "
+                    + "the archive to key " + rekey.get().next().archive());
+        }
         in.add(d.share());
         holdersIn.add(holder);
-        record(requestId, d.holder(), "share " + in.size() + " of " + holders.threshold() + " taken");
+        record(requestId, d.holder(), "share " + in.size() + " of " + holders.threshold() + " taken"
+                + rekey.map(p -> ", agreeing to move the archive to key " + p.next().archive()).orElse(""));
         if (in.size() >= holders.threshold()) {
             byte[] secret;
             try {
@@ -118,9 +133,19 @@ public final class Unsealing {
             }
             in.clear();
             holdersIn.clear();
-            record(requestId, d.holder(), "archive unsealed");
+            record(requestId, d.holder(), rekey.map(p -> "archive unsealed and moved to key " + p.next().archive() + ", held by "
+                    + p.next().holders().size() + " (" + p.next().threshold() + " unseal)").orElse("archive unsealed"));
         }
         return status();
+    }
+
+    /** The rekey this unsealing carries out, if one is ready: read at each request, as the operator may begin or cancel it. */
+    private java.util.Optional<Rekey.Plan> rekey() {
+        try {
+            return deployment.rekeyPlan().filter(Rekey.Plan::ready);
+        } catch (KeysException e) {
+            throw new IllegalStateException("the rekey plan cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private void record(String requestId, cn.midang.keys.pki.Certificate holder, String what) throws ApiException {
