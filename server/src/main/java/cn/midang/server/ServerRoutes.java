@@ -30,7 +30,13 @@ final class ServerRoutes {
                     if (d.holders().isPresent()) {
                         Map<String, Object> u = unsealing.status();
                         h.put("sealed", u.get("sealed"));
-                        h.put("unseal", Map.of("threshold", u.get("threshold"), "shares_in", u.get("shares_in")));
+                        Map<String, Object> shown = new java.util.LinkedHashMap<>();
+                        shown.put("threshold", u.get("threshold"));
+                        shown.put("shares_in", u.get("shares_in"));
+                        if (u.containsKey("rekey")) {
+                            shown.put("rekey", u.get("rekey")); // as public as GET /api/v1/unseal, which shows it to the holders
+                        }
+                        h.put("unseal", shown);
                         if (d.sealed()) {
                             h.put("status", "sealed");
                         }

@@ -56,10 +56,16 @@ class ProductionTourIT {
         assertThat(all).contains("https://127.0.0.1:").contains("TLS certificate SHA-256: ");
         // Refused where the README says, each with its own reason
         assertThat(all).contains("(unknown_account)").contains("(account_disabled)").contains("(certificate_revoked)");
-        assertThat(all.split("exit code 3", -1)).hasSize(5);
+        assertThat(all.split("exit code 3", -1)).hasSize(6);
         // Sealed until two of the three key holders unsealed it; then it serves (issue 16)
         assertThat(all).contains("SEALED: 0 of 2 key shares in").contains("Your share is in: 1 of 2 needed")
                 .contains("the archive is unsealed").contains("unsealed: the archive key is open in the server's memory only");
+        // A holder replaced: the plan shown, a share without agreement not sent, the archive moved to the next key (issue 16)
+        assertThat(all).contains("this unseal replaces the archive key by").contains("This unseal also REPLACES the archive key")
+                .contains("exit code 2").contains("every stored package is now addressed to the next key")
+                .contains("保密局新审定人.share");
+        assertThat(all.split("【国产密码】", -1).length).as("found before and after the rekey").isGreaterThanOrEqualTo(3);
+        assertThat(Files.readString(work.resolve("server-rekey.log"))).contains("the archive key is replaced").doesNotContain("ERROR");
         // Enrolled, searched, renewed
         assertThat(all).contains("Enrolled \"公安局检查员\"").contains("【国产密码】").contains("Renewed the account of \"发改委信息科\"");
         assertThat(Files.readString(work.resolve("server.log"))).doesNotContain("ERROR");
