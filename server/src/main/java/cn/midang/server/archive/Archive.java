@@ -207,32 +207,85 @@ public final class Archive {
             Certificate to = next.key().certificate();
             Rekey.readdressing(d.dir(), plan);
             List<String> names = blobs.names().stream().sorted().toList();
-            int done = 0;
-            for (String name : names) {
-                boolean old;
-                try (InputStream in = blobs.open(name)) {
-                    old = Rewrapper.addressedTo(in, key.certificate());
-                }
-                if (old) {
-                    try (BlobStore.Staged staged = blobs.replacing(name); InputStream in = blobs.open(name)) {
-                        Rewrapper.holding(key).rewrap(in, List.of(to), staged.stream());
-                        staged.commit();
-                    }
-                } else {
-                    try (InputStream in = blobs.open(name)) {
-                        if (!Rewrapper.addressedTo(in, to)) {
-                            throw new KeysException(KeysException.Reason.NOT_A_RECIPIENT, "stored package " + name
-                                    + " is addressed neither to the archive key nor to the next one");
+            // A few packages at a time: each one's cost is mostly waiting for its replacement to reach the disk.
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(READDRESSING_THREADS);
+            try {
+                java.util.concurrent.CompletionService<Void> work = new java.util.concurrent.ExecutorCompletionService<>(pool);
+                for (String name : names) {
+                    work.submit(() -> {
+                        readdressTo(name, to);
+                        synchronized (progress) {
+                            progress.packages(done.incrementAndGet(), names.size());
                         }
+                        return null;
+                    });
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    try {
+                        work.take().get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        switch (e.getCause()) {
+                            case IOException io -> throw io;
+                            case KeysException k -> throw k;
+                            case RuntimeException r -> throw r;
+                            default -> throw new IOException(e.getCause());
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("re-addressing interrupted", e);
                     }
                 }
-                progress.packages(++done, names.size());
+            } finally {
+                // On a failure, what has not started does not start, and nothing is still writing when this returns.
+                pool.shutdownNow();
+                awaitQuietly(pool);
             }
             resealKey(d.dir().recordKey(), next.key(), b -> RecordCipher.openKey(b, key, trust.validator()).sealKey(next.key(), clock));
             resealKey(d.dir().indexKey(), next.key(), b -> PositionalCipher.openKey(b, key, trust.validator()).sealKey(next.key(), clock));
             d.rekeyed(plan, next);
         } finally {
             java.util.Arrays.fill(next.secret(), (byte) 0);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many packages a rekey re-addresses at once. */
+    private static final int READDRESSING_THREADS = 4;
+
+    /** One stored package re-addressed from the archive key to {@code to}, replaced atomically; left as it is when it already is. */
+    private void readdressTo(String name, Certificate to) throws IOException, KeysException {
+        boolean old;
+        try (InputStream in = blobs.open(name)) {
+            old = Rewrapper.addressedTo(in, key.certificate());
+        }
+        if (old) {
+            try (BlobStore.Staged staged = blobs.replacing(name); InputStream in = blobs.open(name)) {
+                Rewrapper.holding(key).rewrap(in, List.of(to), staged.stream());
+                staged.commit();
+            }
+            return;
+        }
+        try (InputStream in = blobs.open(name)) {
+            if (!Rewrapper.addressedTo(in, to)) {
+                throw new KeysException(KeysException.Reason.NOT_A_RECIPIENT, "stored package " + name
+                        + " is addressed neither to the archive key nor to the next one");
+            }
         }
     }
 

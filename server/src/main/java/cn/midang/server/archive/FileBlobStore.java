@@ -94,7 +94,9 @@ public final class FileBlobStore implements BlobStore {
                     }
                 }
                 forceDirectory(target.getParent());
-                forceDirectory(root);
+                if (replaced == null) {
+                    forceDirectory(root); // the shard folder may be new (a replaced blob's folder is not)
+                }
                 done = true;
                 return name;
             }
