@@ -411,6 +411,22 @@ class SealedArchiveIT {
         assertThat(tmp.resolve("ns").resolve("市保密局审定人.share")).exists();
     }
 
+    @Test
+    void aShareTakenBeforeTheRekeyWasCertified_noLongerCounts() throws Exception {
+        unseal(0); // no rekey yet: an ordinary share
+        Rekey.Begun begun = split.rekeyTo(split.holderFiles, 2, tmp.resolve("ns")); // certified while the server waits, sealed
+        MidangClient h1 = client(holders.get(1));
+        KeyShare.Share s1 = KeyShare.open(shareFile(1), holders.get(1), h1.serverInfo().signing());
+        var after = h1.unseal(KeyShare.deliver(s1, holders.get(1), startKey(h1), begun.archive(), pki.clock));
+        assertThat(after.path("shares_in").asInt()).as("holder 0 did not agree to the rekey").isEqualTo(1);
+        assertThat(server.sealed()).isTrue();
+        MidangClient h0 = client(holders.get(0));
+        KeyShare.Share s0 = KeyShare.open(shareFile(0), holders.get(0), h0.serverInfo().signing());
+        assertThat(h0.unseal(KeyShare.deliver(s0, holders.get(0), startKey(h0), begun.archive(), pki.clock)).path("sealed").asBoolean())
+                .isFalse();
+        assertThat(KeyShare.archiveId(Certificate.read(new DataDir(data).archiveCertificate()))).isEqualTo(begun.archive());
+    }
+
     /** How many stored packages of {@code d} are addressed to {@code archive}. */
     static long addressedTo(DataDir d, Certificate archive) throws Exception {
         long n = 0;

@@ -37,6 +37,8 @@ public final class Unsealing {
     private final Identity startKey;
     private final List<KeyShare.Share> in = new ArrayList<>();
     private final List<String> holdersIn = new ArrayList<>();
+    /** The next archive key each share in agreed to ("" for none), in the order of {@link #in}. */
+    private final List<String> agreedIn = new ArrayList<>();
     private volatile Opening opening;
 
     public Unsealing(Deployment deployment, AuditLog audit) throws KeysException {
@@ -96,16 +98,27 @@ public final class Unsealing {
         if (!d.share().archive().equals(holders.archive()) || d.share().threshold() != holders.threshold()) {
             throw new ApiException(ErrorCode.BAD_SHARE, "a share of another archive key, from " + d.holder().subject());
         }
-        if (holdersIn.contains(holder)) {
-            throw new ApiException(ErrorCode.SHARE_ALREADY_IN, d.holder().subject());
-        }
         java.util.Optional<Rekey.Plan> rekey = rekey();
         if (rekey.isPresent() && !rekey.get().next().archive().equals(d.rekey())) {
             throw new ApiException(ErrorCode.REKEY_NOT_AGREED, d.holder().subject() + " delivered a share without agreeing to move "
                     + "the archive to key " + rekey.get().next().archive());
         }
+        if (rekey.isPresent()) {
+            // Shares taken before this rekey was certified did not agree to it: they no longer count.
+            for (int i = in.size() - 1; i >= 0; i--) {
+                if (!agreedIn.get(i).equals(rekey.get().next().archive())) {
+                    in.remove(i);
+                    holdersIn.remove(i);
+                    agreedIn.remove(i);
+                }
+            }
+        }
+        if (holdersIn.contains(holder)) {
+            throw new ApiException(ErrorCode.SHARE_ALREADY_IN, d.holder().subject());
+        }
         in.add(d.share());
         holdersIn.add(holder);
+        agreedIn.add(d.rekey());
         record(requestId, d.holder(), "share " + in.size() + " of " + holders.threshold() + " taken"
                 + rekey.map(p -> ", agreeing to move the archive to key " + p.next().archive()).orElse(""));
         if (in.size() >= holders.threshold()) {
@@ -115,6 +128,7 @@ public final class Unsealing {
             } catch (KeysException e) {
                 in.clear();
                 holdersIn.clear();
+                agreedIn.clear();
                 throw new ApiException(ErrorCode.BAD_SHARE, "the shares in do not rebuild the archive key's secret; all were "
                         + "discarded", e);
             }
@@ -127,12 +141,14 @@ public final class Unsealing {
             } catch (Exception e) {
                 in.clear();
                 holdersIn.clear();
+                agreedIn.clear();
                 throw new ApiException(ErrorCode.INTERNAL, "opening the archive with the rebuilt secret", e);
             } finally {
                 Arrays.fill(secret, (byte) 0);
             }
             in.clear();
             holdersIn.clear();
+            agreedIn.clear();
             record(requestId, d.holder(), rekey.map(p -> "archive unsealed and moved to key " + p.next().archive() + ", held by "
                     + p.next().holders().size() + " (" + p.next().threshold() + " unseal)").orElse("archive unsealed"));
         }
