@@ -1,4 +1,4 @@
-# Shared by the launchers in bin/: find a JDK 21+, and build a module when its jar is missing
+# Shared by the launchers in bin/: find a JDK 22+, and build a module when its jar is missing
 # or older than its sources. Source it; do not run it.
 
 MIDANG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,7 +19,7 @@ midang_java_major() {
   esac
 }
 
-# Sets JAVA_HOME to a JDK 21+ (with javac when $1 = build), looking at JAVA_HOME, the java on
+# Sets JAVA_HOME to a JDK 22+ (with javac when $1 = build), looking at JAVA_HOME, the java on
 # PATH, then /usr/lib/jvm/*. Exits with one clear sentence when there is none.
 midang_find_jdk() {
   local need_javac="${1:-}" candidates=() c major best="" best_major=0
@@ -32,13 +32,13 @@ midang_find_jdk() {
   for c in "${candidates[@]}"; do
     major=$(midang_java_major "$c")
     [ -n "$major" ] || continue
-    [ "$major" -ge 21 ] 2>/dev/null || continue
+    [ "$major" -ge 22 ] 2>/dev/null || continue
     if [ "$need_javac" = build ] && [ ! -x "$c/bin/javac" ]; then continue; fi
     # The first acceptable candidate in the order above wins (JAVA_HOME, PATH, then the newest in /usr/lib/jvm).
     if [ -z "$best" ]; then best="$c"; best_major="$major"; fi
   done
   if [ -z "$best" ]; then
-    echo "midang: no Java 21 or newer found (looked at JAVA_HOME, the java on PATH and /usr/lib/jvm); install a JDK 21+ or set JAVA_HOME to one." >&2
+    echo "midang: no Java 22 or newer found (looked at JAVA_HOME, the java on PATH and /usr/lib/jvm); install a JDK 22+ or set JAVA_HOME to one." >&2
     exit 1
   fi
   export JAVA_HOME="$best"

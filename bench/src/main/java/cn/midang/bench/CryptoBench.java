@@ -50,6 +50,9 @@ public class CryptoBench {
 
     @Setup
     public void setUp() throws Exception {
+        if ("native".equals(System.getProperty("midang.crypto")) && !cn.midang.keys.CryptoEngine.isNative()) {
+            throw new IllegalStateException("asked for the native backend, running " + cn.midang.keys.CryptoEngine.inUse());
+        }
         TestPki pki = TestPki.create(Files.createTempDirectory("midang-bench"));
         unit = pki.person("unit-a", "unit", "unit-a");
         archive = pki.person("archive", "server", "Midang");

@@ -135,7 +135,10 @@ public final class Midang implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Midang.class.getPackage().getImplementationVersion();
-            return new String[] {"midang " + (v == null ? "development build" : v)};
+            return new String[] {"midang " + (v == null ? "development build" : v),
+                "crypto: " + cn.midang.keys.CryptoEngine.inUse() + cn.midang.keys.CryptoEngine.whyNotNative().map(w -> " — " + w)
+                        .orElse(""),
+                "java: " + System.getProperty("java.vm.name") + " " + Runtime.version()};
         }
     }
 }

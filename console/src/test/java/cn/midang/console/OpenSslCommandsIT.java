@@ -135,6 +135,6 @@ class OpenSslCommandsIT {
         noJdk.put("MIDANG_JVM_DIRS", dir.toString()); // an empty folder instead of /usr/lib/jvm
         Processes.Result r = Processes.run(dir, noJdk, List.of(midang, "--version"));
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err().strip()).startsWith("midang: no Java 21 or newer found").doesNotContain("\n");
+        assertThat(r.err().strip()).startsWith("midang: no Java 22 or newer found").doesNotContain("\n");
     }
 }

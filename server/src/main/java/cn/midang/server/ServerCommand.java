@@ -222,7 +222,9 @@ final class ServerCommand {
                     stopped.countDown();
                 }
             }, "midang-shutdown"));
-            LOG.info("Midang server listening on {} (data {}; {}{})", server.url(config.listenHost()), data, server.ocrState(),
+            LOG.info("Midang server listening on {} (data {}; crypto: {}; {}{})", server.url(config.listenHost()), data,
+                    cn.midang.keys.CryptoEngine.inUse() + cn.midang.keys.CryptoEngine.whyNotNative().map(w -> ", " + w).orElse(""),
+                    server.ocrState(),
                     server.sealed() ? "; SEALED: waiting for the key holders (midang unseal --share FILE)" : "");
             server.join();
             stopped.await();

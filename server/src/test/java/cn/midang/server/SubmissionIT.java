@@ -414,7 +414,8 @@ class SubmissionIT {
         HttpResponse<String> r = RawApi.send(operator, "GET", "/metrics", "", null, Map.of());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("midang_requests_total").contains("midang_request_duration_seconds")
-                .contains("midang_request_body_bytes_total").contains("midang_refusals_total{code=\"unsigned_request\"}");
+                .contains("midang_request_body_bytes_total").contains("midang_refusals_total{code=\"unsigned_request\"}")
+                .contains("midang_crypto_backend_info{backend=\"" + cn.midang.keys.CryptoEngine.inUse() + "\"");
         // Sizes and times of every upload are the operator's to see, not the API's users' (C2).
         HttpResponse<String> api = RawApi.send(dev.uri(), "GET", "/metrics", "", null, Map.of());
         assertThat(api.statusCode()).isEqualTo(404);

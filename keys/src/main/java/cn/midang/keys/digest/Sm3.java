@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HexFormat;
-import org.bouncycastle.crypto.digests.SM3Digest;
+import cn.midang.keys.internal.CryptoBackend;
 
 /**
  * SM3 (GB/T 32905) digests of bytes and streams. Digests are 32 bytes; hex is lower case.
@@ -24,19 +24,19 @@ public final class Sm3 {
     private Sm3() {}
 
     public static byte[] digest(byte[] data) {
-        SM3Digest d = new SM3Digest();
+        CryptoBackend.Sm3 d = CryptoBackend.current().sm3();
         d.update(data, 0, data.length);
-        return finish(d);
+        return d.digest();
     }
 
     /** Reads {@code in} to its end (without closing it) and returns its SM3 digest. */
     public static byte[] digest(InputStream in) throws IOException {
-        SM3Digest d = new SM3Digest();
+        CryptoBackend.Sm3 d = CryptoBackend.current().sm3();
         byte[] buf = new byte[BUFFER];
         for (int n; (n = in.read(buf)) != -1; ) {
             d.update(buf, 0, n);
         }
-        return finish(d);
+        return d.digest();
     }
 
     public static String hex(byte[] data) {
@@ -57,15 +57,10 @@ public final class Sm3 {
         return new DigestingOutputStream(out);
     }
 
-    private static byte[] finish(SM3Digest d) {
-        byte[] out = new byte[LENGTH];
-        d.doFinal(out, 0);
-        return out;
-    }
 
     /** Digests and counts the bytes read through it. */
     public static final class DigestingInputStream extends FilterInputStream {
-        private final SM3Digest digest = new SM3Digest();
+        private final CryptoBackend.Sm3 digest = CryptoBackend.current().sm3();
         private long count;
 
         private DigestingInputStream(InputStream in) {
@@ -76,7 +71,7 @@ public final class Sm3 {
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0) {
-                digest.update((byte) b);
+                digest.update(new byte[] {(byte) b}, 0, 1);
                 count++;
             }
             return b;
@@ -119,13 +114,13 @@ public final class Sm3 {
 
         /** The digest of everything read so far; call once, at the end. */
         public byte[] digest() {
-            return finish(digest);
+            return digest.digest();
         }
     }
 
     /** Digests and counts the bytes written through it. */
     public static final class DigestingOutputStream extends FilterOutputStream {
-        private final SM3Digest digest = new SM3Digest();
+        private final CryptoBackend.Sm3 digest = CryptoBackend.current().sm3();
         private long count;
 
         private DigestingOutputStream(OutputStream out) {
@@ -135,7 +130,7 @@ public final class Sm3 {
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            digest.update((byte) b);
+            digest.update(new byte[] {(byte) b}, 0, 1);
             count++;
         }
 
@@ -152,7 +147,7 @@ public final class Sm3 {
 
         /** The digest of everything written so far; call once, at the end. */
         public byte[] digest() {
-            return finish(digest);
+            return digest.digest();
         }
     }
 }

@@ -53,11 +53,14 @@ public final class Cms {
     private Cms() {}
 
     public static DigestCalculatorProvider digestProvider() {
+        DigestCalculatorProvider bc;
         try {
-            return new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build();
+            bc = new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build();
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+        CryptoBackend backend = CryptoBackend.current();
+        return backend.isNative() ? NativeCms.digests(backend, bc) : bc;
     }
 
     /**

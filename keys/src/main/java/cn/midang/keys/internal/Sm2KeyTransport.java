@@ -23,6 +23,7 @@ import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientOperator;
 import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.crypto.InvalidCipherTextException;
@@ -143,6 +144,23 @@ public final class Sm2KeyTransport {
     /** A Bouncy Castle recipient that opens the SM2 key blob with {@code key}. */
     public static JceKeyTransAuthEnvelopedRecipient recipient(PrivateKey key) {
         JceKeyTransAuthEnvelopedRecipient r = new JceKeyTransAuthEnvelopedRecipient(key) {
+            @Override
+            public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
+                    AlgorithmIdentifier contentEncryptionAlgorithm, byte[] encryptedContentKey) throws CMSException {
+                CryptoBackend backend = CryptoBackend.current();
+                if (!backend.isNative()) {
+                    return super.getRecipientOperator(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentKey);
+                }
+                byte[] cek = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentKey).getEncoded();
+                try {
+                    return new RecipientOperator(NativeCms.decryptor(backend, cek, contentEncryptionAlgorithm));
+                } catch (java.io.IOException e) {
+                    throw new CMSException(e.getMessage(), e);
+                } finally {
+                    java.util.Arrays.fill(cek, (byte) 0);
+                }
+            }
+
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryptionAlgorithm,
                     AlgorithmIdentifier encryptedKeyAlgorithm, byte[] encryptedKey) throws CMSException {

@@ -5,6 +5,8 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.internal.Access;
 import cn.midang.keys.internal.Bc;
 import cn.midang.keys.internal.Cms;
+import cn.midang.keys.internal.CryptoBackend;
+import cn.midang.keys.internal.NativeCms;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
@@ -77,8 +79,10 @@ public final class Sealer {
             for (Certificate r : recipients) {
                 envelope.addRecipientInfoGenerator(Sm2KeyTransport.generator(r));
             }
-            OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(GMObjectIdentifiers.sms4_gcm)
-                    .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
+            CryptoBackend backend = CryptoBackend.current();
+            OutputAEADEncryptor encryptor = backend.isNative() ? NativeCms.encryptor(backend, Bc.random())
+                    : (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(GMObjectIdentifiers.sms4_gcm)
+                            .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
             CMSSignedDataStreamGenerator signed = new CMSSignedDataStreamGenerator();
             signed.setBufferSize(BUFFER);
             signed.addSignerInfoGenerator(Cms.signerInfoGenerator(signer, clock.instant(), description));

@@ -26,6 +26,13 @@ public final class Metrics {
             .help("Time to handle a request, by route action.").labelNames("action")
             .classicOnly().classicUpperBounds(0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300).register(registry);
 
+    {
+        io.prometheus.metrics.core.metrics.Info.builder().name("midang_crypto_backend_info")
+                .help("What does the bulk cryptography (SM3, SM4-GCM): libgcrypt (native) or Bouncy Castle.")
+                .labelNames("backend", "native").register(registry)
+                .addLabelValues(cn.midang.keys.CryptoEngine.inUse(), Boolean.toString(cn.midang.keys.CryptoEngine.isNative()));
+    }
+
     void observe(String action, int status, double seconds, long bodyBytes) {
         requests.labelValues(action, Integer.toString(status)).inc();
         latency.labelValues(action).observe(seconds);

@@ -1,0 +1,235 @@
+package cn.midang.keys.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.util.Locale;
+import java.util.Objects;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.digests.SM3Digest;
+
+/**
+ * Where the bulk cryptography runs — SM3 over content and SM4-GCM over packages: libgcrypt through
+ * FFM ({@link #NATIVE}, several times faster) or Bouncy Castle ({@link #BOUNCY_CASTLE}, the
+ * reference, and the fallback when libgcrypt or native access is missing). Both produce the same
+ * bytes; the package format does not depend on the backend.
+ *
+ * <p>{@link #current()} is chosen once per JVM: the system property {@code midang.crypto} ({@code
+ * native}, {@code bc}; default: native when available), and tests may {@link #use} another for a
+ * block of code.
+ */
+public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoBackend.BouncyCastle {
+
+    /** An SM3 computation. */
+    public interface Sm3 {
+        void update(byte[] b, int off, int len);
+
+        /** The digest; the computation is finished and its resources released. */
+        byte[] digest();
+    }
+
+    /**
+     * SM4-GCM over one package: additional data first, then the content in any pieces. Encrypting,
+     * {@link #finish} returns the 16-byte tag; decrypting, it takes the tag and throws when it does not match
+     * (what was decrypted before is then not authentic). Either way the key is wiped.
+     */
+    public interface Gcm {
+        void aad(byte[] b, int off, int len);
+
+        /** Processes {@code len} bytes into {@code out} at {@code outOff} (exactly {@code len} bytes). */
+        void update(byte[] in, int inOff, int len, byte[] out, int outOff);
+
+        byte[] finish(byte[] tag) throws InvalidCipherTextException;
+    }
+
+    public static final CryptoBackend BOUNCY_CASTLE = new BouncyCastle();
+    public static final CryptoBackend NATIVE = Gcrypt.get().<CryptoBackend>map(Native::new).orElse(null);
+
+    private static final CryptoBackend CHOSEN = choose();
+    private static final ThreadLocal<CryptoBackend> OVERRIDE = new ThreadLocal<>();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private static CryptoBackend choose() {
+        String wanted = System.getProperty("midang.crypto", "").toLowerCase(Locale.ROOT);
+        if (wanted.equals("bc")) {
+            return BOUNCY_CASTLE;
+        }
+        if (wanted.equals("native") && NATIVE == null) {
+            throw new IllegalStateException("midang.crypto=native, but " + Gcrypt.unavailable());
+        }
+        return NATIVE != null ? NATIVE : BOUNCY_CASTLE;
+    }
+
+    /** The backend of this thread. */
+    public static CryptoBackend current() {
+        CryptoBackend o = OVERRIDE.get();
+        return o != null ? o : CHOSEN;
+    }
+
+    /** Runs with {@code backend} on this thread until the returned scope is closed (for tests and benchmarks). */
+    public static AutoCloseable use(CryptoBackend backend) {
+        CryptoBackend before = OVERRIDE.get();
+        OVERRIDE.set(Objects.requireNonNull(backend));
+        return () -> OVERRIDE.set(before);
+    }
+
+    /** Why the native backend is not in use, or null when it is. */
+    public static String nativeUnavailable() {
+        return Gcrypt.unavailable();
+    }
+
+    /** What it is, for people: "libgcrypt 1.10.1 (native)" or "Bouncy Castle (Java)". */
+    public abstract String description();
+
+    /** True for the libgcrypt backend. */
+    public abstract boolean isNative();
+
+    public abstract Sm3 sm3();
+
+    public abstract Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce);
+
+    @Override
+    public String toString() {
+        return description();
+    }
+
+    static final class BouncyCastle extends CryptoBackend {
+        @Override
+        public String description() {
+            return "Bouncy Castle (Java)";
+        }
+
+        @Override
+        public boolean isNative() {
+            return false;
+        }
+
+        @Override
+        public Sm3 sm3() {
+            SM3Digest d = new SM3Digest();
+            return new Sm3() {
+                @Override
+                public void update(byte[] b, int off, int len) {
+                    d.update(b, off, len);
+                }
+
+                @Override
+                public byte[] digest() {
+                    byte[] out = new byte[32];
+                    d.doFinal(out, 0);
+                    return out;
+                }
+            };
+        }
+
+        /** Bouncy Castle's SM4-GCM runs through its own CMS operators ({@code Sealer}, {@code Opener}); this is not used. */
+        @Override
+        public Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce) {
+            throw new UnsupportedOperationException("Bouncy Castle's SM4-GCM runs through its CMS operators");
+        }
+    }
+
+    static final class Native extends CryptoBackend {
+        private final Gcrypt lib;
+
+        Native(Gcrypt lib) {
+            this.lib = lib;
+        }
+
+        @Override
+        public String description() {
+            return "libgcrypt " + lib.version + " (native)";
+        }
+
+        @Override
+        public boolean isNative() {
+            return true;
+        }
+
+        /** Closes a native handle once, when its owner is done or unreachable. */
+        private static final class Handle implements Runnable {
+            private final java.util.function.Consumer<MemorySegment> close;
+            private MemorySegment h;
+
+            Handle(MemorySegment h, java.util.function.Consumer<MemorySegment> close) {
+                this.h = h;
+                this.close = close;
+            }
+
+            MemorySegment get() {
+                if (h == null) {
+                    throw new IllegalStateException("already finished");
+                }
+                return h;
+            }
+
+            @Override
+            public synchronized void run() {
+                if (h != null) {
+                    close.accept(h);
+                    h = null;
+                }
+            }
+        }
+
+        @Override
+        public Sm3 sm3() {
+            Handle h = new Handle(lib.sm3Open(), lib::sm3Close);
+            Object owner = new Object() { };
+            Cleaner.Cleanable clean = CLEANER.register(owner, h);
+            return new Sm3() {
+                private final Object keep = owner;
+
+                @Override
+                public void update(byte[] b, int off, int len) {
+                    lib.sm3Update(h.get(), b, off, len);
+                }
+
+                @Override
+                public byte[] digest() {
+                    try {
+                        return lib.sm3Final(h.get());
+                    } finally {
+                        clean.clean();
+                        java.lang.ref.Reference.reachabilityFence(keep);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce) {
+            Handle h = new Handle(lib.gcmOpen(key, nonce), lib::gcmClose);
+            Object owner = new Object() { };
+            Cleaner.Cleanable clean = CLEANER.register(owner, h);
+            return new Gcm() {
+                private final Object keep = owner;
+
+                @Override
+                public void aad(byte[] b, int off, int len) {
+                    lib.gcmAad(h.get(), b, off, len);
+                }
+
+                @Override
+                public void update(byte[] in, int inOff, int len, byte[] out, int outOff) {
+                    lib.gcmCrypt(h.get(), forEncryption, in, inOff, len, out, outOff);
+                }
+
+                @Override
+                public byte[] finish(byte[] tag) throws InvalidCipherTextException {
+                    try {
+                        if (forEncryption) {
+                            return lib.gcmTag(h.get());
+                        }
+                        if (tag == null || tag.length != 16 || !lib.gcmCheck(h.get(), tag)) {
+                            throw new InvalidCipherTextException("mac check in GCM failed");
+                        }
+                        return null;
+                    } finally {
+                        clean.clean();
+                        java.lang.ref.Reference.reachabilityFence(keep);
+                    }
+                }
+            };
+        }
+    }
+}
