@@ -50,15 +50,69 @@ import picocli.CommandLine;
             "  midang submit --campaign demo --kind report 自查报告.docx",
             "  midang --lang zh list --campaign demo",
         },
-        subcommands = {WhoamiCommand.class, StatusCommand.class, SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
-            GetCommand.class, VerifyCommand.class, SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class,
-            AdminCommand.class, AuditCommand.class, KeyCommand.class, CaCommand.class, CompletionCommand.class,
-            CampaignCommand.class, FormCommand.class,
-            FindingCommand.class, SummaryCommand.class,
-            ResultsCommand.class, cn.midang.cli.log.LogCommand.class, cn.midang.cli.log.WitnessCommand.class,
-            cn.midang.cli.unseal.UnsealCommand.class,
-            CommandLine.HelpCommand.class})
+        footerHeading = "")
 public final class Midang implements Runnable {
+
+    /**
+     * The subcommands, in the order of the help. They are added when the command line is built: only
+     * the one named is, when one is (picocli reflects over every class it is given, which took half
+     * of a command's start), and all of them for the top-level help, completion and anything unknown.
+     */
+    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(WhoamiCommand.class, StatusCommand.class,
+            SubmitCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class, GetCommand.class, VerifyCommand.class,
+            SignCommand.class, EngagementsCommand.class, AttestDestructionCommand.class, AdminCommand.class, AuditCommand.class,
+            KeyCommand.class, CaCommand.class, CompletionCommand.class, CampaignCommand.class, FormCommand.class,
+            FindingCommand.class, SummaryCommand.class, ResultsCommand.class, cn.midang.cli.log.LogCommand.class,
+            cn.midang.cli.log.WitnessCommand.class, cn.midang.cli.unseal.UnsealCommand.class);
+
+    /** Top-level options that take a value: the token after them is not a command's name. */
+    private static final java.util.Set<String> VALUED_OPTIONS = java.util.Set.of("--lang");
+
+    /** The command {@code args} name, or null when they name none (help, version, a mistake). */
+    static String named(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED_OPTIONS.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static String nameOf(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        return c == null ? "" : c.name();
+    }
+
+    /** The whole command tree, every subcommand added (tests walk it; the help and completion show it). */
+    public static CommandLine allCommands() {
+        CommandLine cl = new CommandLine(new Midang());
+        addCommands(cl, new String[0]);
+        return cl;
+    }
+
+    /** Adds the commands {@code args} need: the named one, or all of them. */
+    private static void addCommands(CommandLine cl, String[] args) {
+        String named = named(args);
+        boolean all = named == null || named.equals("completion") || named.equals("help")
+                || COMMANDS.stream().noneMatch(c -> nameOf(c).equals(named))
+                        && java.util.ServiceLoader.load(MidangCommand.class).stream().noneMatch(p -> nameOf(p.type()).equals(named));
+        java.util.List<Object> chosen = new java.util.ArrayList<>();
+        for (Class<?> c : COMMANDS) {
+            if (all || nameOf(c).equals(named)) {
+                chosen.add(c);
+            }
+        }
+        // Commands of other modules on the class path (the web console): found, not named here.
+        java.util.ServiceLoader.load(MidangCommand.class).stream().filter(p -> all || nameOf(p.type()).equals(named))
+                .forEach(p -> chosen.add(p.get()));
+        chosen.add(CommandLine.HelpCommand.class);
+        for (Object c : chosen) {
+            cl.addSubcommand(c);
+        }
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,10 +140,7 @@ public final class Midang implements Runnable {
      */
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
         CommandLine cl = new CommandLine(new Midang(clock, env));
-        // Commands of other modules on the class path (the web console): found, not named here.
-        for (MidangCommand extra : java.util.ServiceLoader.load(MidangCommand.class)) {
-            cl.addSubcommand(extra);
-        }
+        addCommands(cl, args);
         cl.setDefaultValueProvider(new UserConfig(env));
         // Whatever is printed, from whatever source, cannot drive the terminal (TerminalSafeWriter).
         cl.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
@@ -98,7 +149,9 @@ public final class Midang implements Runnable {
         cl.setExecutionExceptionHandler(new FailureHandler());
         cl.setParameterExceptionHandler(new FailureHandler.Usage());
         // In a search, "-草稿" is a term to exclude, not an unknown option.
-        cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
+        if (cl.getSubcommands().containsKey("search")) {
+            cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
+        }
         HelpLayout.apply(cl);
         return cl.execute(args);
     }

@@ -27,7 +27,7 @@ class HelpLayoutTest {
 
     @Test
     void everyCommandList_showsWholeSentences_andEveryExampleLineAsWritten() {
-        CommandLine root = new CommandLine(new Midang());
+        CommandLine root = Midang.allCommands();
         HelpLayout.apply(root);
         List<String> problems = new ArrayList<>();
         walk(root, problems);

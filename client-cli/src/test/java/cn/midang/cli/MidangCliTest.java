@@ -58,7 +58,7 @@ class MidangCliTest {
     @Test
     void help_everyCommandTeachesWithAnExample() {
         List<String> missing = new ArrayList<>();
-        walk(new CommandLine(new Midang()), missing);
+        walk(Midang.allCommands(), missing);
         assertThat(missing).isEmpty();
     }
 

@@ -1,25 +1,21 @@
 package cn.midang.keys.seal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import cn.midang.keys.internal.CryptoBackend;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import cn.midang.keys.testkit.OnBouncyCastle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every test of {@link SealTest} again on the Bouncy Castle backend (the reference, and the
- * fallback without libgcrypt); {@link SealTest} itself runs on the backend chosen for the JVM
- * (native where libgcrypt is installed, as in CI).
+ * Every test of {@link SealTest} again on the Bouncy Castle backend; {@link SealTest} itself runs
+ * on the backend chosen for the JVM (native where libgcrypt is installed, as in CI).
  */
+@ExtendWith(OnBouncyCastle.class)
 class SealBouncyCastleTest extends SealTest {
 
-    private AutoCloseable backend;
-
-    @BeforeEach
-    void bouncyCastle() {
-        backend = CryptoBackend.use(CryptoBackend.BOUNCY_CASTLE);
-    }
-
-    @AfterEach
-    void restore() throws Exception {
-        backend.close();
+    @Test
+    void runsOnBouncyCastle() {
+        assertThat(CryptoBackend.current()).isSameAs(CryptoBackend.BOUNCY_CASTLE);
     }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# midang submit and get against gpg on the same file, in one run (issue 17): a dev server on
+# loopback, a file of SIZE MiB of random bytes (default 1024), then
+#   midang submit (seal + upload + server check + verified receipt)  vs  gpg --batch -z 0 -se
+#   midang get (download + open + verify + atomic write)              vs  gpg --batch -d
+# each on the native backend and on Bouncy Castle (-Dmidang.crypto=bc), wall time and CPU time.
+# Prints a table with the ratios; raw output in bench/results/vs-gpg.txt.
+#
+#   bench/run-vs-gpg.sh              # 1 GiB: a few minutes on 2 cores
+#   SIZE=100 bench/run-vs-gpg.sh     # 100 MiB
+set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
+source "$(dirname "$(readlink -f "$0")")/lib.sh"
+bench_build server
+mvn -B -q -pl console -am -DskipTests package
+size=${SIZE:-1024}
+work=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+bench_dev_server "$work"
+head -c $((size * 1024 * 1024)) /dev/urandom > "$work/report.bin"
+export MIDANG_SERVER="http://127.0.0.1:$port" MIDANG_PASSPHRASE="$pass" MIDANG_IDENTITY="$work/data/identities/unit-a.p12"
+export HOME="$work/home"; mkdir -p "$HOME"
+
+# wall and CPU (user + sys) seconds of a command: "wall cpu"
+timed() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" > "$work/out" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
+          awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$work/t"; }
+
+export GNUPGHOME="$work/gnupg"; mkdir -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key bench@midang.test default default never 2>/dev/null
+gpg_seal=$(timed gpg --batch --yes -z 0 -se -r bench@midang.test -o "$work/report.gpg" "$work/report.bin")
+gpg_open=$(timed gpg --batch --yes -o "$work/report.gpg.out" -d "$work/report.gpg")
+cmp -s "$work/report.bin" "$work/report.gpg.out" || { echo "gpg round trip differs" >&2; exit 1; }
+rm -f "$work/report.gpg" "$work/report.gpg.out"
+
+declare -A submit get
+for backend in native bc; do
+  export MIDANG_JAVA_OPTS="-Dmidang.crypto=$backend"
+  bin/midang --version | grep crypto
+  submit[$backend]=$(timed bin/midang submit --json --no-progress --campaign demo --kind report --receipt-dir "$work" "$work/report.bin")
+  id=$(sed -n 's/.*"id" *: *"\([0-9a-f]*\)".*/\1/p' "$work/out" | head -n 1)
+  get[$backend]=$(timed bin/midang get -o "$work/back.bin" "$id")
+  cmp -s "$work/report.bin" "$work/back.bin" || { echo "midang round trip differs ($backend)" >&2; exit 1; }
+  rm -f "$work/back.bin"
+done
+kill $server_pid; wait $server_pid 2>/dev/null || true
+
+row() { # name, midang "wall cpu", gpg "wall cpu"
+  read -r mw mc <<< "$2"; read -r gw gc <<< "$3"
+  awk -v n="$1" -v mw="$mw" -v mc="$mc" -v gw="$gw" -v gc="$gc" \
+    'BEGIN { printf "| %s | %.2f s (CPU %.2f s) | %.2f s (CPU %.2f s) | %.1f× |\n", n, mw, mc, gw, gc, mw / gw }'
+}
+{
+  echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(gpg --version | head -n 1), $(gpg --version | sed -n 2p); file: $size MiB"
+  echo
+  echo "| operation | Midang | gpg | wall ÷ gpg |"
+  echo "|---|---|---|---|"
+  row "midang submit, native vs gpg -z 0 -se" "${submit[native]}" "$gpg_seal"
+  row "midang submit, Bouncy Castle vs gpg -z 0 -se" "${submit[bc]}" "$gpg_seal"
+  row "midang get, native vs gpg -d" "${get[native]}" "$gpg_open"
+  row "midang get, Bouncy Castle vs gpg -d" "${get[bc]}" "$gpg_open"
+} | tee bench/results/vs-gpg.txt
