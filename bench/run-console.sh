@@ -14,6 +14,6 @@ bench_build bench
 work=$(mktemp -d)
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 bench_dev_server "$work"
-"$JAVA_HOME/bin/java" -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp bench/target/midang-bench.jar cn.midang.bench.ConsoleBench \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp bench/target/midang-bench.jar cn.midang.bench.ConsoleBench \
   "http://127.0.0.1:$port" "$work/data" "$pass" "${UNITS:-500}" "${DOCS:-100000}" 2> >(grep -v "Log4j API" >&2) \
   | tee bench/results/console.txt

@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
 bench_build bench
-run() { "$JAVA_HOME/bin/java" -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp bench/target/midang-bench.jar \
+run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp bench/target/midang-bench.jar \
   cn.midang.bench.OcrBench "$@" 2> >(grep -v "Log4j API" >&2); }
 {
   run accuracy

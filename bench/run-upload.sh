@@ -22,7 +22,7 @@ bench_dev_server "$work"
   done > "$work/heap.txt" ) &
 sampler_pid=$!
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR; server -Xmx512m"
-run() { "$JAVA_HOME/bin/java" -cp "bench/target/midang-bench.jar" cn.midang.bench.UploadBench \
+run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/midang-bench.jar" cn.midang.bench.UploadBench \
           "http://127.0.0.1:$port" "$work/data" "$pass" "$@"; }
 run 10 1,8,32 "${UPLOADS:-2}"
 run 200 1,8,32 "${UPLOADS:-1}" | tail -n +3
