@@ -96,18 +96,18 @@ public final class Midang implements Runnable {
     /** Adds the commands {@code args} need: the named one, or all of them. */
     private static void addCommands(CommandLine cl, String[] args) {
         String named = named(args);
+        // Commands of other modules on the class path (the web console): found, not named here.
+        java.util.List<java.util.ServiceLoader.Provider<MidangCommand>> extras = java.util.ServiceLoader.load(MidangCommand.class)
+                .stream().toList();
         boolean all = named == null || named.equals("completion") || named.equals("help")
-                || COMMANDS.stream().noneMatch(c -> nameOf(c).equals(named))
-                        && java.util.ServiceLoader.load(MidangCommand.class).stream().noneMatch(p -> nameOf(p.type()).equals(named));
+                || COMMANDS.stream().noneMatch(c -> nameOf(c).equals(named)) && extras.stream().noneMatch(p -> nameOf(p.type()).equals(named));
         java.util.List<Object> chosen = new java.util.ArrayList<>();
         for (Class<?> c : COMMANDS) {
             if (all || nameOf(c).equals(named)) {
                 chosen.add(c);
             }
         }
-        // Commands of other modules on the class path (the web console): found, not named here.
-        java.util.ServiceLoader.load(MidangCommand.class).stream().filter(p -> all || nameOf(p.type()).equals(named))
-                .forEach(p -> chosen.add(p.get()));
+        extras.stream().filter(p -> all || nameOf(p.type()).equals(named)).forEach(p -> chosen.add(p.get()));
         chosen.add(CommandLine.HelpCommand.class);
         for (Object c : chosen) {
             cl.addSubcommand(c);

@@ -428,6 +428,32 @@ class SealedArchiveIT {
         assertThat(KeyShare.archiveId(Certificate.read(new DataDir(data).archiveCertificate()))).isEqualTo(begun.archive());
     }
 
+    @Test
+    void aNextKeySecretNotSignedByTheServer_isRefused_andNothingMoves() throws Exception {
+        unseal(0);
+        unseal(1);
+        client(unit).submit(report(), "c", "report", "unit-a");
+        server.close();
+        server = null;
+        Rekey.Begun begun = split.rekeyTo(split.holderFiles, 2, tmp.resolve("ns"));
+        DataDir d = new DataDir(data);
+        // Someone other than the server (here a unit, whose key the operator does not hold) seals a secret of their own.
+        Files.write(d.nextArchiveSecret(), KeyShare.seal(new byte[32], Rekey.SECRET_DESCRIPTION, unit,
+                Certificate.read(d.archiveCertificate()), pki.clock));
+        Certificate signing = Certificate.read(d.signingCertificate());
+        byte[] secret = cn.midang.server.deploy.KeyShares.combine(List.of(KeyShare.open(shareFile(0), holders.get(0), signing),
+                KeyShare.open(shareFile(1), holders.get(1), signing)));
+        try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
+            opened.unseal(secret);
+            assertThatThrownBy(() -> cn.midang.server.archive.Archive.of(opened).rekey(opened, opened.rekeyPlan().orElseThrow(),
+                    (done, of) -> { })).isInstanceOfSatisfying(KeysException.class,
+                            e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.UNTRUSTED_ISSUER));
+        }
+        assertThat(Rekey.plan(d).orElseThrow().state()).isEqualTo(Rekey.State.READY);
+        assertThat(addressedTo(d, Certificate.read(tmp.resolve("next-archive.crt")))).isZero();
+        assertThat(KeyShare.archiveId(Certificate.read(d.archiveCertificate()))).isNotEqualTo(begun.archive());
+    }
+
     /** How many stored packages of {@code d} are addressed to {@code archive}. */
     static long addressedTo(DataDir d, Certificate archive) throws Exception {
         long n = 0;

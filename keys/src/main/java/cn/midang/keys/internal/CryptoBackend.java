@@ -42,7 +42,8 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
     }
 
     public static final CryptoBackend BOUNCY_CASTLE = new BouncyCastle();
-    public static final CryptoBackend NATIVE = Gcrypt.get().<CryptoBackend>map(Native::new).orElse(null);
+    /** The libgcrypt backend, or null when libgcrypt cannot be used ({@link #nativeUnavailable()} says why). */
+    public static final Native NATIVE = Gcrypt.get().map(Native::new).orElse(null);
 
     private static final CryptoBackend CHOSEN = choose();
     private static final ThreadLocal<CryptoBackend> OVERRIDE = new ThreadLocal<>();
@@ -85,13 +86,12 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
 
     public abstract Sm3 sm3();
 
-    public abstract Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce);
-
     @Override
     public String toString() {
         return description();
     }
 
+    /** Bouncy Castle: SM3 here; its SM4-GCM is reached through its own CMS operators ({@code Sealer}, {@code Opener}). */
     static final class BouncyCastle extends CryptoBackend {
         @Override
         public String description() {
@@ -121,14 +121,10 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
             };
         }
 
-        /** Bouncy Castle's SM4-GCM runs through its own CMS operators ({@code Sealer}, {@code Opener}); this is not used. */
-        @Override
-        public Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce) {
-            throw new UnsupportedOperationException("Bouncy Castle's SM4-GCM runs through its CMS operators");
-        }
     }
 
-    static final class Native extends CryptoBackend {
+    /** libgcrypt: SM3, and SM4-GCM for the CMS operators of {@link NativeCms}. */
+    public static final class Native extends CryptoBackend {
         private final Gcrypt lib;
 
         Native(Gcrypt lib) {
@@ -196,7 +192,7 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
             };
         }
 
-        @Override
+        /** SM4-GCM over one package with {@code key} and the 12-byte {@code nonce}. */
         public Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce) {
             Handle h = new Handle(lib.gcmOpen(key, nonce), lib::gcmClose);
             Object owner = new Object() { };

@@ -99,7 +99,7 @@ public final class NativeCms {
     }
 
     /** A fresh content key and nonce, encrypting with {@code backend}. */
-    public static OutputAEADEncryptor encryptor(CryptoBackend backend, SecureRandom random) {
+    public static OutputAEADEncryptor encryptor(CryptoBackend.Native backend, SecureRandom random) {
         byte[] key = new byte[16];
         byte[] nonce = new byte[NONCE];
         random.nextBytes(key);
@@ -174,7 +174,7 @@ public final class NativeCms {
     }
 
     /** The decryptor of a package's content, with its content key, decrypting with {@code backend}. */
-    public static InputAEADDecryptor decryptor(CryptoBackend backend, byte[] key, AlgorithmIdentifier contentAlg) throws IOException {
+    public static InputAEADDecryptor decryptor(CryptoBackend.Native backend, byte[] key, AlgorithmIdentifier contentAlg) throws IOException {
         ASN1ObjectIdentifier oid = contentAlg.getAlgorithm();
         if (!GMObjectIdentifiers.sms4_gcm.equals(oid)) {
             throw new IOException("the package is encrypted with " + oid + ", not SM4-GCM");

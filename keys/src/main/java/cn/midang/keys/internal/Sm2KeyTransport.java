@@ -147,8 +147,7 @@ public final class Sm2KeyTransport {
             @Override
             public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
                     AlgorithmIdentifier contentEncryptionAlgorithm, byte[] encryptedContentKey) throws CMSException {
-                CryptoBackend backend = CryptoBackend.current();
-                if (!backend.isNative()) {
+                if (!(CryptoBackend.current() instanceof CryptoBackend.Native backend)) {
                     return super.getRecipientOperator(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentKey);
                 }
                 byte[] cek = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentKey).getEncoded();

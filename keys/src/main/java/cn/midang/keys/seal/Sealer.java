@@ -80,7 +80,7 @@ public final class Sealer {
                 envelope.addRecipientInfoGenerator(Sm2KeyTransport.generator(r));
             }
             CryptoBackend backend = CryptoBackend.current();
-            OutputAEADEncryptor encryptor = backend.isNative() ? NativeCms.encryptor(backend, Bc.random())
+            OutputAEADEncryptor encryptor = backend instanceof CryptoBackend.Native n ? NativeCms.encryptor(n, Bc.random())
                     : (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(GMObjectIdentifiers.sms4_gcm)
                             .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
             CMSSignedDataStreamGenerator signed = new CMSSignedDataStreamGenerator();

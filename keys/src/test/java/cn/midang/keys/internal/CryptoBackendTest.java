@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CryptoBackendTest {
 
     static final HexFormat HEX = HexFormat.of();
-    static CryptoBackend nat;
+    static CryptoBackend.Native nat;
 
     @BeforeAll
     static void nativeBackend() {
