@@ -5,18 +5,19 @@ MIDANG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Prints the major Java version of the JDK at $1, or nothing.
 midang_java_major() {
-  local home="$1" v=""
+  local home="$1" v="" line
   [ -x "$home/bin/java" ] || return 0
+  # Read with the shell's own builtins: a launcher runs this for every JDK it looks at.
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+    while IFS= read -r line; do
+      case "$line" in JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; break ;; esac
+    done < "$home/release"
   fi
   if [ -z "$v" ]; then
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
   fi
-  case "$v" in
-    1.*) echo "${v#1.}" | cut -d. -f1 ;;
-    *) echo "$v" | cut -d. -f1 | cut -d- -f1 | cut -d+ -f1 ;;
-  esac
+  case "$v" in 1.*) v=${v#1.} ;; esac
+  echo "${v%%[.+-]*}"
 }
 
 # Sets JAVA_HOME to a JDK 22+ (with javac when $1 = build), looking at JAVA_HOME, the java on
@@ -35,7 +36,8 @@ midang_find_jdk() {
     [ "$major" -ge 22 ] 2>/dev/null || continue
     if [ "$need_javac" = build ] && [ ! -x "$c/bin/javac" ]; then continue; fi
     # The first acceptable candidate in the order above wins (JAVA_HOME, PATH, then the newest in /usr/lib/jvm).
-    if [ -z "$best" ]; then best="$c"; best_major="$major"; fi
+    best="$c"; best_major="$major"
+    break
   done
   if [ -z "$best" ]; then
     echo "midang: no Java 22 or newer found (looked at JAVA_HOME, the java on PATH and /usr/lib/jvm); install a JDK 22+ or set JAVA_HOME to one." >&2
@@ -90,4 +92,73 @@ midang_ensure_jar() {
   # The jar plugin leaves a jar alone when its own classes did not change (a change in keys or
   # forms only); it is as new as its sources now, so say so.
   touch "$jar"
+}
+
+# midang_run_cached JAR RECORD [JAVA ARGS...] -- [PROGRAM ARGS...]: runs JAR with the JDK's start-up
+# cache (D53). The first run with RECORD=yes (a command that does a user's work, not --help) records
+# which classes the program loads; a background job then assembles
+# them into JAR's cache (JDK 24+: the AOT cache, loaded and linked classes; JDK 22–23: a dynamic
+# class-data sharing archive, written at that first run's exit). Later runs map the cache instead of
+# loading, verifying and linking those classes again. A rebuilt jar or another JDK gets its own
+# cache; MIDANG_AOT=off runs without one. Exits with the program's exit code.
+midang_run_cached() {
+  local jar="$1" record="$2" java_args=() prog_args=() key cache conf="" rc=0
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do java_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  prog_args=("$@")
+  # Quiet: the cache's own notices (a class it cannot hold, a cache made by another build) are not
+  # the user's business, and they would go to standard output. JDK 24+ has the AOT cache; 22–23 a
+  # dynamic class-data sharing archive that the JVM writes at the exit of the run that lacks one.
+  local aot=no quiet=(-Xlog:cds*=off) opts=()
+  if [ "${MIDANG_JAVA_MAJOR:-0}" -ge 24 ]; then aot=yes; quiet=(-Xlog:aot*=off -Xlog:cds*=off); fi
+  opts=("${quiet[@]}")
+  if [ "${MIDANG_AOT:-on}" != off ]; then
+    key=$(cat "$JAVA_HOME/release" 2>/dev/null | cksum | cut -d' ' -f1)-$(printf '%s' "$JAVA_HOME" | cksum | cut -d' ' -f1)
+    cache="${jar%.jar}.$key.aot"
+    # Older than the jar or one of the jars it names in lib/ (a rebuilt module): made anew.
+    if [ -f "$cache" ] && [ -z "$(find "$jar" "$(dirname "$jar")/lib" -newer "$cache" -print -quit 2>/dev/null)" ]; then
+      if [ $aot = yes ]; then opts+=("-XX:AOTCache=$cache"); else opts+=("-XX:SharedArchiveFile=$cache"); fi
+    elif [ "$record" = yes ]; then
+      rm -f "$cache"
+      if [ $aot = yes ]; then
+        conf="${jar%.jar}.$key.$$.aotconf"
+        # The JVM says "AOTConfiguration recorded" on standard output whatever the logging; not in
+        # the output of a user's command (ID=$(midang submit …)).
+        opts+=(-XX:AOTMode=record "-XX:AOTConfiguration=$conf" -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput)
+      else
+        opts+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$cache")
+      fi
+    fi
+  fi
+  if [ -z "$conf" ]; then
+    exec "$JAVA_HOME/bin/java" "${opts[@]}" "${java_args[@]}" -jar "$jar" "${prog_args[@]}"
+  fi
+  # A recording run: the launcher stays to assemble the cache afterwards, and passes on the signals
+  # meant for the program (a test or a service manager stops the launcher's process).
+  local pid
+  "$JAVA_HOME/bin/java" "${opts[@]}" "${java_args[@]}" -jar "$jar" "${prog_args[@]}" 0<&0 &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null' TERM HUP
+  trap 'kill -INT "$pid" 2>/dev/null' INT
+  while :; do
+    wait "$pid" && rc=0 || rc=$?
+    kill -0 "$pid" 2>/dev/null || break
+  done
+  trap - TERM HUP INT
+  # Assembled in the background, one job at a time, so this command returns at once. The lock is
+  # taken here and handed to the job: once this launcher returns, "flock LOCK true" waits for it.
+  if [ -s "$conf" ] && exec 9>"${jar%.jar}.aot.lock" && flock -n 9; then
+    (
+      if "$JAVA_HOME/bin/java" "${quiet[@]}" "${java_args[@]}" -XX:AOTMode=create \
+          "-XX:AOTConfiguration=$conf" "-XX:AOTCache=$cache.part" -jar "$jar" >/dev/null 2>&1; then
+        mv -f "$cache.part" "$cache"
+      fi
+      rm -f "$conf" "$cache.part"
+    ) </dev/null >/dev/null 2>&1 &
+    exec 9>&-
+  else
+    rm -f "$conf"
+  fi
+  return "$rc"
 }

@@ -69,6 +69,9 @@ public final class ClientOptions {
         }
         client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(
                 mixee != null && mixee.root().userObject() instanceof Midang m ? m.env() : System.getenv()));
+        if (mixee != null && mixee.root().userObject() instanceof Midang m) {
+            m.closeAtEnd(client);
+        }
         return client;
     }
 

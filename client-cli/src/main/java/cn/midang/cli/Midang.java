@@ -99,6 +99,10 @@ public final class Midang implements Runnable {
         // Commands of other modules on the class path (the web console): found, not named here.
         java.util.List<java.util.ServiceLoader.Provider<MidangCommand>> extras = java.util.ServiceLoader.load(MidangCommand.class)
                 .stream().toList();
+        // "midang --version" prints the version: no command is needed to do that.
+        if (named == null && java.util.Arrays.stream(args).anyMatch(a -> a.equals("--version") || a.equals("-V"))) {
+            return;
+        }
         boolean all = named == null || named.equals("completion") || named.equals("help")
                 || COMMANDS.stream().noneMatch(c -> nameOf(c).equals(named)) && extras.stream().noneMatch(p -> nameOf(p.type()).equals(named));
         java.util.List<Object> chosen = new java.util.ArrayList<>();
@@ -153,7 +157,11 @@ public final class Midang implements Runnable {
             cl.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
         }
         HelpLayout.apply(cl);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            ((Midang) cl.getCommand()).closeOpened();
+        }
     }
 
     private final Clock clock;
@@ -166,6 +174,24 @@ public final class Midang implements Runnable {
     Midang(Clock clock, Map<String, String> env) {
         this.clock = clock;
         this.env = env;
+    }
+
+    private final java.util.List<AutoCloseable> toClose = new java.util.ArrayList<>();
+
+    /** Closes {@code c} when the command has run (a server connection a command opened). */
+    void closeAtEnd(AutoCloseable c) {
+        toClose.add(c);
+    }
+
+    private void closeOpened() {
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the command's result is decided; closing cannot change it
+            }
+        }
+        toClose.clear();
     }
 
     /** The clock of this run: the system's, except in tests that run the command in-process. */

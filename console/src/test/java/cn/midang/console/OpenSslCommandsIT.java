@@ -137,4 +137,58 @@ class OpenSslCommandsIT {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().strip()).startsWith("midang: no Java 22 or newer found").doesNotContain("\n");
     }
+
+    /**
+     * The launcher's start-up cache (D53): the first command that does work records the classes it
+     * loads, a background job assembles them, and the next command maps them instead of loading them
+     * from the jars. Nothing of this reaches the command's output; a rebuilt jar is not run with a
+     * cache made for the old one.
+     */
+    @Test
+    void launcher_makesItsStartUpCache_fromTheFirstCommand_andDropsItWhenTheJarChanges() throws Exception {
+        Path target = Path.of(System.getProperty("user.dir")).resolve("target");
+        Path jar = target.resolve("midang-console.jar");
+        try (var old = Files.list(target)) {
+            for (Path p : old.filter(p -> p.getFileName().toString().matches("midang-console\\..*\\.aot(conf)?")).toList()) {
+                Files.delete(p);
+            }
+        }
+        Processes.Result version = midang("--version");
+        assertThat(cacheFiles(target)).as("--version records nothing").isEmpty();
+
+        Processes.Result first = midang("ca", "init", "--dir", "CA", "--name", "Yuxi Info Office CA");
+        assertThat(first.all()).doesNotContain("[warning]").doesNotContain("AOT").doesNotContain("aot");
+        // The launcher hands its lock to the job that assembles the cache: this waits for that job.
+        assertThat(Processes.run(dir, env, List.of("flock", target.resolve("midang-console.aot.lock").toString(), "true")).exit())
+                .isZero();
+        assertThat(cacheFiles(target)).hasSize(1);
+
+        assertThat(loadedFrom(Map.of(), "cn.midang.cli.Midang")).isEqualTo("shared objects file");
+        assertThat(midang("--version").out()).isEqualTo(version.out());
+        assertThat(loadedFrom(Map.of("MIDANG_AOT", "off"), "cn.midang.cli.Midang")).startsWith("file:");
+
+        // As if the jar were rebuilt after the cache was made.
+        Files.setLastModifiedTime(cacheFiles(target).get(0),
+                java.nio.file.attribute.FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(60)));
+        assertThat(loadedFrom(Map.of(), "cn.midang.cli.Midang")).as("a cache older than the jar is not used").startsWith("file:");
+    }
+
+    private static List<Path> cacheFiles(Path target) throws java.io.IOException {
+        try (var files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("midang-console\\..*\\.aot")).toList();
+        }
+    }
+
+    /** Where the JVM of "midang --version" took {@code className} from: a jar, or the start-up cache. */
+    private String loadedFrom(Map<String, String> extra, String className) throws java.io.IOException {
+        Path log = dir.resolve("class-load-" + System.nanoTime() + ".log");
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(extra);
+        e.put("MIDANG_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+        Processes.Result r = Processes.run(dir, e, List.of(midang, "--version"));
+        assertThat(r.exit()).as(r.all()).isZero();
+        String prefix = className + " source: ";
+        return Files.readAllLines(log).stream().filter(l -> l.contains("] " + prefix))
+                .map(l -> l.substring(l.indexOf("] " + prefix) + 2 + prefix.length()).strip()).findFirst().orElseThrow();
+    }
 }

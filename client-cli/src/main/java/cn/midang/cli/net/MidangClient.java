@@ -62,7 +62,7 @@ import javax.net.ssl.TrustManager;
  * checked. The server's certificates are trusted only through the CA carried in the user's own
  * identity file (no trust on first use); every receipt is verified before it is reported.
  */
-public final class MidangClient {
+public final class MidangClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -958,4 +958,19 @@ public final class MidangClient {
         return "server-" + fingerprint + ".pem";
     }
 
+
+    /**
+     * Stops the HTTP client's selector thread. A JVM that exits while that thread waits in native code
+     * waits up to 0.3 s for it first (HotSpot's exit waits for user threads in native), so a short
+     * command closes its client before it exits.
+     */
+    @Override
+    public void close() {
+        http.shutdownNow();
+        try {
+            http.awaitTermination(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
