@@ -1,5 +1,6 @@
 package cn.midang.bench;
 
+import cn.midang.keys.internal.CryptoBackend;
 import cn.midang.keys.seal.PositionalCipher;
 import cn.midang.server.submission.ListScope;
 import cn.midang.server.extract.Extraction;
@@ -180,10 +181,10 @@ public final class SearchBench {
             case "baseline" -> new InProcessTika();
             default -> throw new IllegalArgumentException("configuration: encrypted | plain | baseline");
         };
-        Directory dir = FSDirectory.open(tmp);
-        if (config.equals("encrypted")) {
-            dir = new EncryptedDirectory(dir, PositionalCipher.generate());
-        }
+        PositionalCipher key = PositionalCipher.generate();
+        java.util.concurrent.Callable<Directory> open = () -> config.equals("encrypted")
+                ? new EncryptedDirectory(FSDirectory.open(tmp), key) : FSDirectory.open(tmp);
+        Directory dir = open.call();
         ListScope scope = config.equals("baseline") ? new ListScope(null, null, null) : new ListScope(null, Set.of("yuxi-2009"), null);
         try (SearchIndex index = new SearchIndex(dir)) {
             // Two workers, a refresh every 250 ms and a commit every second, as the server's indexer.
@@ -242,12 +243,25 @@ public final class SearchBench {
             if (failed.get() > 0) {
                 System.out.println("(" + failed.get() + " documents failed extraction)");
             }
-            String row = String.format("| %s | %,.0f | %.1f | %.0f MB", config, docs.size() / seconds, bytes / 1e6 / seconds, size / 1e6);
-            queries(index, scope, row);
+            String label = config.equals("encrypted") ? "encrypted, queried on " + CryptoBackend.current().description() : config;
+            String row = String.format("| %s | %,.0f | %.1f | %.0f MB", label, docs.size() / seconds, bytes / 1e6 / seconds, size / 1e6);
+            index.close(); // waits for the merges still running: the queries meet a quiet index
+            // Queried in a fresh directory (its own page cache); an encrypted index once per crypto backend.
+            try (SearchIndex quiet = new SearchIndex(open.call())) {
+                queries(quiet, scope, row);
+            }
+            if (config.equals("encrypted") && CryptoBackend.current() != CryptoBackend.BOUNCY_CASTLE) {
+                try (SearchIndex quiet = new SearchIndex(open.call()); AutoCloseable bc = CryptoBackend.use(CryptoBackend.BOUNCY_CASTLE)) {
+                    queries(quiet, scope, "| encrypted (the same index), queried on " + CryptoBackend.BOUNCY_CASTLE.description() + " | | | ");
+                }
+            }
         } finally {
             PathUtils.deleteDirectory(tmp);
         }
     }
+
+    /** Queries of each kind measured (after as many for warming up). */
+    static final int QUERIES = 500;
 
     /** Query latency by kind: one phrase, one word, one character, three words (AND), a word without another (NOT). */
     static void queries(SearchIndex index, ListScope scope, String row) throws IOException {
@@ -258,7 +272,7 @@ public final class SearchBench {
         for (int k = 0; k < kinds.length; k++) {
             List<List<String>> include = new ArrayList<>();
             List<List<String>> exclude = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < QUERIES; i++) {
                 switch (k) {
                     case 0 -> include.add(List.of(findings.get(r.nextInt(findings.size()))));
                     case 1 -> include.add(List.of(words.get(r.nextInt(words.size()))));

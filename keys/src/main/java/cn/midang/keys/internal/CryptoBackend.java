@@ -2,13 +2,17 @@ package cn.midang.keys.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * Where the bulk cryptography runs — SM3 over content and SM4-GCM over packages: libgcrypt through
+ * Where the bulk cryptography runs — SM3 over content, SM4-GCM over packages, SM4-CTR over the
+ * search index: libgcrypt through
  * FFM ({@link #NATIVE}, several times faster) or Bouncy Castle ({@link #BOUNCY_CASTLE}, the
  * reference, and the fallback when libgcrypt or native access is missing). Both produce the same
  * bytes; the package format does not depend on the backend.
@@ -86,6 +90,32 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
 
     public abstract Sm3 sm3();
 
+    /**
+     * XORs {@code len} bytes of {@code buf} from {@code off} with the SM4 counter-mode key stream of
+     * {@code key} at byte {@code position} of a stream whose first counter block is {@code iv}: byte
+     * {@code p} is XORed with byte {@code p % 16} of SM4(key, iv + p / 16), the sum taken over 128 bits
+     * (encrypting and decrypting are the same; {@code PositionalCipher} says what it is for).
+     */
+    public final void sm4Ctr(byte[] key, byte[] iv, long position, byte[] buf, int off, int len) {
+        if (key.length != 16 || iv.length != 16 || position < 0 || off < 0 || len < 0 || off + len > buf.length) {
+            throw new IllegalArgumentException("bad key, IV or range");
+        }
+        sm4CtrChecked(key, iv, position, buf, off, len);
+    }
+
+    abstract void sm4CtrChecked(byte[] key, byte[] iv, long position, byte[] buf, int off, int len);
+
+    /** {@code iv + block} as a 128-bit big-endian sum. */
+    static void counterBlock(byte[] iv, long block, byte[] out) {
+        int carry = 0;
+        for (int i = 15; i >= 0; i--) {
+            int add = i >= 8 ? (int) ((block >>> (8 * (15 - i))) & 0xff) : 0;
+            int sum = (iv[i] & 0xff) + add + carry;
+            out[i] = (byte) sum;
+            carry = sum >>> 8;
+        }
+    }
+
     @Override
     public String toString() {
         return description();
@@ -121,6 +151,28 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
             };
         }
 
+        @Override
+        void sm4CtrChecked(byte[] key, byte[] iv, long position, byte[] buf, int off, int len) {
+            SM4Engine sm4 = new SM4Engine();
+            sm4.init(true, new KeyParameter(key));
+            byte[] counter = new byte[16];
+            byte[] stream = new byte[16];
+            long block = position >>> 4;
+            int skip = (int) (position & 15);
+            int done = 0;
+            while (done < len) {
+                counterBlock(iv, block, counter);
+                sm4.processBlock(counter, 0, stream, 0);
+                int n = Math.min(16 - skip, len - done);
+                for (int i = 0; i < n; i++) {
+                    buf[off + done + i] ^= stream[skip + i];
+                }
+                done += n;
+                skip = 0;
+                block++;
+            }
+            Arrays.fill(stream, (byte) 0);
+        }
     }
 
     /** libgcrypt: SM3, and SM4-GCM for the CMS operators of {@link NativeCms}. */
@@ -190,6 +242,13 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
                     }
                 }
             };
+        }
+
+        @Override
+        void sm4CtrChecked(byte[] key, byte[] iv, long position, byte[] buf, int off, int len) {
+            byte[] counter = new byte[16];
+            counterBlock(iv, position >>> 4, counter);
+            lib.ctrXor(key, counter, (int) (position & 15), buf, off, len);
         }
 
         /** SM4-GCM over one package with {@code key} and the 12-byte {@code nonce}. */

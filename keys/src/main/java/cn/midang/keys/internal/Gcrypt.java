@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * libgcrypt (Debian's {@code libgcrypt20}, version 1.9 or later) through the Foreign Function &
- * Memory API: SM3 (GB/T 32905) and SM4 (GB/T 32907) in GCM, nothing else. libgcrypt implements
+ * Memory API: SM3 (GB/T 32905) and SM4 (GB/T 32907) in GCM and in counter mode, nothing else. libgcrypt implements
  * both with AES-NI/AVX2/GFNI where the processor has them. Bulk calls pass Java arrays to the
  * library directly ({@link Linker.Option#critical(boolean)} with heap access), so nothing is copied.
  *
@@ -22,6 +22,7 @@ import java.util.Optional;
 final class Gcrypt {
 
     static final int CIPHER_SM4 = 318;
+    static final int MODE_CTR = 6;
     static final int MODE_GCM = 9;
     static final int MD_SM3 = 326;
     private static final String MIN_VERSION = "1.9.0";
@@ -37,6 +38,7 @@ final class Gcrypt {
     private final MethodHandle cipherClose;
     private final MethodHandle setkey;
     private final MethodHandle setiv;
+    private final MethodHandle setctr;
     private final MethodHandle authenticate;
     private final MethodHandle encrypt;
     private final MethodHandle decrypt;
@@ -59,6 +61,7 @@ final class Gcrypt {
         cipherClose = handle(linker, lib, "gcry_cipher_close", FunctionDescriptor.ofVoid(ptr));
         setkey = handle(linker, lib, "gcry_cipher_setkey", FunctionDescriptor.of(err, ptr, ptr, size), critical);
         setiv = handle(linker, lib, "gcry_cipher_setiv", FunctionDescriptor.of(err, ptr, ptr, size), critical);
+        setctr = handle(linker, lib, "gcry_cipher_setctr", FunctionDescriptor.of(err, ptr, ptr, size), critical);
         authenticate = handle(linker, lib, "gcry_cipher_authenticate", FunctionDescriptor.of(err, ptr, ptr, size), critical);
         encrypt = handle(linker, lib, "gcry_cipher_encrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical);
         decrypt = handle(linker, lib, "gcry_cipher_decrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical);
@@ -218,6 +221,36 @@ final class Gcrypt {
             return (int) checktag.invokeExact(h, MemorySegment.ofArray(tag), (long) tag.length) == 0;
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    // --- SM4-CTR ---
+
+    /**
+     * XORs {@code len} bytes of {@code buf} from {@code off} with the SM4-CTR key stream that starts
+     * {@code skip} bytes (0–15) into the block of the 16-byte {@code counter}; the counter is
+     * incremented as one 128-bit big-endian number, as GB/T 17964 and {@code PositionalCipher} do.
+     */
+    void ctrXor(byte[] key, byte[] counter, int skip, byte[] buf, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        MemorySegment h = open(cipherOpen, "gcry_cipher_open(SM4, CTR)", CIPHER_SM4, MODE_CTR, 0);
+        try {
+            ok((int) setkey.invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
+            ok((int) setctr.invokeExact(h, MemorySegment.ofArray(counter), (long) counter.length), "setctr");
+            if (skip > 0) {
+                // libgcrypt keeps the unused rest of a block's key stream for the next call.
+                byte[] discard = new byte[skip];
+                ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(discard), (long) skip, MemorySegment.NULL, 0L), "encrypt");
+            }
+            // In place: no input buffer.
+            ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, MemorySegment.NULL, 0L),
+                    "encrypt");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            gcmClose(h);
         }
     }
 

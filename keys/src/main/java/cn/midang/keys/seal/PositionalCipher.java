@@ -1,13 +1,11 @@
 package cn.midang.keys.seal;
 
 import cn.midang.keys.KeysException;
+import cn.midang.keys.internal.CryptoBackend;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
-import org.bouncycastle.crypto.engines.SM4Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Encrypts derived data that must be read and written at any byte offset: the search index,
@@ -76,35 +74,6 @@ public final class PositionalCipher {
         if (iv.length != IV_BYTES || position < 0 || off < 0 || len < 0 || off + len > buf.length) {
             throw new IllegalArgumentException("bad range or IV");
         }
-        SM4Engine sm4 = new SM4Engine();
-        sm4.init(true, new KeyParameter(key));
-        byte[] counter = new byte[16];
-        byte[] stream = new byte[16];
-        long block = position >>> 4;
-        int skip = (int) (position & 15);
-        int done = 0;
-        while (done < len) {
-            counterBlock(iv, block, counter);
-            sm4.processBlock(counter, 0, stream, 0);
-            int n = Math.min(16 - skip, len - done);
-            for (int i = 0; i < n; i++) {
-                buf[off + done + i] ^= stream[skip + i];
-            }
-            done += n;
-            skip = 0;
-            block++;
-        }
-        Arrays.fill(stream, (byte) 0);
-    }
-
-    /** {@code iv + block} as a 128-bit big-endian sum. */
-    private static void counterBlock(byte[] iv, long block, byte[] out) {
-        int carry = 0;
-        for (int i = 15; i >= 0; i--) {
-            int add = i >= 8 ? (int) ((block >>> (8 * (15 - i))) & 0xff) : 0;
-            int sum = (iv[i] & 0xff) + add + carry;
-            out[i] = (byte) sum;
-            carry = sum >>> 8;
-        }
+        CryptoBackend.current().sm4Ctr(key, iv, position, buf, off, len);
     }
 }

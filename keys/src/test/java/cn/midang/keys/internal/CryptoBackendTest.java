@@ -186,6 +186,33 @@ class CryptoBackendTest {
     }
 
     @Test
+    void sm4Ctr_anyPositionAndLength_sameAsBouncyCastle() {
+        Random r = new Random(17964);
+        byte[] key = new byte[16];
+        r.nextBytes(key);
+        int[][] cases = {{0, 0}, {0, 1}, {0, 16}, {15, 1}, {15, 2}, {16, 16}, {1, 4095}, {4096, 4096}, {4095, 4098},
+            {7, 65_537}, {(1 << 20) - 3, 1 << 20}};
+        for (int i = 0; i < cases.length + 200; i++) {
+            long position = i < cases.length ? cases[i][0] : (r.nextBoolean() ? r.nextInt(1 << 20) : r.nextLong() >>> 8);
+            int len = i < cases.length ? cases[i][1] : r.nextInt(r.nextBoolean() ? 64 : 70_000);
+            byte[] iv = new byte[16];
+            r.nextBytes(iv);
+            if (i % 3 == 0) {
+                java.util.Arrays.fill(iv, 8, 16, (byte) 0xff); // the counter carries into the upper half at once
+            }
+            byte[] data = new byte[len + 10];
+            r.nextBytes(data);
+            byte[] viaBc = data.clone();
+            byte[] viaNative = data.clone();
+            CryptoBackend.BOUNCY_CASTLE.sm4Ctr(key, iv, position, viaBc, 5, len);
+            nat.sm4Ctr(key, iv, position, viaNative, 5, len);
+            assertThat(viaNative).as("position %d, length %d", position, len).isEqualTo(viaBc);
+            nat.sm4Ctr(key, iv, position, viaNative, 5, len);
+            assertThat(viaNative).as("twice is the identity").isEqualTo(data);
+        }
+    }
+
+    @Test
     void theBackendInUseIsNamed() {
         assertThat(CryptoBackend.current().description()).isNotBlank();
         assertThat(nat.description()).startsWith("libgcrypt 1.").endsWith("(native)");

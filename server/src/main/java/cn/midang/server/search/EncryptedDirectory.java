@@ -3,18 +3,20 @@ package cn.midang.server.search;
 import cn.midang.keys.seal.PositionalCipher;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.store.BufferedIndexInput;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FilterDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.store.OutputStreamIndexOutput;
 
 /**
  * A Lucene directory whose files are encrypted at rest (SPEC C4): each file starts with a
@@ -53,12 +55,12 @@ public final class EncryptedDirectory extends FilterDirectory {
 
     @Override
     public IndexOutput createOutput(String name, IOContext context) throws IOException {
-        return new EncryptingOutput(in.createOutput(name, context), cipher);
+        return encrypting(in.createOutput(name, context), cipher);
     }
 
     @Override
     public IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
-        return new EncryptingOutput(in.createTempOutput(prefix, suffix, context), cipher);
+        return encrypting(in.createTempOutput(prefix, suffix, context), cipher);
     }
 
     @Override
@@ -87,74 +89,60 @@ public final class EncryptedDirectory extends FilterDirectory {
         return in.fileLength(name) - HEADER;
     }
 
-    /** Encrypts as it writes, through a small buffer; the checksum is over the plaintext. */
-    static final class EncryptingOutput extends IndexOutput {
-        private final IndexOutput raw;
-        private final PositionalCipher cipher;
-        private final byte[] iv = PositionalCipher.newIv();
-        private final byte[] buf = new byte[8192];
-        private final CRC32 crc = new CRC32();
-        private int used;
-        private long flushed;
-
-        EncryptingOutput(IndexOutput raw, PositionalCipher cipher) throws IOException {
-            super("encrypted(" + raw + ")", raw.getName());
-            this.raw = raw;
-            this.cipher = cipher;
+    /**
+     * An output that encrypts as it writes: Lucene's own {@link OutputStreamIndexOutput} (its buffer,
+     * its {@code writeInt}/{@code writeLong}, its checksum over the plaintext) over a stream that
+     * encrypts each buffer at its offset and passes it to {@code raw}, after the header.
+     */
+    static IndexOutput encrypting(IndexOutput raw, PositionalCipher cipher) throws IOException {
+        byte[] iv = PositionalCipher.newIv();
+        try {
             raw.writeBytes(MAGIC, 0, MAGIC.length);
             raw.writeByte((byte) VERSION);
             raw.writeBytes(iv, 0, iv.length);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        return new OutputStreamIndexOutput("encrypted(" + raw + ")", raw.getName(), new EncryptingStream(raw, cipher, iv), 8192);
+    }
+
+    /** Encrypts what it is given at its offset in the file and writes it to the raw output. */
+    static final class EncryptingStream extends OutputStream {
+        private final IndexOutput raw;
+        private final PositionalCipher cipher;
+        private final byte[] iv;
+        private final byte[] buf = new byte[8192];
+        private long written;
+
+        EncryptingStream(IndexOutput raw, PositionalCipher cipher, byte[] iv) {
+            this.raw = raw;
+            this.cipher = cipher;
+            this.iv = iv;
         }
 
         @Override
-        public void writeByte(byte b) throws IOException {
-            if (used == buf.length) {
-                flush();
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, buf.length);
+                System.arraycopy(b, off, buf, 0, n);
+                cipher.apply(iv, written, buf, 0, n);
+                raw.writeBytes(buf, 0, n);
+                written += n;
+                off += n;
+                len -= n;
             }
-            buf[used++] = b;
-            crc.update(b);
-        }
-
-        @Override
-        public void writeBytes(byte[] b, int off, int len) throws IOException {
-            crc.update(b, off, len);
-            int done = 0;
-            while (done < len) {
-                if (used == buf.length) {
-                    flush();
-                }
-                int n = Math.min(buf.length - used, len - done);
-                System.arraycopy(b, off + done, buf, used, n);
-                used += n;
-                done += n;
-            }
-        }
-
-        private void flush() throws IOException {
-            cipher.apply(iv, flushed, buf, 0, used);
-            raw.writeBytes(buf, 0, used);
-            flushed += used;
-            used = 0;
-        }
-
-        @Override
-        public long getFilePointer() {
-            return flushed + used;
-        }
-
-        @Override
-        public long getChecksum() {
-            return crc.getValue();
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                flush();
-            } finally {
-                Arrays.fill(buf, (byte) 0);
-                raw.close();
-            }
+            Arrays.fill(buf, (byte) 0);
+            raw.close();
         }
     }
 
@@ -198,11 +186,14 @@ public final class EncryptedDirectory extends FilterDirectory {
     record PageKey(long ivHigh, long ivLow, long page) {}
 
     /**
-     * Decrypts as it reads, a page at a time through the directory's {@link PageCache}. A clone
-     * or a slice shares nothing mutable: it clones the raw input and has its own position; only
-     * the original closes. Positions inside are absolute plaintext offsets of the whole file.
+     * Decrypts as it reads, a page at a time through the directory's {@link PageCache}, into the
+     * buffer of Lucene's {@link BufferedIndexInput} — whose {@code readByte}, {@code readInt},
+     * {@code readVInt} … work on that buffer as fast as on a plain file's; reading byte by byte
+     * through the pages themselves cost encrypted queries 30–80 % (D54). A clone or a slice shares
+     * nothing mutable: it clones the raw input and has its own buffer and position; only the
+     * original closes. Offsets into the file ({@code start}) are plaintext offsets of the whole file.
      */
-    static final class DecryptingInput extends IndexInput {
+    static final class DecryptingInput extends BufferedIndexInput {
         private IndexInput raw;
         private final PositionalCipher cipher;
         private final PageCache cache;
@@ -213,13 +204,10 @@ public final class EncryptedDirectory extends FilterDirectory {
         private final long start;
         private final long length;
         private final boolean owner;
-        private byte[] page;
-        private long pageStart = -1;
-        private long pos;
 
         DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, PageCache cache, byte[] iv, long fileLength,
                 long start, long length, boolean owner) {
-            super(description);
+            super(description, PageCache.PAGE);
             this.raw = raw;
             this.cipher = cipher;
             this.cache = cache;
@@ -233,13 +221,8 @@ public final class EncryptedDirectory extends FilterDirectory {
             this.owner = owner;
         }
 
-        /** Makes the page holding the current position current (from the cache, or read and decrypted). */
-        private void fill() throws IOException {
-            if (pos >= length) {
-                throw new EOFException("read past the end of " + this);
-            }
-            long abs = start + pos;
-            long number = abs / PageCache.PAGE;
+        /** Page {@code number} of the file, decrypted (from the cache, or read, decrypted and cached). */
+        private byte[] page(long number) throws IOException {
             PageKey key = new PageKey(ivHigh, ivLow, number);
             byte[] p = cache.get(key);
             if (p == null) {
@@ -250,61 +233,32 @@ public final class EncryptedDirectory extends FilterDirectory {
                 cipher.apply(iv, at, p, 0, p.length);
                 cache.put(key, p);
             }
-            page = p;
-            pageStart = number * PageCache.PAGE;
+            return p;
         }
 
-        private int inPage() {
-            long abs = start + pos;
-            return page != null && abs >= pageStart && abs < pageStart + page.length ? (int) (abs - pageStart) : -1;
-        }
-
+        /** Fills {@code b} from the current file pointer (where Lucene's buffer starts, or a large read). */
         @Override
-        public byte readByte() throws IOException {
-            int at = inPage();
-            if (at < 0) {
-                fill();
-                at = inPage();
-            }
-            pos++;
-            return page[at];
-        }
-
-        @Override
-        public void readBytes(byte[] b, int off, int len) throws IOException {
-            if (pos + len > length) {
+        protected void readInternal(ByteBuffer b) throws IOException {
+            long from = getFilePointer();
+            int len = b.remaining();
+            if (from + len > length) {
                 throw new EOFException("read past the end of " + this);
             }
-            int done = 0;
-            while (done < len) {
-                int at = inPage();
-                if (at < 0) {
-                    fill();
-                    at = inPage();
-                }
-                int n = Math.min(page.length - at, len - done);
-                System.arraycopy(page, at, b, off + done, n);
-                pos += n;
-                done += n;
+            long abs = start + from;
+            while (b.hasRemaining()) {
+                byte[] p = page(abs / PageCache.PAGE);
+                int at = (int) (abs % PageCache.PAGE);
+                int n = Math.min(p.length - at, b.remaining());
+                b.put(p, at, n);
+                abs += n;
             }
         }
 
         @Override
-        public void skipBytes(long n) throws IOException {
-            seek(pos + n);
-        }
-
-        @Override
-        public long getFilePointer() {
-            return pos;
-        }
-
-        @Override
-        public void seek(long p) throws IOException {
-            if (p < 0 || p > length) {
-                throw new EOFException("seek to " + p + " outside 0.." + length + " of " + this);
+        protected void seekInternal(long pos) throws IOException {
+            if (pos > length) {
+                throw new EOFException("seek to " + pos + " outside 0.." + length + " of " + this);
             }
-            pos = p;
         }
 
         @Override

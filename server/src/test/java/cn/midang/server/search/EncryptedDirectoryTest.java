@@ -165,9 +165,14 @@ class EncryptedDirectoryTest {
                     assertThat(slice.readByte()).isEqualTo(data[50_000 + sAt]);
                     int iAt = r.nextInt(10_000 - 8);
                     inner.seek(iAt);
-                    assertThat(inner.readLong()).isEqualTo(in.clone().slice("x", 54_001 + iAt, 8).readLong());
+                    assertThat(inner.readLong()).isEqualTo((long) org.apache.lucene.util.BitUtil.VH_LE_LONG.get(data, 54_001 + iAt));
                 }
                 assertThatThrownBy(() -> slice.seek(30_001)).isInstanceOf(IOException.class);
+                slice.seek(29_999);
+                slice.readByte();
+                assertThatThrownBy(slice::readByte).isInstanceOf(java.io.EOFException.class);
+                inner.seek(9_999);
+                assertThatThrownBy(() -> inner.readBytes(new byte[2], 0, 2)).isInstanceOf(java.io.EOFException.class);
             }
         }
         byte[] rawFile = Files.readAllBytes(dir.resolve("index/f.bin"));
