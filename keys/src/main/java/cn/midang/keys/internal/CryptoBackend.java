@@ -253,7 +253,7 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
 
         /** SM4-GCM over one package with {@code key} and the 12-byte {@code nonce}. */
         public Gcm gcm(boolean forEncryption, byte[] key, byte[] nonce) {
-            Handle h = new Handle(lib.gcmOpen(key, nonce), lib::gcmClose);
+            Handle h = new Handle(lib.gcmOpen(key, nonce), lib::closeCipher);
             Object owner = new Object() { };
             Cleaner.Cleanable clean = CLEANER.register(owner, h);
             return new Gcm() {

@@ -177,7 +177,7 @@ final class Gcrypt {
             ok((int) setiv.invokeExact(h, MemorySegment.ofArray(nonce), (long) nonce.length), "setiv");
             return h;
         } catch (Throwable t) {
-            gcmClose(h);
+            closeCipher(h);
             throw rethrow(t);
         }
     }
@@ -243,6 +243,7 @@ final class Gcrypt {
                 // libgcrypt keeps the unused rest of a block's key stream for the next call.
                 byte[] discard = new byte[skip];
                 ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(discard), (long) skip, MemorySegment.NULL, 0L), "encrypt");
+                java.util.Arrays.fill(discard, (byte) 0); // key stream
             }
             // In place: no input buffer.
             ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, MemorySegment.NULL, 0L),
@@ -250,11 +251,12 @@ final class Gcrypt {
         } catch (Throwable t) {
             throw rethrow(t);
         } finally {
-            gcmClose(h);
+            closeCipher(h);
         }
     }
 
-    void gcmClose(MemorySegment h) {
+    /** Closes a cipher handle; libgcrypt wipes its key. */
+    void closeCipher(MemorySegment h) {
         try {
             cipherClose.invokeExact(h);
         } catch (Throwable t) {
