@@ -183,7 +183,7 @@ public final class SearchBench {
         };
         PositionalCipher key = PositionalCipher.generate();
         java.util.concurrent.Callable<Directory> open = () -> config.equals("encrypted")
-                ? new EncryptedDirectory(FSDirectory.open(tmp), key) : FSDirectory.open(tmp);
+                ? new EncryptedDirectory(FSDirectory.open(tmp), key, CACHE_BYTES) : FSDirectory.open(tmp);
         Directory dir = open.call();
         ListScope scope = config.equals("baseline") ? new ListScope(null, null, null) : new ListScope(null, Set.of("yuxi-2009"), null);
         try (SearchIndex index = new SearchIndex(dir)) {
@@ -259,6 +259,9 @@ public final class SearchBench {
             PathUtils.deleteDirectory(tmp);
         }
     }
+
+    /** The encrypted directory's page cache: the server's default, or {@code -Dmidang.bench.cacheMiB=N}. */
+    static final long CACHE_BYTES = Long.getLong("midang.bench.cacheMiB", EncryptedDirectory.DEFAULT_CACHE_BYTES >> 20) << 20;
 
     /** Queries of each kind measured (after as many for warming up). */
     static final int QUERIES = 500;
