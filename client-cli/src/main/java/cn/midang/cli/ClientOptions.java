@@ -67,17 +67,23 @@ public final class ClientOptions {
         if (!MidangClient.transportAllowed(uri)) {
             throw new CliFailure(ExitCode.USAGE, "error.server.plain-http", server);
         }
-        client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(
-                mixee != null && mixee.root().userObject() instanceof Midang m ? m.env() : System.getenv()));
-        if (mixee != null && mixee.root().userObject() instanceof Midang m) {
-            m.closeAtEnd(client);
+        Midang root = root();
+        client = new MidangClient(uri, identity(), clock()).rememberingIn(CliFiles.userHome(root != null ? root.env() : System.getenv()));
+        if (root != null) {
+            root.closeAtEnd(client); // its selector thread would hold the JVM's exit (D53)
         }
         return client;
     }
 
+    /** The command line this option set belongs to, or null when it is used outside one. */
+    private Midang root() {
+        return mixee != null && mixee.root().userObject() instanceof Midang m ? m : null;
+    }
+
     /** The clock of this run (the system's, or a test's for an in-process run). */
     public Clock clock() {
-        return mixee != null && mixee.root().userObject() instanceof Midang m ? m.clock() : Clock.systemUTC();
+        Midang root = root();
+        return root != null ? root.clock() : Clock.systemUTC();
     }
 
     public String serverUrl() {

@@ -96,13 +96,13 @@ public final class Midang implements Runnable {
     /** Adds the commands {@code args} need: the named one, or all of them. */
     private static void addCommands(CommandLine cl, String[] args) {
         String named = named(args);
-        // Commands of other modules on the class path (the web console): found, not named here.
-        java.util.List<java.util.ServiceLoader.Provider<MidangCommand>> extras = java.util.ServiceLoader.load(MidangCommand.class)
-                .stream().toList();
         // "midang --version" prints the version: no command is needed to do that.
         if (named == null && java.util.Arrays.stream(args).anyMatch(a -> a.equals("--version") || a.equals("-V"))) {
             return;
         }
+        // Commands of other modules on the class path (the web console): found, not named here.
+        java.util.List<java.util.ServiceLoader.Provider<MidangCommand>> extras = java.util.ServiceLoader.load(MidangCommand.class)
+                .stream().toList();
         boolean all = named == null || named.equals("completion") || named.equals("help")
                 || COMMANDS.stream().noneMatch(c -> nameOf(c).equals(named)) && extras.stream().noneMatch(p -> nameOf(p.type()).equals(named));
         java.util.List<Object> chosen = new java.util.ArrayList<>();

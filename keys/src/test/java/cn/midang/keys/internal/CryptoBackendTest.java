@@ -213,6 +213,19 @@ class CryptoBackendTest {
     }
 
     @Test
+    void sm4Ctr_refusesABadKeyIvOrRange_onBothBackends() {
+        for (CryptoBackend b : new CryptoBackend[] {CryptoBackend.BOUNCY_CASTLE, nat}) {
+            byte[] buf = new byte[32];
+            assertThatThrownBy(() -> b.sm4Ctr(new byte[15], new byte[16], 0, buf, 0, 32)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.sm4Ctr(new byte[16], new byte[12], 0, buf, 0, 32)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.sm4Ctr(new byte[16], new byte[16], -1, buf, 0, 32)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.sm4Ctr(new byte[16], new byte[16], 0, buf, 1, 32)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.sm4Ctr(new byte[16], new byte[16], 0, buf, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(buf).as("nothing written by a refused call").containsOnly(0);
+        }
+    }
+
+    @Test
     void theBackendInUseIsNamed() {
         assertThat(CryptoBackend.current().description()).isNotBlank();
         assertThat(nat.description()).startsWith("libgcrypt 1.").endsWith("(native)");

@@ -256,7 +256,7 @@ public final class EncryptedDirectory extends FilterDirectory {
 
         @Override
         protected void seekInternal(long pos) throws IOException {
-            if (pos > length) {
+            if (pos < 0 || pos > length) {
                 throw new EOFException("seek to " + pos + " outside 0.." + length + " of " + this);
             }
         }

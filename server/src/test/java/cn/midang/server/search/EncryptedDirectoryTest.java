@@ -168,6 +168,7 @@ class EncryptedDirectoryTest {
                     assertThat(inner.readLong()).isEqualTo((long) org.apache.lucene.util.BitUtil.VH_LE_LONG.get(data, 54_001 + iAt));
                 }
                 assertThatThrownBy(() -> slice.seek(30_001)).isInstanceOf(IOException.class);
+                assertThatThrownBy(() -> inner.seek(-1)).isInstanceOf(IOException.class);
                 slice.seek(29_999);
                 slice.readByte();
                 assertThatThrownBy(slice::readByte).isInstanceOf(java.io.EOFException.class);
