@@ -52,7 +52,7 @@ public final class RekeyBench {
 
         try (Deployment dep = Deployment.open(data, pass, split.pki.clock)) {
             dep.unseal(secret);
-            Archive archive = Archive.of(dep);
+            Archive archive = Archive.of(dep, new cn.midang.server.archive.FileBlobStore(dep.dir().blobs()));
             archive.recordCipher(d.recordKey());
             archive.indexKey(d.indexKey());
             byte[] content = new byte[size];
@@ -77,7 +77,7 @@ public final class RekeyBench {
         try (Deployment dep = Deployment.open(data, pass, split.pki.clock)) {
             dep.unseal(secret);
             long t = System.nanoTime();
-            Archive.of(dep).rekey(dep, dep.rekeyPlan().orElseThrow(), (done, of) -> { });
+            Archive.of(dep, new cn.midang.server.archive.FileBlobStore(dep.dir().blobs())).rekey(dep, dep.rekeyPlan().orElseThrow(), (done, of) -> { });
             long ns = System.nanoTime() - t;
             System.out.printf(Locale.ROOT, "rekey of %,d packages of %,d bytes: %.2f s in all, %.2f ms per package, %.0f MB/s%n", count,
                     size, ns / 1e9, ns / 1e6 / count, (double) count * size / (ns / 1e9) / 1e6);

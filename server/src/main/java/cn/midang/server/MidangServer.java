@@ -141,6 +141,7 @@ public final class MidangServer implements AutoCloseable {
         Guard guard = new Guard(accessRecords, audit, deployment.clock());
         Metrics metrics = new Metrics();
         Unsealing unsealing = new Unsealing(deployment, audit);
+        LOG.info("sealed packages are kept in {}", config.blobs().map(Object::toString).orElse(deployment.dir().blobs().toString()));
         Shared shared = new Shared(deployment, config, accounts, accessRecords, audit, log, unsealing);
         Unsealed unsealed = deployment.sealed() ? null : Unsealed.start(shared);
         Api api = new Api(unsealed == null ? shared.sealedRoutes() : unsealed.routes(), authenticator,
@@ -323,6 +324,7 @@ public final class MidangServer implements AutoCloseable {
                 if (u != null) {
                     u.indexer().close();
                     u.searchIndex().close();
+                    u.archive().close();
                 }
             } catch (Exception e) {
                 LOG.error("closing the search index failed; it will be rebuilt if damaged (midang-server reindex)", e);
@@ -366,11 +368,13 @@ public final class MidangServer implements AutoCloseable {
         if (rekey.isPresent()) {
             try {
                 LOG.info("the key holders agreed to move the archive to its next key: re-addressing every stored package");
-                Archive.of(deployment).rekey(deployment, rekey.get(), (done, of) -> {
-                    if (done == of || done % 1000 == 0) {
-                        LOG.info("re-addressed {} of {} stored package(s) to the next archive key", done, of);
-                    }
-                });
+                try (Archive archive = Archive.of(deployment, shared.config())) {
+                    archive.rekey(deployment, rekey.get(), (done, of) -> {
+                        if (done == of || done % 1000 == 0) {
+                            LOG.info("re-addressed {} of {} stored package(s) to the next archive key", done, of);
+                        }
+                    });
+                }
                 LOG.info("the archive key is replaced; the new key holders' shares are in {}", rekey.get().sharesOut());
             } catch (Exception e) {
                 deployment.reseal(); // the next unseal resumes where this one stopped
@@ -403,12 +407,12 @@ public final class MidangServer implements AutoCloseable {
     }
 
     /** Everything that needs the archive key, started together once it is open. */
-    private record Unsealed(List<Route> routes, Indexer indexer, SearchIndex searchIndex) {
+    private record Unsealed(List<Route> routes, Indexer indexer, SearchIndex searchIndex, Archive archive) {
 
         static Unsealed start(Shared s) throws Exception {
             Deployment deployment = s.deployment();
             ServerConfig config = s.config();
-            Archive archive = Archive.of(deployment);
+            Archive archive = Archive.of(deployment, config);
             RecordCipher records = archive.recordCipher(deployment.dir().recordKey());
             Submissions submissions = submissions(deployment, records); // first: it may compact the database
             s.audit().useRecordCipher(records);
@@ -448,7 +452,7 @@ public final class MidangServer implements AutoCloseable {
             routes.addAll(new AuditRoutes(s.audit(), deployment.dir().signingCertificate()).routes());
             routes.addAll(new EnrolmentRoutes(new EnrolmentService(s.accounts(), s.accessRecords(), deployment, deployment.clock()))
                     .routes());
-            return new Unsealed(routes, indexer, searchIndex);
+            return new Unsealed(routes, indexer, searchIndex, archive);
         }
     }
 

@@ -467,9 +467,8 @@ final class ServerCommand {
         public Integer call() throws Exception {
             ServerConfig config = ServerConfig.load(data, System.getenv());
             char[] pass = keyPassphrase(data, passphraseFile, config);
-            try (Deployment d = Deployment.open(data, pass, Clock.systemUTC())) {
+            try (Deployment d = Deployment.open(data, pass, Clock.systemUTC()); Archive archive = Archive.of(d, config)) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var archive = Archive.of(d);
                 var submissions = MidangServer.submissions(d, archive.recordCipher(d.dir().recordKey()));
                 var ocr = MidangServer.ocr(config);
                 System.out.println("Text recognition of scans (OCR): " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")");

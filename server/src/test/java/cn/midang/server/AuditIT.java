@@ -111,7 +111,10 @@ class AuditIT {
             AuditRecord r = records(dev.deployment.database(), search.headers().firstValue("X-Midang-Request").orElseThrow())
                     .stream().filter(a -> a.action().equals("search")).findFirst().orElseThrow();
             assertThat(r.object()).startsWith("query:sealed:").doesNotContain("弱口令");
-            var key = cn.midang.server.archive.Archive.of(dev.deployment).recordCipher(dev.deployment.dir().recordKey());
+            cn.midang.keys.seal.RecordCipher key;
+            try (var archive = cn.midang.server.archive.Archive.of(dev.deployment, dev.config)) {
+                key = archive.recordCipher(dev.deployment.dir().recordKey());
+            }
             assertThat(AuditLog.opened(key, r)).contains("弱口令");
             // The same sealed terms claimed by another record, or with one character changed, do not open.
             AuditRecord moved = new AuditRecord(r.seq() + 1, r.at(), r.request(), r.actor(), r.role(), r.organisation(), r.action(),

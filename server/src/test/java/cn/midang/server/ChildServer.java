@@ -13,8 +13,17 @@ import java.util.regex.Pattern;
 /** A server in its own JVM (the real jar), for crash and memory tests. */
 record ChildServer(Process process, URI uri, Path log) {
 
-    /** A dev deployment made for a child server: its folder, passphrase and a file holding it. */
-    record Deployed(Path data, char[] pass, Path passFile) {
+    /**
+     * A dev deployment made for a child server: its folder, passphrase and a file holding it, and
+     * the environment its server runs with (a bucket of its own under {@code -Dmidang.it.blobs=s3}).
+     */
+    record Deployed(Path data, char[] pass, Path passFile, java.util.Map<String, String> env) {
+
+        /** The blob store the server of this deployment uses, opened as it opens it. */
+        cn.midang.server.archive.BlobStore blobs() throws Exception {
+            return cn.midang.server.archive.BlobStore.open(cn.midang.server.config.ServerConfig.load(data, env), data.resolve("blobs"));
+        }
+
         /** The demo identity {@code who} (unit-a, inspector-info, …). */
         cn.midang.keys.pki.Identity identity(String who) throws cn.midang.keys.KeysException, java.io.IOException {
             return cn.midang.keys.pki.Identity.load(data.resolve("identities/" + who + ".p12"), pass);
@@ -28,18 +37,25 @@ record ChildServer(Process process, URI uri, Path log) {
         cn.midang.server.deploy.Deployment.initDev(data, pass, java.time.Clock.systemUTC());
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, new String(pass) + "\n");
-        return new Deployed(data, pass, passFile);
+        java.util.Map<String, String> env = java.util.Map.of();
+        if (DevServer.BACKEND_S3) {
+            S3Server s3 = S3Server.shared();
+            env = s3.environment(s3.newBucket());
+        }
+        return new Deployed(data, pass, passFile, env);
     }
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
-    static ChildServer start(Path data, Path passFile, Path log, String... jvmArgs) throws Exception {
+    static ChildServer start(Deployed dev, Path log, String... jvmArgs) throws Exception {
         Path jar = Path.of(System.getProperty("user.dir"), "target", "midang-server.jar");
         List<String> cmd = new ArrayList<>(List.of(Processes.javaExecutable()));
         cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-jar", jar.toString(), "run", "--data", data.toString(), "--port", "0",
-                "--passphrase-file", passFile.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        cmd.addAll(List.of("-jar", jar.toString(), "run", "--data", dev.data().toString(), "--port", "0",
+                "--passphrase-file", dev.passFile().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(dev.env());
+        Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");

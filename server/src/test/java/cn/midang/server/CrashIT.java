@@ -53,8 +53,8 @@ class CrashIT {
         String survivor = null; // the submission recorded by the crash after its commit, never receipted to its uploader
 
         for (CrashPoint point : CrashPoint.values()) {
-            long blobsBefore = committedBlobs(data);
-            ChildServer crashing = ChildServer.start(data, dev.passFile(), tmp.resolve("crash-" + point.label() + ".log"),
+            long blobsBefore = committedBlobs(dev);
+            ChildServer crashing = ChildServer.start(dev, tmp.resolve("crash-" + point.label() + ".log"),
                     "-Xmx512m", "-Dmidang.crash-at=" + point.label());
             MidangClient client = new MidangClient(crashing.uri(), unitA, Clock.systemUTC());
             // The server dies mid-request: the client sees the connection go, never an answer.
@@ -67,20 +67,20 @@ class CrashIT {
             switch (point) {
                 case UPLOAD_STAGED -> {
                     assertThat(stagedBlobs(data)).as("the staged upload").isEqualTo(1);
-                    assertThat(committedBlobs(data)).isEqualTo(blobsBefore);
+                    assertThat(committedBlobs(dev)).isEqualTo(blobsBefore);
                 }
                 case BLOB_COMMITTED -> {
                     assertThat(stagedBlobs(data)).isZero();
-                    assertThat(committedBlobs(data)).as("a named blob without a record").isEqualTo(blobsBefore + 1);
+                    assertThat(committedBlobs(dev)).as("a named blob without a record").isEqualTo(blobsBefore + 1);
                     assertThat(records(dev)).isEqualTo(blobsBefore);
                 }
                 case RECORD_COMMITTED -> {
-                    assertThat(committedBlobs(data)).isEqualTo(blobsBefore + 1);
+                    assertThat(committedBlobs(dev)).isEqualTo(blobsBefore + 1);
                     assertThat(records(dev)).as("the record was committed before the halt").isEqualTo(blobsBefore + 1);
                 }
             }
 
-            ChildServer restarted = ChildServer.start(data, dev.passFile(), tmp.resolve("restart-" + point.label() + ".log"), "-Xmx512m");
+            ChildServer restarted = ChildServer.start(dev, tmp.resolve("restart-" + point.label() + ".log"), "-Xmx512m");
             try {
                 MidangClient after = new MidangClient(restarted.uri(), unitA, Clock.systemUTC());
                 String log = Files.readString(restarted.log());
@@ -107,12 +107,12 @@ class CrashIT {
                 assertThat(restarted.stop()).isTrue();
             }
             assertThat(stagedBlobs(data)).isZero();
-            assertThat(committedBlobs(data)).as("every blob has a record and every record a blob").isEqualTo(records(dev));
+            assertThat(committedBlobs(dev)).as("every blob has a record and every record a blob").isEqualTo(records(dev));
         }
 
         assertThat(survivor).isNotNull();
         try (Deployment d = Deployment.open(data, dev.pass(), Clock.systemUTC())) {
-            Submissions subs = new Submissions(d.database(), Archive.of(d).recordCipher(d.dir().recordKey()));
+            Submissions subs = new Submissions(d.database(), Archive.of(d, new cn.midang.server.archive.FileBlobStore(d.dir().blobs())).recordCipher(d.dir().recordKey()));
             assertThat(subs.count()).isEqualTo(receipted.size() + 1L);
             for (String id : receipted) {
                 assertThat(subs.byId(id)).isPresent();
@@ -130,15 +130,16 @@ class CrashIT {
         }
     }
 
-    static long committedBlobs(Path data) throws IOException {
-        try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.getParent().equals(data.resolve("blobs/tmp"))).count();
+    /** The blobs the deployment's store holds, files or objects. */
+    static long committedBlobs(ChildServer.Deployed dev) throws Exception {
+        try (var blobs = dev.blobs()) {
+            return blobs.names().size();
         }
     }
 
     static long records(ChildServer.Deployed dev) throws Exception {
         try (Deployment d = Deployment.open(dev.data(), dev.pass(), Clock.systemUTC())) {
-            return new Submissions(d.database(), Archive.of(d).recordCipher(d.dir().recordKey())).count();
+            return new Submissions(d.database(), Archive.of(d, new cn.midang.server.archive.FileBlobStore(d.dir().blobs())).recordCipher(d.dir().recordKey())).count();
         }
     }
 }

@@ -27,9 +27,12 @@ public final class DevServer implements AutoCloseable {
     public final MutableClock clock;
     public final Deployment deployment;
     public final MidangServer server;
+    /** The configuration the server runs with (its file and the test's environment). */
+    public final ServerConfig config;
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
 
-    private DevServer(Path data, char[] passphrase, MutableClock clock, Deployment deployment, MidangServer server) {
+    private DevServer(Path data, char[] passphrase, MutableClock clock, Deployment deployment, MidangServer server, ServerConfig config) {
+        this.config = config;
         this.data = data;
         this.passphrase = passphrase;
         this.clock = clock;
@@ -53,6 +56,12 @@ public final class DevServer implements AutoCloseable {
     public static DevServer startForCli(Path data) throws Exception {
         return start(data, Map.of(), MutableClock.followingSystem(), true);
     }
+
+    /**
+     * {@code -Dmidang.it.blobs=s3}: every server keeps its blobs in a bucket of its own on the tests'
+     * S3 server instead of files (the build's {@code blobs-on-s3} run of the integration suites).
+     */
+    static final boolean BACKEND_S3 = "s3".equals(System.getProperty("midang.it.blobs"));
 
     /** A fresh dev deployment made once per JVM and clock kind, copied for each server. */
     private record Template(Path dir, char[] passphrase) {}
@@ -97,9 +106,14 @@ public final class DevServer implements AutoCloseable {
         copyTree(t.dir(), data);
         Map<String, String> e = new HashMap<>(env);
         e.put("MIDANG_LISTEN_PORT", "0");
+        if (BACKEND_S3 && !e.containsKey("MIDANG_BLOBS_URL")) {
+            S3Server s3 = S3Server.shared();
+            e.putAll(s3.environment(s3.newBucket()));
+        }
         Deployment d = Deployment.open(data, pass, clock);
-        MidangServer s = MidangServer.start(d, ServerConfig.load(data, e));
-        return new DevServer(data, pass, clock, d, s);
+        ServerConfig config = ServerConfig.load(data, e);
+        MidangServer s = MidangServer.start(d, config);
+        return new DevServer(data, pass, clock, d, s, config);
     }
 
     public URI uri() {
@@ -154,7 +168,9 @@ public final class DevServer implements AutoCloseable {
 
     /** The submission records of this server's database (opened with its record key). */
     public cn.midang.server.submission.Submissions records() throws Exception {
-        return new cn.midang.server.submission.Submissions(deployment.database(), cn.midang.server.archive.Archive.of(deployment).recordCipher(deployment.dir().recordKey()));
+        try (var archive = cn.midang.server.archive.Archive.of(deployment, config)) {
+            return new cn.midang.server.submission.Submissions(deployment.database(), archive.recordCipher(deployment.dir().recordKey()));
+        }
     }
 
     /**
@@ -173,10 +189,11 @@ public final class DevServer implements AutoCloseable {
         }
     }
 
-    /** Every file under blobs/ (committed and staged). */
+    /** Every blob the server's store holds, committed (files or objects) and staged (files in blobs/tmp). */
     public long blobFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {
-            return s.filter(Files::isRegularFile).count();
+        try (var blobs = cn.midang.server.archive.BlobStore.open(config, data.resolve("blobs"));
+                Stream<Path> s = Files.list(data.resolve("blobs").resolve("tmp"))) {
+            return blobs.names().size() + s.count();
         }
     }
 

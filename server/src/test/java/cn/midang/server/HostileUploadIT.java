@@ -42,7 +42,7 @@ class HostileUploadIT {
                 out.write(line);
             }
         }
-        ChildServer server = ChildServer.start(dev.data(), dev.passFile(), tmp.resolve("server.log"), "-Xmx256m", "-XX:+UseSerialGC");
+        ChildServer server = ChildServer.start(dev, tmp.resolve("server.log"), "-Xmx256m", "-XX:+UseSerialGC");
         try {
             MidangClient unitA = new MidangClient(server.uri(), dev.identity("unit-a"), Clock.systemUTC());
             CompletableFuture<String> big = CompletableFuture.supplyAsync(() -> {

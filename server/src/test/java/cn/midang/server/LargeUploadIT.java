@@ -39,7 +39,7 @@ class LargeUploadIT {
         try (InputStream in = Files.newInputStream(big)) {
             expected = Sm3.hex(in);
         }
-        ChildServer server = ChildServer.start(dev.data(), dev.passFile(), tmp.resolve("server.log"), "-Xmx512m", "-XX:+UseSerialGC");
+        ChildServer server = ChildServer.start(dev, tmp.resolve("server.log"), "-Xmx512m", "-XX:+UseSerialGC");
         try {
             Identity unitA = dev.identity("unit-a");
             MidangClient client = new MidangClient(server.uri(), unitA, Clock.systemUTC());

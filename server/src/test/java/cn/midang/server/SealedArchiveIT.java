@@ -378,7 +378,7 @@ class SealedArchiveIT {
         DataDir d = new DataDir(data);
         try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
             opened.unseal(secret);
-            var archive = cn.midang.server.archive.Archive.of(opened);
+            var archive = cn.midang.server.archive.Archive.of(opened, new cn.midang.server.archive.FileBlobStore(opened.dir().blobs()));
             for (int i = 0; i < 9; i++) { // twelve packages in all, more than are re-addressed at once
                 archive.sealGenerated(opened.signingIdentity(), "附件" + i + ".txt", "附件".getBytes(StandardCharsets.UTF_8));
             }
@@ -402,7 +402,7 @@ class SealedArchiveIT {
         try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
             opened.unseal(secret);
             List<Integer> seen = new ArrayList<>();
-            cn.midang.server.archive.Archive.of(opened).rekey(opened, opened.rekeyPlan().orElseThrow(), (done, of) -> seen.add(of));
+            cn.midang.server.archive.Archive.of(opened, new cn.midang.server.archive.FileBlobStore(opened.dir().blobs())).rekey(opened, opened.rekeyPlan().orElseThrow(), (done, of) -> seen.add(of));
             assertThat(seen).hasSize(12).containsOnly(12);
             assertThat(opened.holders().orElseThrow().threshold()).isEqualTo(3);
         }
@@ -445,7 +445,7 @@ class SealedArchiveIT {
                 KeyShare.open(shareFile(1), holders.get(1), signing)));
         try (Deployment opened = Deployment.open(data, pass, pki.clock)) {
             opened.unseal(secret);
-            assertThatThrownBy(() -> cn.midang.server.archive.Archive.of(opened).rekey(opened, opened.rekeyPlan().orElseThrow(),
+            assertThatThrownBy(() -> cn.midang.server.archive.Archive.of(opened, new cn.midang.server.archive.FileBlobStore(opened.dir().blobs())).rekey(opened, opened.rekeyPlan().orElseThrow(),
                     (done, of) -> { })).isInstanceOfSatisfying(KeysException.class,
                             e -> assertThat(e.reason()).isEqualTo(KeysException.Reason.UNTRUSTED_ISSUER));
         }

@@ -37,7 +37,7 @@ import org.apache.commons.io.output.CountingOutputStream;
  * (an architecture test fails the build otherwise). The keys that protect the records and the
  * search index are kept sealed to the archive key, so they are opened here too.
  */
-public final class Archive {
+public final class Archive implements AutoCloseable {
 
     /** Where the chain validator comes from (it changes when the CRL is renewed). */
     @FunctionalInterface
@@ -57,9 +57,24 @@ public final class Archive {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** The archive of a deployment: its archive key and the blobs under its data folder. */
-    public static Archive of(Deployment d) throws IOException {
-        return new Archive(d.archiveIdentity(), new FileBlobStore(d.dir().blobs()), d::validator, d.clock());
+    /**
+     * The archive of a deployment: its archive key and the blob store {@code config} names (files
+     * under the data folder, or an object store), reached now: an object store's bucket that cannot
+     * be used stops here, naming it. Close it to release the store's connections.
+     */
+    public static Archive of(Deployment d, cn.midang.server.config.ServerConfig config) throws IOException {
+        return of(d, BlobStore.open(config, d.dir().blobs()));
+    }
+
+    /** The archive of a deployment over {@code blobs}. */
+    public static Archive of(Deployment d, BlobStore blobs) {
+        return new Archive(d.archiveIdentity(), blobs, d::validator, d.clock());
+    }
+
+    /** Releases the blob store's connections. */
+    @Override
+    public void close() {
+        blobs.close();
     }
 
     /** The archive's certificate, to which every package is sealed. */

@@ -8,10 +8,18 @@ import java.util.Set;
 /**
  * Where stored packages live. Blobs are written once: staged, then committed under a new name,
  * or aborted. Implementations treat the medium as untrusted: what goes in is already sealed.
- * The local-disk store is {@link FileBlobStore}; an object store would be a second
- * implementation.
+ * Two implementations, held to the same tests: {@link FileBlobStore} (local disk, the default) and
+ * {@link S3BlobStore} (an S3-compatible object store, {@code blobs.url}).
  */
-public interface BlobStore {
+public interface BlobStore extends AutoCloseable {
+
+    /**
+     * The blob store {@code config} names: the object store of {@code blobs.url}, or files under
+     * {@code localRoot}. Either way, uploads are staged in {@code localRoot/tmp}.
+     */
+    static BlobStore open(cn.midang.server.config.ServerConfig config, java.nio.file.Path localRoot) throws IOException {
+        return config.blobs().isPresent() ? S3BlobStore.open(config.blobs().get(), localRoot) : new FileBlobStore(localRoot);
+    }
 
     /** Starts writing a new blob. */
     Staged stage() throws IOException;
@@ -34,6 +42,10 @@ public interface BlobStore {
 
     /** Removes staged blobs left by a crash (never committed). Returns how many. */
     int sweepStaged() throws IOException;
+
+    /** Releases connections; files need nothing. */
+    @Override
+    default void close() {}
 
     /** A blob being written. Exactly one of {@link #commit()} or {@link #abort()} must follow. */
     interface Staged extends AutoCloseable {

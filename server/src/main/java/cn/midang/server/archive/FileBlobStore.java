@@ -1,10 +1,7 @@
 package cn.midang.server.archive;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -12,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,15 +21,13 @@ import java.util.regex.Pattern;
 public final class FileBlobStore implements BlobStore {
 
     private static final Pattern NAME = Pattern.compile("[0-9a-f]{32}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path root;
-    private final Path tmp;
+    private final LocalStaging staging;
 
     public FileBlobStore(Path root) throws IOException {
         this.root = root;
-        this.tmp = root.resolve("tmp");
-        Files.createDirectories(tmp);
+        this.staging = new LocalStaging(root.resolve("tmp"));
     }
 
     private Path pathOf(String name) {
@@ -59,66 +52,25 @@ public final class FileBlobStore implements BlobStore {
 
     /** A staged blob committed under a new random name, or in place of {@code replaced}. */
     private Staged staged(String replaced) throws IOException {
-        Path file = Files.createTempFile(tmp, "upload-", ".partial");
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
-        return new Staged() {
-            private boolean done;
-
-            @Override
-            public OutputStream stream() {
-                return out;
-            }
-
-            @Override
-            public String commit() throws IOException {
-                out.flush();
-                ch.force(true);
-                out.close();
-                String name = replaced;
-                if (name == null) {
-                    byte[] b = new byte[16];
-                    RANDOM.nextBytes(b);
-                    name = HexFormat.of().formatHex(b);
-                }
-                Path target = pathOf(name);
-                Files.createDirectories(target.getParent());
-                try {
-                    // On POSIX, rename replaces an existing target atomically.
-                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    if (replaced == null) {
-                        Files.move(file, target);
-                    } else {
-                        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                forceDirectory(target.getParent());
+        return staging.stage(replaced, (file, channel, name) -> {
+            channel.force(true);
+            Path target = pathOf(name);
+            Files.createDirectories(target.getParent());
+            try {
+                // On POSIX, rename replaces an existing target atomically.
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
                 if (replaced == null) {
-                    forceDirectory(root); // the shard folder may be new (a replaced blob's folder is not)
-                }
-                done = true;
-                return name;
-            }
-
-            @Override
-            public void abort() {
-                if (done) {
-                    return;
-                }
-                done = true;
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    // closing a half-written temp file: nothing to save
-                }
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // swept at next start
+                    Files.move(file, target);
+                } else {
+                    Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        };
+            forceDirectory(target.getParent());
+            if (replaced == null) {
+                forceDirectory(root); // the shard folder may be new (a replaced blob's folder is not)
+            }
+        });
     }
 
     @Override
@@ -151,14 +103,7 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public int sweepStaged() throws IOException {
-        int n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
-            for (Path f : files) {
-                Files.deleteIfExists(f);
-                n++;
-            }
-        }
-        return n;
+        return staging.sweep();
     }
 
     private static void forceDirectory(Path dir) {

@@ -43,7 +43,20 @@ public record ServerConfig(
         Optional<InetSocketAddress> metricsListen,
         List<String> reviewDepartments,
         Duration logRoundPeriod,
-        int logRoundSize) {
+        int logRoundSize,
+        Optional<ObjectStore> blobs) {
+
+    /**
+     * An S3-compatible object store for the sealed blobs ({@code blobs.url}); the keys come from
+     * the environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), never the file.
+     */
+    public record ObjectStore(String bucket, String prefix, Optional<java.net.URI> endpoint, String region, String accessKeyId,
+            String secretAccessKey) {
+        @Override
+        public String toString() {
+            return "s3://" + bucket + "/" + prefix + endpoint.map(e -> " at " + e).orElse("") + " (" + region + ")";
+        }
+    }
 
     /** One configuration key. */
     public record Key(String name, String defaultValue, String help) {
@@ -79,6 +92,9 @@ public record ServerConfig(
                     + "checkpoint; a receipt's inclusion proof is ready within this time."),
             new Key("log.round-size", "8", "Entries the log grows by each round whatever happened (random padding), so its "
                     + "size tells no one how busy other units were; a multiple of it when more came in."),
+            new Key("blobs.url", "", "Where sealed packages are kept: empty for files under the data directory, or an "
+                    + "S3-compatible object store, s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION (the bucket must "
+                    + "exist; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
@@ -141,7 +157,69 @@ public record ServerConfig(
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
                 cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, address(get, "metrics.listen"),
                 departments(get, "review.departments"), Duration.ofSeconds(number(get, "log.round-seconds", 1, 3600)),
-                (int) number(get, "log.round-size", 1, 4096));
+                (int) number(get, "log.round-size", 1, 4096), objectStore(get, "blobs.url", env));
+    }
+
+    private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    /** {@code s3://BUCKET[/PREFIX][?endpoint=URL&region=R]}, or empty for local files. */
+    private static Optional<ObjectStore> objectStore(Function<String, String> get, String key, Map<String, String> env)
+            throws InvalidConfigException {
+        String v = get.apply(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        String form = key + " = \"" + v + "\" must be s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION "
+                + "(endpoint and region may be left out for AWS itself)";
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(v);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigException(form);
+        }
+        if (!"s3".equals(uri.getScheme()) || uri.getHost() == null || !BUCKET.matcher(uri.getHost()).matches()) {
+            throw new InvalidConfigException(form);
+        }
+        String prefix = uri.getPath() == null || uri.getPath().length() <= 1 ? "" : uri.getPath().substring(1);
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        Optional<java.net.URI> endpoint = Optional.empty();
+        String region = "us-east-1";
+        if (uri.getQuery() != null) {
+            for (String pair : uri.getQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : pair.substring(eq + 1);
+                switch (name) {
+                    case "endpoint" -> {
+                        try {
+                            java.net.URI e = new java.net.URI(value);
+                            if (!("http".equals(e.getScheme()) || "https".equals(e.getScheme())) || e.getHost() == null) {
+                                throw new java.net.URISyntaxException(value, "not an http(s) address");
+                            }
+                            endpoint = Optional.of(e);
+                        } catch (java.net.URISyntaxException e) {
+                            throw new InvalidConfigException(key + ": endpoint \"" + value + "\" must be an http:// or https:// address");
+                        }
+                    }
+                    case "region" -> {
+                        if (value.isEmpty()) {
+                            throw new InvalidConfigException(form);
+                        }
+                        region = value;
+                    }
+                    default -> throw new InvalidConfigException(key + ": unknown setting \"" + name + "\"; known: endpoint, region");
+                }
+            }
+        }
+        String id = env.getOrDefault("AWS_ACCESS_KEY_ID", "");
+        String secret = env.getOrDefault("AWS_SECRET_ACCESS_KEY", "");
+        if (id.isEmpty() || secret.isEmpty()) {
+            throw new InvalidConfigException(key + " names an object store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in "
+                    + "the server's environment (keys are never read from server.conf)");
+        }
+        return Optional.of(new ObjectStore(uri.getHost(), prefix, endpoint, region, id, secret));
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

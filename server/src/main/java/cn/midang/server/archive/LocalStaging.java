@@ -1,0 +1,99 @@
+package cn.midang.server.archive;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Where a blob store stages what it is given: a file in a local folder ({@code tmp/}), published
+ * by the store when the upload commits. A crash leaves only files here, which the next start
+ * sweeps away; nothing half-written is ever published.
+ */
+final class LocalStaging {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+
+    LocalStaging(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    /** How a store makes a finished staged file durable and visible under {@code name}. */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(Path file, FileChannel channel, String name) throws IOException;
+    }
+
+    /** A new staged blob, published under a new random name or as {@code replaced}. */
+    BlobStore.Staged stage(String replaced, Publisher publisher) throws IOException {
+        Path file = Files.createTempFile(dir, "upload-", ".partial");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        return new BlobStore.Staged() {
+            private boolean done;
+
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public String commit() throws IOException {
+                out.flush();
+                String name = replaced != null ? replaced : newName();
+                try {
+                    publisher.publish(file, ch, name);
+                } finally {
+                    abort(); // the staged file is gone either way: published (moved or copied) or failed
+                }
+                return name;
+            }
+
+            @Override
+            public void abort() {
+                if (done) {
+                    return;
+                }
+                done = true;
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    // closing a half-written temp file: nothing to save
+                }
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // swept at next start
+                }
+            }
+        };
+    }
+
+    private static String newName() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Removes what a crash left staged. Returns how many. */
+    int sweep() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                n++;
+            }
+        }
+        return n;
+    }
+}
