@@ -93,6 +93,11 @@ final class ServerCommand {
         @Option(names = "--data", required = true, description = "The data directory to create.")
         Path data;
 
+        @Option(names = "--database", paramLabel = "JDBC_URL", description = "Keep the records in PostgreSQL, "
+                + "jdbc:postgresql://HOST:5432/DATABASE (it must exist; the user and password from MIDANG_DATABASE_USER and "
+                + "MIDANG_DATABASE_PASSWORD), not in the embedded database; written to server.conf as database.url.")
+        String database;
+
         @Option(names = "--dev", description = "A development deployment with a local CA and demo identities.")
         boolean dev;
 
@@ -129,10 +134,16 @@ final class ServerCommand {
                         + "administrator's certificate), or --dev");
             }
             char[] pass = passphrase(passphraseFile, Optional.empty());
-            Deployment.Created c = dev ? Deployment.initDev(data, pass, Clock.systemUTC())
-                    : Deployment.initProduction(data, pass, ca, admin, new Deployment.KeySplit(keyHolders, threshold, sharesOut),
+            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            if (database != null) {
+                env.put("MIDANG_DATABASE_URL", database);
+            }
+            Optional<ServerConfig.DatabaseSettings> records = ServerConfig.database(data, env);
+            Deployment.Created c = dev ? Deployment.init(data, true, pass, null, null, Deployment.KeySplit.NONE, records, Clock.systemUTC())
+                    : Deployment.init(data, false, pass, ca, admin, new Deployment.KeySplit(keyHolders, threshold, sharesOut), records,
                             Clock.systemUTC());
             System.out.println("Created a Midang deployment in " + data);
+            System.out.println("  records: " + records.map(Object::toString).orElse("the embedded database in " + c.dir().database()));
             if (dev) {
                 System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
                 System.out.println("  demo identities: " + c.dir().identities() + "/{unit-a, unit-b, inspector-info, "
@@ -434,7 +445,7 @@ final class ServerCommand {
             }
             Certificate server = Certificate.read(dir.signingCertificate());
             AuditChain.Result r;
-            try (Database db = Database.open(dir.database())) {
+            try (Database db = Deployment.openDatabase(data)) {
                 r = AuditLog.verify(db, dir.auditCheckpoints(), server);
             }
             if (r.ok()) {

@@ -13,6 +13,7 @@ import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.testkit.Processes;
 import cn.midang.server.audit.AuditLog;
 import cn.midang.server.deploy.DataDir;
+import cn.midang.server.deploy.Deployment;
 import cn.midang.server.storage.Database;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -239,12 +240,10 @@ class AuditIT {
         }
         DataDir dir = new DataDir(data);
         Certificate server = Certificate.read(dir.signingCertificate());
-        Path db = dir.database().resolve("midang.mv.db");
-        Path pristine = tmp.resolve("pristine.mv.db");
-        Files.copy(db, pristine);
+        DevServer.RecordSnapshot pristine = DevServer.snapshotRecords(data, tmp.resolve("pristine"));
         long last;
         long lastCheckpoint;
-        try (Database d = Database.open(dir.database())) {
+        try (Database d = Deployment.openDatabase(data)) {
             AuditChain.Result ok = AuditLog.verify(d, dir.auditCheckpoints(), server);
             assertThat(ok.ok()).as(ok.problem()).isTrue();
             last = ok.lastRecord();
@@ -290,8 +289,8 @@ class AuditIT {
             }
         }
         for (Tampering t : cases) {
-            Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
-            try (Database d = Database.open(dir.database())) {
+            pristine.restore();
+            try (Database d = Deployment.openDatabase(data)) {
                 try (Connection c = d.connection(); Statement s = c.createStatement()) {
                     for (String sql : t.sql()) {
                         s.execute(sql);
@@ -303,8 +302,8 @@ class AuditIT {
         }
 
         // Altered and re-chained (every later hash recomputed): only a checkpoint can tell, and it does.
-        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
-        try (Database d = Database.open(dir.database())) {
+        pristine.restore();
+        try (Database d = Deployment.openDatabase(data)) {
             long k = 15;
             List<AuditRecord> all = new AuditLog.Reader(d).records(1, last);
             String prev = all.get((int) k - 2).hash();

@@ -34,7 +34,13 @@ record ChildServer(Process process, URI uri, Path log) {
     static Deployed deployDev(Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         char[] pass = cn.midang.keys.testkit.TestPki.randomPassphrase();
-        cn.midang.server.deploy.Deployment.initDev(data, pass, java.time.Clock.systemUTC());
+        if (DevServer.BACKEND_POSTGRESQL) {
+            PostgresServer pg = PostgresServer.shared();
+            cn.midang.server.deploy.Deployment.initDev(data, pass, pg.settings(pg.newDatabase(java.util.Optional.empty()), data),
+                    java.time.Clock.systemUTC());
+        } else {
+            cn.midang.server.deploy.Deployment.initDev(data, pass, java.time.Clock.systemUTC());
+        }
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, new String(pass) + "\n");
         java.util.Map<String, String> env = java.util.Map.of();

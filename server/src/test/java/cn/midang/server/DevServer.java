@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -63,8 +64,17 @@ public final class DevServer implements AutoCloseable {
      */
     static final boolean BACKEND_S3 = "s3".equals(System.getProperty("midang.it.blobs"));
 
-    /** A fresh dev deployment made once per JVM and clock kind, copied for each server. */
-    private record Template(Path dir, char[] passphrase) {}
+    /**
+     * {@code -Dmidang.it.database=postgresql}: every server keeps its records in a PostgreSQL
+     * database of its own on the tests' cluster instead of the embedded H2 database.
+     */
+    static final boolean BACKEND_POSTGRESQL = "postgresql".equals(System.getProperty("midang.it.database"));
+
+    /**
+     * A fresh dev deployment made once per JVM and clock kind, copied for each server (on
+     * PostgreSQL, its database too: {@code database} is the template's).
+     */
+    private record Template(Path dir, char[] passphrase, Optional<String> database) {}
 
     private static final Map<Boolean, Template> TEMPLATES = new ConcurrentHashMap<>();
 
@@ -78,8 +88,15 @@ public final class DevServer implements AutoCloseable {
             try {
                 Path dir = Files.createTempDirectory("midang-dev-template").resolve("data");
                 char[] pass = TestPki.randomPassphrase();
-                Deployment.initDev(dir, pass, f ? MutableClock.followingSystem() : MutableClock.fixed());
-                return new Template(dir, pass);
+                java.time.Clock clock = f ? MutableClock.followingSystem() : MutableClock.fixed();
+                if (BACKEND_POSTGRESQL) {
+                    PostgresServer pg = PostgresServer.shared();
+                    String db = pg.newDatabase(Optional.empty());
+                    Deployment.initDev(dir, pass, pg.settings(db, dir), clock);
+                    return new Template(dir, pass, Optional.of(db));
+                }
+                Deployment.initDev(dir, pass, clock);
+                return new Template(dir, pass, Optional.empty());
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create the dev deployment template", e);
             }
@@ -104,6 +121,12 @@ public final class DevServer implements AutoCloseable {
         Template t = template(followingSystem);
         char[] pass = t.passphrase().clone();
         copyTree(t.dir(), data);
+        if (t.database().isPresent()) {
+            PostgresServer pg = PostgresServer.shared();
+            String db = pg.newDatabase(t.database());
+            Path conf = data.resolve("server.conf");
+            Files.writeString(conf, Files.readString(conf).replace(pg.url(t.database().get()) + "\n", pg.url(db) + "\n"));
+        }
         Map<String, String> e = new HashMap<>(env);
         e.put("MIDANG_LISTEN_PORT", "0");
         if (BACKEND_S3 && !e.containsKey("MIDANG_BLOBS_URL")) {
@@ -114,6 +137,30 @@ public final class DevServer implements AutoCloseable {
         ServerConfig config = ServerConfig.load(data, e);
         MidangServer s = MidangServer.start(d, config);
         return new DevServer(data, pass, clock, d, s, config);
+    }
+
+    /** A copy of a stopped deployment's records, put back on demand (to tamper with them again and again). */
+    @FunctionalInterface
+    public interface RecordSnapshot {
+        void restore() throws Exception;
+    }
+
+    /**
+     * Copies the records of the stopped deployment in {@code data}: the H2 file (to {@code copy}),
+     * or on PostgreSQL a database made from the deployment's as template.
+     */
+    public static RecordSnapshot snapshotRecords(Path data, Path copy) throws Exception {
+        Path conf = data.resolve("server.conf");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\ndatabase.url = (\\S+)\n").matcher(Files.readString(conf));
+        if (m.find()) {
+            PostgresServer pg = PostgresServer.shared();
+            String database = m.group(1).substring(m.group(1).lastIndexOf('/') + 1);
+            String saved = pg.newDatabase(Optional.of(database));
+            return () -> pg.replaceDatabase(database, saved);
+        }
+        Path db = new cn.midang.server.deploy.DataDir(data).database().resolve("midang.mv.db");
+        Files.copy(db, copy);
+        return () -> Files.copy(copy, db, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     public URI uri() {

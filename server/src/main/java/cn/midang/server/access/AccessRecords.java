@@ -25,7 +25,10 @@ public final class AccessRecords {
     public void assign(String campaign, String inspectorFingerprint, Instant now) throws SQLException {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "MERGE INTO campaign_inspectors (campaign_id, fingerprint, assigned_at) KEY (campaign_id, fingerprint) VALUES (?, ?, ?)")) {
+                    "MERGE INTO campaign_inspectors t USING (VALUES (?, ?, CAST(? AS TIMESTAMP WITH TIME ZONE))) "
+                    + "AS v (campaign_id, fingerprint, assigned_at) ON t.campaign_id = v.campaign_id AND t.fingerprint = v.fingerprint "
+                    + "WHEN MATCHED THEN UPDATE SET assigned_at = v.assigned_at "
+                    + "WHEN NOT MATCHED THEN INSERT (campaign_id, fingerprint, assigned_at) VALUES (v.campaign_id, v.fingerprint, v.assigned_at)")) {
                 ps.setString(1, campaign);
                 ps.setString(2, inspectorFingerprint);
                 ps.setTimestamp(3, Timestamp.from(now));

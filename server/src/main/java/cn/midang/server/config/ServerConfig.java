@@ -92,6 +92,11 @@ public record ServerConfig(
                     + "checkpoint; a receipt's inclusion proof is ready within this time."),
             new Key("log.round-size", "8", "Entries the log grows by each round whatever happened (random padding), so its "
                     + "size tells no one how busy other units were; a multiple of it when more came in."),
+            new Key("database.url", "", "The record store: empty for the embedded H2 database under the data directory, or "
+                    + "PostgreSQL, jdbc:postgresql://HOST:5432/DATABASE (the user and password from MIDANG_DATABASE_USER and "
+                    + "MIDANG_DATABASE_PASSWORD, or from database.credentials-file; never from this file)."),
+            new Key("database.credentials-file", "", "With database.url: a file (relative to the data directory, readable by the "
+                    + "server's user only) holding the lines 'user = NAME' and 'password = SECRET'."),
             new Key("blobs.url", "", "Where sealed packages are kept: empty for files under the data directory, or an "
                     + "S3-compatible object store, s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION (the bucket must "
                     + "exist; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."),
@@ -104,6 +109,63 @@ public record ServerConfig(
         public InvalidConfigException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * Where the records are kept ({@code database.url}): PostgreSQL, with the user and password
+     * from the environment or the credentials file. Never printed with its password.
+     */
+    public record DatabaseSettings(String url, String user, String password, Optional<String> credentialsFile) {
+        @Override
+        public String toString() {
+            return url + " as " + user;
+        }
+    }
+
+    /**
+     * The record store of the deployment in {@code dataDir}: empty for the embedded H2 database
+     * (the default). Read from {@code server.conf} when it exists and from {@code env}
+     * ({@code MIDANG_DATABASE_URL} overrides the file), so that {@code init} can be pointed at a
+     * database before the file is written.
+     */
+    public static Optional<DatabaseSettings> database(Path dataDir, Map<String, String> env) throws InvalidConfigException {
+        Properties p = new Properties();
+        Path file = dataDir.resolve("server.conf");
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new InvalidConfigException("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        String url = env.getOrDefault("MIDANG_DATABASE_URL", p.getProperty("database.url", "")).strip();
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new InvalidConfigException("database.url = \"" + url + "\" must be empty (the embedded database) or "
+                    + "jdbc:postgresql://HOST:PORT/DATABASE");
+        }
+        String credentials = env.getOrDefault("MIDANG_DATABASE_CREDENTIALS_FILE", p.getProperty("database.credentials-file", "")).strip();
+        String user = env.getOrDefault("MIDANG_DATABASE_USER", "");
+        String password = env.getOrDefault("MIDANG_DATABASE_PASSWORD", "");
+        if (!credentials.isEmpty() && (user.isEmpty() || password.isEmpty())) {
+            Path f = dataDir.resolve(credentials);
+            Properties c = new Properties();
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                c.load(r);
+            } catch (IOException e) {
+                throw new InvalidConfigException("database.credentials-file: cannot read " + f + ": " + e.getMessage());
+            }
+            user = user.isEmpty() ? c.getProperty("user", "").strip() : user;
+            password = password.isEmpty() ? c.getProperty("password", "").strip() : password;
+        }
+        if (user.isEmpty() || password.isEmpty()) {
+            throw new InvalidConfigException("database.url names PostgreSQL: set MIDANG_DATABASE_USER and MIDANG_DATABASE_PASSWORD "
+                    + "in the server's environment, or name a file holding 'user = …' and 'password = …' in "
+                    + "database.credentials-file (never in server.conf itself)");
+        }
+        return Optional.of(new DatabaseSettings(url, user, password, credentials.isEmpty() ? Optional.empty() : Optional.of(credentials)));
     }
 
     /** Loads {@code dataDir/server.conf}, then applies {@code env} overrides. */
@@ -132,6 +194,7 @@ public record ServerConfig(
             }
             return v.strip();
         };
+        database(dataDir, env); // refused here too, naming the key, before anything starts
         String host = get.apply("listen.host");
         if (host.isEmpty()) {
             throw new InvalidConfigException("listen.host is empty: give an address such as 127.0.0.1");

@@ -15,6 +15,7 @@ import cn.midang.server.campaign.CampaignState;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.ShippedCampaigns;
 import cn.midang.server.identity.Accounts;
+import cn.midang.server.config.ServerConfig;
 import cn.midang.server.storage.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,13 @@ public final class Deployment implements AutoCloseable {
      * @param passphrase protects every key file; null generates one (written to {@code passphrase}, mode 0600)
      */
     public static Created initDev(Path root, char[] passphrase, Clock clock) throws KeysException, IOException, SQLException {
-        return init(root, true, passphrase, null, null, KeySplit.NONE, clock);
+        return init(root, true, passphrase, null, null, KeySplit.NONE, null, clock);
+    }
+
+    /** As {@link #initDev(Path, char[], Clock)}, with the records in {@code database} (written to server.conf). */
+    public static Created initDev(Path root, char[] passphrase, ServerConfig.DatabaseSettings database, Clock clock)
+            throws KeysException, IOException, SQLException {
+        return init(root, true, passphrase, null, null, KeySplit.NONE, Optional.of(database), clock);
     }
 
     /**
@@ -144,17 +151,22 @@ public final class Deployment implements AutoCloseable {
      */
     public static Created initProduction(Path root, char[] passphrase, Path caDir, Path adminCertificate, Clock clock)
             throws KeysException, IOException, SQLException {
-        return init(root, false, passphrase, caDir, adminCertificate, KeySplit.NONE, clock);
+        return init(root, false, passphrase, caDir, adminCertificate, KeySplit.NONE, null, clock);
     }
 
     /** As {@link #initProduction(Path, char[], Path, Path, Clock)}, with the archive key split among {@code split}'s holders. */
     public static Created initProduction(Path root, char[] passphrase, Path caDir, Path adminCertificate, KeySplit split, Clock clock)
             throws KeysException, IOException, SQLException {
-        return init(root, false, passphrase, caDir, adminCertificate, split, clock);
+        return init(root, false, passphrase, caDir, adminCertificate, split, null, clock);
     }
 
-    private static Created init(Path root, boolean dev, char[] passphrase, Path caDir, Path adminCertificate, KeySplit split,
-            Clock clock) throws KeysException, IOException, SQLException {
+    /**
+     * Creates a deployment (dev: {@code caDir} and {@code adminCertificate} unused) with its records
+     * in {@code database} (empty: the embedded database; {@code null}: as the environment's
+     * {@code MIDANG_DATABASE_URL} says).
+     */
+    public static Created init(Path root, boolean dev, char[] passphrase, Path caDir, Path adminCertificate, KeySplit split,
+            Optional<ServerConfig.DatabaseSettings> database, Clock clock) throws KeysException, IOException, SQLException {
         DataDir d = new DataDir(root);
         if (Files.exists(d.config())) {
             throw new IOException(root + " already holds a deployment (server.conf exists); choose an empty directory");
@@ -180,6 +192,19 @@ public final class Deployment implements AutoCloseable {
         if (passphrase == null && !dev) {
             throw new IOException("no passphrase: set MIDANG_PASSPHRASE or give --passphrase-file");
         }
+        if (database == null) {
+            database = databaseSettings(d);
+        }
+        // The record store is reached (and migrated) before any file is written: one that cannot be used leaves nothing behind.
+        try (Database db = openDatabase(d, database)) {
+            return init(d, dev, passphrase, caCert, caCrl, admin, split, holders, database, db, clock);
+        }
+    }
+
+    private static Created init(DataDir d, boolean dev, char[] passphrase, Certificate caCert, RevocationList caCrl, Certificate admin,
+            KeySplit split, List<Certificate> holders, Optional<ServerConfig.DatabaseSettings> database, Database db, Clock clock)
+            throws KeysException, IOException, SQLException {
+        Path root = d.root();
         Files.createDirectories(root);
         boolean generated = false;
         if (passphrase == null) {
@@ -228,19 +253,17 @@ public final class Deployment implements AutoCloseable {
         Files.writeString(d.tlsCertificate(), tls.certificatePem(), StandardCharsets.US_ASCII);
 
         List<Path> identities = new ArrayList<>();
-        try (Database db = Database.open(d.database())) {
-            Accounts accounts = new Accounts(db);
-            Instant now = clock.instant();
-            if (!dev) {
-                accounts.register(admin, now);
-            } else {
-                accounts.register(signing.certificate(), now);
-                accounts.register(archive.certificate(), now);
-                demo(d, authority, accounts, db, passphrase, identities, clock);
-            }
+        Accounts accounts = new Accounts(db);
+        Instant now = clock.instant();
+        if (!dev) {
+            accounts.register(admin, now);
+        } else {
+            accounts.register(signing.certificate(), now);
+            accounts.register(archive.certificate(), now);
+            demo(d, authority, accounts, db, passphrase, identities, clock);
         }
         Files.createDirectories(d.blobs());
-        writeConfig(d, dev, generated);
+        writeConfig(d, dev, generated, database);
         return new Created(d, generated, identities, requests);
     }
 
@@ -351,7 +374,7 @@ public final class Deployment implements AutoCloseable {
         signing.save(d.signingKey(), passphrase);
         signing.certificate().writePem(d.signingCertificate());
         archiveCert.writePem(d.archiveCertificate());
-        try (Database db = Database.open(d.database())) {
+        try (Database db = openDatabase(d, databaseSettings(d))) {
             Accounts accounts = new Accounts(db);
             for (Certificate c : List.of(signing.certificate(), archiveCert)) {
                 if (accounts.byCertificate(c.fingerprint()).isEmpty()) {
@@ -392,7 +415,8 @@ public final class Deployment implements AutoCloseable {
                 ca.certificate());
     }
 
-    private static void writeConfig(DataDir d, boolean dev, boolean generatedPassphrase) throws IOException {
+    private static void writeConfig(DataDir d, boolean dev, boolean generatedPassphrase, Optional<ServerConfig.DatabaseSettings> database)
+            throws IOException {
         String template;
         try (InputStream in = Deployment.class.getResourceAsStream("/cn/midang/server/config/server.conf")) {
             if (in == null) {
@@ -408,7 +432,49 @@ public final class Deployment implements AutoCloseable {
         if (generatedPassphrase) {
             template = template.replace("\npassphrase.file =\n", "\npassphrase.file = passphrase\n");
         }
+        if (database.isPresent()) {
+            template = template.replace("\ndatabase.url =\n", "\ndatabase.url = " + database.get().url() + "\n");
+            if (database.get().credentialsFile().isPresent()) {
+                template = template.replace("\ndatabase.credentials-file =\n",
+                        "\ndatabase.credentials-file = " + database.get().credentialsFile().get() + "\n");
+            }
+        }
         Files.writeString(d.config(), template, StandardCharsets.UTF_8);
+    }
+
+    /** The record store server.conf and the environment name for {@code d} (empty: the embedded database). */
+    static Optional<ServerConfig.DatabaseSettings> databaseSettings(DataDir d) throws IOException {
+        try {
+            return ServerConfig.database(d.root(), System.getenv());
+        } catch (ServerConfig.InvalidConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Opens (and migrates) the record store of {@code d}: PostgreSQL when {@code settings} names it, else the embedded H2 database. */
+    static Database openDatabase(DataDir d, Optional<ServerConfig.DatabaseSettings> settings) throws IOException {
+        if (settings.isEmpty()) {
+            return Database.open(d.database());
+        }
+        ServerConfig.DatabaseSettings s = settings.get();
+        try {
+            return Database.postgres(s.url(), s.user(), s.password());
+        } catch (RuntimeException e) {
+            throw new IOException("the record store " + s + " cannot be used: " + rootCause(e).getMessage(), e);
+        }
+    }
+
+    /** The record store of the deployment in {@code root}, as its server.conf and the environment name it. */
+    public static Database openDatabase(Path root) throws IOException {
+        DataDir d = new DataDir(root);
+        return openDatabase(d, databaseSettings(d));
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {
@@ -431,7 +497,7 @@ public final class Deployment implements AutoCloseable {
         Certificate ca = Certificate.read(d.caCertificate());
         try {
             if (Rekey.switchFiles(d)) { // a rekey that stopped while switching its files: finished now
-                try (Database db = Database.open(d.database())) {
+                try (Database db = openDatabase(d, databaseSettings(d))) {
                     Certificate next = Certificate.read(d.archiveCertificate());
                     Accounts accounts = new Accounts(db);
                     if (accounts.byCertificate(next.fingerprint()).isEmpty()) {
@@ -442,13 +508,17 @@ public final class Deployment implements AutoCloseable {
         } catch (IOException | SQLException e) {
             throw new KeysException(KeysException.Reason.IO, "finishing the archive key's rekey: " + e.getMessage(), e);
         }
+        Database db;
+        try {
+            db = openDatabase(d, databaseSettings(d));
+        } catch (IOException e) {
+            throw new KeysException(KeysException.Reason.IO, e.getMessage(), e);
+        }
         if (Files.exists(d.archiveHolders())) {
             // The archive key is split among the key holders: the operator's passphrase does not open it.
-            return new Deployment(d, signing, null, ArchiveHolders.read(d.archiveHolders()), transport, ca, Database.open(d.database()),
-                    clock);
+            return new Deployment(d, signing, null, ArchiveHolders.read(d.archiveHolders()), transport, ca, db, clock);
         }
-        return new Deployment(d, signing, Identity.load(d.archiveKey(), passphrase), null, transport, ca, Database.open(d.database()),
-                clock);
+        return new Deployment(d, signing, Identity.load(d.archiveKey(), passphrase), null, transport, ca, db, clock);
     }
 
     /** The validator built from one version of {@code crl.pem}, identified by its file attributes. */

@@ -9,7 +9,6 @@ import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.storage.Database;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,7 +154,10 @@ public final class RequestAuthenticator {
                 }
                 return null;
             });
-        } catch (SQLIntegrityConstraintViolationException e) {
+        } catch (SQLException e) {
+            if (!cn.midang.server.storage.Database.isUniqueViolation(e)) {
+                throw e;
+            }
             throw new ApiException(ErrorCode.REPLAYED_REQUEST, "nonce " + nonce + " seen before", e);
         }
     }

@@ -40,8 +40,14 @@ public final class IndexStatus {
     /** Records several states in one transaction. */
     public void recordAll(List<Entry> entries) throws SQLException {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_status (submission_id, state, reason, media_type, "
-                    + "truncated, updated_at, recognised_pages) KEY (submission_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO index_status t USING (VALUES (?, ?, ?, ?, CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP WITH TIME ZONE), "
+                    + "CAST(? AS INT))) "
+                    + "AS v (submission_id, state, reason, media_type, truncated, updated_at, recognised_pages) "
+                    + "ON t.submission_id = v.submission_id "
+                    + "WHEN MATCHED THEN UPDATE SET state = v.state, reason = v.reason, media_type = v.media_type, "
+                    + "truncated = v.truncated, updated_at = v.updated_at, recognised_pages = v.recognised_pages "
+                    + "WHEN NOT MATCHED THEN INSERT (submission_id, state, reason, media_type, truncated, updated_at, recognised_pages) "
+                    + "VALUES (v.submission_id, v.state, v.reason, v.media_type, v.truncated, v.updated_at, v.recognised_pages)")) {
                 for (Entry e : entries) {
                     ps.setString(1, e.submission());
                     ps.setString(2, e.state());

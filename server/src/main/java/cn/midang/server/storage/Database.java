@@ -1,55 +1,103 @@
 package cn.midang.server.storage;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * The embedded H2 database (file mode) behind a connection pool, migrated to the current schema
- * with Flyway ({@code db/migration/V*.sql}) every time it opens.
+ * The record store behind a connection pool, migrated to the current schema with Flyway every
+ * time it opens. Two engines, one schema: the embedded H2 database (file mode, the default;
+ * migrations in {@code db/migration}) and PostgreSQL ({@code database.url}; the same migrations
+ * in PostgreSQL's types in {@code db/postgresql}). Every statement the repositories run is standard
+ * SQL that both engines take.
  *
- * <p>{@code WRITE_DELAY=0}: H2's default acknowledges commits up to a second before they are on
- * disk (seen losing acknowledged commits on kill -9); with 0 a commit is durable when it returns.
- * The record store is behind this class and the repositories, so PostgreSQL can replace it.
+ * <p>H2 with {@code WRITE_DELAY=0}: H2's default acknowledges commits up to a second before they
+ * are on disk (seen losing acknowledged commits on kill -9); with 0 a commit is durable when it
+ * returns. PostgreSQL's commits are durable when they return by default ({@code synchronous_commit}).
  */
 public final class Database implements AutoCloseable {
 
-    private final String url;
-    private volatile JdbcConnectionPool pool;
-
-    private Database(String url) {
-        this.url = url;
-        this.pool = pool(url);
+    /** Which engine holds the records. */
+    public enum Engine {
+        H2, POSTGRESQL
     }
 
-    private static JdbcConnectionPool pool(String url) {
+    private final Engine engine;
+    private final String url;
+    private volatile DataSource pool;
+
+    private Database(Engine engine, String url, DataSource pool) {
+        this.engine = engine;
+        this.url = url;
+        this.pool = pool;
+    }
+
+    private static JdbcConnectionPool h2Pool(String url) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "midang", "");
         pool.setMaxConnections(32);
         return pool;
     }
 
-    /** Opens (creating if needed) the database in {@code dir} and migrates it. */
+    /** Opens (creating if needed) the embedded database in {@code dir} and migrates it. */
     public static Database open(Path dir) {
-        Database db = new Database("jdbc:h2:file:" + dir.toAbsolutePath().resolve("midang") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("midang") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        Database db = new Database(Engine.H2, url, h2Pool(url));
         Flyway.configure().dataSource(db.pool).locations("classpath:db/migration").load().migrate();
         return db;
     }
 
     /**
-     * Rewrites the database file with its live data only (H2's {@code SHUTDOWN COMPACT}), so that
-     * values overwritten or deleted are gone from the file as well, and reopens it. For start-up
-     * work, before anything else holds a connection.
+     * Opens the PostgreSQL database at {@code url} (it must exist; its tables are made by the
+     * migrations) and migrates it.
+     */
+    public static Database postgres(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(32);
+        config.setPoolName("midang-records");
+        // A database that cannot be reached fails the start at once, with the driver's reason.
+        config.setInitializationFailTimeout(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/postgresql").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(Engine.POSTGRESQL, url, pool);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /**
+     * Rewrites the stored tables with their live rows only, so that values overwritten or deleted
+     * are gone from the files as well: H2's {@code SHUTDOWN COMPACT} (then reopened), PostgreSQL's
+     * {@code VACUUM FULL}. For start-up work, before anything else holds a connection.
      */
     public synchronized void compact() throws SQLException {
-        pool.dispose();
+        if (engine == Engine.POSTGRESQL) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true); // VACUUM runs outside a transaction
+                s.execute("VACUUM FULL");
+            }
+            return;
+        }
+        ((JdbcConnectionPool) pool).dispose();
         try (Connection c = DriverManager.getConnection(url, "midang", ""); Statement s = c.createStatement()) {
             s.execute("SHUTDOWN COMPACT");
         }
-        pool = pool(url);
+        pool = h2Pool(url);
     }
 
     public Connection connection() throws SQLException {
@@ -71,6 +119,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** True when {@code e} is a unique-key violation (SQLSTATE 23505), on either engine. */
+    public static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** The next value of sequence {@code name} (a constant of ours, never user input), on {@code c}'s engine. */
+    public static long nextValue(Connection c, String name) throws SQLException {
+        String sql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()) ? "SELECT nextval('" + name + "')"
+                : "SELECT NEXT VALUE FOR " + name;
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Work inside a transaction. */
     @FunctionalInterface
     public interface Work<T> {
@@ -79,6 +142,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        switch (pool) {
+            case JdbcConnectionPool h2 -> h2.dispose();
+            case HikariDataSource hikari -> hikari.close();
+            default -> { }
+        }
     }
 }

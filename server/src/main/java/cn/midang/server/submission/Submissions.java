@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -174,12 +173,7 @@ public final class Submissions {
 
     private StoredSubmission record(Connection c, Pending p, ReceiptSigner signer) throws SQLException {
         {
-            long seq;
-            try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR receipt_sequence");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
+            long seq = Database.nextValue(c, "receipt_sequence");
             long number = nextReceiptNumber(c, receiptStream(c, p));
             Receipt r = new Receipt(p.id(), number, p.campaign(), p.unit(), p.kind(), p.fileName(), p.size(), p.contentSm3(),
                     p.submitterFingerprint(), p.serverFingerprint(), p.receivedAt(), p.late(), p.area(), p.finding());
@@ -267,7 +261,7 @@ public final class Submissions {
                 return 1;
             } catch (SQLException e) {
                 c.rollback(before);
-                if (attempt > 0 || !(e instanceof SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState()))) {
+                if (attempt > 0 || !Database.isUniqueViolation(e)) {
                     throw e;
                 }
             }

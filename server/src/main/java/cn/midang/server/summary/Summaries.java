@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,8 +104,8 @@ public final class Summaries {
                 TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.SIGN_OFF, signed, signature));
                 return true;
             });
-        } catch (SQLIntegrityConstraintViolationException e) {
-            if ("23505".equals(e.getSQLState())) { // unique violation: this department has signed
+        } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) { // this department has signed
                 return false;
             }
             throw e;

@@ -322,8 +322,8 @@ public final class TransparencyLog {
             ps.setTimestamp(5, Timestamp.from(at));
             ps.executeUpdate();
             return Optional.empty();
-        } catch (java.sql.SQLIntegrityConstraintViolationException e) {
-            if ("23505".equals(e.getSQLState())) {
+        } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) {
                 return Optional.of(Refusal.ALREADY_COSIGNED);
             }
             throw e;
@@ -352,7 +352,11 @@ public final class TransparencyLog {
 
         @Override
         public void write(int level, long index, byte[] hashes) throws KeysException {
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO log_tiles (level, idx, hashes) KEY (level, idx) VALUES (?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO log_tiles t "
+                    + "USING (VALUES (CAST(? AS INT), CAST(? AS BIGINT), CAST(? AS BYTEA))) AS v (level, idx, hashes) "
+                    + "ON t.level = v.level AND t.idx = v.idx "
+                    + "WHEN MATCHED THEN UPDATE SET hashes = v.hashes "
+                    + "WHEN NOT MATCHED THEN INSERT (level, idx, hashes) VALUES (v.level, v.idx, v.hashes)")) {
                 ps.setInt(1, level);
                 ps.setLong(2, index);
                 ps.setBytes(3, hashes);
