@@ -34,7 +34,7 @@ import picocli.CommandLine;
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
         subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
-            ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class})
+            ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class, ServerCommand.Migrate.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -458,6 +458,101 @@ final class ServerCommand {
             }
             System.out.println("Audit log NOT intact: first bad record " + r.firstBad().orElseThrow() + ": " + r.problem());
             return AUDIT_BROKEN;
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = {"Move a stopped deployment's records from the embedded database into PostgreSQL, and its sealed packages",
+                "from files into an S3-compatible object store: every table and every blob is read back from its new place and",
+                "compared (SM3) with the original before server.conf is switched to them. The new database must exist and be",
+                "empty; the bucket must exist. The old files stay where they are until you delete them. Nothing is decrypted:",
+                "no passphrase is needed. Credentials come from the environment, as for 'run'."},
+            footer = {"", "Example:",
+                "  MIDANG_DATABASE_USER=midang MIDANG_DATABASE_PASSWORD=... AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\",
+                "    midang-server migrate --data /srv/midang --to-database jdbc:postgresql://db.example:5432/midang \\",
+                "      --to-blobs 's3://midang-archive?endpoint=http://minio.example:9000&region=cn-north-1'"})
+    static final class Migrate implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "The data directory of the stopped server.")
+        Path data;
+
+        @Option(names = "--to-database", paramLabel = "JDBC_URL", description = "PostgreSQL to move the records to "
+                + "(jdbc:postgresql://HOST:5432/DATABASE); user and password from MIDANG_DATABASE_USER and MIDANG_DATABASE_PASSWORD.")
+        String toDatabase;
+
+        @Option(names = "--to-blobs", paramLabel = "S3_URL", description = "The object store to move the sealed packages to "
+                + "(s3://BUCKET?endpoint=…&region=…); keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+        String toBlobs;
+
+        @Override
+        public Integer call() throws Exception {
+            if (toDatabase == null && toBlobs == null) {
+                throw new IllegalArgumentException("say where to: --to-database JDBC_URL, --to-blobs S3_URL, or both");
+            }
+            DataDir dir = new DataDir(data);
+            ServerConfig current = ServerConfig.load(data, System.getenv());
+            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Optional<ServerConfig.DatabaseSettings> records = Optional.empty();
+            if (toDatabase != null) {
+                if (ServerConfig.database(data, System.getenv()).isPresent()) {
+                    throw new IllegalArgumentException("the records are in PostgreSQL already (database.url in " + dir.config()
+                            + "); use PostgreSQL's own tools (pg_dump, pg_basebackup) to move them");
+                }
+                env.put("MIDANG_DATABASE_URL", toDatabase);
+                records = ServerConfig.database(data, env);
+            }
+            Optional<ServerConfig.ObjectStore> blobs = Optional.empty();
+            if (toBlobs != null) {
+                if (current.blobs().isPresent()) {
+                    throw new IllegalArgumentException("the sealed packages are in an object store already (blobs.url in "
+                            + dir.config() + ")");
+                }
+                blobs = ServerConfig.objectStore(toBlobs, env);
+            }
+            if (records.isPresent()) {
+                Database from;
+                try {
+                    from = Database.open(dir.database());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("cannot open the embedded database in " + dir.database() + " (is the server "
+                            + "still running? stop it first): " + e.getMessage(), e);
+                }
+                try (from; Database to = Deployment.openDatabase(dir, records)) {
+                    System.out.println("Moving the records to " + records.get() + " …");
+                    var tables = cn.midang.server.storage.RecordCopy.copy(from, to, (t, done, of) ->
+                            System.out.println("  " + done + "/" + of + "  " + t.name() + ": " + t.rows() + " row(s), SM3 " + t.sm3()
+                                    + " on both"));
+                    System.out.println("Records moved and verified: " + tables.stream().mapToLong(cn.midang.server.storage.RecordCopy.Table::rows)
+                            .sum() + " rows in " + tables.size() + " tables.");
+                }
+            }
+            if (blobs.isPresent()) {
+                System.out.println("Moving the sealed packages to " + blobs.get() + " …");
+                var copied = cn.midang.server.archive.BlobCopy.toObjectStore(dir.blobs(), blobs.get(), (done, of) -> {
+                    if (done == of || done % 100 == 0) {
+                        System.out.println("  " + done + " of " + of);
+                    }
+                });
+                System.out.println("Sealed packages moved and verified: " + copied.blobs() + " (" + copied.bytes() + " bytes copied).");
+            }
+            String conf = Files.readString(dir.config(), StandardCharsets.UTF_8);
+            if (records.isPresent()) {
+                conf = setting(conf, "database.url", toDatabase);
+            }
+            if (blobs.isPresent()) {
+                conf = setting(conf, "blobs.url", toBlobs);
+            }
+            cn.midang.keys.io.SafeFiles.writeAtomically(dir.config(), conf.getBytes(StandardCharsets.UTF_8), false);
+            System.out.println("server.conf now points at them; start the server as before. The old copies ("
+                    + (records.isPresent() ? dir.database() : "") + (records.isPresent() && blobs.isPresent() ? ", " : "")
+                    + (blobs.isPresent() ? dir.blobs() : "") + ") are no longer read: delete them once the new stores are backed up.");
+            return 0;
+        }
+
+        /** {@code conf} with {@code key} set to {@code value}: its line replaced, or added at the end. */
+        static String setting(String conf, String key, String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$").matcher(conf);
+            String line = key + " = " + value;
+            return m.find() ? m.replaceFirst(java.util.regex.Matcher.quoteReplacement(line)) : conf + (conf.endsWith("\n") ? "" : "\n") + line + "\n";
         }
     }
 

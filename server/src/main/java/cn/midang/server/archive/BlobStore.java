@@ -31,6 +31,12 @@ public interface BlobStore extends AutoCloseable {
      */
     Staged replacing(String name) throws IOException;
 
+    /**
+     * Starts writing blob {@code name} as another store holds it (a migration between stores):
+     * committing makes it visible under that name, replacing any earlier copy.
+     */
+    Staged importing(String name) throws IOException;
+
     /** Opens a committed blob for reading. */
     InputStream open(String name) throws IOException;
 

@@ -50,7 +50,13 @@ public final class FileBlobStore implements BlobStore {
         return staged(name);
     }
 
-    /** A staged blob committed under a new random name, or in place of {@code replaced}. */
+    @Override
+    public Staged importing(String name) throws IOException {
+        pathOf(name); // a blob name, or refused
+        return staged(name);
+    }
+
+    /** A staged blob committed under a new random name, or under {@code replaced} (replacing it if it exists). */
     private Staged staged(String replaced) throws IOException {
         return staging.stage(replaced, (file, channel, name) -> {
             channel.force(true);
@@ -67,9 +73,7 @@ public final class FileBlobStore implements BlobStore {
                 }
             }
             forceDirectory(target.getParent());
-            if (replaced == null) {
-                forceDirectory(root); // the shard folder may be new (a replaced blob's folder is not)
-            }
+            forceDirectory(root); // the shard folder may be new
         });
     }
 

@@ -106,6 +106,12 @@ public final class S3BlobStore implements BlobStore {
         return staged(name);
     }
 
+    @Override
+    public Staged importing(String name) throws IOException {
+        key(name); // a blob name, or refused
+        return staged(name);
+    }
+
     private Staged staged(String replaced) throws IOException {
         return staging.stage(replaced, (file, channel, name) -> {
             channel.close();

@@ -225,10 +225,18 @@ public record ServerConfig(
 
     private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
-    /** {@code s3://BUCKET[/PREFIX][?endpoint=URL&region=R]}, or empty for local files. */
     private static Optional<ObjectStore> objectStore(Function<String, String> get, String key, Map<String, String> env)
             throws InvalidConfigException {
-        String v = get.apply(key);
+        return objectStore(get.apply(key), env);
+    }
+
+    /**
+     * A {@code blobs.url} ({@code s3://BUCKET[/PREFIX][?endpoint=URL&region=R]}) with its keys from
+     * {@code env}, or empty for local files.
+     */
+    public static Optional<ObjectStore> objectStore(String v, Map<String, String> env) throws InvalidConfigException {
+        String key = "blobs.url";
+        v = v.strip();
         if (v.isEmpty()) {
             return Optional.empty();
         }

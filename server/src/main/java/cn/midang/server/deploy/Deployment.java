@@ -452,7 +452,7 @@ public final class Deployment implements AutoCloseable {
     }
 
     /** Opens (and migrates) the record store of {@code d}: PostgreSQL when {@code settings} names it, else the embedded H2 database. */
-    static Database openDatabase(DataDir d, Optional<ServerConfig.DatabaseSettings> settings) throws IOException {
+    public static Database openDatabase(DataDir d, Optional<ServerConfig.DatabaseSettings> settings) throws IOException {
         if (settings.isEmpty()) {
             return Database.open(d.database());
         }

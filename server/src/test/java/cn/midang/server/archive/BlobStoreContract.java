@@ -144,6 +144,20 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void importing_keepsTheNameItIsGiven_andReplacesAnEarlierCopy() throws Exception {
+        String name = "00112233445566778899aabbccddeeff";
+        for (String content : new String[] {"first copy", "second copy"}) {
+            try (BlobStore.Staged s = store.importing(name)) {
+                s.stream().write(content.getBytes());
+                assertThat(s.commit()).isEqualTo(name);
+            }
+            assertThat(read(store, name)).isEqualTo(content.getBytes());
+        }
+        assertThat(store.names()).containsExactly(name);
+        assertThatThrownBy(() -> store.importing("../" + name)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void replacing_aBlobThatDoesNotExist_isRefused() {
         assertThatThrownBy(() -> store.replacing("0123456789abcdef0123456789abcdef")).isInstanceOf(NoSuchFileException.class);
     }
