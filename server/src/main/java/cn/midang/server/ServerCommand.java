@@ -483,6 +483,9 @@ final class ServerCommand {
                 + "(s3://BUCKET?endpoint=…&region=…); keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
         String toBlobs;
 
+        @Option(names = "--json", description = "Print what was moved as one JSON object (progress goes to standard error).")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             if (toDatabase == null && toBlobs == null) {
@@ -508,6 +511,8 @@ final class ServerCommand {
                 }
                 blobs = ServerConfig.objectStore(toBlobs, env);
             }
+            java.io.PrintStream say = json ? System.err : System.out;
+            var report = new java.util.LinkedHashMap<String, Object>();
             if (records.isPresent()) {
                 Database from;
                 try {
@@ -517,22 +522,24 @@ final class ServerCommand {
                             + "still running? stop it first): " + e.getMessage(), e);
                 }
                 try (from; Database to = Deployment.openDatabase(dir, records)) {
-                    System.out.println("Moving the records to " + records.get() + " …");
+                    say.println("Moving the records to " + records.get() + " …");
                     var tables = cn.midang.server.storage.RecordCopy.copy(from, to, (t, done, of) ->
-                            System.out.println("  " + done + "/" + of + "  " + t.name() + ": " + t.rows() + " row(s), SM3 " + t.sm3()
+                            say.println("  " + done + "/" + of + "  " + t.name() + ": " + t.rows() + " row(s), SM3 " + t.sm3()
                                     + " on both"));
-                    System.out.println("Records moved and verified: " + tables.stream().mapToLong(cn.midang.server.storage.RecordCopy.Table::rows)
-                            .sum() + " rows in " + tables.size() + " tables.");
+                    long rows = tables.stream().mapToLong(cn.midang.server.storage.RecordCopy.Table::rows).sum();
+                    say.println("Records moved and verified: " + rows + " rows in " + tables.size() + " tables.");
+                    report.put("database", java.util.Map.of("url", toDatabase, "rows", rows, "tables", tables));
                 }
             }
             if (blobs.isPresent()) {
-                System.out.println("Moving the sealed packages to " + blobs.get() + " …");
+                say.println("Moving the sealed packages to " + blobs.get() + " …");
                 var copied = cn.midang.server.archive.BlobCopy.toObjectStore(dir.blobs(), blobs.get(), (done, of) -> {
                     if (done == of || done % 100 == 0) {
-                        System.out.println("  " + done + " of " + of);
+                        say.println("  " + done + " of " + of);
                     }
                 });
-                System.out.println("Sealed packages moved and verified: " + copied.blobs() + " (" + copied.bytes() + " bytes copied).");
+                say.println("Sealed packages moved and verified: " + copied.blobs() + " (" + copied.bytes() + " bytes copied).");
+                report.put("blobs", java.util.Map.of("url", toBlobs, "count", copied.blobs(), "bytes_copied", copied.bytes()));
             }
             String conf = Files.readString(dir.config(), StandardCharsets.UTF_8);
             if (records.isPresent()) {
@@ -542,7 +549,12 @@ final class ServerCommand {
                 conf = setting(conf, "blobs.url", toBlobs);
             }
             cn.midang.keys.io.SafeFiles.writeAtomically(dir.config(), conf.getBytes(StandardCharsets.UTF_8), false);
-            System.out.println("server.conf now points at them; start the server as before. The old copies ("
+            report.put("config", dir.config().toString());
+            report.put("verified", true);
+            if (json) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(report));
+            }
+            say.println("server.conf now points at them; start the server as before. The old copies ("
                     + (records.isPresent() ? dir.database() : "") + (records.isPresent() && blobs.isPresent() ? ", " : "")
                     + (blobs.isPresent() ? dir.blobs() : "") + ") are no longer read: delete them once the new stores are backed up.");
             return 0;

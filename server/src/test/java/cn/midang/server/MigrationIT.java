@@ -38,14 +38,24 @@ class MigrationIT {
     @TempDir
     Path tmp;
 
+    /** The exit code, a line break and what the command printed on both streams. */
     private static String run(Map<String, String> env, Path log, String... args) throws Exception {
+        return run(env, log, log, args);
+    }
+
+    private static String run(Map<String, String> env, Path out, Path err, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Processes.javaExecutable(), "-jar",
                 Path.of(System.getProperty("user.dir"), "target", "midang-server.jar").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile());
+        if (out.equals(err)) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(err.toFile());
+        }
         pb.environment().putAll(env);
         int exit = pb.start().waitFor();
-        return exit + "\n" + Files.readString(log);
+        return exit + "\n" + Files.readString(out);
     }
 
     /** Each query's total and hit ids, as inspector-info sees them. */
@@ -106,18 +116,24 @@ class MigrationIT {
         Map<String, String> env = new HashMap<>(pg.environment());
         env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
-        String out = run(env, tmp.resolve("migrate.log"), "migrate", "--data", dev.data().toString(), "--to-database", pg.url(database),
-                "--to-blobs", s3.url(bucket));
-        assertThat(out).startsWith("0\n").contains("Records moved and verified").contains("submissions: " + SUBMISSIONS + " row(s)")
-                .contains("Sealed packages moved and verified: " + SUBMISSIONS + " (");
+        // The records first, as a person reads it; then the packages, as a script reads it.
+        String out = run(env, tmp.resolve("migrate.log"), "migrate", "--data", dev.data().toString(), "--to-database", pg.url(database));
+        assertThat(out).startsWith("0\n").contains("Records moved and verified").contains("submissions: " + SUBMISSIONS + " row(s)");
+        String json = run(env, tmp.resolve("blobs.json"), tmp.resolve("blobs.log"), "migrate", "--data", dev.data().toString(),
+                "--to-blobs", s3.url(bucket), "--json");
+        assertThat(json).startsWith("0\n");
+        JsonNode moved = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.substring(2));
+        assertThat(moved.path("blobs").path("count").asLong()).isEqualTo(SUBMISSIONS);
+        assertThat(moved.path("verified").asBoolean()).isTrue();
+        assertThat(Files.readString(tmp.resolve("blobs.log"))).contains("Sealed packages moved and verified: " + SUBMISSIONS + " (");
         assertThat(Files.readString(dev.data().resolve("server.conf"))).contains("\ndatabase.url = " + pg.url(database) + "\n")
                 .contains("\nblobs.url = " + s3.url(bucket) + "\n");
         // The old database and files out of the server's reach: it must run on the new stores alone.
         Files.move(dev.data().resolve("db"), tmp.resolve("db.old"));
         Files.move(dev.data().resolve("blobs"), tmp.resolve("blobs.old"));
 
-        ChildServer.Deployed moved = new ChildServer.Deployed(dev.data(), dev.pass(), dev.passFile(), env);
-        ChildServer after = ChildServer.start(moved, tmp.resolve("after.log"), "-Xmx512m");
+        ChildServer.Deployed migrated = new ChildServer.Deployed(dev.data(), dev.pass(), dev.passFile(), env);
+        ChildServer after = ChildServer.start(migrated, tmp.resolve("after.log"), "-Xmx512m");
         try {
             assertThat(Files.readString(after.log())).contains("sealed packages are kept in s3://" + bucket);
             MidangClient inspector = new MidangClient(after.uri(), dev.identity("inspector-info"), Clock.systemUTC());
