@@ -98,6 +98,11 @@ final class ServerCommand {
                 + "MIDANG_DATABASE_PASSWORD), not in the embedded database; written to server.conf as database.url.")
         String database;
 
+        @Option(names = "--blobs", paramLabel = "S3_URL", description = "Keep the sealed packages in an S3-compatible object "
+                + "store, s3://BUCKET?endpoint=http://HOST:PORT&region=REGION (the bucket must exist; keys from AWS_ACCESS_KEY_ID "
+                + "and AWS_SECRET_ACCESS_KEY), not in files; written to server.conf as blobs.url.")
+        String blobs;
+
         @Option(names = "--dev", description = "A development deployment with a local CA and demo identities.")
         boolean dev;
 
@@ -139,11 +144,21 @@ final class ServerCommand {
                 env.put("MIDANG_DATABASE_URL", database);
             }
             Optional<ServerConfig.DatabaseSettings> records = ServerConfig.database(data, env);
+            Optional<ServerConfig.ObjectStore> store = blobs == null ? Optional.empty() : ServerConfig.objectStore(blobs, env);
+            if (store.isPresent()) {
+                cn.midang.server.archive.BlobCopy.check(store.get()); // before anything is written
+            }
             Deployment.Created c = dev ? Deployment.init(data, true, pass, null, null, Deployment.KeySplit.NONE, records, Clock.systemUTC())
                     : Deployment.init(data, false, pass, ca, admin, new Deployment.KeySplit(keyHolders, threshold, sharesOut), records,
                             Clock.systemUTC());
             System.out.println("Created a Midang deployment in " + data);
+            if (store.isPresent()) {
+                Path conf = c.dir().config();
+                cn.midang.keys.io.SafeFiles.writeAtomically(conf, Migrate.setting(Files.readString(conf, StandardCharsets.UTF_8),
+                        "blobs.url", blobs).getBytes(StandardCharsets.UTF_8), false);
+            }
             System.out.println("  records: " + records.map(Object::toString).orElse("the embedded database in " + c.dir().database()));
+            System.out.println("  sealed packages: " + store.map(Object::toString).orElse("files in " + c.dir().blobs()));
             if (dev) {
                 System.out.println("  server signing certificate (give it to verifiers): " + c.dir().signingCertificate());
                 System.out.println("  demo identities: " + c.dir().identities() + "/{unit-a, unit-b, inspector-info, "

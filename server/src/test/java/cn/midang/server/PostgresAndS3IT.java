@@ -48,17 +48,20 @@ class PostgresAndS3IT {
         S3Server s3 = S3Server.shared();
         String database = pg.newDatabase(Optional.empty());
         Map<String, String> env = new HashMap<>(pg.environment());
-        env.putAll(s3.environment(s3.newBucket()));
+        String bucket = s3.newBucket();
+        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID);
+        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
         Path data = tmp.resolve("srv");
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, "correct horse battery staple\n");
 
         Run init = serverCommand(env, tmp.resolve("init.log"), "init", "--data", data.toString(), "--dev", "--database",
-                pg.url(database), "--passphrase-file", passFile.toString());
+                pg.url(database), "--blobs", s3.url(bucket), "--passphrase-file", passFile.toString());
         assertThat(init.exit()).as(init.out()).isZero();
-        assertThat(init.out()).contains("records: " + pg.url(database) + " as midang");
+        assertThat(init.out()).contains("records: " + pg.url(database) + " as midang").contains("sealed packages: s3://" + bucket);
         assertThat(Files.readString(data.resolve("server.conf"))).contains("\ndatabase.url = " + pg.url(database) + "\n")
-                .doesNotContain(env.get("MIDANG_DATABASE_PASSWORD"));
+                .contains("\nblobs.url = " + s3.url(bucket) + "\n")
+                .doesNotContain(env.get("MIDANG_DATABASE_PASSWORD")).doesNotContain(S3Server.SECRET_ACCESS_KEY);
         assertThat(data.resolve("db")).as("no embedded database").doesNotExist();
 
         ChildServer.Deployed dev = new ChildServer.Deployed(data, "correct horse battery staple".toCharArray(), passFile, env);
@@ -97,6 +100,13 @@ class PostgresAndS3IT {
                 pg.url(pg.newDatabase(Optional.empty())), "--passphrase-file", passFile.toString());
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.out()).contains("cannot be used").contains("password authentication failed").doesNotContain("not-the-password");
+        assertThat(other).doesNotExist();
+
+        // A bucket that does not exist: init says which and writes nothing either.
+        Run noBucket = serverCommand(env, tmp.resolve("no-bucket.log"), "init", "--data", other.toString(), "--dev", "--database",
+                pg.url(pg.newDatabase(Optional.empty())), "--blobs", s3.url("no-such-bucket"), "--passphrase-file", passFile.toString());
+        assertThat(noBucket.exit()).isNotZero();
+        assertThat(noBucket.out()).contains("\"no-such-bucket\"").contains("must exist");
         assertThat(other).doesNotExist();
     }
 }

@@ -35,6 +35,19 @@ public final class BlobCopy {
         }
     }
 
+    /**
+     * Checks that {@code store} can be used (the bucket exists, the keys may use it), as the server
+     * will at start; throws naming the bucket when not.
+     */
+    public static void check(ServerConfig.ObjectStore store) throws IOException {
+        Path scratch = java.nio.file.Files.createTempDirectory("midang-blobs-check");
+        try (BlobStore s = S3BlobStore.open(store, scratch)) {
+            s.names();
+        } finally {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(scratch);
+        }
+    }
+
     static Result copy(BlobStore from, BlobStore to, Progress progress) throws IOException {
         List<String> names = from.names().stream().sorted().toList();
         java.util.Set<String> there = to.names();
