@@ -37,7 +37,7 @@ pgport=$(free_port)
 mkdir -p "$work/pgsetup"; echo "$pgpass" > "$work/pgsetup/pwfile"
 [ "$(id -u)" = 0 ] && chown -R postgres "$work/pgsetup" && install -d -o postgres "$work/pg"
 as_pg "$pgbin/initdb" -D "$work/pg" -U midang --pwfile="$work/pgsetup/pwfile" -A scram-sha-256 -E UTF8 --locale=C >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 600 -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pgsetup/postgres.log" -w -t 600 -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
 PGPASSWORD=$pgpass psql -h 127.0.0.1 -p "$pgport" -U midang -d postgres -qc "CREATE DATABASE midang" >/dev/null
 
 # s3proxy with its file-system backend, one bucket.
