@@ -77,6 +77,28 @@ record ChildServer(Process process, URI uri, Path log) {
         throw new AssertionError("server did not start: " + Files.readString(log));
     }
 
+    /** What one {@code midang-server} command run in its own JVM printed, and its exit code. */
+    record Command(int exit, String out) {}
+
+    /**
+     * Runs {@code midang-server ARGS} (the real jar) with {@code env} added to the environment, as an
+     * operator would; standard output to {@code out}, standard error to {@code err} (the same file: both).
+     */
+    static Command command(java.util.Map<String, String> env, Path out, Path err, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Processes.javaExecutable(), "-jar",
+                Path.of(System.getProperty("user.dir"), "target", "midang-server.jar").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile());
+        if (out.equals(err)) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(err.toFile());
+        }
+        pb.environment().putAll(env);
+        int exit = pb.start().waitFor();
+        return new Command(exit, Files.readString(out));
+    }
+
     /** SIGTERM, and wait for the clean stop. */
     boolean stop() throws InterruptedException {
         process.destroy();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.digest.Sm3;
-import cn.midang.keys.testkit.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,24 +38,14 @@ class MigrationIT {
     @TempDir
     Path tmp;
 
-    /** The exit code, a line break and what the command printed on both streams. */
+    /** The exit code, a line break and what the command printed on standard output (and error, when {@code err} is {@code out}). */
     private static String run(Map<String, String> env, Path log, String... args) throws Exception {
         return run(env, log, log, args);
     }
 
     private static String run(Map<String, String> env, Path out, Path err, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.javaExecutable(), "-jar",
-                Path.of(System.getProperty("user.dir"), "target", "midang-server.jar").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile());
-        if (out.equals(err)) {
-            pb.redirectErrorStream(true);
-        } else {
-            pb.redirectError(err.toFile());
-        }
-        pb.environment().putAll(env);
-        int exit = pb.start().waitFor();
-        return exit + "\n" + Files.readString(out);
+        ChildServer.Command c = ChildServer.command(env, out, err, args);
+        return c.exit() + "\n" + c.out();
     }
 
     /** Each query's total and hit ids, as inspector-info sees them. */
@@ -105,6 +94,10 @@ class MigrationIT {
                 assertThat(server.process().waitFor(200, TimeUnit.MILLISECONDS)).as("the server died").isFalse();
             }
             before = answers(inspector);
+            // Not while the server runs: the embedded database is its alone.
+            assertThat(run(PostgresServer.shared().environment(), tmp.resolve("running.log"), "migrate", "--data", dev.data().toString(),
+                    "--to-database", PostgresServer.shared().url(PostgresServer.shared().newDatabase(Optional.empty()))))
+                    .doesNotStartWith("0\n").contains("is the server still running? stop it first");
         } finally {
             assertThat(server.stop()).isTrue();
         }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cn.midang.cli.net.MidangClient;
 import cn.midang.keys.digest.Sm3;
-import cn.midang.keys.testkit.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -30,16 +27,8 @@ class PostgresAndS3IT {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out) {}
-
-    private static Run serverCommand(Map<String, String> env, Path log, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.javaExecutable(), "-jar",
-                Path.of(System.getProperty("user.dir"), "target", "midang-server.jar").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        int exit = pb.start().waitFor();
-        return new Run(exit, Files.readString(log));
+    private static ChildServer.Command serverCommand(Map<String, String> env, Path log, String... args) throws Exception {
+        return ChildServer.command(env, log, log, args);
     }
 
     @Test
@@ -55,7 +44,7 @@ class PostgresAndS3IT {
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, "correct horse battery staple\n");
 
-        Run init = serverCommand(env, tmp.resolve("init.log"), "init", "--data", data.toString(), "--dev", "--database",
+        ChildServer.Command init = serverCommand(env, tmp.resolve("init.log"), "init", "--data", data.toString(), "--dev", "--database",
                 pg.url(database), "--blobs", s3.url(bucket), "--passphrase-file", passFile.toString());
         assertThat(init.exit()).as(init.out()).isZero();
         assertThat(init.out()).contains("records: " + pg.url(database) + " as midang").contains("sealed packages: s3://" + bucket);
@@ -88,7 +77,7 @@ class PostgresAndS3IT {
         try (var blobs = dev.blobs()) {
             assertThat(blobs.names()).hasSize(1);
         }
-        Run verify = serverCommand(env, tmp.resolve("verify.log"), "audit", "verify", "--data", data.toString());
+        ChildServer.Command verify = serverCommand(env, tmp.resolve("verify.log"), "audit", "verify", "--data", data.toString());
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertThat(verify.out()).contains("Audit log intact");
 
@@ -96,14 +85,14 @@ class PostgresAndS3IT {
         Map<String, String> wrong = new HashMap<>(env);
         wrong.put("MIDANG_DATABASE_PASSWORD", "not-the-password");
         Path other = tmp.resolve("other");
-        Run refused = serverCommand(wrong, tmp.resolve("refused.log"), "init", "--data", other.toString(), "--dev", "--database",
+        ChildServer.Command refused = serverCommand(wrong, tmp.resolve("refused.log"), "init", "--data", other.toString(), "--dev", "--database",
                 pg.url(pg.newDatabase(Optional.empty())), "--passphrase-file", passFile.toString());
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.out()).contains("cannot be used").contains("password authentication failed").doesNotContain("not-the-password");
         assertThat(other).doesNotExist();
 
         // A bucket that does not exist: init says which and writes nothing either.
-        Run noBucket = serverCommand(env, tmp.resolve("no-bucket.log"), "init", "--data", other.toString(), "--dev", "--database",
+        ChildServer.Command noBucket = serverCommand(env, tmp.resolve("no-bucket.log"), "init", "--data", other.toString(), "--dev", "--database",
                 pg.url(pg.newDatabase(Optional.empty())), "--blobs", s3.url("no-such-bucket"), "--passphrase-file", passFile.toString());
         assertThat(noBucket.exit()).isNotZero();
         assertThat(noBucket.out()).contains("\"no-such-bucket\"").contains("must exist");
