@@ -146,6 +146,10 @@ public record ServerConfig(
             throw new InvalidConfigException("database.url = \"" + url + "\" must be empty (the embedded database) or "
                     + "jdbc:postgresql://HOST:PORT/DATABASE");
         }
+        if (url.toLowerCase(Locale.ROOT).contains("password=")) {
+            throw new InvalidConfigException("database.url carries a password: take it out of the address and set "
+                    + "MIDANG_DATABASE_PASSWORD (or database.credentials-file) instead, so that it is never written or shown");
+        }
         String credentials = env.getOrDefault("MIDANG_DATABASE_CREDENTIALS_FILE", p.getProperty("database.credentials-file", "")).strip();
         String user = env.getOrDefault("MIDANG_DATABASE_USER", "");
         String password = env.getOrDefault("MIDANG_DATABASE_PASSWORD", "");

@@ -8,8 +8,6 @@ import cn.midang.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,28 +68,6 @@ class S3BlobStoreIT extends BlobStoreContract {
         try (Stream<Path> files = Files.list(local.resolve("tmp"))) {
             assertThat(files.count()).as("the staged file is removed").isZero();
         }
-    }
-
-    @Test
-    void theConfigKey_takesTheBucketPrefixAndEndpoint_andTheKeysOnlyFromTheEnvironment() throws Exception {
-        Path data = Files.createDirectories(local.resolve("data"));
-        Files.writeString(data.resolve("server.conf"), "blobs.url = s3://reports/midang?endpoint=http://127.0.0.1:9000&region=cn-north-1\n");
-        Map<String, String> env = new HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "secret"));
-        ServerConfig.ObjectStore o = ServerConfig.load(data, env).blobs().orElseThrow();
-        assertThat(o.bucket()).isEqualTo("reports");
-        assertThat(o.prefix()).isEqualTo("midang/");
-        assertThat(o.endpoint()).contains(java.net.URI.create("http://127.0.0.1:9000"));
-        assertThat(o.region()).isEqualTo("cn-north-1");
-        assertThat(o.toString()).doesNotContain("secret");
-        env.remove("AWS_SECRET_ACCESS_KEY");
-        assertThatThrownBy(() -> ServerConfig.load(data, env)).hasMessageContaining("AWS_SECRET_ACCESS_KEY");
-        for (String bad : new String[] {"http://reports", "s3://Reports_1", "s3://reports?endpoint=ftp://x", "s3://reports?acl=public"}) {
-            Files.writeString(data.resolve("server.conf"), "blobs.url = " + bad + "\n");
-            assertThatThrownBy(() -> ServerConfig.load(data, Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "s")))
-                    .as(bad).isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("blobs.url");
-        }
-        Files.writeString(data.resolve("server.conf"), "");
-        assertThat(ServerConfig.load(data, Map.of()).blobs()).as("files by default, no keys needed").isEmpty();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,0 +1,57 @@
+package cn.midang.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the records and the blobs are, read from server.conf; their secrets only from the environment or a file. */
+class ServerConfigTest {
+
+    @TempDir
+    Path local;
+
+    @Test
+    void blobsAndDatabase_takeBucketPrefixEndpointAndUrl_andTheSecretsOnlyFromTheEnvironmentOrAFile() throws Exception {
+        Path data = Files.createDirectories(local.resolve("data"));
+        Files.writeString(data.resolve("server.conf"), "blobs.url = s3://reports/midang?endpoint=http://127.0.0.1:9000&region=cn-north-1\n");
+        Map<String, String> env = new HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "secret"));
+        ServerConfig.ObjectStore o = ServerConfig.load(data, env).blobs().orElseThrow();
+        assertThat(o.bucket()).isEqualTo("reports");
+        assertThat(o.prefix()).isEqualTo("midang/");
+        assertThat(o.endpoint()).contains(java.net.URI.create("http://127.0.0.1:9000"));
+        assertThat(o.region()).isEqualTo("cn-north-1");
+        assertThat(o.toString()).doesNotContain("secret");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        assertThatThrownBy(() -> ServerConfig.load(data, env)).hasMessageContaining("AWS_SECRET_ACCESS_KEY");
+        for (String bad : new String[] {"http://reports", "s3://Reports_1", "s3://reports?endpoint=ftp://x", "s3://reports?acl=public"}) {
+            Files.writeString(data.resolve("server.conf"), "blobs.url = " + bad + "\n");
+            assertThatThrownBy(() -> ServerConfig.load(data, Map.of("AWS_ACCESS_KEY_ID", "id", "AWS_SECRET_ACCESS_KEY", "s")))
+                    .as(bad).isInstanceOf(ServerConfig.InvalidConfigException.class).hasMessageContaining("blobs.url");
+        }
+        Files.writeString(data.resolve("server.conf"), "");
+        assertThat(ServerConfig.load(data, Map.of()).blobs()).as("files by default, no keys needed").isEmpty();
+        // The database's secrets likewise: never in the file, never in the address.
+        Files.writeString(data.resolve("server.conf"), "database.url = jdbc:postgresql://db:5432/midang?password=hunter2\n");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of("MIDANG_DATABASE_USER", "u", "MIDANG_DATABASE_PASSWORD", "p")))
+                .hasMessageContaining("carries a password").hasMessageNotContaining("hunter2");
+        Files.writeString(data.resolve("server.conf"), "database.url = jdbc:postgresql://db:5432/midang\ndatabase.password = x\n");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).hasMessageContaining("unknown key \"database.password\"");
+        Files.writeString(data.resolve("server.conf"), "database.url = jdbc:postgresql://db:5432/midang\n");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).hasMessageContaining("MIDANG_DATABASE_PASSWORD");
+        Files.writeString(data.resolve("server.conf"), "database.url = jdbc:postgresql://db:5432/midang\ndatabase.credentials-file = db.cred\n");
+        Files.writeString(data.resolve("db.cred"), "user = midang\npassword = s3cret\n");
+        ServerConfig.DatabaseSettings db = ServerConfig.database(data, Map.of()).orElseThrow();
+        assertThat(db.user()).isEqualTo("midang");
+        assertThat(db.password()).isEqualTo("s3cret");
+        assertThat(db.toString()).doesNotContain("s3cret");
+        Files.writeString(data.resolve("server.conf"), "database.url = mysql://db\n");
+        assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).hasMessageContaining("jdbc:postgresql://");
+    }
+
+}
