@@ -322,9 +322,12 @@ public final class MidangServer implements AutoCloseable {
             try {
                 Unsealed u = unsealed;
                 if (u != null) {
-                    u.indexer().close();
-                    u.searchIndex().close();
-                    u.archive().close();
+                    try {
+                        u.indexer().close();
+                        u.searchIndex().close();
+                    } finally {
+                        u.archive().close(); // the object store's connections, whatever the index did
+                    }
                 }
             } catch (Exception e) {
                 LOG.error("closing the search index failed; it will be rebuilt if damaged (midang-server reindex)", e);
