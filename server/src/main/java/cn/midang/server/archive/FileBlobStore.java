@@ -61,6 +61,7 @@ public final class FileBlobStore implements BlobStore {
         return staging.stage(replaced, (file, channel, name) -> {
             channel.force(true);
             Path target = pathOf(name);
+            boolean newShard = !Files.isDirectory(target.getParent());
             Files.createDirectories(target.getParent());
             try {
                 // On POSIX, rename replaces an existing target atomically.
@@ -73,7 +74,9 @@ public final class FileBlobStore implements BlobStore {
                 }
             }
             forceDirectory(target.getParent());
-            forceDirectory(root); // the shard folder may be new
+            if (newShard) {
+                forceDirectory(root); // the new shard folder's own entry
+            }
         });
     }
 

@@ -138,6 +138,12 @@ public record ServerConfig(
                 throw new InvalidConfigException("cannot read " + file + ": " + e.getMessage());
             }
         }
+        return database(dataDir, p, env);
+    }
+
+    /** As {@link #database(Path, Map)}, with {@code server.conf} already read into {@code p}. */
+    private static Optional<DatabaseSettings> database(Path dataDir, Properties p, Map<String, String> env)
+            throws InvalidConfigException {
         String url = env.getOrDefault("MIDANG_DATABASE_URL", p.getProperty("database.url", "")).strip();
         if (url.isEmpty()) {
             return Optional.empty();
@@ -198,7 +204,7 @@ public record ServerConfig(
             }
             return v.strip();
         };
-        database(dataDir, env); // refused here too, naming the key, before anything starts
+        database(dataDir, p, env); // refused here too, naming the key, before anything starts
         String host = get.apply("listen.host");
         if (host.isEmpty()) {
             throw new InvalidConfigException("listen.host is empty: give an address such as 127.0.0.1");
