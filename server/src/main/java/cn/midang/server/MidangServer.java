@@ -40,6 +40,7 @@ import cn.midang.server.search.Indexer;
 import cn.midang.server.search.SearchIndex;
 import cn.midang.server.search.api.SearchRoutes;
 import cn.midang.server.search.api.SearchService;
+import cn.midang.server.storage.Database;
 import cn.midang.server.submission.Submissions;
 import cn.midang.server.submission.api.SubmissionRoutes;
 import cn.midang.server.submission.api.SubmissionService;
@@ -218,8 +219,8 @@ public final class MidangServer implements AutoCloseable {
      * the database file rewritten, so that the old values are not left in its free pages. Runs
      * before anything else of the server uses the database.
      */
-    static Submissions submissions(Deployment d, RecordCipher records) throws SQLException {
-        Submissions submissions = new Submissions(d.database(), records);
+    static Submissions submissions(Deployment d, ServerConfig config, RecordCipher records) throws SQLException {
+        Submissions submissions = new Submissions(d.database(), records, config.node());
         int sealed = submissions.sealPlaintextRows();
         if (sealed > 0) {
             d.database().compact();
@@ -233,10 +234,10 @@ public final class MidangServer implements AutoCloseable {
      * Opens the search index, or starts a new one (with a new key) when it was deleted: the
      * index is derived data, so deleting {@code DATA/index} and restarting rebuilds it.
      */
-    static SearchIndex openIndex(Deployment d, Archive archive) throws Exception {
+    static SearchIndex openIndex(Deployment d, ServerConfig config, Archive archive) throws Exception {
         if (!Files.exists(d.dir().indexKey())) {
             deleteTree(d.dir().index());
-            new IndexStatus(d.database()).clear();
+            new IndexStatus(d.database(), config.node()).clear();
         }
         return new SearchIndex(new EncryptedDirectory(FSDirectory.open(d.dir().index()), IndexKey.loadOrCreate(d.dir().indexKey(), archive)));
     }
@@ -247,7 +248,7 @@ public final class MidangServer implements AutoCloseable {
                 new ForkedExtractor(ForkedExtractor.Limits.DEFAULT.withTimeout(config.extractTimeout())),
                 ocr.usable() ? ForkedExtractor.recognising(new Ocr(Ocr.LANGUAGES, config.ocrMaxPages(), config.ocrTimeout(), Ocr.DPI))
                         : null,
-                index, new IndexStatus(d.database()), d.clock(), config.maxIndexBytes(), config.extractors());
+                index, new IndexStatus(d.database(), config.node()), d.clock(), config.maxIndexBytes(), config.extractors());
     }
 
     /** Whether scans and pictures are recognised: asked for ({@code search.ocr}) and Tesseract with its languages found. */
@@ -260,6 +261,9 @@ public final class MidangServer implements AutoCloseable {
         return "OCR " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")";
     }
 
+
+    /** How often a node sharing PostgreSQL looks for submissions other nodes received (searchable within 2 s, SPEC §5). */
+    static final java.time.Duration FOLLOW_EVERY = java.time.Duration.ofMillis(500);
 
     /** Deletes a folder and everything in it, if it exists. */
     static void deleteTree(Path dir) throws IOException {
@@ -417,14 +421,15 @@ public final class MidangServer implements AutoCloseable {
             ServerConfig config = s.config();
             Archive archive = Archive.of(deployment, config);
             RecordCipher records = archive.recordCipher(deployment.dir().recordKey());
-            Submissions submissions = submissions(deployment, records); // first: it may compact the database
+            Submissions submissions = submissions(deployment, config, records); // first: it may compact the database
             s.audit().useRecordCipher(records);
             Campaigns campaigns = new Campaigns(deployment.database());
             Findings findings = new Findings(deployment.database(), records);
             SubmissionService service = new SubmissionService(campaigns, submissions, findings, archive, deployment.signingIdentity(),
                     deployment.clock(), config.maxUploadBytes());
             AccessService access = new AccessService(s.accessRecords(), s.accounts(), campaigns, submissions, deployment.clock());
-            int swept = service.sweep();
+            boolean shared = deployment.database().engine() == Database.Engine.POSTGRESQL;
+            int swept = service.sweep(config.sweepGrace(shared));
             if (swept > 0) {
                 LOG.warn("start-up sweep removed {} staged or unrecorded blob(s) left by an interrupted upload", swept);
             }
@@ -439,10 +444,16 @@ public final class MidangServer implements AutoCloseable {
             if (stale > 0) {
                 LOG.info("removed {} temporary folder(s) of text extractors of a server that stopped abruptly", stale);
             }
-            SearchIndex searchIndex = openIndex(deployment, archive);
+            SearchIndex searchIndex = openIndex(deployment, config, archive);
             Indexer indexer = newIndexer(deployment, config, submissions, archive, searchIndex, s.ocr());
             service.onRecorded(indexer::enqueue);
             int behind = indexer.catchUp();
+            if (shared) {
+                // Other nodes may receive uploads too: this node's index follows the shared records.
+                indexer.follow(FOLLOW_EVERY);
+                LOG.info("node {}: the search index follows what every node sharing {} receives", config.node(),
+                        deployment.database().engine());
+            }
             if (behind > 0) {
                 LOG.info("{} submission(s) queued for the search index", behind);
             }

@@ -34,7 +34,8 @@ import picocli.CommandLine;
         footer = {"", "Example (a development server with demo identities, on loopback):",
             "  midang-server dev --data .midang-dev --port 8443"},
         subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
-            ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class, ServerCommand.Migrate.class})
+            ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class, ServerCommand.Migrate.class,
+            ServerCommand.Join.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -575,11 +576,45 @@ final class ServerCommand {
             return 0;
         }
 
-        /** {@code conf} with {@code key} set to {@code value}: its line replaced, or added at the end. */
+        /** {@code conf} with {@code key} set to {@code value} ({@link ServerConfig#withSetting}). */
         static String setting(String conf, String key, String value) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$").matcher(conf);
-            String line = key + " = " + value;
-            return m.find() ? m.replaceFirst(java.util.regex.Matcher.quoteReplacement(line)) : conf + (conf.endsWith("\n") ? "" : "\n") + line + "\n";
+            return ServerConfig.withSetting(conf, key, value);
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Make the data directory of another server node of a deployment whose records are in PostgreSQL and",
+                "whose sealed packages are in an object store: its configuration (with a node name of its own), certificates",
+                "and key files are copied from a node's directory; no index (the new node builds its own from the shared",
+                "records, and follows every node's uploads within seconds), no records, no packages. Copy the new directory",
+                "to the new host (it holds the key files: as carefully as the original) and start it with 'run'. The",
+                "credentials come from the environment, as for 'run'; the database is asked whether the name is free."},
+            footer = {"", "Example:",
+                "  midang-server join --from /srv/midang --data /srv/midang-b --node node-b --port 8444",
+                "  midang-server run --data /srv/midang-b"})
+    static final class Join implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "DATA", description = "A node's data directory.")
+        Path from;
+
+        @Option(names = "--data", required = true, paramLabel = "NEW_DATA", description = "The new node's data directory (absent or empty).")
+        Path data;
+
+        @Option(names = "--node", paramLabel = "NAME", description = "The new node's name (default: from its directory's name, "
+                + "e.g. midang-b); lower-case letters, digits and '-', never used by another node.")
+        String node;
+
+        @Option(names = "--port", description = "The new node's listen.port (default: the same as --from's, for another host).")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            var joined = cn.midang.server.deploy.NodeJoin.join(from, data, node, port, System.getenv());
+            System.out.println("Made node \"" + joined.node() + "\" of the deployment in " + from + ": " + data);
+            System.out.println("  copied: " + joined.copied().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")));
+            System.out.println("  not copied: the search index (built by the node from the shared records at its first start), "
+                    + "audit/checkpoints.jsonl (each node keeps the checkpoints it signs)");
+            System.out.println("  start it: midang-server run --data " + data);
+            return 0;
         }
     }
 
@@ -602,12 +637,12 @@ final class ServerCommand {
             char[] pass = keyPassphrase(data, passphraseFile, config);
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC()); Archive archive = Archive.of(d, config)) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var submissions = MidangServer.submissions(d, archive.recordCipher(d.dir().recordKey()));
+                var submissions = MidangServer.submissions(d, config, archive.recordCipher(d.dir().recordKey()));
                 var ocr = MidangServer.ocr(config);
                 System.out.println("Text recognition of scans (OCR): " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")");
-                try (var index = MidangServer.openIndex(d, archive);
+                try (var index = MidangServer.openIndex(d, config, archive);
                         var indexer = MidangServer.newIndexer(d, config, submissions, archive, index, ocr)) {
-                    var status = new IndexStatus(d.database());
+                    var status = new IndexStatus(d.database(), config.node());
                     List<String> all = status.pending();
                     all.forEach(indexer::enqueue);
                     while (!indexer.awaitIdle(10, TimeUnit.SECONDS)) {

@@ -39,6 +39,8 @@ import org.apache.commons.io.output.CountingOutputStream;
  */
 public final class Archive implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Archive.class);
+
     /** Where the chain validator comes from (it changes when the CRL is renewed). */
     @FunctionalInterface
     public interface Trust {
@@ -191,13 +193,30 @@ public final class Archive implements AutoCloseable {
         blobs.delete(blobName);
     }
 
-    /** Start-up sweep: staged blobs and committed blobs outside {@code referenced} (a crash between rename and commit). */
-    public int sweep(Set<String> referenced) throws IOException {
+    /**
+     * Start-up sweep: staged blobs, and committed blobs outside {@code referenced} (a crash between
+     * storing and recording) last written before {@code writtenBefore}. {@code referenced} must be
+     * read before this is called: a blob another node commits meanwhile is younger than the bound.
+     * {@code Instant.MAX}: every unreferenced blob (no other server can be uploading).
+     */
+    public int sweep(Set<String> referenced, java.time.Instant writtenBefore) throws IOException {
         int removed = blobs.sweepStaged();
         for (String name : blobs.names()) {
             if (!referenced.contains(name)) {
-                blobs.delete(name);
-                removed++;
+                java.time.Instant written = java.time.Instant.MIN;
+                if (!writtenBefore.equals(java.time.Instant.MAX)) {
+                    try {
+                        written = blobs.modified(name);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue;
+                    }
+                }
+                if (written.isBefore(writtenBefore)) {
+                    blobs.delete(name);
+                    removed++;
+                } else {
+                    LOG.info("unrecorded stored package {} is younger than the sweep's grace; left for a later start", name);
+                }
             }
         }
         return removed;

@@ -43,6 +43,12 @@ public interface BlobStore extends AutoCloseable {
     /** Deletes a committed blob (used when the record that would point to it was not written). */
     void delete(String name) throws IOException;
 
+    /**
+     * When committed blob {@code name} was last written, by the store's clock (the start-up sweep
+     * leaves young unreferenced blobs alone: another node's upload may be about to commit its record).
+     */
+    java.time.Instant modified(String name) throws IOException;
+
     /** Names of all committed blobs. */
     Set<String> names() throws IOException;
 

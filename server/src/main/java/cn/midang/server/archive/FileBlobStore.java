@@ -91,6 +91,11 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public java.time.Instant modified(String name) throws IOException {
+        return Files.getLastModifiedTime(pathOf(name)).toInstant();
+    }
+
+    @Override
     public Set<String> names() throws IOException {
         Set<String> names = new HashSet<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, p -> p.getFileName().toString().matches("[0-9a-f]{2}"))) {

@@ -145,6 +145,22 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public java.time.Instant modified(String name) throws IOException {
+        try {
+            return s3.headObject(r -> r.bucket(bucket).key(key(name))).lastModified();
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(name, null, "no such blob");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new NoSuchFileException(name, null, "no such blob");
+            }
+            throw failure("looking up", name, e);
+        } catch (SdkException e) {
+            throw failure("looking up", name, e);
+        }
+    }
+
+    @Override
     public Set<String> names() throws IOException {
         Set<String> names = new HashSet<>();
         try {

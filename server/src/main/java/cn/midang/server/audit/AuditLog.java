@@ -82,12 +82,11 @@ public final class AuditLog implements AutoCloseable {
     private final Clock clock;
     private final int everyRecords;
     private final ScheduledExecutorService timer;
-    private long head;
-    private String headHash;
+    private long head; // the last record this node wrote or saw: only to count toward the next checkpoint
     private long lastCheckpoint;
 
     private AuditLog(Database db, Path checkpointFile, Identity signing, RecordCipher cipher, Clock clock, int everyRecords, long head,
-            String headHash, long lastCheckpoint, Duration everyPeriod) {
+            long lastCheckpoint, Duration everyPeriod) {
         this.db = db;
         this.checkpointFile = checkpointFile;
         this.signing = signing;
@@ -96,7 +95,6 @@ public final class AuditLog implements AutoCloseable {
         this.clock = clock;
         this.everyRecords = everyRecords;
         this.head = head;
-        this.headHash = headHash;
         this.lastCheckpoint = lastCheckpoint;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "midang-audit-checkpoint");
@@ -114,17 +112,10 @@ public final class AuditLog implements AutoCloseable {
     public static AuditLog open(Database db, Path checkpointFile, Identity signing, RecordCipher cipher, Clock clock,
             int everyRecords, Duration everyPeriod) throws SQLException, IOException {
         Files.createDirectories(checkpointFile.getParent());
-        long head = 0;
-        String hash = AuditRecord.GENESIS;
+        long head;
         long checkpoint = 0;
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-                    ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    head = rs.getLong(1);
-                    hash = rs.getString(2);
-                }
-            }
+            head = head(c).seq();
             try (PreparedStatement ps = c.prepareStatement("SELECT MAX(seq) FROM audit_checkpoints");
                     ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -132,7 +123,7 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
         }
-        AuditLog log = new AuditLog(db, checkpointFile, signing, cipher, clock, everyRecords, head, hash, checkpoint, everyPeriod);
+        AuditLog log = new AuditLog(db, checkpointFile, signing, cipher, clock, everyRecords, head, checkpoint, everyPeriod);
         // A device must pass a test write before it is trusted: a log that cannot be written
         // stops the server from starting rather than failing every request later.
         try {
@@ -150,41 +141,53 @@ public final class AuditLog implements AutoCloseable {
         this.cipher = records;
     }
 
-    /** Appends one record; throws when it could not be written (the request must then fail). */
+    /**
+     * Appends one record; throws when it could not be written (the request must then fail). The
+     * head is read in the record's own transaction, under the chain's lock
+     * ({@link Database.Lock#AUDIT_CHAIN}): several nodes sharing one PostgreSQL database append to
+     * one chain, with no gap and no fork.
+     */
     public AuditRecord append(Entry e) throws AuditUnavailableException {
         AuditRecord r;
         boolean due;
         synchronized (this) {
             String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
             String object = clip(e.object(), MAX_OBJECT);
-            // While the archive is sealed there is no record key, and no request with sealed parts is served.
-            if (e.sealed() != null && cipher != null) {
-                object += SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(
-                        clip(e.sealed(), MAX_SEALED).getBytes(StandardCharsets.UTF_8), context(head + 1)));
-            }
-            r = AuditRecord.sealed(head + 1, at, e.request(), e.actor(), e.role(), e.organisation(), e.action(),
-                    object, e.decision(), clip(e.reason(), 512), headHash);
-            try (Connection c = db.connection();
-                    PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, at, request_id, actor, role, organisation, "
-                            + "action, object, decision, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setLong(1, r.seq());
-                ps.setString(2, r.at());
-                ps.setString(3, r.request());
-                ps.setString(4, r.actor());
-                ps.setString(5, r.role());
-                ps.setString(6, r.organisation());
-                ps.setString(7, r.action());
-                ps.setString(8, r.object());
-                ps.setString(9, r.decision());
-                ps.setString(10, r.reason());
-                ps.setString(11, r.prev());
-                ps.setString(12, r.hash());
-                ps.executeUpdate();
+            String reason = clip(e.reason(), 512);
+            try {
+                r = db.inTransaction(c -> {
+                    Database.lock(c, Database.Lock.AUDIT_CHAIN);
+                    Head h = head(c);
+                    String stored = object;
+                    // While the archive is sealed there is no record key, and no request with sealed parts is served.
+                    if (e.sealed() != null && cipher != null) {
+                        stored += SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(
+                                clip(e.sealed(), MAX_SEALED).getBytes(StandardCharsets.UTF_8), context(h.seq() + 1)));
+                    }
+                    AuditRecord next = AuditRecord.sealed(h.seq() + 1, at, e.request(), e.actor(), e.role(), e.organisation(),
+                            e.action(), stored, e.decision(), reason, h.hash());
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, at, request_id, actor, role, "
+                            + "organisation, action, object, decision, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        ps.setLong(1, next.seq());
+                        ps.setString(2, next.at());
+                        ps.setString(3, next.request());
+                        ps.setString(4, next.actor());
+                        ps.setString(5, next.role());
+                        ps.setString(6, next.organisation());
+                        ps.setString(7, next.action());
+                        ps.setString(8, next.object());
+                        ps.setString(9, next.decision());
+                        ps.setString(10, next.reason());
+                        ps.setString(11, next.prev());
+                        ps.setString(12, next.hash());
+                        ps.executeUpdate();
+                    }
+                    return next;
+                });
             } catch (SQLException | RuntimeException ex) {
-                throw new AuditUnavailableException("audit record " + r.seq() + " could not be written: " + ex.getMessage(), ex);
+                throw new AuditUnavailableException("an audit record (" + e.action() + ") could not be written: " + ex.getMessage(), ex);
             }
             head = r.seq();
-            headHash = r.hash();
             due = head - lastCheckpoint >= everyRecords;
         }
         if (due) {
@@ -195,6 +198,16 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    /** The last record of the chain: its sequence number and hash (0 and GENESIS when empty). */
+    private record Head(long seq, String hash) {}
+
+    private static Head head(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : new Head(0, AuditRecord.GENESIS);
+        }
     }
 
     private static String context(long seq) {
@@ -232,23 +245,57 @@ public final class AuditLog implements AutoCloseable {
         return v.length() <= max ? v : v.substring(0, max - 1) + "…";
     }
 
-    /** Signs a checkpoint of the head if records were added since the last one; returns it. */
+    /**
+     * Signs a checkpoint of the head if none covers it yet; returns it. Under the chain's lock: when
+     * several nodes share the chain, the first to get there signs the head and the others find it
+     * signed. Each node also appends its own checkpoints to its {@code audit/checkpoints.jsonl}.
+     */
     public synchronized Optional<Checkpoint> checkpoint() throws IOException, SQLException, KeysException {
-        if (head == lastCheckpoint) {
+        String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        long[] signedUpTo = {0};
+        Checkpoint cp;
+        try {
+            cp = db.inTransaction(c -> {
+                Database.lock(c, Database.Lock.AUDIT_CHAIN);
+                Head h = head(c);
+                signedUpTo[0] = h.seq();
+                if (h.seq() == 0) {
+                    return null;
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoints WHERE seq = ?")) {
+                    ps.setLong(1, h.seq());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return null; // signed already (by this node or another)
+                        }
+                    }
+                }
+                Checkpoint signed;
+                try {
+                    signed = Checkpoint.sign(signer, signing, h.seq(), h.hash(), at);
+                } catch (KeysException e) {
+                    throw new IllegalStateException(e);
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, bytes, signature) VALUES (?, ?, ?)")) {
+                    ps.setLong(1, signed.seq());
+                    ps.setBytes(2, signed.bytes());
+                    ps.setBytes(3, signed.signature());
+                    ps.executeUpdate();
+                }
+                TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.AUDIT_CHECKPOINT, signed.bytes(), signed.signature()));
+                return signed;
+            });
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof KeysException k) {
+                throw k;
+            }
+            throw e;
+        }
+        lastCheckpoint = Math.max(lastCheckpoint, signedUpTo[0]);
+        head = Math.max(head, signedUpTo[0]);
+        if (cp == null) {
             return Optional.empty();
         }
-        String at = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        Checkpoint cp = Checkpoint.sign(signer, signing, head, headHash, at);
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (seq, bytes, signature) VALUES (?, ?, ?)")) {
-                ps.setLong(1, cp.seq());
-                ps.setBytes(2, cp.bytes());
-                ps.setBytes(3, cp.signature());
-                ps.executeUpdate();
-            }
-            TransparencyLog.add(c, LogEntry.of(LogEntry.Kind.AUDIT_CHECKPOINT, cp.bytes(), cp.signature()));
-            return null;
-        });
         String line = JSON.writeValueAsString(Map.of("seq", cp.seq(),
                 "bytes", Base64.getEncoder().encodeToString(cp.bytes()),
                 "signature", Base64.getEncoder().encodeToString(cp.signature()))) + "\n";
@@ -260,7 +307,6 @@ public final class AuditLog implements AutoCloseable {
             }
             ch.force(true);
         }
-        lastCheckpoint = head;
         return Optional.of(cp);
     }
 
@@ -330,8 +376,11 @@ public final class AuditLog implements AutoCloseable {
     /** Turns an audit record into its export fields (the record's components, in order). */
     private static final ObjectMapper EXPORT = new ObjectMapper();
 
-    public synchronized long head() {
-        return head;
+    /** The sequence number of the chain's last record (read from the database: another node may have appended since). */
+    public long head() throws SQLException {
+        try (Connection c = db.connection()) {
+            return head(c).seq();
+        }
     }
 
     /** The hash of record {@code seq} (GENESIS for 0), the anchor of a range starting at seq + 1. */

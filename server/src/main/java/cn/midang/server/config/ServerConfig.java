@@ -44,7 +44,12 @@ public record ServerConfig(
         List<String> reviewDepartments,
         Duration logRoundPeriod,
         int logRoundSize,
-        Optional<ObjectStore> blobs) {
+        Optional<ObjectStore> blobs,
+        String node,
+        Optional<Duration> sweepGrace) {
+
+    /** The name of a server that is the only node of its deployment ({@code node.name} unset). */
+    public static final String SOLE_NODE = "local";
 
     /**
      * An S3-compatible object store for the sealed blobs ({@code blobs.url}); the keys come from
@@ -100,6 +105,12 @@ public record ServerConfig(
             new Key("blobs.url", "", "Where sealed packages are kept: empty for files under the data directory, or an "
                     + "S3-compatible object store, s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT&region=REGION (the bucket must "
                     + "exist; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."),
+            new Key("node.name", SOLE_NODE, "This node's name among the servers sharing one PostgreSQL database and bucket "
+                    + "(lower-case letters, digits and '-'; each node its own, 'midang-server join' sets it): its search index "
+                    + "keeps track of what it has taken in under this name."),
+            new Key("blobs.sweep-grace-seconds", "", "At start, a stored package no record points to (an upload a crash cut off) is "
+                    + "deleted only if it is older than this: empty means 0 with the embedded database (one server) and 3600 with "
+                    + "PostgreSQL, where another node's upload may be between storing its package and committing its record."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
@@ -230,7 +241,9 @@ public record ServerConfig(
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
                 cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, address(get, "metrics.listen"),
                 departments(get, "review.departments"), Duration.ofSeconds(number(get, "log.round-seconds", 1, 3600)),
-                (int) number(get, "log.round-size", 1, 4096), objectStore(get, "blobs.url", env));
+                (int) number(get, "log.round-size", 1, 4096), objectStore(get, "blobs.url", env), node(get, "node.name"),
+                get.apply("blobs.sweep-grace-seconds").isEmpty() ? Optional.empty()
+                        : Optional.of(Duration.ofSeconds(number(get, "blobs.sweep-grace-seconds", 0, 366L * 86_400))));
     }
 
     private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -301,6 +314,39 @@ public record ServerConfig(
                     + "the server's environment (keys are never read from server.conf)");
         }
         return Optional.of(new ObjectStore(uri.getHost(), prefix, endpoint, region, id, secret));
+    }
+
+    /** The text of a server.conf, {@code conf}, with {@code key} set to {@code value}: its line replaced, or added at the end. */
+    public static String withSetting(String conf, String key, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(key) + "\\s*=.*$").matcher(conf);
+        String line = key + " = " + value;
+        return m.find() ? m.replaceFirst(java.util.regex.Matcher.quoteReplacement(line))
+                : conf + (conf.endsWith("\n") ? "" : "\n") + line + "\n";
+    }
+
+    /** Whether {@code name} may be a {@code node.name}. */
+    public static boolean isNodeName(String name) {
+        return NODE.matcher(name).matches();
+    }
+
+    private static final java.util.regex.Pattern NODE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private static String node(Function<String, String> get, String key) throws InvalidConfigException {
+        String v = get.apply(key);
+        if (!NODE.matcher(v).matches()) {
+            throw new InvalidConfigException(key + " = \"" + v + "\" is not a node name: 1 to 63 lower-case letters, digits and '-', "
+                    + "starting with a letter or digit (e.g. node-b)");
+        }
+        return v;
+    }
+
+    /**
+     * How old an unreferenced stored package must be before the start-up sweep deletes it
+     * ({@code blobs.sweep-grace-seconds}): as configured, else none for the embedded database (no
+     * other server can be uploading) and an hour for PostgreSQL (another node may be).
+     */
+    public Duration sweepGrace(boolean sharedRecords) {
+        return sweepGrace.orElse(sharedRecords ? Duration.ofHours(1) : Duration.ZERO);
     }
 
     private static long number(Function<String, String> get, String key, long min, long max) throws InvalidConfigException {

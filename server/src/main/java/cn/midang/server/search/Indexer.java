@@ -54,6 +54,8 @@ public final class Indexer implements AutoCloseable {
     private final Object idle = new Object();
     private int pending; // guarded by idle
     private final List<IndexStatus.Entry> uncommitted = new ArrayList<>();
+    /** Submissions queued or being indexed whose status is not yet recorded; one that failed stays here until the next start. */
+    private final java.util.Set<String> inHand = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "midang-index-commit");
         t.setDaemon(true);
@@ -107,9 +109,9 @@ public final class Indexer implements AutoCloseable {
             n++;
         }
         for (String id : status.awaitingRecognition()) {
-            if (recogniser != null) {
+            if (recogniser != null && inHand.add(id)) {
                 enqueue(id, recognising, () -> recogniseNow(id));
-            } else {
+            } else if (recogniser == null) {
                 // Recognition was switched off (search.ocr = false) since: what it would have found stays unknown.
                 status.record(id, IndexStatus.NOT_INDEXED, IndexNote.NO_TEXT.code(), "", false, clock.instant());
             }
@@ -120,9 +122,37 @@ public final class Indexer implements AutoCloseable {
 
     private volatile boolean stopping;
 
-    /** Queues submission {@code id} for indexing. */
+    /** Queues submission {@code id} for indexing, unless it is queued or in hand already. */
     public void enqueue(String id) {
-        enqueue(id, worker, () -> indexNow(id));
+        if (inHand.add(id)) {
+            enqueue(id, worker, () -> indexNow(id));
+        }
+    }
+
+    /**
+     * Follows what other nodes receive: every {@code every}, the submissions this node's index has
+     * no status for (another node's uploads, SPEC §5: searchable within 2 s of the receipt) are
+     * queued. For nodes sharing one PostgreSQL database; a single server learns of every upload
+     * from its own requests ({@link #enqueue}) and needs none of this.
+     */
+    public void follow(java.time.Duration every) {
+        committer.scheduleWithFixedDelay(this::followOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One look for submissions other nodes received; returns how many were queued. */
+    int followOnce() {
+        int n = 0;
+        try {
+            for (String id : status.pending()) {
+                if (!inHand.contains(id)) {
+                    enqueue(id);
+                    n++;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("could not look for submissions other nodes received; trying again shortly", e);
+        }
+        return n;
     }
 
     private void enqueue(String id, ExecutorService lane, Runnable job) {
@@ -260,6 +290,7 @@ public final class Indexer implements AutoCloseable {
             try {
                 index.commit();
                 status.recordAll(List.copyOf(uncommitted));
+                uncommitted.forEach(e -> inHand.remove(e.submission()));
                 uncommitted.clear();
             } catch (IOException | SQLException | RuntimeException e) {
                 LOG.error("could not commit the search index; trying again in a second", e);

@@ -134,6 +134,40 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * What several server nodes sharing one PostgreSQL database must do one at a time (SPEC §6: the
+     * database provides the ordering, not a consensus of our own). Each is a transaction-scoped
+     * advisory lock; its number is fixed here and never reused.
+     */
+    public enum Lock {
+        /** Appending to the audit chain and signing its checkpoints: one head across nodes. */
+        AUDIT_CHAIN(0x4d49_4441_0001L),
+        /** A round of the transparency log: one tree across nodes. */
+        TRANSPARENCY_LOG(0x4d49_4441_0002L);
+
+        private final long key;
+
+        Lock(long key) {
+            this.key = key;
+        }
+    }
+
+    /**
+     * Takes {@code lock} until {@code c}'s transaction ends (PostgreSQL's
+     * {@code pg_advisory_xact_lock}), so that no other node does the same work in between. The
+     * embedded database serves one server only, whose callers already hold a lock in memory; there
+     * it does nothing.
+     */
+    public static void lock(Connection c, Lock lock) throws SQLException {
+        if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            return;
+        }
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            ps.setLong(1, lock.key);
+            ps.executeQuery().close();
+        }
+    }
+
     /** Work inside a transaction. */
     @FunctionalInterface
     public interface Work<T> {

@@ -32,11 +32,19 @@ import java.util.TreeSet;
 public final class Submissions {
 
     private final Database db;
+    private final String indexNode;
     private final RecordCipher cipher;
 
+    /** The records of the only server of a deployment (its index statuses are node {@code local}'s). */
     public Submissions(Database db, RecordCipher cipher) {
+        this(db, cipher, cn.midang.server.config.ServerConfig.SOLE_NODE);
+    }
+
+    /** The records as node {@code indexNode} lists them: with the index statuses of its own search index. */
+    public Submissions(Database db, RecordCipher cipher, String indexNode) {
         this.db = db;
         this.cipher = cipher;
+        this.indexNode = indexNode;
     }
 
     private static String context(String id, String column) {
@@ -328,8 +336,9 @@ public final class Submissions {
                 + "s.content_size, s.content_sm3, a.common_name, s.received_at, s.late, i.state, i.reason, s.area_id, "
                 + "i.recognised_pages FROM submissions s "
                 + "JOIN accounts a ON a.fingerprint = s.submitter_fingerprint "
-                + "LEFT JOIN index_status i ON i.submission_id = s.id WHERE 1 = 1");
+                + "LEFT JOIN index_status i ON i.submission_id = s.id AND i.node = ? WHERE 1 = 1");
         List<String> args = new ArrayList<>();
+        args.add(indexNode);
         if (scope.unit() != null) {
             sql.append(" AND s.unit_id = ? AND a.role = 'unit'");
             args.add(scope.unit());

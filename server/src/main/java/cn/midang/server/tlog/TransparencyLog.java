@@ -91,10 +91,15 @@ public final class TransparencyLog {
         }
     }
 
-    /** One round: the pending commitments and padding into the tree, and a signed checkpoint of it. */
+    /**
+     * One round: the pending commitments and padding into the tree, and a signed checkpoint of it.
+     * Under {@link Database.Lock#TRANSPARENCY_LOG}: nodes sharing one PostgreSQL database grow one
+     * tree, a round at a time.
+     */
     public synchronized LogCheckpoint integrate() throws SQLException, KeysException {
         try {
             return db.inTransaction(c -> {
+                Database.lock(c, Database.Lock.TRANSPARENCY_LOG);
                 List<byte[]> round = new ArrayList<>();
                 long lastPending = 0;
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, entry FROM log_pending ORDER BY id")) {

@@ -179,4 +179,27 @@ abstract class BlobStoreContract {
             assertThatThrownBy(() -> store.replacing(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void modified_isWhenTheBlobWasCommitted_byTheStoresClock() throws Exception {
+        java.time.Instant before = java.time.Instant.now();
+        String name = put(new byte[] {1, 2, 3});
+        // Seconds of slack either way: an object store's clock is not ours, and stamps to the second.
+        assertThat(store.modified(name)).isBetween(before.minusSeconds(120), java.time.Instant.now().plusSeconds(120));
+        store.delete(name);
+        assertThatThrownBy(() -> store.modified(name)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void theStartUpSweep_leavesAnUnrecordedBlobYoungerThanItsGrace_andDeletesItWithout() throws Exception {
+        Archive archive = new Archive(cn.midang.keys.pki.Identity.generate("archive", java.time.Clock.systemUTC()), store,
+                () -> { throw new AssertionError("the sweep checks no chain"); }, java.time.Clock.systemUTC());
+        String recorded = put(new byte[] {1});
+        String unrecorded = put(new byte[] {2}); // another node's upload, between storing and recording
+        assertThat(archive.sweep(java.util.Set.of(recorded), java.time.Instant.now().minus(java.time.Duration.ofHours(1))))
+                .as("within the grace: left alone").isZero();
+        assertThat(store.names()).containsExactlyInAnyOrder(recorded, unrecorded);
+        assertThat(archive.sweep(java.util.Set.of(recorded), java.time.Instant.MAX)).as("no grace: swept").isEqualTo(1);
+        assertThat(store.names()).containsExactly(recorded);
+    }
 }

@@ -340,9 +340,14 @@ public final class SubmissionService {
         }
     }
 
-    /** Start-up sweep: staged blobs and blobs no record points to (a crash between rename and commit). */
-    public int sweep() throws IOException, SQLException {
-        return archive.sweep(submissions.blobNames());
+    /**
+     * Start-up sweep: staged blobs and blobs no record points to (a crash between storing and
+     * recording) older than {@code grace} (another node's upload may be between the two).
+     */
+    public int sweep(java.time.Duration grace) throws IOException, SQLException {
+        java.util.Set<String> referenced = submissions.blobNames(); // first: see Archive.sweep
+        // The store's clock stamps the blobs, so the bound is the wall clock's, not the deployment's (a test's may be fixed).
+        return archive.sweep(referenced, grace.isZero() ? java.time.Instant.MAX : java.time.Instant.now().minus(grace));
     }
 
     private void discardQuietly(String blobName) {
