@@ -231,6 +231,20 @@ public final class MidangServer implements AutoCloseable {
     }
 
     /**
+     * The record key (keys/record-key.cms), made at the first start. Never made anew for records
+     * that already hold values sealed with one: a node whose directory lacks the file (joined before
+     * the first node ever started, or restored without it) would otherwise seal with a key no other
+     * node has, and what it wrote would be unreadable to them.
+     */
+    static RecordCipher recordCipher(Deployment d, Archive archive) throws Exception {
+        if (!Files.exists(d.dir().recordKey()) && Submissions.anySealed(d.database())) {
+            throw new IllegalStateException(d.dir().recordKey() + " is missing, but the records hold values sealed with a record "
+                    + "key: copy the file from the node (or the backup) this directory came from; a new key would make them unreadable");
+        }
+        return archive.recordCipher(d.dir().recordKey());
+    }
+
+    /**
      * Opens the search index, or starts a new one (with a new key) when it was deleted: the
      * index is derived data, so deleting {@code DATA/index} and restarting rebuilds it.
      */
@@ -420,7 +434,7 @@ public final class MidangServer implements AutoCloseable {
             Deployment deployment = s.deployment();
             ServerConfig config = s.config();
             Archive archive = Archive.of(deployment, config);
-            RecordCipher records = archive.recordCipher(deployment.dir().recordKey());
+            RecordCipher records = recordCipher(deployment, archive);
             Submissions submissions = submissions(deployment, config, records); // first: it may compact the database
             s.audit().useRecordCipher(records);
             Campaigns campaigns = new Campaigns(deployment.database());

@@ -637,7 +637,7 @@ final class ServerCommand {
             char[] pass = keyPassphrase(data, passphraseFile, config);
             try (Deployment d = Deployment.open(data, pass, Clock.systemUTC()); Archive archive = Archive.of(d, config)) {
                 Files.deleteIfExists(d.dir().indexKey());
-                var submissions = MidangServer.submissions(d, config, archive.recordCipher(d.dir().recordKey()));
+                var submissions = MidangServer.submissions(d, config, MidangServer.recordCipher(d, archive));
                 var ocr = MidangServer.ocr(config);
                 System.out.println("Text recognition of scans (OCR): " + (ocr.usable() ? "on" : "off") + " (" + ocr.description() + ")");
                 try (var index = MidangServer.openIndex(d, config, archive);

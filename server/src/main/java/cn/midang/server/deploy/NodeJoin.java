@@ -58,6 +58,10 @@ public final class NodeJoin {
             throw new IllegalArgumentException("the archive key of " + from + " is being replaced (keys/rekey.json): finish or cancel "
                     + "the rekey, then join");
         }
+        if (!Files.exists(a.recordKey())) {
+            throw new IllegalArgumentException(a.recordKey() + " does not exist yet: start the server of " + from + " once (it makes "
+                    + "the record key every node must share), then join");
+        }
         String name = node != null ? node : nameFrom(to);
         if (!ServerConfig.isNodeName(name)) {
             throw new IllegalArgumentException("\"" + name + "\" is not a node name: give --node NAME (lower-case letters, digits "

@@ -74,6 +74,15 @@ public final class Submissions {
      * clears their plaintext columns, a thousand rows per transaction (an interrupted run goes on
      * where it stopped at the next start); returns how many rows it sealed.
      */
+    /** Whether any submission's values are sealed with a record key already. */
+    public static boolean anySealed(Database db) throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM submissions WHERE sealed_receipt IS NOT NULL LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
     public int sealPlaintextRows() throws SQLException {
         record Plain(String id, String fileName, byte[] receipt) {}
         int total = 0;
