@@ -13,23 +13,27 @@ import java.util.List;
  * What a reader waits for on a running server (started by {@code bench/run-storage.sh}): unit-a
  * submits DOCS small reports; once all are searchable, inspector-info runs QUERIES searches and
  * as many listings, then downloads ids one by one; prints p50 and p99 of each. The figures
- * include the client's signing and, for a download, its opening and verification.
+ * include the client's signing and, for a download, its opening and verification. Last, FOLLOW
+ * reports one at a time: how long from unit-a's receipt until inspector-info's search finds it
+ * (p50 / max).
  *
- * <p>Arguments: SERVER_URL DATA_DIR PASSPHRASE DOCS QUERIES LABEL
+ * <p>Arguments: SERVER_URL[,SERVER_URL] DATA_DIR PASSPHRASE DOCS QUERIES LABEL. With two servers
+ * (two nodes of one deployment) unit-a submits through the first and inspector-info reads through
+ * the second: every search, listing and download crosses nodes.
  */
 public final class QueryBench {
 
     private static final List<String> TERMS = List.of("弱口令", "门禁", "\"整改报告\"", "系统 -门禁", "信息系统");
 
     public static void main(String[] args) throws Exception {
-        URI server = URI.create(args[0]);
+        List<URI> servers = Arrays.stream(args[0].split(",")).map(URI::create).toList();
         Path data = Path.of(args[1]);
         char[] pass = args[2].toCharArray();
         int docs = Integer.parseInt(args[3]);
         int queries = Integer.parseInt(args[4]);
         String label = args[5];
-        MidangClient unit = new MidangClient(server, Identity.load(data.resolve("identities/unit-a.p12"), pass), Clock.systemUTC());
-        MidangClient inspector = new MidangClient(server, Identity.load(data.resolve("identities/inspector-info.p12"), pass),
+        MidangClient unit = new MidangClient(servers.get(0), Identity.load(data.resolve("identities/unit-a.p12"), pass), Clock.systemUTC());
+        MidangClient inspector = new MidangClient(servers.get(servers.size() - 1), Identity.load(data.resolve("identities/inspector-info.p12"), pass),
                 Clock.systemUTC());
         Path tmp = Files.createTempDirectory("midang-query-bench");
         String[] ids = new String[docs];
@@ -59,8 +63,26 @@ public final class QueryBench {
                 get[i] = System.nanoTime() - t;
             }
         }
-        System.out.printf("| %s | %s | %s | %s |%n", label, row(search), row(list), row(get));
+        long[] follow = new long[FOLLOW];
+        String run = Long.toHexString(System.nanoTime());
+        for (int i = 0; i < FOLLOW; i++) {
+            String token = "follow" + run + "x" + i;
+            Path f = tmp.resolve("f" + i + ".txt");
+            Files.writeString(f, "复查报告 " + token + "\n");
+            unit.submit(f, "demo", "report", null);
+            long t = System.nanoTime();
+            while (inspector.search(token, "demo", null, null, null, 1, 0).path("total").asLong() < 1) {
+                Thread.sleep(10);
+            }
+            follow[i] = System.nanoTime() - t;
+            Files.delete(f);
+        }
+        Arrays.sort(follow);
+        System.out.printf("| %s | %s | %s | %s | %.0f / %.0f |%n", label, row(search), row(list), row(get), follow[FOLLOW / 2] / 1e6,
+                follow[FOLLOW - 1] / 1e6);
     }
+
+    private static final int FOLLOW = 20;
 
     private static String row(long[] nanos) {
         long[] s = nanos.clone();

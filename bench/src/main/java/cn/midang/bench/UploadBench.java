@@ -24,7 +24,9 @@ import java.util.concurrent.Future;
 public final class UploadBench {
 
     public static void main(String[] args) throws Exception {
-        URI server = URI.create(args[0]);
+        // Several servers (nodes of one deployment), comma-separated: the clients take turns.
+        List<URI> servers = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
+        URI server = servers.get(0);
         Path data = Path.of(args[1]);
         char[] pass = args[2].toCharArray();
         int[] sizes = parse(args[3]);
@@ -42,15 +44,18 @@ public final class UploadBench {
             content = null;
             MidangClient sealer = new MidangClient(server, unitA, Clock.systemUTC());
             MidangClient.SealedUpload sealed = sealer.seal(file);
-            // warm-up: one upload
-            sealer.upload(sealed, "demo", "report", null);
+            // warm-up: one upload through each server
+            for (URI each : servers) {
+                new MidangClient(each, unitA, Clock.systemUTC()).upload(sealed, "demo", "report", null);
+            }
             for (int c : clients) {
                 ExecutorService pool = Executors.newFixedThreadPool(c);
                 List<Future<?>> done = new ArrayList<>();
                 long start = System.nanoTime();
                 for (int i = 0; i < c; i++) {
+                    URI through = servers.get(i % servers.size());
                     done.add(pool.submit(() -> {
-                        MidangClient client = new MidangClient(server, unitA, Clock.systemUTC());
+                        MidangClient client = new MidangClient(through, unitA, Clock.systemUTC());
                         for (int k = 0; k < perClient; k++) {
                             client.upload(sealed, "demo", "report", null);
                         }

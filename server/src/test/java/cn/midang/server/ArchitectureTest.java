@@ -96,6 +96,21 @@ class ArchitectureTest {
             .and().haveSimpleNameNotEndingWith("Routes")
             .should().dependOnClassesThat().areAssignableTo(Exchange.class);
 
+    /**
+     * A child process's pipes are read and written on platform threads: a virtual thread blocked
+     * in a pipe's native read holds its carrier, and with one child per core the idle children's
+     * readers held them all (a report waited out the 60 s extraction timeout; ForkedExtractor.pipe).
+     */
+    static final ArchRule NO_VIRTUAL_THREADS_ON_PIPES = noClasses().that().resideInAPackage("cn.midang.server.extract..")
+            .should().callMethod(Thread.class, "ofVirtual")
+            .orShould().callMethod(Thread.class, "startVirtualThread", Runnable.class)
+            .because("a blocking read of a process pipe pins a virtual thread's carrier");
+
+    @Test
+    void childProcessPipesAreMovedByPlatformThreads() {
+        NO_VIRTUAL_THREADS_ON_PIPES.check(production);
+    }
+
     @Test
     void theServerHasNoPackageCycles() {
         noPackageCycles("cn.midang.server").check(production);

@@ -155,6 +155,17 @@ class TwoNodesIT {
                         .isEqualTo(java.util.stream.LongStream.rangeClosed(1, sorted.size()).boxed().toList());
             }
 
+            // A certificate revoked through A is refused by B from the next request (the list is shared in the database).
+            MidangClient testerOnB = new MidangClient(nodeB.uri(), deployedA.identity("tester"), clock);
+            assertThat(testerOnB.me().path("role").asText()).isEqualTo("tester");
+            cn.midang.keys.pki.CertificateAuthority ca = cn.midang.keys.pki.CertificateAuthority.open(a.resolve("ca"), pass, clock);
+            cn.midang.keys.pki.RevocationList crl = ca.revoke(deployedA.identity("tester").certificate(),
+                    cn.midang.keys.pki.RevocationReason.KEY_COMPROMISE);
+            new MidangClient(nodeA.uri(), deployedA.identity("admin"), clock).postJson("/api/v1/crl", Map.of("crl", crl.toPem()));
+            assertThatThrownBy(testerOnB::me).isInstanceOfSatisfying(cn.midang.cli.net.ServerRefusal.class,
+                    r -> assertThat(r.code()).isEqualTo("certificate_revoked"));
+            assertThat(cn.midang.keys.pki.RevocationList.read(b.resolve("crl.pem")).number()).isEqualTo(crl.number());
+
             // A dies in the middle of an upload: the client loses its connection, B serves on.
             byte[] large = new byte[48 << 20];
             new Random(18).nextBytes(large);

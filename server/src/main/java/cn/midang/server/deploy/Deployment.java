@@ -522,7 +522,8 @@ public final class Deployment implements AutoCloseable {
     }
 
     /** The validator built from one version of {@code crl.pem}, identified by its file attributes. */
-    private record CachedValidator(Object fileKey, FileTime modified, long size, ChainValidator validator) {}
+    private record CachedValidator(Object fileKey, FileTime modified, long size, ChainValidator validator,
+            java.math.BigInteger number) {}
 
     private volatile CachedValidator cached;
 
@@ -530,9 +531,13 @@ public final class Deployment implements AutoCloseable {
      * A validator for callers' certificates with the CRL as it is on disk now. Replacing
      * {@code crl.pem} (atomically, as the CA tools do) takes effect on the next request without a
      * restart; the file is parsed and its signature checked only when it changed, not on every
-     * request.
+     * request. With the records in PostgreSQL, where other nodes may have published a newer list,
+     * that list is installed here first ({@link #followPublishedCrl}).
      */
     public ChainValidator validator() throws KeysException {
+        if (database.engine() == Database.Engine.POSTGRESQL) {
+            followPublishedCrl();
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(dir.crl(), BasicFileAttributes.class);
@@ -542,11 +547,43 @@ public final class Deployment implements AutoCloseable {
         CachedValidator c = cached;
         if (c == null || !Objects.equals(c.fileKey(), attrs.fileKey()) || !c.modified().equals(attrs.lastModifiedTime())
                 || c.size() != attrs.size()) {
-            c = new CachedValidator(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(),
-                    ChainValidator.of(ca, RevocationList.read(dir.crl()), clock));
+            RevocationList crl = RevocationList.read(dir.crl());
+            c = new CachedValidator(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), ChainValidator.of(ca, crl, clock),
+                    crl.number());
             cached = c;
         }
         return c.validator();
+    }
+
+    /**
+     * Installs the newest list published through any node (table {@code revocation_lists}) if it
+     * is newer than the one in force here: one indexed look-up per request, so a revocation
+     * through one node holds on every node from the next request. The list is checked again (the
+     * CA's, signed by it): the database is not trusted to make one up.
+     */
+    private void followPublishedCrl() throws KeysException {
+        CachedValidator c = cached;
+        java.math.BigInteger inForce = c != null ? c.number() : RevocationList.read(dir.crl()).number();
+        String pem;
+        try (java.sql.Connection conn = database.connection();
+                java.sql.PreparedStatement ps = conn.prepareStatement("SELECT pem FROM revocation_lists WHERE crl_number > ? "
+                        + "ORDER BY crl_number DESC LIMIT 1")) {
+            ps.setBigDecimal(1, new java.math.BigDecimal(inForce));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                pem = rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new KeysException(KeysException.Reason.IO, "cannot read the published revocation lists: " + e.getMessage(), e);
+        }
+        RevocationList published = RevocationList.parse(pem.getBytes(StandardCharsets.US_ASCII));
+        if (!published.namesIssuer(ca) || !published.isSignedBy(ca)) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "revocation list " + published.number()
+                    + " in the database is not the deployment CA's: not installed");
+        }
+        installCrlIfNewer(published);
     }
 
     /** The deployment's CA certificate: every account's certificate, and every CRL, must come from it. */
@@ -568,10 +605,40 @@ public final class Deployment implements AutoCloseable {
     public synchronized RevocationList installCrlIfNewer(RevocationList crl) throws KeysException {
         RevocationList current = crl();
         if (crl.number().compareTo(current.number()) > 0) {
+            publish(crl); // first: the other nodes follow what is in the database
             SafeFiles.writeAtomically(dir.crl(), crl.toPem().getBytes(StandardCharsets.US_ASCII), false);
             cached = null;
         }
         return current;
+    }
+
+    /** Records {@code crl} as published, for every node sharing the database (once per number). */
+    private void publish(RevocationList crl) throws KeysException {
+        try {
+            java.math.BigDecimal n = new java.math.BigDecimal(crl.number());
+            database.inTransaction(c -> {
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM revocation_lists WHERE crl_number = ?")) {
+                    ps.setBigDecimal(1, n);
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return null;
+                        }
+                    }
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO revocation_lists (crl_number, pem, installed_at) VALUES (?, ?, ?)")) {
+                    ps.setBigDecimal(1, n);
+                    ps.setString(2, crl.toPem());
+                    ps.setTimestamp(3, java.sql.Timestamp.from(clock.instant()));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            if (!Database.isUniqueViolation(e)) { // another node published the same list at the same moment
+                throw new KeysException(KeysException.Reason.IO, "cannot record the revocation list: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** How many days before the installed CRL's next update the server starts warning (log, /healthz, status). */

@@ -63,6 +63,17 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
     private final Ocr ocr;
     private final List<String> command;
     private final Deque<Child> idle = new ArrayDeque<>();
+
+    /**
+     * The threads that move a child's pipes (its stderr, the document in, the text out): platform
+     * threads, not virtual ones. A read from a process pipe blocks in native code and holds its
+     * carrier; with one child per core, the children's idle stderr readers held every carrier, and
+     * the next document's feeder and reader, runnable but never run, waited out the 60 s timeout
+     * (seen in a thread dump on 2 cores: the first report after a quiet minute took 60 s).
+     */
+    private static Thread pipe(String name, Runnable work) {
+        return Thread.ofPlatform().daemon().name(name).start(work);
+    }
     private final java.util.Set<Child> busy = new java.util.HashSet<>();
     private boolean closed;
     private int started;
@@ -233,7 +244,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             this.tmp = tmp;
             this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), Frames.CHUNK + 8));
             this.stdout = new DataInputStream(new BufferedInputStream(process.getInputStream(), Frames.CHUNK));
-            Thread.ofVirtual().name("extract-stderr").start(this::drainErrors);
+            pipe("extract-stderr", this::drainErrors);
         }
 
         static Child start(List<String> base, Limits limits, Ocr ocr) throws IOException {
@@ -265,7 +276,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         /** Waits for the child's "ready"; a child that does not say it in time is stopped. */
         private void awaitReady() throws IOException {
             FutureTask<String> ready = new FutureTask<>(stdout::readUTF);
-            Thread.ofVirtual().name("extract-ready").start(ready);
+            pipe("extract-ready", ready);
             try {
                 String said = ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 if (!ExtractMain.READY.equals(said)) {
@@ -286,7 +297,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         Outcome run(String fileName, Content content, Limits limits) throws InterruptedException {
             documents++;
             AtomicReference<Exception> feedError = new AtomicReference<>();
-            Thread feeder = Thread.ofVirtual().name("extract-feed").start(() -> {
+            Thread feeder = pipe("extract-feed", () -> {
                 try {
                     stdin.writeUTF(fileName);
                     try (Frames.ChunkOutput out = new Frames.ChunkOutput(stdin)) {
@@ -297,7 +308,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                 }
             });
             FutureTask<Reply> reading = new FutureTask<>(() -> readReply(limits.maxChars()));
-            Thread.ofVirtual().name("extract-read").start(reading);
+            pipe("extract-read", reading);
             Reply r;
             try {
                 r = reading.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -54,4 +54,24 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).hasMessageContaining("jdbc:postgresql://");
     }
 
+    @Test
+    void nodeNameAndSweepGrace_haveSafeDefaults_andRefuseWhatCannotBeANodeName() throws Exception {
+        Path data = Files.createDirectories(local.resolve("node"));
+        Files.writeString(data.resolve("server.conf"), "");
+        ServerConfig sole = ServerConfig.load(data, Map.of());
+        assertThat(sole.node()).isEqualTo(ServerConfig.SOLE_NODE);
+        assertThat(sole.sweepGrace(false)).as("one server: nothing else uploads").isZero();
+        assertThat(sole.sweepGrace(true)).as("shared records: another node's upload may be in flight")
+                .isEqualTo(java.time.Duration.ofHours(1));
+        Files.writeString(data.resolve("server.conf"), "node.name = node-b\nblobs.sweep-grace-seconds = 120\n");
+        ServerConfig b = ServerConfig.load(data, Map.of());
+        assertThat(b.node()).isEqualTo("node-b");
+        assertThat(b.sweepGrace(true)).isEqualTo(java.time.Duration.ofSeconds(120));
+        for (String bad : new String[] {"Node-B", "-b", "node b", "", "节点"}) {
+            Files.writeString(data.resolve("server.conf"), "node.name = " + bad + "\n");
+            assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).as(bad).hasMessageContaining("node.name");
+        }
+        assertThat(ServerConfig.withSetting("a = 1\nnode.name = local\n", "node.name", "node-b")).isEqualTo("a = 1\nnode.name = node-b\n");
+        assertThat(ServerConfig.withSetting("a = 1", "listen.port", "8444")).isEqualTo("a = 1\nlisten.port = 8444\n");
+    }
 }
