@@ -96,6 +96,28 @@ public final class IndexStatus {
         return out;
     }
 
+    /**
+     * As {@link #pending()}, among the latest {@code window} receipts only (by the receipt
+     * sequence, which is indexed): what another node received a moment ago, found without reading
+     * every submission.
+     */
+    public List<String> recentlyPending(int window) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s LEFT JOIN index_status i "
+                        + "ON i.submission_id = s.id AND i.node = ? WHERE i.submission_id IS NULL "
+                        + "AND s.sequence > (SELECT COALESCE(MAX(sequence), 0) FROM submissions) - ? ORDER BY s.sequence")) {
+            ps.setString(1, node);
+            ps.setInt(2, window);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Submissions waiting for their pages to be recognised (a restart stopped it), oldest first. */
     public List<String> awaitingRecognition() throws SQLException {
         List<String> out = new ArrayList<>();

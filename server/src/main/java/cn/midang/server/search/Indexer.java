@@ -139,11 +139,18 @@ public final class Indexer implements AutoCloseable {
         committer.scheduleWithFixedDelay(this::followOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** A look at the latest receipts only, so that a follow costs the same at 1,000 submissions as at 1,000,000. */
+    static final int FOLLOW_WINDOW = 1000;
+    /** Every this many looks, all submissions (what fell out of the window while this node was slow). */
+    static final int FOLLOW_FULL_EVERY = 120;
+    private int follows;
+
     /** One look for submissions other nodes received; returns how many were queued. */
     int followOnce() {
         int n = 0;
         try {
-            for (String id : status.pending()) {
+            boolean full = follows++ % FOLLOW_FULL_EVERY == 0;
+            for (String id : full ? status.pending() : status.recentlyPending(FOLLOW_WINDOW)) {
                 if (!inHand.contains(id)) {
                     enqueue(id);
                     n++;
