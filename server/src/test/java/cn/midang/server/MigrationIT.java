@@ -108,8 +108,7 @@ class MigrationIT {
         String database = pg.newDatabase(Optional.empty());
         String bucket = s3.newBucket();
         Map<String, String> env = new HashMap<>(pg.environment());
-        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
+        env.putAll(S3Server.keys());
         // The records first, as a person reads it; then the packages, as a script reads it.
         String out = run(env, tmp.resolve("migrate.log"), "migrate", "--data", dev.data().toString(), "--to-database", pg.url(database));
         assertThat(out).startsWith("0\n").contains("Records moved and verified").contains("submissions: " + SUBMISSIONS + " row(s)");

@@ -38,8 +38,7 @@ class PostgresAndS3IT {
         String database = pg.newDatabase(Optional.empty());
         Map<String, String> env = new HashMap<>(pg.environment());
         String bucket = s3.newBucket();
-        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
+        env.putAll(S3Server.keys());
         Path data = tmp.resolve("srv");
         Path passFile = tmp.resolve("pass");
         Files.writeString(passFile, "correct horse battery staple\n");

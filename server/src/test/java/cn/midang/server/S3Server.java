@@ -120,6 +120,11 @@ public final class S3Server {
         return "s3://" + bucket + "?endpoint=" + endpoint() + "&region=us-east-1";
     }
 
+    /** The store's keys, as an operator puts them in the environment. */
+    public static Map<String, String> keys() {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+    }
+
     /** The environment a server needs for {@code bucket}: its {@code blobs.url} and the keys. */
     public Map<String, String> environment(String bucket) {
         return Map.of("MIDANG_BLOBS_URL", url(bucket), "AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);

@@ -54,8 +54,7 @@ class TwoNodesIT {
         String database = pg.newDatabase(Optional.empty());
         String bucket = s3.newBucket();
         Map<String, String> env = new HashMap<>(pg.environment());
-        env.put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
+        env.putAll(S3Server.keys());
         Path a = tmp.resolve("node-a");
         Path b = tmp.resolve("node-b");
         char[] pass = cn.midang.keys.testkit.TestPki.randomPassphrase();

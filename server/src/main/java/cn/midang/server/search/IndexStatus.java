@@ -82,18 +82,7 @@ public final class IndexStatus {
      * through another node), oldest first.
      */
     public List<String> pending() throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s LEFT JOIN index_status i "
-                        + "ON i.submission_id = s.id AND i.node = ? WHERE i.submission_id IS NULL ORDER BY s.sequence")) {
-            ps.setString(1, node);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return pending(0);
     }
 
     /**
@@ -102,13 +91,21 @@ public final class IndexStatus {
      * every submission.
      */
     public List<String> recentlyPending(int window) throws SQLException {
+        return pending(window);
+    }
+
+    /** Pending among the latest {@code window} receipts; 0: among all. */
+    private List<String> pending(int window) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT s.id FROM submissions s LEFT JOIN index_status i "
-                        + "ON i.submission_id = s.id AND i.node = ? WHERE i.submission_id IS NULL "
-                        + "AND s.sequence > (SELECT COALESCE(MAX(sequence), 0) FROM submissions) - ? ORDER BY s.sequence")) {
+                        + "ON i.submission_id = s.id AND i.node = ? WHERE i.submission_id IS NULL"
+                        + (window > 0 ? " AND s.sequence > (SELECT COALESCE(MAX(sequence), 0) FROM submissions) - ?" : "")
+                        + " ORDER BY s.sequence")) {
             ps.setString(1, node);
-            ps.setInt(2, window);
+            if (window > 0) {
+                ps.setInt(2, window);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
