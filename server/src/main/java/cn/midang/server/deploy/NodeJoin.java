@@ -110,10 +110,14 @@ public final class NodeJoin {
                 }
             }
             // The files the configuration names inside the data directory: the dev passphrase, the database's credentials.
-            for (String key : List.of("passphrase.file", "database.credentials-file")) {
-                Optional.ofNullable(setting(conf, key)).filter(v -> !v.isEmpty()).map(from::resolve).map(Path::normalize)
-                        .filter(p -> p.startsWith(from.normalize()) && Files.isRegularFile(p))
-                        .ifPresent(p -> copyUnchecked(from, staging, p, copied));
+            List<Path> named = new ArrayList<>();
+            config.passphraseFile().ifPresent(named::add);
+            records.get().credentialsFile().map(from::resolve).ifPresent(named::add);
+            for (Path p : named) {
+                Path file = p.toAbsolutePath().normalize();
+                if (file.startsWith(from.toAbsolutePath().normalize()) && Files.isRegularFile(file)) {
+                    copy(from.toAbsolutePath().normalize(), staging, file, copied);
+                }
             }
             if (Files.exists(to)) {
                 Files.delete(to); // empty, checked above
@@ -142,16 +146,6 @@ public final class NodeJoin {
         }
     }
 
-    private static String setting(String conf, String key) {
-        java.util.Properties p = new java.util.Properties();
-        try {
-            p.load(new java.io.StringReader(conf));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return p.getProperty(key, "").strip();
-    }
-
     /** Copies {@code file} of {@code from} to the same place under {@code to}, keeping its permissions (key files: 0600). */
     private static void copy(Path from, Path to, Path file, List<Path> copied) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -166,13 +160,5 @@ public final class NodeJoin {
         }
         Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
         copied.add(rel);
-    }
-
-    private static void copyUnchecked(Path from, Path to, Path file, List<Path> copied) {
-        try {
-            copy(from, to, file, copied);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
