@@ -64,6 +64,14 @@ class AuthorizationMatrixIT {
             list-campaigns      anonymous 401  unit 200  inspector 200  tester 200  approver 200  leader 200  admin 200
             create-campaign     anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 201
             advance-campaign    anonymous 401  unit 403  inspector 403  tester 403  approver 403  leader 403  admin 409
+            reschedule-campaign
+                anonymous 401 401 401 401
+                unit      403 403 403 403
+                inspector 403 403 403 403
+                tester    403 403 403 403
+                approver  403 403 403 403
+                leader    403 403 403 403
+                admin     400 400 400 409
             record-finding
                 anonymous 401 401 401 401
                 unit      403 403 403 403
@@ -404,7 +412,7 @@ class AuthorizationMatrixIT {
                 object.equals("-") ? "own" : object);
         String path = route.template()
                 .replace("{id}", switch (route.action()) {
-                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR, ADVANCE_CAMPAIGN, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY,
+                    case CAMPAIGN_STATUS, ASSIGN_INSPECTOR, ADVANCE_CAMPAIGN, RESCHEDULE_CAMPAIGN, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY,
                             READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS -> CAMPAIGN[i];
                     case ATTEST_DESTRUCTION -> ENGAGEMENT[i];
                     default -> submission;
@@ -444,6 +452,8 @@ class AuthorizationMatrixIT {
             case CREATE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("definition", cn.midang.server.campaign.ShippedCampaigns
                     .text("yuxi-2009.yaml").replace("id: yuxi-2009", "id: matrix-" + role)));
             case ASSIGN_INSPECTOR -> body = JSON.writeValueAsBytes(Map.of("inspector", "inspector-police"));
+            // a deadline in the past: the administrator reaches the check (400 invalid_dates), or the state's (409, closed)
+            case RESCHEDULE_CAMPAIGN -> body = JSON.writeValueAsBytes(Map.of("submission_deadline", "2001-01-01T00:00:00Z"));
             case RECORD_FINDING -> body = JSON.writeValueAsBytes(Map.of("unit", "unit-a", "area", "cryptography", "severity", "high",
                     "description", "矩阵", "rectification", "矩阵", "deadline", "2099-12-31"));
             case SIGN_SUMMARY -> body = JSON.writeValueAsBytes(Map.of("version", 1, "json_sm3", "0".repeat(64), "signature", "AA=="));

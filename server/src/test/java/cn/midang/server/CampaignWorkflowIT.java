@@ -376,6 +376,64 @@ class CampaignWorkflowIT {
         }
     }
 
+    /**
+     * The administrator moves a campaign's dates: only dates still ahead, never into the past, in
+     * order, each while the campaign is at a step where it matters; receipts already given keep
+     * their mark; closing and ending the inspection follow the new dates, not the file's (the test
+     * clock does not move past the file's deadline at all).
+     */
+    @Test
+    void reschedule_movesOnlyDatesStillAhead_andReceiptsKeepTheirMark() throws Exception {
+        String c = "moved-2009";
+        String rc = tmp.resolve("receipts-moved").toString();
+        Instant deadline = dev.clock.instant().plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.SECONDS);
+        Path f = campaignFile(c, deadline);
+        Files.writeString(f, Files.readString(f).replaceAll("self_check_start: \\S+",
+                "self_check_start: " + LOCAL.format(dev.clock.instant().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS))));
+        ok("admin", "campaign", "create", f.toString());
+        ok("admin", "campaign", "advance", c, "--to", "open");
+        ok("unit-a", "submit", "--campaign", c, "--kind", "report", "--receipt-dir", rc, file("甲-延期.txt", "单位甲按时提交。").toString());
+
+        refused(5, "not_permitted", "inspector-info", "campaign", "reschedule", c, "--submission-deadline", "now");
+        refused(5, "not_permitted", "leader", "campaign", "reschedule", c, "--submission-deadline", "now");
+        refused(2, "invalid_dates", "admin", "campaign", "reschedule", c, "--submission-deadline", "2001-01-01 17:00");
+        refused(2, "invalid_dates", "admin", "campaign", "reschedule", c, "--submission-deadline", "next week");
+        CliRun none = dev.midang("admin", "campaign", "reschedule", c);
+        assertThat(none.exit()).isEqualTo(2);
+        JsonNode unchanged = dev.client("admin").campaign(c).orElseThrow();
+        assertThat(unchanged.path("submission_deadline").asText()).isEqualTo(deadline.toString());
+
+        // Extended by a week (China time), then brought to now: unit-b's report after it is late, unit-a's stays on time.
+        CliRun week = ok("admin", "campaign", "reschedule", c, "--submission-deadline",
+                LOCAL.format(deadline.plus(Duration.ofDays(7))).substring(0, 16).replace('T', ' '));
+        assertThat(week.out()).contains("Campaign " + c + ": submission deadline " + cn.midang.cli.Messages.chinaTime(deadline.plus(Duration.ofDays(7)), false));
+        JsonNode now = JSON.readTree(ok("admin", "campaign", "reschedule", c, "--submission-deadline", "now", "--json").out());
+        assertThat(Instant.parse(now.path("submission_deadline").asText())).isEqualTo(dev.clock.instant());
+        dev.clock.advance(Duration.ofSeconds(1)); // a report at the deadline's very instant is on time
+        JsonNode late = JSON.readTree(ok("unit-b", "submit", "--campaign", c, "--kind", "report", "--receipt-dir", rc, "--json",
+                file("乙-延期.txt", "县区乙逾期提交。").toString()).out());
+        assertThat(late.path("submitted").get(0).path("late").asBoolean()).isTrue();
+        JsonNode status = dev.client("admin").status(c);
+        Map<String, Boolean> onTime = new java.util.HashMap<>();
+        status.path("units").forEach(u -> onTime.put(u.path("id").asText(), u.path("report_on_time").asBoolean()));
+        assertThat(onTime).containsEntry("unit-a", true).containsEntry("unit-b", false);
+        CliRun passed = refused(2, "invalid_dates", "admin", "campaign", "reschedule", c, "--submission-deadline", "2099-01-01 00:00");
+        assertThat(passed.err()).contains("has passed");
+
+        // Closed at once (the file's deadline is a week away); the deadline no longer moves, the on-site dates do.
+        ok("admin", "campaign", "advance", c, "--to", "closed");
+        ok("admin", "campaign", "advance", c, "--to", "on_site");
+        refused(5, "wrong_state", "admin", "campaign", "reschedule", c, "--submission-deadline", "2099-01-01 00:00");
+        CliRun order = refused(2, "invalid_dates", "admin", "campaign", "reschedule", c, "--on-site-end", "now");
+        assertThat(order.err()).contains("is not after on_site_start");
+        refused(5, "precondition_failed", "admin", "campaign", "advance", c, "--to", "summary");
+        ok("admin", "campaign", "reschedule", c, "--on-site-start", "now");
+        dev.clock.advance(Duration.ofSeconds(1));
+        ok("admin", "campaign", "reschedule", c, "--on-site-end", "now");
+        ok("admin", "campaign", "advance", c, "--to", "summary");
+        refused(5, "wrong_state", "admin", "campaign", "reschedule", c, "--on-site-end", "2099-01-01 00:00");
+    }
+
     @Test
     void documentsRecordedTogether_areRecordedNotAtAll_whenAnyPartFails() throws Exception {
         var submissions = dev.records();

@@ -643,6 +643,12 @@ public final class MidangClient implements AutoCloseable {
         return postSigned("/api/v1/campaigns/" + enc(campaign) + "/transitions", m);
     }
 
+    /** Moves {@code campaign}'s dates ({@code submission_deadline}, {@code on_site_start}, {@code on_site_end}: ISO-8601 or now). */
+    public JsonNode reschedule(String campaign, Map<String, String> dates)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        return postJson("/api/v1/campaigns/" + enc(campaign) + "/dates", dates);
+    }
+
     /**
      * Downloads submission {@code id}, opens it in memory (at most {@code maxBytes} of content)
      * and verifies the author's signature; nothing touches the disk. For testers (SPEC C3).

@@ -10,7 +10,7 @@ import java.util.Locale;
 public enum Action {
     HEALTH(Target.None.class), OPENAPI(Target.None.class), SERVER_INFO(Target.None.class),
     WHOAMI(Target.None.class), LIST_CAMPAIGNS(Target.None.class), CAMPAIGN_STATUS(Target.OfCampaign.class),
-    CREATE_CAMPAIGN(Target.None.class), ADVANCE_CAMPAIGN(Target.Transition.class),
+    CREATE_CAMPAIGN(Target.None.class), ADVANCE_CAMPAIGN(Target.Transition.class), RESCHEDULE_CAMPAIGN(Target.OfCampaign.class),
     RECORD_FINDING(Target.OfCampaign.class), LIST_FINDINGS(Target.OfCampaign.class), GENERATE_SUMMARY(Target.OfCampaign.class),
     READ_SUMMARY(Target.OfCampaign.class), SIGN_SUMMARY(Target.OfCampaign.class), READ_RESULTS(Target.OfCampaign.class),
     SUBMIT(Target.Upload.class), LIST_SUBMISSIONS(Target.None.class), SEARCH(Target.Search.class),

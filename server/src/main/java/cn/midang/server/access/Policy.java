@@ -59,6 +59,10 @@ public final class Policy {
             case WHOAMI, LIST_CAMPAIGNS -> role != null ? Decision.allow("any account") : denyRole(role, action);
             case CAMPAIGN_STATUS -> campaignStatus(standing, role, org, (Target.OfCampaign) target);
             case ADVANCE_CAMPAIGN -> advance(role, (Target.Transition) target);
+            case RESCHEDULE_CAMPAIGN -> role != Role.ADMIN ? denyRole(role, action)
+                    : ((Target.OfCampaign) target).campaign() == null
+                            ? Decision.deny(ErrorCode.UNKNOWN_CAMPAIGN, "no campaign " + ((Target.OfCampaign) target).id())
+                            : Decision.allow("administrator");
             case RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
                     afterInspection(standing, role, org, action, (Target.OfCampaign) target);
             case SUBMIT -> submit(standing, role, org, (Target.Upload) target, now);

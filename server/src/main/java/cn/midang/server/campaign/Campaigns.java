@@ -122,6 +122,34 @@ public final class Campaigns {
         }
     }
 
+    /**
+     * Sets campaign {@code id}'s submission deadline and on-site dates to those of {@code changed}
+     * (rescheduled by the administrator), if it is still in {@code changed}'s state and its
+     * deadline and details are still {@code before}'s; false (nothing changed) otherwise.
+     */
+    public boolean reschedule(Campaign before, Campaign changed) throws SQLException {
+        return db.inTransaction(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT state, submission_deadline, details FROM campaigns WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, before.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getString(1).equals(Lifecycle.label(before.state()))
+                            || !rs.getTimestamp(2).toInstant().equals(before.submissionDeadline())
+                            || !details(rs.getString(3)).equals(before.details())) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE campaigns SET submission_deadline = ?, details = ? WHERE id = ?")) {
+                ps.setTimestamp(1, Timestamp.from(changed.submissionDeadline()));
+                ps.setString(2, json(changed.details().fields()));
+                ps.setString(3, before.id());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** One step taken: who, when, and the statement they signed. */
     public record Transition(int step, CampaignState from, CampaignState to, Instant at, String actorFingerprint,
             String actorName, String actorRole, byte[] statement, byte[] signature) {}

@@ -80,6 +80,8 @@ public enum ErrorCode {
     CAMPAIGN_EXISTS(409, "A campaign with this id already exists; choose another id.", "已存在相同编号的检查工作；请换一个编号。"),
     WRONG_STATE(409, "The campaign is not at the step before this one; each step follows the last (midang status shows where it is).",
             "检查工作不处于此步骤的前一步；各步骤须依次进行（midang status 可查看当前所处步骤）。"),
+    INVALID_DATES(400, "The campaign's new dates are not possible; each problem is listed. Nothing was changed.",
+            "检查工作的新日期不可行；每个问题都已列出。未做任何更改。"),
     PRECONDITION_FAILED(409, "A condition for this step is not met yet; the reason is listed.", "此步骤的前提条件尚未满足；原因见下。"),
     BAD_STATEMENT(422, "The signed statement is not signed by you, or names another campaign or step.",
             "签署的声明不是由您签署，或与检查工作、步骤不符。"),

@@ -237,6 +237,13 @@ class PolicyTest {
             tester              campaign-status   nothing             not_permitted
             inspector-elsewhere campaign-status   open                not_assigned
             admin               campaign-status   draft               allow
+            admin               reschedule-campaign open              allow
+            admin               reschedule-campaign draft             allow
+            admin               reschedule-campaign nothing           unknown_campaign
+            leader              reschedule-campaign open              not_permitted
+            inspector           reschedule-campaign open              not_permitted
+            unit-a              reschedule-campaign open              not_permitted
+            tester              reschedule-campaign nothing           not_permitted
             unit-a              list-findings     open                no_results
             unit-a              list-findings     published           allow:unit=unit-a
             unit-a              list-findings     draft               unknown_campaign
@@ -285,8 +292,8 @@ class PolicyTest {
                 String[] p = t.split("/");
                 yield new Target.Upload(CAMPAIGNS.get(p[0]), p[1], Kind.fromLabel(p[2]).orElseThrow());
             }
-            case CAMPAIGN_STATUS, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY, READ_RESULTS ->
-                    new Target.OfCampaign(t, CAMPAIGNS.get(t));
+            case CAMPAIGN_STATUS, RESCHEDULE_CAMPAIGN, RECORD_FINDING, LIST_FINDINGS, GENERATE_SUMMARY, READ_SUMMARY, SIGN_SUMMARY,
+                    READ_RESULTS -> new Target.OfCampaign(t, CAMPAIGNS.get(t));
             case SEARCH -> new Target.Search("弱口令");
             case ADVANCE_CAMPAIGN -> new Target.Transition(t, CAMPAIGNS.get(t), null);
             case ATTEST_DESTRUCTION -> new Target.OfEngagement(t, null);

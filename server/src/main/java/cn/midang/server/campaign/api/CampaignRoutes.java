@@ -44,6 +44,10 @@ public final class CampaignRoutes {
                     Campaign c = campaigns.advance(g, ex.jsonBody(), clock);
                     ex.json(200, campaign(c, campaigns.transitions(c.id())));
                 }),
+                Route.signed("POST", "/api/v1/campaigns/{id}/dates", Action.RESCHEDULE_CAMPAIGN, campaign, (ex, g) -> {
+                    Campaign c = campaigns.reschedule(g, ex.jsonBody(), clock);
+                    ex.json(200, campaign(c, campaigns.transitions(c.id())));
+                }),
                 Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, (ex, g) -> {
                     List<Map<String, Object>> shown = new ArrayList<>();
                     for (Campaign c : campaigns.visible(g)) {

@@ -20,7 +20,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -138,6 +140,85 @@ public final class CampaignService {
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording a lifecycle step", e);
         }
+    }
+
+    /** The dates {@link #reschedule} moves, as the API names them. */
+    public static final List<String> DATES = List.of("submission_deadline", "on_site_start", "on_site_end");
+
+    /**
+     * Moves the granted campaign's dates (administrators): {@code submission_deadline} while it is a
+     * draft or open, {@code on_site_start} and {@code on_site_end} until its summary; each value an
+     * ISO-8601 instant or {@code now} (the server's time). A date that has passed stays where it was
+     * (the receipts given under it say on time or late, and they do not change), a new date may not
+     * lie in the past, and the dates keep their order: the self-check start before the deadline, the
+     * on-site start before its end. Every problem is listed (400 {@code invalid_dates}); nothing
+     * changes unless all hold. The request is signed and audited like every other; the campaign's
+     * file as defined is kept unchanged beside it.
+     */
+    public Campaign reschedule(Grant<Target.OfCampaign> g, JsonNode body, Clock clock) throws ApiException {
+        Campaign c = g.target().campaign();
+        Instant now = clock.instant();
+        List<String> problems = new ArrayList<>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!DATES.contains(f)) {
+                problems.add(f + ": not a date that can be moved (" + String.join(", ", DATES) + ")");
+            }
+        });
+        if (DATES.stream().noneMatch(body::hasNonNull)) {
+            problems.add("name at least one of " + String.join(", ", DATES));
+        }
+        boolean deadlineAsked = body.hasNonNull("submission_deadline");
+        if (deadlineAsked && c.state() != CampaignState.DRAFT && c.state() != CampaignState.OPEN
+                || (body.hasNonNull("on_site_start") || body.hasNonNull("on_site_end")) && c.state().compareTo(CampaignState.ON_SITE) > 0) {
+            String why = "the campaign is " + Lifecycle.label(c.state()) + "; " + (deadlineAsked
+                    ? "the submission deadline moves only while it is a draft or open"
+                    : "the on-site dates move only until the on-site inspection ends");
+            throw new ApiException(ErrorCode.WRONG_STATE, why).withProblems(List.of(why));
+        }
+        Instant deadline = moved(body, "submission_deadline", c.submissionDeadline(), now, problems);
+        Instant onSiteStart = moved(body, "on_site_start", c.details().onSiteStart(), now, problems);
+        Instant onSiteEnd = moved(body, "on_site_end", c.details().onSiteEnd(), now, problems);
+        if (!deadline.isAfter(c.submissionsOpenAt())) {
+            problems.add("submission_deadline: " + deadline + " is not after the self-check start " + c.submissionsOpenAt());
+        }
+        if (onSiteStart != null && onSiteEnd != null && !onSiteEnd.isAfter(onSiteStart)) {
+            problems.add("on_site_end: " + onSiteEnd + " is not after on_site_start " + onSiteStart);
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_DATES, String.join("; ", problems)).withProblems(problems);
+        }
+        Campaign.Details d = c.details();
+        Campaign changed = new Campaign(c.id(), c.title(), c.state(), c.submissionsOpenAt(), deadline, c.lateAccepted(), c.units(),
+                c.areas(), new Campaign.Details(d.document(), d.issuedBy(), d.leadOffice(), d.jointReview(), onSiteStart, onSiteEnd));
+        try {
+            if (!campaigns.reschedule(c, changed)) {
+                throw new ApiException(ErrorCode.WRONG_STATE, "campaign changed meanwhile");
+            }
+            return campaigns.byId(c.id()).orElseThrow();
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "recording new dates", e);
+        }
+    }
+
+    /** The date {@code key} asks for ({@code current} when absent), problems added for a bad or past value or a passed date. */
+    private static Instant moved(JsonNode body, String key, Instant current, Instant now, List<String> problems) {
+        if (!body.hasNonNull(key)) {
+            return current;
+        }
+        String text = body.path(key).asText("").strip();
+        Instant to;
+        try {
+            to = text.equals("now") ? now : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            problems.add(key + ": '" + text + "' is not a time (2026-12-07T17:00:00+08:00, 2026-12-07T09:00:00Z) or now");
+            return current;
+        }
+        if (current != null && !current.isAfter(now)) {
+            problems.add(key + ": " + current + " has passed; a passed date is not moved");
+        } else if (to.isBefore(now)) {
+            problems.add(key + ": " + text + " lies in the past");
+        }
+        return to;
     }
 
     /**
