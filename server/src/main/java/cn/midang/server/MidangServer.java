@@ -7,6 +7,8 @@ import cn.midang.server.access.api.AccessRoutes;
 import cn.midang.server.access.api.AccessService;
 import cn.midang.server.archive.Archive;
 import cn.midang.server.audit.AuditLog;
+import cn.midang.server.backup.Backup;
+import cn.midang.server.backup.ControlSocket;
 import cn.midang.server.audit.api.AuditRoutes;
 import cn.midang.server.identity.api.EnrolmentRoutes;
 import cn.midang.server.identity.api.EnrolmentService;
@@ -101,6 +103,8 @@ public final class MidangServer implements AutoCloseable {
     private final TransparencyLog log;
     private final ScheduledExecutorService logRounds;
     private final Ocr.Found ocr;
+    /** The operator's channel (backup) on an embedded deployment; null on PostgreSQL or when it could not be made. */
+    private volatile ControlSocket control;
 
     private MidangServer(Server jetty, Deployment deployment, Api api, boolean tls, AuditLog audit, Unsealed unsealed,
             MetricsListener metricsListener, ScheduledExecutorService crlWatch, Ocr.Found ocr, TransparencyLog log,
@@ -210,7 +214,36 @@ public final class MidangServer implements AutoCloseable {
         MidangServer midang = new MidangServer(server, deployment, api, config.tls(), audit, unsealed, operator, crlWatch,
                 shared.ocr(), log, logRounds);
         unsealing.onSecret(secret -> midang.unsealWith(secret, shared));
+        midang.control = control(deployment, audit);
         return midang;
+    }
+
+    /**
+     * The control socket of an embedded deployment (H2 + files), through which
+     * {@code midang-server backup} asks the running server for a consistent copy. Each request is
+     * audited before it is carried out, as the operator's Unix user.
+     */
+    static ControlSocket control(Deployment d, AuditLog audit) {
+        if (d.database().engine() != Database.Engine.H2) {
+            return null;
+        }
+        try {
+            return ControlSocket.open(d.dir().controlSocket(), (request, operator, progress) -> {
+                if (!"backup".equals(request.path("op").asText()) || !request.path("to").isTextual()) {
+                    throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": FOLDER} is understood");
+                }
+                String to = request.path("to").asText();
+                audit.append(new AuditLog.Entry(cn.midang.server.http.Api.newRequestId(), operator, "operator", "", "backup",
+                        to.length() > 200 ? to.substring(0, 200) : to, "allow", "backup through the control socket"));
+                Backup.Taken t = Backup.take(d.dir(), d.database(), d.signingIdentity(), Path.of(to), d.clock(), progress);
+                return Map.of("folder", t.folder().toString(), "submissions", t.cut().submissions(), "audit_seq", t.cut().auditSeq(),
+                        "files", t.files(), "bytes", t.bytes());
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("no control socket at {} ({}): 'midang-server backup' cannot reach this server", d.dir().controlSocket(),
+                    e.toString());
+            return null;
+        }
     }
 
 
@@ -322,6 +355,10 @@ public final class MidangServer implements AutoCloseable {
     public void close() throws Exception {
         // Each part is closed even if one before it fails: the audit log's final checkpoint and
         // the database must never be skipped because the index could not be closed.
+        ControlSocket c = control;
+        if (c != null) {
+            c.close(); // first: a backup in hand finishes while the database is still open
+        }
         crlWatch.shutdownNow();
         // Not shutdownNow: an interrupt inside a round would close H2's file channel under it.
         logRounds.shutdown();

@@ -35,7 +35,7 @@ import picocli.CommandLine;
             "  midang-server dev --data .midang-dev --port 8443"},
         subcommands = {ServerCommand.Init.class, ServerCommand.Certify.class, ServerCommand.Run.class, ServerCommand.Dev.class, ServerCommand.Audit.class,
             ServerCommand.Reindex.class, ServerCommand.Status.class, ServerCommand.RekeyCommand.class, ServerCommand.Migrate.class,
-            ServerCommand.Join.class})
+            ServerCommand.Join.class, ServerCommand.BackupCommand.class, ServerCommand.Restore.class})
 final class ServerCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
@@ -614,6 +614,162 @@ final class ServerCommand {
             System.out.println("  not copied: the search index (built by the node from the shared records at its first start), "
                     + "audit/checkpoints.jsonl (each node keeps the checkpoints it signs)");
             System.out.println("  start it: midang-server run --data " + data);
+            return 0;
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = {"Back up an embedded deployment (H2 + files) while it serves: the running server makes one consistent copy",
+                "of its records (H2's online BACKUP), and the sealed packages those records name, its configuration, certificates,",
+                "key files and audit checkpoints are copied beside it, with MANIFEST.json: the cut (submissions, last audit record)",
+                "and the SM3 of every file, signed by the server's key. Nothing is decrypted; keep backups as carefully as the",
+                "data directory. The server audits each backup. A stopped server's directory is backed up by this command itself",
+                "(it needs the key passphrase, as 'run'). The search index is not copied: a restored server rebuilds it.",
+                "Schedule it with cron or a systemd timer, a new folder each time; 'backup verify' checks one offline."},
+            footer = {"", "Examples:",
+                "  midang-server backup --data /srv/midang --to /backup/midang-$(date +%Y%m%d-%H%M)",
+                "  midang-server backup verify /backup/midang-20261201-0300",
+                "  midang-server restore --from /backup/midang-20261201-0300 --data /srv/midang-restored"},
+            subcommands = {BackupVerify.class})
+    static final class BackupCommand implements Callable<Integer> {
+        @Option(names = "--data", paramLabel = "DATA", description = "The data directory of the deployment (running or stopped).")
+        Path data;
+
+        @Option(names = "--to", paramLabel = "FOLDER", description = "A new folder for the backup (absent or empty; not inside DATA).")
+        Path to;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's keys (only for a stopped server).")
+        Path passphraseFile;
+
+        @Option(names = "--json", description = "Print the result as one JSON object (progress goes to standard error).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (data == null || to == null) {
+                throw new IllegalArgumentException("say what and where: --data DATA --to FOLDER (or 'backup verify FOLDER')");
+            }
+            java.io.PrintStream say = json ? System.err : System.out;
+            Path folder = to.toAbsolutePath().normalize();
+            var result = new java.util.LinkedHashMap<String, Object>();
+            com.fasterxml.jackson.databind.JsonNode answer;
+            try {
+                answer = cn.midang.server.backup.ControlSocket.ask(new DataDir(data).controlSocket(),
+                        java.util.Map.of("op", "backup", "to", folder.toString()), line -> say.println(line));
+            } catch (java.nio.file.NoSuchFileException | java.net.SocketException e) {
+                answer = null; // no server runs on this directory: back it up from here
+            }
+            if (answer != null) {
+                if (!answer.path("ok").asBoolean()) {
+                    throw new IllegalStateException("the server refused or failed the backup: " + answer.path("error").asText());
+                }
+                answer.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().isNumber() ? e.getValue().numberValue()
+                        : e.getValue().isBoolean() ? e.getValue().asBoolean() : e.getValue().asText()));
+                result.put("by", "the running server");
+            } else {
+                ServerConfig config = config(data, null);
+                Deployment d;
+                try {
+                    d = Deployment.open(data, keyPassphrase(data, passphraseFile, config), Clock.systemUTC());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("no server answers on " + new DataDir(data).controlSocket() + " and the "
+                            + "deployment cannot be opened here (" + e.getMessage() + ")", e);
+                }
+                try (d) {
+                    var t = cn.midang.server.backup.Backup.take(d.dir(), d.database(), d.signingIdentity(), folder, d.clock(),
+                            say::println);
+                    result.put("ok", true);
+                    result.put("folder", t.folder().toString());
+                    result.put("submissions", t.cut().submissions());
+                    result.put("audit_seq", t.cut().auditSeq());
+                    result.put("files", t.files());
+                    result.put("bytes", t.bytes());
+                    result.put("by", "this command (the server is stopped)");
+                }
+            }
+            if (json) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
+            } else {
+                say.println("Backup in " + result.get("folder") + ": " + result.get("submissions") + " submission(s), audit records up to "
+                        + result.get("audit_seq") + ", " + result.get("files") + " files, " + result.get("bytes") + " bytes (taken by "
+                        + result.get("by") + ").");
+                say.println("  check it: midang-server backup verify " + result.get("folder"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check a backup offline: the manifest's signature (with the server's certificate in the backup, or --cert),",
+                "then the size and SM3 of every file, and that none is missing or added. Exit 0 when it checks out, 6 when not.",
+                "OpenSSL checks the signature too: openssl x509 -in FOLDER/server-signing.crt -pubkey -noout > pub.pem &&",
+                "openssl dgst -sm3 -verify pub.pem -sigopt distid:1234567812345678 -signature FOLDER/MANIFEST.json.sig FOLDER/MANIFEST.json"})
+    static final class BackupVerify implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "FOLDER", description = "The backup.")
+        Path folder;
+
+        @Option(names = "--cert", paramLabel = "FILE", description = "The server's signing certificate to check the manifest with "
+                + "(default: the one in the backup; give your own copy to be sure the backup is your server's).")
+        Path cert;
+
+        @Option(names = "--json", description = "Print the result as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            var checked = cn.midang.server.backup.Backup.verify(folder,
+                    cert == null ? null : cn.midang.keys.pki.Certificate.read(cert));
+            if (json) {
+                var m = new java.util.LinkedHashMap<String, Object>();
+                m.put("ok", checked.ok());
+                m.put("files", checked.files());
+                m.put("cut", checked.cut());
+                m.put("problems", checked.problems());
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+            } else if (checked.ok()) {
+                System.out.println("Backup " + folder + " checks out: signed manifest, " + checked.files() + " files as listed; "
+                        + checked.cut().submissions() + " submission(s), audit records up to " + checked.cut().auditSeq() + ".");
+            } else {
+                System.out.println("Backup " + folder + " does NOT check out:");
+                checked.problems().forEach(p -> System.out.println("  " + p));
+            }
+            return checked.ok() ? 0 : AUDIT_BROKEN;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Make a new data directory from a backup, once 'backup verify' finds nothing wrong with it: the records,",
+                "the sealed packages, configuration, certificates, key files and audit checkpoints as they were at the cut. Start",
+                "it with 'run' (the same key passphrase); it rebuilds its search index at its first start and serves every",
+                "submission receipted up to the cut. Nothing is written to --data unless the whole restore succeeds."},
+            footer = {"", "Example:", "  midang-server restore --from /backup/midang-20261201-0300 --data /srv/midang-restored"})
+    static final class Restore implements Callable<Integer> {
+        @Option(names = "--from", required = true, paramLabel = "FOLDER", description = "The backup.")
+        Path from;
+
+        @Option(names = "--data", required = true, paramLabel = "NEW_DATA", description = "The new data directory (absent or empty).")
+        Path data;
+
+        @Option(names = "--cert", paramLabel = "FILE", description = "The server's signing certificate to check the backup with "
+                + "(default: the one in the backup).")
+        Path cert;
+
+        @Option(names = "--json", description = "Print the result as one JSON object (progress goes to standard error).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            java.io.PrintStream say = json ? System.err : System.out;
+            var r = cn.midang.server.backup.Backup.restore(from, data, cert == null ? null : cn.midang.keys.pki.Certificate.read(cert),
+                    say::println);
+            if (json) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
+                        "data", r.data().toString(), "submissions", r.cut().submissions(), "audit_seq", r.cut().auditSeq(),
+                        "blobs", r.blobs())));
+            } else {
+                say.println("Restored into " + r.data() + ": " + r.cut().submissions() + " submission(s), audit records up to "
+                        + r.cut().auditSeq() + ". Start it: midang-server run --data " + r.data());
+            }
             return 0;
         }
     }

@@ -48,6 +48,54 @@ public final class BlobCopy {
         }
     }
 
+    /**
+     * Copies the blobs {@code names} of the file store under {@code localRoot} into plain files
+     * {@code folder/NAME} (a backup), each forced to disk. Blobs are never changed in place (a
+     * rekey replaces one whole), so a running server may go on writing others meanwhile.
+     */
+    public static Result toFolder(Path localRoot, java.util.Collection<String> names, Path folder, Progress progress)
+            throws IOException {
+        java.nio.file.Files.createDirectories(folder);
+        long bytes = 0;
+        long done = 0;
+        try (BlobStore from = new FileBlobStore(localRoot)) {
+            for (String name : names.stream().sorted().toList()) {
+                Path target = folder.resolve(name);
+                try (InputStream in = from.open(name);
+                        java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(target,
+                                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                    bytes += out.transferFrom(java.nio.channels.Channels.newChannel(in), 0, Long.MAX_VALUE);
+                    out.force(true);
+                }
+                progress.blobs(++done, names.size());
+            }
+        }
+        return new Result(names.size(), bytes);
+    }
+
+    /** Imports the plain files {@code folder/NAME} of a backup into the file store under {@code localRoot}, under the same names. */
+    public static Result fromFolder(Path folder, java.util.Collection<String> names, Path localRoot, Progress progress)
+            throws IOException {
+        long bytes = 0;
+        long done = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (BlobStore to = new FileBlobStore(localRoot)) {
+            for (String name : names.stream().sorted().toList()) {
+                try (InputStream in = java.nio.file.Files.newInputStream(folder.resolve(name)); BlobStore.Staged staged = to.importing(name)) {
+                    OutputStream out = staged.stream();
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        out.write(buffer, 0, n);
+                        bytes += n;
+                    }
+                    staged.commit();
+                }
+                progress.blobs(++done, names.size());
+            }
+        }
+        return new Result(names.size(), bytes);
+    }
+
     static Result copy(BlobStore from, BlobStore to, Progress progress) throws IOException {
         List<String> names = from.names().stream().sorted().toList();
         java.util.Set<String> there = to.names();

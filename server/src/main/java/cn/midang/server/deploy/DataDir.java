@@ -127,6 +127,11 @@ public record DataDir(Path root) {
         return root.resolve("identities");
     }
 
+    /** Where the running server listens to its operator (a Unix socket: backup), in a folder only the server's user may enter. */
+    public Path controlSocket() {
+        return root.resolve("run").resolve("control.sock");
+    }
+
     public Path devPassphrase() {
         return root.resolve("passphrase");
     }

@@ -156,7 +156,7 @@ public final class Api extends Handler.Abstract {
     }
 
     /** A fresh request id: 64 random bits, hex. */
-    static String newRequestId() {
+    public static String newRequestId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
