@@ -477,7 +477,7 @@ public final class MidangServer implements AutoCloseable {
             Campaigns campaigns = new Campaigns(deployment.database());
             Findings findings = new Findings(deployment.database(), records);
             SubmissionService service = new SubmissionService(campaigns, submissions, findings, archive, deployment.signingIdentity(),
-                    deployment.clock(), config.maxUploadBytes());
+                    deployment.clock(), config.maxUploadBytes(), config.minFreeBytes());
             AccessService access = new AccessService(s.accessRecords(), s.accounts(), campaigns, submissions, deployment.clock());
             boolean shared = deployment.database().engine() == Database.Engine.POSTGRESQL;
             int swept = service.sweep(config.sweepGrace(shared));

@@ -141,6 +141,11 @@ public final class Archive implements AutoCloseable {
         }
     }
 
+    /** Bytes free where uploads are staged and (for files) kept: {@link BlobStore#usableSpace}. */
+    public long usableSpace() throws IOException {
+        return blobs.usableSpace();
+    }
+
     /** A document the server made, sealed to the archive and stored under {@code blobName}. */
     public record Stored(String blobName, Sealed sealed, long packageBytes) {}
 

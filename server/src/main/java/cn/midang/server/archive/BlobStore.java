@@ -52,6 +52,12 @@ public interface BlobStore extends AutoCloseable {
     /** Names of all committed blobs. */
     Set<String> names() throws IOException;
 
+    /**
+     * Bytes free on the local file system where uploads are staged (for files, also where they are
+     * kept): the server refuses an upload that would leave less than its reserve.
+     */
+    long usableSpace() throws IOException;
+
     /** Removes staged blobs left by a crash (never committed). Returns how many. */
     int sweepStaged() throws IOException;
 

@@ -114,6 +114,11 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public long usableSpace() throws IOException {
+        return staging.usableSpace();
+    }
+
+    @Override
     public int sweepStaged() throws IOException {
         return staging.sweep();
     }

@@ -28,6 +28,11 @@ final class LocalStaging {
         Files.createDirectories(dir);
     }
 
+    /** Bytes free for this user on the file system uploads are staged in (and, for files, kept in). */
+    long usableSpace() throws IOException {
+        return Files.getFileStore(dir).getUsableSpace();
+    }
+
     /** How a store makes a finished staged file durable and visible under {@code name}. */
     @FunctionalInterface
     interface Publisher {

@@ -177,6 +177,11 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public long usableSpace() throws IOException {
+        return staging.usableSpace();
+    }
+
+    @Override
     public int sweepStaged() throws IOException {
         return staging.sweep();
     }

@@ -46,7 +46,8 @@ public record ServerConfig(
         int logRoundSize,
         Optional<ObjectStore> blobs,
         String node,
-        Optional<Duration> sweepGrace) {
+        Optional<Duration> sweepGrace,
+        long minFreeBytes) {
 
     /** The name of a server that is the only node of its deployment ({@code node.name} unset). */
     public static final String SOLE_NODE = "local";
@@ -111,6 +112,9 @@ public record ServerConfig(
             new Key("blobs.sweep-grace-seconds", "", "At start, a stored package no record points to (an upload a crash cut off) is "
                     + "deleted only if it is older than this: empty means 0 with the embedded database (one server) and 3600 with "
                     + "PostgreSQL, where another node's upload may be between storing its package and committing its record."),
+            new Key("storage.min-free-mib", "256", "Room kept free on the data directory's file system (MiB): an upload that "
+                    + "would leave less is refused with insufficient_storage (507), so that the records, the audit log and the "
+                    + "index always have room to write, and the server goes on when space returns."),
             new Key("metrics.listen", "", "HOST:PORT of the operator's metrics listener (plain HTTP, GET /metrics); empty: none."));
 
     /** A configuration that cannot be used; the message names the key and the fix. */
@@ -243,7 +247,8 @@ public record ServerConfig(
                 departments(get, "review.departments"), Duration.ofSeconds(number(get, "log.round-seconds", 1, 3600)),
                 (int) number(get, "log.round-size", 1, 4096), objectStore(get, "blobs.url", env), node(get, "node.name"),
                 get.apply("blobs.sweep-grace-seconds").isEmpty() ? Optional.empty()
-                        : Optional.of(Duration.ofSeconds(number(get, "blobs.sweep-grace-seconds", 0, 366L * 86_400))));
+                        : Optional.of(Duration.ofSeconds(number(get, "blobs.sweep-grace-seconds", 0, 366L * 86_400))),
+                number(get, "storage.min-free-mib", 0, 1L << 30) << 20);
     }
 
     private static final java.util.regex.Pattern BUCKET = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");

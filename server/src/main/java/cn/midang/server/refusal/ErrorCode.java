@@ -72,6 +72,8 @@ public enum ErrorCode {
             "数据包中签署的文件名不可接受（含目录、控制字符或文字方向字符、无可见字符，或超过 255 字节）；请重命名文件后重新提交。未保存任何内容。"),
     REQUEST_TOO_SLOW(408, "The upload arrived too slowly and was stopped; check the network and send again.",
             "上传速度过慢，已被中止；请检查网络后重新发送。"),
+    INSUFFICIENT_STORAGE(507, "The server's storage is full; nothing was stored. Send it again later, and tell the server's operators.",
+            "服务器存储空间已满；未保存任何内容。请稍后重新发送，并通知服务器运维人员。"),
     BODY_TOO_LARGE(413, "The upload is larger than this server accepts.", "上传内容超过服务器允许的大小。"),
     UNKNOWN_AREA(400, "The campaign has no such check area. 'midang status --json' lists each campaign's areas (id and name).",
             "该检查工作没有这个检查内容。'midang status --json' 列出各检查工作的检查内容（编号和名称）。"),

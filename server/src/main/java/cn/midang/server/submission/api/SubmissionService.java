@@ -66,11 +66,13 @@ public final class SubmissionService {
     private final RawSignatures.Signer receiptSigner;
     private final String serverFingerprint;
     private final Clock clock;
+    private final long minFreeBytes;
     private final long maxUploadBytes;
     private volatile Consumer<String> onRecorded = id -> { };
 
     public SubmissionService(Campaigns campaigns, Submissions submissions, Findings findings, Archive archive, Identity signing,
-            Clock clock, long maxUploadBytes) {
+            Clock clock, long maxUploadBytes, long minFreeBytes) {
+        this.minFreeBytes = minFreeBytes;
         this.campaigns = campaigns;
         this.submissions = submissions;
         this.findings = findings;
@@ -135,6 +137,7 @@ public final class SubmissionService {
             finding = answeredFinding(campaign, t.unit(), t.kind(), r.finding());
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        requireRoom(r.declaredLength());
         try (Archive.Upload upload = accept(body)) {
             CrashPoint.UPLOAD_STAGED.reach();
             Opened opened = upload.opened();
@@ -175,8 +178,36 @@ public final class SubmissionService {
                 throw new ApiException(ErrorCode.INTERNAL, "recording the submission", e);
             }
         } catch (IOException e) {
-            throw new ApiException(ErrorCode.INTERNAL, "staging the upload", e);
+            throw new ApiException(noSpace(e) ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.INTERNAL, "staging the upload", e);
         }
+    }
+
+    /**
+     * Refuses an upload of {@code declared} bytes (negative: not declared) that would leave less than
+     * the reserve free where it is staged: the records, the audit log and the index keep room to
+     * write, so the refusal itself is recorded and the server goes on when space returns.
+     */
+    private void requireRoom(long declared) throws ApiException {
+        long free;
+        try {
+            free = archive.usableSpace();
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.INTERNAL, "reading the free space of the archive's file system", e);
+        }
+        if (free - Math.max(declared, 0) < minFreeBytes) {
+            throw new ApiException(ErrorCode.INSUFFICIENT_STORAGE, free + " bytes free, an upload of " + declared
+                    + " bytes would leave less than the reserve of " + minFreeBytes + " (storage.min-free-mib)");
+        }
+    }
+
+    /** Whether {@code e} (or a cause) is the file system's "no space left" (ENOSPC): the disk filled up while writing. */
+    static boolean noSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Streams {@code body} into the archive; a package the archive will not take is refused with the catalogue's code. */
@@ -188,6 +219,9 @@ public final class SubmissionService {
             if (stopped.isPresent()) {
                 throw new ApiException(stopped.get().code(), stopped.get().getMessage(), e);
             }
+            if (noSpace(e)) { // the staging write failed under the parser: the disk, not the package
+                throw new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "staging the upload: " + e.getMessage(), e);
+            }
             throw new ApiException(switch (e.reason()) {
                 case NOT_A_RECIPIENT -> ErrorCode.NOT_SEALED_TO_ARCHIVE;
                 case UNTRUSTED_ISSUER, EXPIRED, NOT_YET_VALID, REVOKED, CRL_INVALID, WRONG_KEY_USAGE -> ErrorCode.UNTRUSTED_SIGNER;
@@ -195,7 +229,8 @@ public final class SubmissionService {
             }, e.getMessage(), e);
         } catch (IOException e) {
             Optional<BodyRefusedException> stopped = BodyRefusedException.in(e);
-            throw new ApiException(stopped.map(BodyRefusedException::code).orElse(ErrorCode.TAMPERED_PACKAGE),
+            throw new ApiException(stopped.map(BodyRefusedException::code)
+                    .orElse(noSpace(e) ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.TAMPERED_PACKAGE),
                     "reading the upload: " + e.getMessage(), e);
         }
     }
