@@ -43,6 +43,9 @@ public final class Yamls {
             throw new NotYaml(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, e.getProblem());
         } catch (YAMLException e) {
             throw new NotYaml(0, e.getMessage());
+        } catch (RuntimeException e) {
+            // SnakeYAML's own checks outside its YAMLException, e.g. a tag "!% A" (IllegalArgumentException): found by fuzzing
+            throw new NotYaml(0, "not YAML: " + e.getMessage());
         }
     }
 

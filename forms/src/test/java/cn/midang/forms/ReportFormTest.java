@@ -52,6 +52,13 @@ class ReportFormTest {
         assertThat(c.complete()).isFalse();
     }
 
+    /** Found by fuzzing (ParsersFuzzTest): "!%A" made SnakeYAML throw IllegalArgumentException through the check. */
+    @Test
+    void aMalformedTag_isAProblem_notACrash() {
+        assertThat(ReportForm.check("!%A").complete()).isFalse();
+        assertThat(ReportForm.check("!%A").problems()).isNotEmpty();
+    }
+
     @Test
     void aFilledForm_isComplete_andCounted() {
         ReportForm.Checked c = ReportForm.check(filled());

@@ -183,7 +183,9 @@ public final class CampaignDefinition {
             for (MappingNode i : list(am, a, "items", true)) {
                 Map<String, Node> im = mapping(i, "an item", Set.of("id", "text"));
                 String itemId = id(im, i, List.copyOf(itemIds));
-                itemIds.add(itemId);
+                if (itemId != null) { // a missing or bad id is a problem listed already; found by fuzzing (ParsersFuzzTest)
+                    itemIds.add(itemId);
+                }
                 items.add(new Campaign.Item(itemId, text(im, i, "text", true)));
             }
             areas.add(new Campaign.Area(areaId, name, List.copyOf(items)));

@@ -62,6 +62,22 @@ class CampaignDefinitionTest {
         });
     }
 
+    /** Found by fuzzing (ParsersFuzzTest): two items without an id threw NullPointerException instead of naming them. */
+    @Test
+    void itemsWithoutIds_areNamed_notACrash() {
+        String file = ShippedCampaigns.text("yuxi-2009.yaml").replaceAll("\\{id: ([a-z]+-[0-9]+), text:", "{text:");
+        assertThatThrownBy(() -> CampaignDefinition.parse(file))
+                .isInstanceOfSatisfying(CampaignDefinition.Invalid.class, e -> assertThat(e.problems()).isNotEmpty());
+    }
+
+    /** Found by fuzzing (ParsersFuzzTest): SnakeYAML refuses a tag with spaces by IllegalArgumentException, not its own exception. */
+    @Test
+    void aMalformedTag_isNotYaml_notACrash() {
+        assertThatThrownBy(() -> CampaignDefinition.parse("!% A"))
+                .isInstanceOfSatisfying(CampaignDefinition.Invalid.class, e ->
+                        assertThat(e.problems().get(0).toString()).contains("not valid YAML"));
+    }
+
     @Test
     void notYaml_orNotAMapping_saysWhere() {
         assertThatThrownBy(() -> CampaignDefinition.parse("id: x\n  title: [unclosed\n"))
