@@ -570,8 +570,13 @@ public final class MidangClient implements AutoCloseable {
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (JsonNode c : export.path("checkpoints")) {
-            checkpoints.add(Checkpoint.parse(Base64.getDecoder().decode(c.path("bytes").asText()),
-                    Base64.getDecoder().decode(c.path("signature").asText())));
+            try {
+                checkpoints.add(Checkpoint.parse(Base64.getDecoder().decode(c.path("bytes").asText()),
+                        Base64.getDecoder().decode(c.path("signature").asText())));
+            } catch (IllegalArgumentException e) { // found by fuzzing (ParsersFuzzTest): a 1 (internal), not a 6 (integrity)
+                throw new cn.midang.keys.KeysException(cn.midang.keys.KeysException.Reason.MALFORMED,
+                        "checkpoint " + checkpoints.size() + " of the export is not base64", e);
+            }
         }
         return AuditChain.verify(records.iterator(), export.path("from").asLong(1), export.path("anchor").asText(), checkpoints, server);
     }
