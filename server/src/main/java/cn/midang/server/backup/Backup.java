@@ -327,7 +327,7 @@ public final class Backup {
                 if (f.equals(checkpoints)) {
                     StringBuilder kept = new StringBuilder();
                     for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                        if (!line.isBlank() && JSON.readTree(line).path("seq").asLong(Long.MAX_VALUE) <= cut.auditSeq()) {
+                        if (!line.isBlank() && seq(line) <= cut.auditSeq()) {
                             kept.append(line).append('\n');
                         }
                     }
@@ -338,6 +338,18 @@ public final class Backup {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * The record a checkpoint line covers; a line the server is still writing (the newest, beyond
+     * the cut by construction) does not parse and counts as beyond it.
+     */
+    private static long seq(String line) {
+        try {
+            return JSON.readTree(line).path("seq").asLong(Long.MAX_VALUE);
+        } catch (IOException partial) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Every regular file under {@code folder} but the manifest and its signature, in a stable order. */
