@@ -7,9 +7,9 @@ import cn.midang.server.access.api.AccessRoutes;
 import cn.midang.server.access.api.AccessService;
 import cn.midang.server.archive.Archive;
 import cn.midang.server.audit.AuditLog;
+import cn.midang.server.audit.api.AuditRoutes;
 import cn.midang.server.backup.Backup;
 import cn.midang.server.backup.ControlSocket;
-import cn.midang.server.audit.api.AuditRoutes;
 import cn.midang.server.identity.api.EnrolmentRoutes;
 import cn.midang.server.identity.api.EnrolmentService;
 import cn.midang.server.campaign.Campaigns;
@@ -229,8 +229,9 @@ public final class MidangServer implements AutoCloseable {
         }
         try {
             return ControlSocket.open(d.dir().controlSocket(), (request, operator, progress) -> {
-                if (!"backup".equals(request.path("op").asText()) || !request.path("to").isTextual()) {
-                    throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": FOLDER} is understood");
+                if (!"backup".equals(request.path("op").asText()) || !request.path("to").isTextual()
+                        || !Path.of(request.path("to").asText()).isAbsolute()) {
+                    throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER} is understood");
                 }
                 String to = request.path("to").asText();
                 audit.append(new AuditLog.Entry(cn.midang.server.http.Api.newRequestId(), operator, "operator", "", "backup",
