@@ -27,8 +27,8 @@ class DemoIT {
                 List.of(root.resolve("bin/demo").toString(), "--keep", keep.toString()), 600);
         System.out.println(r.out());
         assertThat(r.exit()).as("bin/demo stopped:\n%s", r.all()).isZero();
-        assertThat(r.out()).contains("all 45 steps behaved as SPEC.md says").doesNotContain("✗");
-        assertThat(r.out().lines().filter(l -> l.matches("\\s*\\d+ ✓ .*"))).hasSize(46);
+        assertThat(r.out()).contains("all 47 steps behaved as SPEC.md says").doesNotContain("✗");
+        assertThat(r.out().lines().filter(l -> l.matches("\\s*\\d+ ✓ .*"))).hasSize(48);
         // what the demo left behind is what it claims: a tester's copy was never written, the summary verifies
         assertThat(keep.resolve("检测结果-副本.txt")).doesNotExist();
         assertThat(Files.list(keep.resolve("汇总")).map(p -> p.getFileName().toString()).toList())
