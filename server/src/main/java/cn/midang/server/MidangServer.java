@@ -229,13 +229,18 @@ public final class MidangServer implements AutoCloseable {
         }
         try {
             return ControlSocket.open(d.dir().controlSocket(), (request, operator, progress) -> {
-                if (!"backup".equals(request.path("op").asText()) || !request.path("to").isTextual()
-                        || !Path.of(request.path("to").asText()).isAbsolute()) {
+                String op = request.path("op").asText();
+                String to = request.path("to").asText();
+                boolean understood = "backup".equals(op) && request.path("to").isTextual() && !to.isEmpty() && !to.contains("\0")
+                        && Path.of(to).isAbsolute();
+                // Audited before anything is done, a refusal too.
+                audit.append(new AuditLog.Entry(cn.midang.server.http.Api.newRequestId(), operator, "operator", "",
+                        op.length() > 32 ? op.substring(0, 32) : op, to.length() > 200 ? to.substring(0, 200) : to,
+                        understood ? "allow" : "deny", understood ? "backup through the control socket"
+                                : "refused: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER} is understood"));
+                if (!understood) {
                     throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER} is understood");
                 }
-                String to = request.path("to").asText();
-                audit.append(new AuditLog.Entry(cn.midang.server.http.Api.newRequestId(), operator, "operator", "", "backup",
-                        to.length() > 200 ? to.substring(0, 200) : to, "allow", "backup through the control socket"));
                 Backup.Taken t = Backup.take(d.dir(), d.database(), d.signingIdentity(), Path.of(to), d.clock(), progress);
                 return Map.of("folder", t.folder().toString(), "submissions", t.cut().submissions(), "audit_seq", t.cut().auditSeq(),
                         "files", t.files(), "bytes", t.bytes());

@@ -52,6 +52,17 @@ class BackupIT {
         Path backup = tmp.resolve("backups").resolve("first");
         Set<String> beforeBackup;
         ChildServer running = ChildServer.start(dev, tmp.resolve("running.log"));
+        // The operator's channel: only the server's user may enter its folder or open it; it does one thing only.
+        Path socket = dev.data().resolve("run/control.sock");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        for (Map<String, String> bad : java.util.List.of(Map.of("op", "restore", "to", tmp.resolve("x").toString()),
+                Map.of("op", "backup", "to", "relative/folder"))) {
+            JsonNode refused = cn.midang.server.backup.ControlSocket.ask(socket, bad, line -> { });
+            assertThat(refused.path("ok").asBoolean()).as(bad.toString()).isFalse();
+        }
+        assertThat(tmp.resolve("x")).doesNotExist();
         ExecutorService uploads = Executors.newSingleThreadExecutor();
         AtomicBoolean stop = new AtomicBoolean();
         try {
@@ -97,10 +108,16 @@ class BackupIT {
         // The running server audited the backup, as the operator; its chain verifies.
         try (var db = cn.midang.server.storage.Database.open(dev.data().resolve("db"));
                 var c = db.connection(); var s = c.createStatement();
-                var rs = s.executeQuery("SELECT role, object FROM audit_log WHERE action = 'backup'")) {
+                var rs = s.executeQuery("SELECT role, object FROM audit_log WHERE action = 'backup' AND decision = 'allow'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("operator");
             assertThat(rs.getString(2)).isEqualTo(backup.toString());
+        }
+        try (var db = cn.midang.server.storage.Database.open(dev.data().resolve("db"));
+                var c = db.connection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM audit_log WHERE role = 'operator' AND decision = 'deny'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("both refused operator requests audited").isEqualTo(2);
         }
         assertThat(server(dev, "audit", "audit", "verify", "--data", dev.data().toString()).exit()).isZero();
 
