@@ -1,5 +1,6 @@
 package cn.midang.server.archive;
 
+import cn.midang.server.config.Faults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -59,10 +60,12 @@ public final class FileBlobStore implements BlobStore {
     /** A staged blob committed under a new random name, or under {@code replaced} (replacing it if it exists). */
     private Staged staged(String replaced) throws IOException {
         return staging.stage(replaced, (file, channel, name) -> {
+            Faults.before(Faults.Op.FSYNC);
             channel.force(true);
             Path target = pathOf(name);
             boolean newShard = !Files.isDirectory(target.getParent());
             Files.createDirectories(target.getParent());
+            Faults.before(Faults.Op.RENAME);
             try {
                 // On POSIX, rename replaces an existing target atomically.
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
@@ -73,9 +76,17 @@ public final class FileBlobStore implements BlobStore {
                     Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            forceDirectory(target.getParent());
-            if (newShard) {
-                forceDirectory(root); // the new shard folder's own entry
+            try {
+                forceDirectory(target.getParent());
+                if (newShard) {
+                    forceDirectory(root); // the new shard folder's own entry
+                }
+            } catch (IOException e) {
+                // Named but perhaps not durably: a new blob is taken back, so the caller's failure leaves nothing.
+                if (replaced == null) {
+                    Files.deleteIfExists(target);
+                }
+                throw e;
             }
         });
     }
@@ -123,11 +134,19 @@ public final class FileBlobStore implements BlobStore {
         return staging.sweep();
     }
 
-    private static void forceDirectory(Path dir) {
+    /**
+     * Forces a folder's entries to disk. A file system that cannot fsync a folder at all (EINVAL) is
+     * passed over; any other failure is the disk's, and is thrown: a rename not known to be durable
+     * must not be acknowledged (PostgreSQL's "fsyncgate" lesson).
+     */
+    private static void forceDirectory(Path dir) throws IOException {
+        Faults.before(Faults.Op.DIRECTORY_FSYNC);
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
-            // not every file system can fsync a folder
+            if (!String.valueOf(e.getMessage()).contains("Invalid argument")) {
+                throw e;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package cn.midang.server.archive;
 
+import cn.midang.server.config.Faults;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.apache.commons.io.output.ProxyOutputStream;
 
 /**
  * Where a blob store stages what it is given: a file in a local folder ({@code tmp/}), published
@@ -43,7 +45,13 @@ final class LocalStaging {
     BlobStore.Staged stage(String replaced, Publisher publisher) throws IOException {
         Path file = Files.createTempFile(dir, "upload-", ".partial");
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
+        OutputStream written = new ProxyOutputStream(Faults.watched(Channels.newOutputStream(ch))) {
+            @Override
+            protected void handleIOException(IOException e) throws IOException {
+                throw new StorageFailure("writing a staged blob", e);
+            }
+        };
+        OutputStream out = new BufferedOutputStream(written, 64 * 1024);
         return new BlobStore.Staged() {
             private boolean done;
 
@@ -58,6 +66,10 @@ final class LocalStaging {
                 String name = replaced != null ? replaced : newName();
                 try {
                     publisher.publish(file, ch, name);
+                } catch (StorageFailure e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new StorageFailure("storing the blob", e);
                 } finally {
                     abort(); // the staged file is gone either way: published (moved or copied) or failed
                 }

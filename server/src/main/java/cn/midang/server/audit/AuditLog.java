@@ -8,6 +8,7 @@ import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.RecordCipher;
 import cn.midang.keys.sign.RawSignatures;
+import cn.midang.server.config.Faults;
 import cn.midang.server.storage.Database;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,6 +156,7 @@ public final class AuditLog implements AutoCloseable {
             String object = clip(e.object(), MAX_OBJECT);
             String reason = clip(e.reason(), 512);
             try {
+                Faults.before(Faults.Op.AUDIT_APPEND);
                 r = db.inTransaction(c -> {
                     Database.lock(c, Database.Lock.AUDIT_CHAIN);
                     Head h = head(c);
@@ -184,7 +186,7 @@ public final class AuditLog implements AutoCloseable {
                     }
                     return next;
                 });
-            } catch (SQLException | RuntimeException ex) {
+            } catch (IOException | SQLException | RuntimeException ex) {
                 throw new AuditUnavailableException("an audit record (" + e.action() + ") could not be written: " + ex.getMessage(), ex);
             }
             head = r.seq();

@@ -27,6 +27,11 @@ public record Campaign(String id, String title, CampaignState state, Instant sub
         this(id, title, state, submissionsOpenAt, submissionDeadline, lateAccepted, units, areas, Details.NONE);
     }
 
+    /** This campaign in state {@code s}, all else the same. */
+    public Campaign inState(CampaignState s) {
+        return new Campaign(id, title, s, submissionsOpenAt, submissionDeadline, lateAccepted, units, areas, details);
+    }
+
     /** A check area (检查内容): a short id for scripts, its name as the notice words it, and the items of the report form. */
     public record Area(String id, String name, List<Item> items) {}
 

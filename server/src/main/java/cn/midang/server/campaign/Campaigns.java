@@ -128,6 +128,11 @@ public final class Campaigns {
      * deadline and details are still {@code before}'s; false (nothing changed) otherwise.
      */
     public boolean reschedule(Campaign before, Campaign changed) throws SQLException {
+        return rescheduled(before, changed).isPresent();
+    }
+
+    /** As {@link #reschedule}; returns the campaign's steps read in the same transaction (empty: it changed meanwhile). */
+    public Optional<List<Transition>> rescheduled(Campaign before, Campaign changed) throws SQLException {
         return db.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement(
                     "SELECT state, submission_deadline, details FROM campaigns WHERE id = ? FOR UPDATE")) {
@@ -136,7 +141,7 @@ public final class Campaigns {
                     if (!rs.next() || !rs.getString(1).equals(Lifecycle.label(before.state()))
                             || !rs.getTimestamp(2).toInstant().equals(before.submissionDeadline())
                             || !details(rs.getString(3)).equals(before.details())) {
-                        return false;
+                        return Optional.empty();
                     }
                 }
             }
@@ -145,8 +150,11 @@ public final class Campaigns {
                 ps.setTimestamp(1, Timestamp.from(changed.submissionDeadline()));
                 ps.setString(2, json(changed.details().fields()));
                 ps.setString(3, before.id());
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() != 1) {
+                    return Optional.empty();
+                }
             }
+            return Optional.of(transitions(conn, before.id()));
         });
     }
 
@@ -166,13 +174,23 @@ public final class Campaigns {
     /** As {@link #advance}, with {@code also} done in the same transaction (the results issued on publication). */
     public boolean advance(String id, CampaignState from, CampaignState to, Instant at, String actor, byte[] statement,
             byte[] signature, Database.Work<?> also) throws SQLException {
+        return advanced(id, from, to, at, actor, statement, signature, also).isPresent();
+    }
+
+    /**
+     * As {@link #advance}; returns the campaign's steps, the new one last, read in the same
+     * transaction (empty: not in {@code from}), so that the answer to a step that was taken needs no
+     * further read that could fail after the commit.
+     */
+    public Optional<List<Transition>> advanced(String id, CampaignState from, CampaignState to, Instant at, String actor,
+            byte[] statement, byte[] signature, Database.Work<?> also) throws SQLException {
         return db.inTransaction(conn -> {
             try (PreparedStatement ps = conn.prepareStatement("UPDATE campaigns SET state = ? WHERE id = ? AND state = ?")) {
                 ps.setString(1, Lifecycle.label(to));
                 ps.setString(2, id);
                 ps.setString(3, Lifecycle.label(from));
                 if (ps.executeUpdate() != 1) {
-                    return false;
+                    return Optional.empty();
                 }
             }
             int step;
@@ -198,14 +216,20 @@ public final class Campaigns {
             }
             TransparencyLog.add(conn, LogEntry.of(LogEntry.Kind.TRANSITION, statement, signature));
             also.run(conn);
-            return true;
+            return Optional.of(transitions(conn, id));
         });
     }
 
     /** The steps campaign {@code id} has taken, in order. */
     public List<Transition> transitions(String id) throws SQLException {
+        try (Connection c = db.connection()) {
+            return transitions(c, id);
+        }
+    }
+
+    private static List<Transition> transitions(Connection c, String id) throws SQLException {
         List<Transition> out = new ArrayList<>();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT t.step, t.from_state, t.to_state, "
+        try (PreparedStatement ps = c.prepareStatement("SELECT t.step, t.from_state, t.to_state, "
                 + "t.at, t.actor_fingerprint, a.common_name, a.role, t.statement, t.signature FROM campaign_transitions t "
                 + "JOIN accounts a ON a.fingerprint = t.actor_fingerprint WHERE t.campaign_id = ? ORDER BY t.step")) {
             ps.setString(1, id);

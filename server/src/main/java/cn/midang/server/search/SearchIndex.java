@@ -1,5 +1,6 @@
 package cn.midang.server.search;
 
+import cn.midang.server.config.Faults;
 import cn.midang.server.submission.ListScope;
 import cn.midang.server.submission.Submissions;
 import java.io.IOException;
@@ -162,6 +163,7 @@ public final class SearchIndex implements AutoCloseable {
 
     /** Makes every document added so far durable, and searchable. */
     public void commit() throws IOException {
+        Faults.before(Faults.Op.INDEX_COMMIT);
         writer.commit();
         searchers.maybeRefreshBlocking();
     }

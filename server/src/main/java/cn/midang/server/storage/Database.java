@@ -1,5 +1,6 @@
 package cn.midang.server.storage;
 
+import cn.midang.server.config.Faults;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
@@ -101,12 +102,12 @@ public final class Database implements AutoCloseable {
     }
 
     public Connection connection() throws SQLException {
-        return pool.getConnection();
+        return Faults.watched(pool.getConnection());
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);

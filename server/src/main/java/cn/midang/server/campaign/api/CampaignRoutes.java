@@ -41,12 +41,12 @@ public final class CampaignRoutes {
                 Route.signed("POST", "/api/v1/campaigns", Action.CREATE_CAMPAIGN, (ex, g) -> ex.json(201, campaign(campaigns.create(
                         ex.jsonBody(CampaignDefinition.MAX_CHARS * 4).path("definition").asText(""))))),
                 Route.signed("POST", "/api/v1/campaigns/{id}/transitions", Action.ADVANCE_CAMPAIGN, transition, (ex, g) -> {
-                    Campaign c = campaigns.advance(g, ex.jsonBody(), clock);
-                    ex.json(200, campaign(c, campaigns.transitions(c.id())));
+                    CampaignService.Shown c = campaigns.advance(g, ex.jsonBody(), clock);
+                    ex.json(200, campaign(c.campaign(), c.steps()));
                 }),
                 Route.signed("POST", "/api/v1/campaigns/{id}/dates", Action.RESCHEDULE_CAMPAIGN, campaign, (ex, g) -> {
-                    Campaign c = campaigns.reschedule(g, ex.jsonBody(), clock);
-                    ex.json(200, campaign(c, campaigns.transitions(c.id())));
+                    CampaignService.Shown c = campaigns.reschedule(g, ex.jsonBody(), clock);
+                    ex.json(200, campaign(c.campaign(), c.steps()));
                 }),
                 Route.signed("GET", "/api/v1/campaigns", Action.LIST_CAMPAIGNS, (ex, g) -> {
                     List<Map<String, Object>> shown = new ArrayList<>();

@@ -99,7 +99,10 @@ public final class CampaignService {
     }
 
     /** Takes the granted step: the statement in {@code body} verified and checked as above, the step and the statement kept. */
-    public Campaign advance(Grant<Target.Transition> g, JsonNode body, Clock clock)
+    /** A campaign as a step or a new date left it, with its steps: the answer, all read in the change's transaction. */
+    public record Shown(Campaign campaign, List<Campaigns.Transition> steps) {}
+
+    public Shown advance(Grant<Target.Transition> g, JsonNode body, Clock clock)
             throws ApiException {
         String id = g.target().id();
         Campaign c = g.target().campaign();
@@ -133,10 +136,12 @@ public final class CampaignService {
         }
         try {
             Database.Work<?> also = to == CampaignState.PUBLISHED ? publisher.publish(c, now) : conn -> null;
-            if (!campaigns.advance(id, from, to, now, g.caller().certificate().fingerprint(), s.statement(), s.signature(), also)) {
-                throw new ApiException(ErrorCode.WRONG_STATE, "campaign moved meanwhile");
-            }
-            return campaigns.byId(id).orElseThrow();
+            // The answer is the campaign as the step left it, with its steps read in the step's own
+            // transaction: once the step is committed, a failed read must not tell the caller it was not
+            // taken (FaultInjectionIT found that).
+            List<Campaigns.Transition> steps = campaigns.advanced(id, from, to, now, g.caller().certificate().fingerprint(),
+                    s.statement(), s.signature(), also).orElseThrow(() -> new ApiException(ErrorCode.WRONG_STATE, "campaign moved meanwhile"));
+            return new Shown(c.inState(to), steps);
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording a lifecycle step", e);
         }
@@ -155,7 +160,7 @@ public final class CampaignService {
      * changes unless all hold. The request is signed and audited like every other; the campaign's
      * file as defined is kept unchanged beside it.
      */
-    public Campaign reschedule(Grant<Target.OfCampaign> g, JsonNode body, Clock clock) throws ApiException {
+    public Shown reschedule(Grant<Target.OfCampaign> g, JsonNode body, Clock clock) throws ApiException {
         Campaign c = g.target().campaign();
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
@@ -191,10 +196,9 @@ public final class CampaignService {
         Campaign changed = new Campaign(c.id(), c.title(), c.state(), c.submissionsOpenAt(), deadline, c.lateAccepted(), c.units(),
                 c.areas(), new Campaign.Details(d.document(), d.issuedBy(), d.leadOffice(), d.jointReview(), onSiteStart, onSiteEnd));
         try {
-            if (!campaigns.reschedule(c, changed)) {
-                throw new ApiException(ErrorCode.WRONG_STATE, "campaign changed meanwhile");
-            }
-            return campaigns.byId(c.id()).orElseThrow();
+            // What was compared and stored under the row's lock, not read again (as advance).
+            return new Shown(changed, campaigns.rescheduled(c, changed)
+                    .orElseThrow(() -> new ApiException(ErrorCode.WRONG_STATE, "campaign changed meanwhile")));
         } catch (SQLException e) {
             throw new ApiException(ErrorCode.INTERNAL, "recording new dates", e);
         }

@@ -8,6 +8,7 @@ import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.access.Grant;
 import cn.midang.server.access.Target;
 import cn.midang.server.archive.Archive;
+import cn.midang.server.archive.StorageFailure;
 import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Findings;
@@ -222,6 +223,9 @@ public final class SubmissionService {
             if (noSpace(e)) { // the staging write failed under the parser: the disk, not the package
                 throw new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "staging the upload: " + e.getMessage(), e);
             }
+            if (StorageFailure.in(e)) { // the disk failed otherwise: the server's failure, not the package's
+                throw new ApiException(ErrorCode.INTERNAL, "staging the upload: " + e.getMessage(), e);
+            }
             throw new ApiException(switch (e.reason()) {
                 case NOT_A_RECIPIENT -> ErrorCode.NOT_SEALED_TO_ARCHIVE;
                 case UNTRUSTED_ISSUER, EXPIRED, NOT_YET_VALID, REVOKED, CRL_INVALID, WRONG_KEY_USAGE -> ErrorCode.UNTRUSTED_SIGNER;
@@ -230,7 +234,8 @@ public final class SubmissionService {
         } catch (IOException e) {
             Optional<BodyRefusedException> stopped = BodyRefusedException.in(e);
             throw new ApiException(stopped.map(BodyRefusedException::code)
-                    .orElse(noSpace(e) ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.TAMPERED_PACKAGE),
+                    .orElse(noSpace(e) ? ErrorCode.INSUFFICIENT_STORAGE
+                            : StorageFailure.in(e) ? ErrorCode.INTERNAL : ErrorCode.TAMPERED_PACKAGE),
                     "reading the upload: " + e.getMessage(), e);
         }
     }
