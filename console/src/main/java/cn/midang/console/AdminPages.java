@@ -56,6 +56,50 @@ final class AdminPages {
         return Pages.redirect("/campaigns/" + id + "?done=advanced");
     }
 
+    /** The dates the administrator may move on a campaign's dashboard, as the server names them. */
+    static final List<String> DATES = List.of("submission_deadline", "on_site_start", "on_site_end");
+
+    /**
+     * New campaign dates ({@code midang campaign reschedule}): a date whose field was changed (read as
+     * China Standard Time) or whose "now" box was ticked; the others are not sent, so a date that has
+     * passed is never asked to move. The server decides and names every problem.
+     */
+    Pages.Answer reschedule(String id, Request request) throws Exception {
+        Fields posted = FormFields.getFields(request, 16, 4 * 1024);
+        Map<String, String> dates = new LinkedHashMap<>();
+        for (String d : DATES) {
+            String value = blank(posted.getValue(d));
+            if (posted.getValue(d + "_now") != null) {
+                dates.put(d, "now");
+            } else if (value != null && !value.equals(posted.getValue(d + "_was"))) {
+                dates.put(d, chinaTime(value));
+            }
+        }
+        client.reschedule(id, dates);
+        return Pages.redirect("/campaigns/" + id + "?done=rescheduled");
+    }
+
+    private static final java.util.regex.Pattern INSTANT =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?Z");
+
+    /** {@code text} (a refusal's reason) with every UTC instant in it written the Chinese way, in China Standard Time. */
+    static String chinaTimes(String text, Text t) {
+        return INSTANT.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(t.time(m.group())));
+    }
+
+    /** An instant as a {@code datetime-local} value in China Standard Time (what the page's date fields show), or "". */
+    static String localChinaTime(String iso) {
+        if (iso == null || iso.isBlank() || "null".equals(iso)) {
+            return "";
+        }
+        try {
+            return java.time.LocalDateTime.ofInstant(java.time.Instant.parse(iso), java.time.ZoneOffset.ofHours(8))
+                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return "";
+        }
+    }
+
     Pages.Answer assign(String id, Request request) throws Exception {
         Fields posted = FormFields.getFields(request, 8, 1024);
         client.postJson("/api/v1/campaigns/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/inspectors",
@@ -127,7 +171,7 @@ final class AdminPages {
                     row.put("action", x.path("action").asText());
                     row.put("object", AuditFilter.object(x));
                     row.put("decision", x.path("decision").asText());
-                    row.put("reason", "allow".equals(x.path("decision").asText()) ? "" : x.path("reason").asText());
+                    row.put("reason", "allow".equals(x.path("decision").asText()) ? "" : chinaTimes(x.path("reason").asText(), t));
                     row.put("signed", x.path("seq").asLong() <= r.lastSigned());
                     rows.add(row);
                 }

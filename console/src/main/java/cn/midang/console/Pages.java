@@ -51,7 +51,7 @@ public final class Pages {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The largest document the console opens in memory to show or hand to the browser. */
     static final int MAX_OPEN = 64 * 1024 * 1024;
-    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/summary|/summary/sign|/approve|/form|/findings|/advance|/inspectors)?");
+    private static final Pattern CAMPAIGN = Pattern.compile("/campaigns/([A-Za-z0-9][A-Za-z0-9._-]{0,63})(/results|/summary|/summary/sign|/approve|/form|/findings|/advance|/dates|/inspectors)?");
     private static final Pattern ATTEST = Pattern.compile("/engagements/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/attest");
     private static final Pattern SUBMISSION = Pattern.compile("/submissions/([0-9a-f]{32})(/original|/receipt|/receipt\\.sig)?");
 
@@ -120,6 +120,9 @@ public final class Pages {
             }
             if (c.matches() && "/advance".equals(c.group(2))) {
                 return admin.advance(c.group(1), request);
+            }
+            if (c.matches() && "/dates".equals(c.group(2))) {
+                return admin.reschedule(c.group(1), request);
             }
             if (c.matches() && "/inspectors".equals(c.group(2))) {
                 return admin.assign(c.group(1), request);
@@ -283,8 +286,14 @@ public final class Pages {
             throw e;
         }
         Map<String, Object> m = model(t, n.path("title").asText());
-        m.put("done", done != null && List.of("finding", "created", "advanced", "assigned").contains(done) ? t.get("done." + done) : "");
+        m.put("done", done != null && List.of("finding", "created", "advanced", "rescheduled", "assigned").contains(done)
+                ? t.get("done." + done) : "");
         m.put("id", n.path("id").asText());
+        Map<String, String> dates = new LinkedHashMap<>();
+        dates.put("submission_deadline", AdminPages.localChinaTime(n.path("submission_deadline").asText()));
+        dates.put("on_site_start", AdminPages.localChinaTime(n.path("details").path("on_site_start").asText()));
+        dates.put("on_site_end", AdminPages.localChinaTime(n.path("details").path("on_site_end").asText()));
+        m.put("dates", dates);
         m.put("state", t.get("state." + n.path("state").asText()));
         m.put("deadline", t.time(n.path("submission_deadline").asText()));
         m.put("asOf", t.time(n.path("as_of").asText()));

@@ -399,6 +399,31 @@ class ConsoleIT {
             clickAndWaitForNextPage(d, By.id("assign"));
             waitFor(d, "done");
             assertThat(d.findElement(By.id("done")).getText()).isEqualTo("已指派检查人员。");
+
+            // The dates, as `midang campaign reschedule`: shown in China time; a past one refused with every problem, nothing changed.
+            java.time.Instant deadline = java.time.Instant.parse(
+                    dev.client("admin").campaign("console-admin").orElseThrow().path("submission_deadline").asText());
+            java.time.ZoneOffset china = java.time.ZoneOffset.ofHours(8);
+            assertThat(d.findElement(By.id("date-submission_deadline")).getAttribute("value"))
+                    .isEqualTo(java.time.LocalDateTime.ofInstant(deadline, china).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString());
+            js.executeScript("document.getElementById('date-submission_deadline').value = '2000-01-01T09:00'");
+            clickAndWaitForNextPage(d, By.id("reschedule"));
+            assertThat(d.findElement(By.tagName("body")).getText()).contains("检查工作的新日期不可行").contains("(invalid_dates)")
+                    .contains("submission_deadline");
+            assertThat(dev.client("admin").campaign("console-admin").orElseThrow().path("submission_deadline").asText())
+                    .isEqualTo(deadline.toString());
+            // Extended (延期) by a week, to 17:00 China time: exactly that instant on the server.
+            java.time.LocalDateTime later = java.time.LocalDateTime.ofInstant(deadline, china).plusDays(7).withHour(17).withMinute(0)
+                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            d.get(base(url) + "/campaigns/console-admin");
+            waitFor(d, "reschedule-form");
+            js.executeScript("document.getElementById('date-submission_deadline').value = arguments[0]", later.toString());
+            clickAndWaitForNextPage(d, By.id("reschedule"));
+            waitFor(d, "done");
+            assertThat(d.findElement(By.id("done")).getText()).startsWith("日期已调整");
+            assertThat(dev.client("admin").campaign("console-admin").orElseThrow().path("submission_deadline").asText())
+                    .isEqualTo(later.toInstant(china).toString());
+            assertThat(d.findElement(By.id("date-submission_deadline")).getAttribute("value")).isEqualTo(later.toString());
             screenshot(d, "admin-campaign");
 
             // An engagement of a testing body for the new campaign, made on the home page; it is listed there at once.
