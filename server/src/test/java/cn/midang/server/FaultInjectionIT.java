@@ -297,11 +297,7 @@ class FaultInjectionIT {
             @Override
             public void prepare(int run) throws Exception {
                 id = "fault-open-" + run;
-                Instant now = dev.clock.instant();
-                new Campaigns(dev.deployment.database()).create(new Campaign(id, "故障注入 " + run, CampaignState.DRAFT,
-                        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(7)), true,
-                        List.of(new Campaign.Unit("unit-a", "甲", "市", true)), ShippedCampaigns.yuxi2009().areas(),
-                        ShippedCampaigns.yuxi2009().details()));
+                newCampaign(id, CampaignState.DRAFT, Duration.ofDays(-1), Duration.ofDays(7));
             }
 
             @Override
@@ -332,12 +328,9 @@ class FaultInjectionIT {
             @Override
             public void prepare(int run) throws Exception {
                 id = "fault-sum-" + run;
-                Instant now = dev.clock.instant();
-                new Campaigns(dev.deployment.database()).create(new Campaign(id, "故障汇总 " + run, CampaignState.SUMMARY,
-                        now.minus(Duration.ofDays(9)), now.minus(Duration.ofDays(2)), true,
-                        List.of(new Campaign.Unit("unit-a", "甲", "市", true)), ShippedCampaigns.yuxi2009().areas(),
-                        ShippedCampaigns.yuxi2009().details()));
-                new AccessRecords(dev.deployment.database()).assign(id, dev.identity("inspector-info").certificate().fingerprint(), now);
+                newCampaign(id, CampaignState.SUMMARY, Duration.ofDays(-9), Duration.ofDays(-2));
+                new AccessRecords(dev.deployment.database()).assign(id, dev.identity("inspector-info").certificate().fingerprint(),
+                        dev.clock.instant());
             }
 
             @Override
@@ -389,6 +382,14 @@ class FaultInjectionIT {
             Thread.sleep(50);
         }
         assertThat(inspector.search("唯一词语甲乙丙丁", "demo", null, null, null, 10, 0).path("hits").size()).isEqualTo(1);
+    }
+
+    /** A campaign of the notice's areas with unit-a, in {@code state}, its submissions open and due at these offsets from now. */
+    static void newCampaign(String id, CampaignState state, Duration opened, Duration due) throws Exception {
+        Instant now = dev.clock.instant();
+        new Campaigns(dev.deployment.database()).create(new Campaign(id, "故障注入 " + id, state, now.plus(opened), now.plus(due), true,
+                List.of(new Campaign.Unit("unit-a", "甲", "市", true)), ShippedCampaigns.yuxi2009().areas(),
+                ShippedCampaigns.yuxi2009().details()));
     }
 
     static String indexState(String submission) throws Exception {
