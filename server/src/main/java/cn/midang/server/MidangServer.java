@@ -223,6 +223,10 @@ public final class MidangServer implements AutoCloseable {
      * {@code midang-server backup} asks the running server for a consistent copy. Each request is
      * audited before it is carried out, as the operator's Unix user.
      */
+    private static String clip(String s, int max) {
+        return s.length() > max ? s.substring(0, max) : s;
+    }
+
     static ControlSocket control(Deployment d, AuditLog audit) {
         if (d.database().engine() != Database.Engine.H2) {
             return null;
@@ -231,19 +235,23 @@ public final class MidangServer implements AutoCloseable {
             return ControlSocket.open(d.dir().controlSocket(), (request, operator, progress) -> {
                 String op = request.path("op").asText();
                 String to = request.path("to").asText();
+                String since = request.path("since").asText("");
                 boolean understood = "backup".equals(op) && request.path("to").isTextual() && !to.isEmpty() && !to.contains("\0")
-                        && Path.of(to).isAbsolute();
+                        && Path.of(to).isAbsolute() && !since.contains("\0") && (since.isEmpty() || Path.of(since).isAbsolute());
                 // Audited before anything is done, a refusal too.
                 audit.append(new AuditLog.Entry(cn.midang.server.http.Api.newRequestId(), operator, "operator", "",
-                        op.length() > 32 ? op.substring(0, 32) : op, to.length() > 200 ? to.substring(0, 200) : to,
+                        clip(op, 32), clip(to, 200),
                         understood ? "allow" : "deny", understood ? "backup through the control socket"
-                                : "refused: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER} is understood"));
+                                + (since.isEmpty() ? "" : ", linking unchanged packages from " + clip(since, 200))
+                                : "refused: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER[, \"since\": ABSOLUTE_FOLDER]} is understood"));
                 if (!understood) {
-                    throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER} is understood");
+                    throw new IllegalArgumentException("unknown request: only {\"op\": \"backup\", \"to\": ABSOLUTE_FOLDER[, \"since\": "
+                            + "ABSOLUTE_FOLDER]} is understood");
                 }
-                Backup.Taken t = Backup.take(d.dir(), d.database(), d.signingIdentity(), Path.of(to), d.clock(), progress);
+                Backup.Taken t = Backup.take(d.dir(), d.database(), d.signingIdentity(), Path.of(to),
+                        since.isEmpty() ? null : Path.of(since), d.clock(), progress);
                 return Map.of("folder", t.folder().toString(), "submissions", t.cut().submissions(), "audit_seq", t.cut().auditSeq(),
-                        "files", t.files(), "bytes", t.bytes());
+                        "files", t.files(), "bytes", t.bytes(), "linked", t.linked());
             });
         } catch (IOException | RuntimeException e) {
             LOG.warn("no control socket at {} ({}): 'midang-server backup' cannot reach this server", d.dir().controlSocket(),

@@ -628,6 +628,7 @@ final class ServerCommand {
                 "Schedule it with cron or a systemd timer, a new folder each time; 'backup verify' checks one offline."},
             footer = {"", "Examples:",
                 "  midang-server backup --data /srv/midang --to /backup/midang-$(date +%Y%m%d-%H%M)",
+                "  midang-server backup --data /srv/midang --to /backup/midang-20261202-0300 --since /backup/midang-20261201-0300",
                 "  midang-server backup verify /backup/midang-20261201-0300",
                 "  midang-server restore --from /backup/midang-20261201-0300 --data /srv/midang-restored"},
             subcommands = {BackupVerify.class})
@@ -637,6 +638,11 @@ final class ServerCommand {
 
         @Option(names = "--to", paramLabel = "FOLDER", description = "A new folder for the backup (absent or empty; not inside DATA).")
         Path to;
+
+        @Option(names = "--since", paramLabel = "EARLIER", description = "An earlier backup of this deployment (on the same file "
+                + "system): packages unchanged since it began are hard-linked from it, not copied. The new backup is still whole on "
+                + "its own; deleting the earlier one takes nothing from it.")
+        Path since;
 
         @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of the server's keys (only for a stopped server).")
         Path passphraseFile;
@@ -654,8 +660,13 @@ final class ServerCommand {
             var result = new java.util.LinkedHashMap<String, Object>();
             com.fasterxml.jackson.databind.JsonNode answer;
             try {
-                answer = cn.midang.server.backup.ControlSocket.ask(new DataDir(data).controlSocket(),
-                        java.util.Map.of("op", "backup", "to", folder.toString()), line -> say.println(line));
+                var request = new java.util.LinkedHashMap<String, String>();
+                request.put("op", "backup");
+                request.put("to", folder.toString());
+                if (since != null) {
+                    request.put("since", since.toAbsolutePath().normalize().toString());
+                }
+                answer = cn.midang.server.backup.ControlSocket.ask(new DataDir(data).controlSocket(), request, line -> say.println(line));
             } catch (java.nio.file.NoSuchFileException | java.net.SocketException e) {
                 answer = null; // no server runs on this directory: back it up from here
             }
@@ -676,14 +687,15 @@ final class ServerCommand {
                             + "deployment cannot be opened here (" + e.getMessage() + ")", e);
                 }
                 try (d) {
-                    var t = cn.midang.server.backup.Backup.take(d.dir(), d.database(), d.signingIdentity(), folder, d.clock(),
-                            say::println);
+                    var t = cn.midang.server.backup.Backup.take(d.dir(), d.database(), d.signingIdentity(), folder,
+                            since == null ? null : since.toAbsolutePath().normalize(), d.clock(), say::println);
                     result.put("ok", true);
                     result.put("folder", t.folder().toString());
                     result.put("submissions", t.cut().submissions());
                     result.put("audit_seq", t.cut().auditSeq());
                     result.put("files", t.files());
                     result.put("bytes", t.bytes());
+                    result.put("linked", t.linked());
                     result.put("by", "this command (the server is stopped)");
                 }
             }
@@ -691,7 +703,8 @@ final class ServerCommand {
                 System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
             } else {
                 say.println("Backup in " + result.get("folder") + ": " + result.get("submissions") + " submission(s), audit records up to "
-                        + result.get("audit_seq") + ", " + result.get("files") + " files, " + result.get("bytes") + " bytes (taken by "
+                        + result.get("audit_seq") + ", " + result.get("files") + " files, " + result.get("bytes") + " bytes"
+                        + (since == null ? "" : ", " + result.get("linked") + " package(s) linked from " + since) + " (taken by "
                         + result.get("by") + ").");
                 say.println("  check it: midang-server backup verify " + result.get("folder"));
             }

@@ -94,6 +94,38 @@ class BackupIT {
             stop.set(true);
             uploading.get();
 
+            // Incremental: the next backup links every package of the first (unchanged since) and copies only the new ones.
+            Path second = tmp.resolve("backups").resolve("second");
+            ChildServer.Command next = server(dev, "backup-since", "backup", "--data", dev.data().toString(), "--to", second.toString(),
+                    "--since", backup.toString(), "--json");
+            assertThat(next.exit()).as(next.out()).isZero();
+            JsonNode nextResult = JSON.readTree(next.out().lines().reduce((a, b) -> b).orElseThrow());
+            long firstPackages;
+            try (var files = Files.list(backup.resolve("blobs"))) {
+                firstPackages = files.count();
+            }
+            assertThat(firstPackages).isEqualTo(result.path("submissions").asLong());
+            assertThat(nextResult.path("submissions").asLong()).isGreaterThanOrEqualTo(firstPackages + 3);
+            // Linked: every package of the first named at least a second (Backup.MARGIN) before the first read its packages;
+            // the few the uploads named just before that are copied again, whole.
+            java.time.Instant read = java.time.Instant.parse(JSON.readTree(backup.resolve("MANIFEST.json").toFile())
+                    .path("packages_read_from").asText());
+            long linked = 0;
+            try (var files = Files.list(backup.resolve("blobs"))) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    Path blob = dev.data().resolve("blobs").resolve(name.substring(0, 2)).resolve(name);
+                    boolean old = ((java.nio.file.attribute.FileTime) Files.getAttribute(blob, "unix:ctime")).toInstant()
+                            .isBefore(read.minusSeconds(1));
+                    Path again = second.resolve("blobs").resolve(name);
+                    assertThat(Files.isSameFile(f, again)).as("%s linked", f).isEqualTo(old);
+                    assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(f));
+                    linked += old ? 1 : 0;
+                }
+            }
+            assertThat(linked).isPositive().isEqualTo(nextResult.path("linked").asLong());
+            assertThat(server(dev, "verify-second", "backup", "verify", second.toString()).exit()).isZero();
+
             // Refusals: a folder that is not empty, a folder inside the data directory; nothing written to either.
             assertThat(server(dev, "again", "backup", "--data", dev.data().toString(), "--to", backup.toString()).out())
                     .contains("exists and is not an empty folder");
@@ -108,10 +140,13 @@ class BackupIT {
         // The running server audited the backup, as the operator; its chain verifies.
         try (var db = cn.midang.server.storage.Database.open(dev.data().resolve("db"));
                 var c = db.connection(); var s = c.createStatement();
-                var rs = s.executeQuery("SELECT role, object FROM audit_log WHERE action = 'backup' AND decision = 'allow'")) {
+                var rs = s.executeQuery("SELECT role, object, reason FROM audit_log WHERE action = 'backup' AND decision = 'allow' ORDER BY seq")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("operator");
             assertThat(rs.getString(2)).isEqualTo(backup.toString());
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isEqualTo(tmp.resolve("backups").resolve("second").toString());
+            assertThat(rs.getString(3)).endsWith("linking unchanged packages from " + backup);
         }
         try (var db = cn.midang.server.storage.Database.open(dev.data().resolve("db"));
                 var c = db.connection(); var s = c.createStatement();

@@ -83,8 +83,8 @@ public final class Backup {
         }
     }
 
-    /** A backup taken: where, its cut, and how many files and bytes it holds. */
-    public record Taken(Path folder, Cut cut, long files, long bytes) {}
+    /** A backup taken: where, its cut, how many files and bytes it holds, and how many packages it linked from an earlier one. */
+    public record Taken(Path folder, Cut cut, long files, long bytes, long linked) {}
 
     /** Progress for the operator: one line at a time. */
     @FunctionalInterface
@@ -99,6 +99,22 @@ public final class Backup {
      */
     public static Taken take(DataDir dir, Database db, Identity signer, Path dest, Clock clock, Progress progress)
             throws IOException, SQLException, KeysException {
+        return take(dir, db, signer, dest, null, clock, progress);
+    }
+
+    /**
+     * As above; with {@code since} (an earlier backup of this deployment, its manifest signed by
+     * {@code signer}), every sealed package that has not changed since that backup began is
+     * hard-linked from it instead of copied — incremental, yet every backup stays whole on its own:
+     * deleting the earlier one deletes none of this one's files. Unchanged means the blob's name was
+     * bound to its file (the file's ctime: its rename into place) at least {@link #MARGIN} before the
+     * earlier backup began reading packages — blobs are never written in place, and a rekey's
+     * replacement is a new file renamed over the name — and the earlier copy has the size its
+     * manifest records. A package on another file
+     * system than the earlier backup is copied.
+     */
+    public static Taken take(DataDir dir, Database db, Identity signer, Path dest, Path since, Clock clock, Progress progress)
+            throws IOException, SQLException, KeysException {
         if (db.engine() != Database.Engine.H2) {
             throw new IllegalArgumentException("the records are in PostgreSQL: back them up with PostgreSQL's own tools "
                     + "(pg_basebackup, or pg_dump) and the bucket with the object store's versioning; 'backup' covers the embedded default");
@@ -109,6 +125,7 @@ public final class Backup {
             throw new IllegalArgumentException(target + " is inside the data directory " + root + "; put backups elsewhere");
         }
         requireEmpty(target);
+        Map<String, Earlier> earlier = since == null ? Map.of() : earlier(since, signer.certificate());
         Path staging = staging(target);
         try {
             progress.say("Copying the records (H2 online backup) …");
@@ -126,6 +143,24 @@ public final class Backup {
                 PathUtils.deleteDirectory(check);
             }
             progress.say("Records copied: " + cut.submissions() + " submission(s), audit record " + cut.auditSeq() + ".");
+            Files.createDirectories(staging.resolve(BLOBS));
+            // When the packages are read (every one in the cut was named before the records were copied): file-system time,
+            // not the deployment's clock, for the next incremental backup compares it with the blobs' ctime.
+            java.time.Instant packagesRead = java.time.Instant.now();
+            Map<String, String> linked = new LinkedHashMap<>(); // backup path -> SM3 from the earlier, signed manifest
+            List<String> copied = new ArrayList<>();
+            for (String name : blobs) {
+                Earlier e = earlier.get(name);
+                if (e != null && unchangedSince(dir.blobs(), name, e) && link(staging.resolve(BLOBS).resolve(name), e.file())) {
+                    linked.put(BLOBS + "/" + name, e.sm3());
+                } else {
+                    copied.add(name);
+                }
+            }
+            if (since != null) {
+                progress.say(linked.size() + " sealed package(s) unchanged since " + since + ": linked, not copied.");
+            }
+            blobs = copied;
             progress.say("Copying " + blobs.size() + " sealed package(s) …");
             BlobCopy.toFolder(dir.blobs(), blobs, staging.resolve(BLOBS), (done, of) -> {
                 if (done == of || done % 500 == 0) {
@@ -137,6 +172,11 @@ public final class Backup {
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("format", FORMAT);
             manifest.put("taken_at", clock.instant().toString());
+            manifest.put("packages_read_from", packagesRead.toString());
+            if (since != null) {
+                manifest.put("since", since.toAbsolutePath().normalize().toString());
+                manifest.put("linked", linked.size());
+            }
             manifest.put("from", root.toString());
             manifest.put("signer", signer.certificate().fingerprint());
             manifest.put("cut", cut.fields());
@@ -144,12 +184,16 @@ public final class Backup {
             long bytes = 0;
             for (Path f : files(staging)) {
                 Map<String, Object> e = new LinkedHashMap<>();
-                e.put("path", staging.relativize(f).toString());
+                String path = staging.relativize(f).toString();
+                String known = linked.get(path); // a linked package: already on disk, its SM3 in the earlier signed manifest
+                e.put("path", path);
                 e.put("bytes", Files.size(f));
-                e.put("sm3", sm3(f));
+                e.put("sm3", known != null ? known : sm3(f));
                 bytes += Files.size(f);
                 files.add(e);
-                force(f);
+                if (known == null) {
+                    force(f);
+                }
             }
             manifest.put("files", files);
             byte[] text = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
@@ -158,7 +202,7 @@ public final class Backup {
             force(staging.resolve(MANIFEST));
             force(staging.resolve(SIGNATURE));
             place(staging, target);
-            return new Taken(target, cut, files.size(), bytes);
+            return new Taken(target, cut, files.size(), bytes, linked.size());
         } catch (IOException | SQLException | KeysException | RuntimeException e) {
             PathUtils.deleteDirectory(staging);
             throw e;
@@ -271,6 +315,67 @@ public final class Backup {
         } catch (IOException | RuntimeException e) {
             PathUtils.deleteDirectory(staging);
             throw e;
+        }
+    }
+
+    /** How long before an earlier backup read its packages a blob must have been named to be linked from it. */
+    static final java.time.Duration MARGIN = java.time.Duration.ofSeconds(1);
+
+    /** A sealed package in an earlier backup: its file, and its size and SM3 as that backup's signed manifest records them. */
+    private record Earlier(Path file, long bytes, String sm3, java.time.Instant started) {}
+
+    /**
+     * The packages of the earlier backup {@code since}, once its manifest's signature verifies with
+     * {@code cert}; none from a backup that does not say when it started (made before incremental
+     * backups).
+     */
+    private static Map<String, Earlier> earlier(Path since, Certificate cert) throws IOException {
+        Path folder = since.toAbsolutePath().normalize();
+        byte[] text;
+        try {
+            text = Files.readAllBytes(folder.resolve(MANIFEST));
+            RawSignatures.verify(cert, Files.readAllBytes(folder.resolve(SIGNATURE)), text);
+        } catch (IOException | KeysException e) {
+            throw new IllegalArgumentException(folder + " is not a backup of this server (" + e.getMessage()
+                    + "); leave out --since for a full backup", e);
+        }
+        JsonNode m = JSON.readTree(text);
+        if (!m.path("packages_read_from").isTextual()) {
+            return Map.of();
+        }
+        java.time.Instant started = java.time.Instant.parse(m.path("packages_read_from").asText());
+        Map<String, Earlier> out = new java.util.HashMap<>();
+        for (JsonNode f : m.path("files")) {
+            String path = f.path("path").asText();
+            String name = path.startsWith(BLOBS + "/") ? path.substring(BLOBS.length() + 1) : "";
+            if (name.matches("[0-9a-f]{32}")) {
+                out.put(name, new Earlier(folder.resolve(BLOBS).resolve(name), f.path("bytes").asLong(), f.path("sm3").asText(), started));
+            }
+        }
+        return out;
+    }
+
+    /** Whether blob {@code name} has been this file since before the earlier backup began, and that backup's copy is whole. */
+    private static boolean unchangedSince(Path blobs, String name, Earlier e) {
+        Path file = blobs.resolve(name.substring(0, 2)).resolve(name);
+        try {
+            java.nio.file.attribute.FileTime changed = (java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime",
+                    LinkOption.NOFOLLOW_LINKS);
+            // A second's margin: some file systems keep times to the second.
+            return changed.toInstant().isBefore(e.started().minus(MARGIN)) && Files.size(file) == e.bytes() && Files.isRegularFile(e.file(),
+                    LinkOption.NOFOLLOW_LINKS) && Files.size(e.file()) == e.bytes();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException x) {
+            return false; // no ctime here, or a file gone: copied
+        }
+    }
+
+    /** Hard-links {@code link} to {@code existing}; false (and nothing made) when the file system will not. */
+    private static boolean link(Path link, Path existing) {
+        try {
+            Files.createLink(link, existing);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
