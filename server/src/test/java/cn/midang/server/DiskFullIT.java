@@ -7,11 +7,7 @@ import cn.midang.cli.net.MidangClient;
 import cn.midang.cli.net.ServerRefusal;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
-import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,9 +75,9 @@ class DiskFullIT {
                 assertThatThrownBy(() -> client.submit(eightMib, "demo", "report", null))
                         .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("insufficient_storage"));
                 // Undeclared (chunked) 30 MiB: passes the first look, then the disk is full while it is staged.
-                HttpResponse<String> chunked = chunkedUpload(server, client, unitA, tmp.resolve("thirty.bin"), 30 * MIB);
-                assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(507);
-                assertThat(chunked.body()).contains("insufficient_storage").contains("服务器存储空间已满");
+                String chunked = chunkedUpload(server, client, unitA, tmp.resolve("thirty.bin"), 30 * MIB);
+                assertThat(chunked).as(chunked).startsWith("HTTP/1.1 507 ");
+                assertThat(chunked).contains("insufficient_storage").contains("服务器存储空间已满");
 
                 assertThat(names(blobs)).isEqualTo(before);
                 assertThat(staged(blobs)).isEmpty();
@@ -127,9 +123,15 @@ class DiskFullIT {
         return client.list("demo", null, null, 100, 0).path("submissions").size();
     }
 
-    /** A signed upload of a sealed random file of {@code size} bytes, its body sent without a declared length. */
-    private static HttpResponse<String> chunkedUpload(ChildServer server, MidangClient client, Identity id, Path file, long size)
-            throws Exception {
+    /**
+     * A signed upload of a sealed random file of {@code size} bytes, its body sent chunked (no declared
+     * length) on a plain socket; returns the server's answer as received (status line, headers, body).
+     * The server answers as soon as the disk is full and closes, with much of the body unsent: an
+     * HTTP client library gives up on the broken pipe of its next write and never reads that answer
+     * (a race that failed on a busy machine), so one thread writes — a failed write is expected —
+     * while this one reads what came back.
+     */
+    private static String chunkedUpload(ChildServer server, MidangClient client, Identity id, Path file, long size) throws Exception {
         byte[] random = new byte[(int) size];
         new Random(30).nextBytes(random);
         Files.write(file, random);
@@ -137,11 +139,41 @@ class DiskFullIT {
         byte[] body = Files.readAllBytes(sealed.file());
         Files.delete(sealed.file());
         String query = "campaign=demo&kind=report";
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri().resolve("/api/v1/submissions?" + query));
-        RawApi.headers(id, Instant.now(), "POST", "/api/v1/submissions", query, Sm3.digest(body), RawApi.nonce()).forEach(b::header);
-        b.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)));
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        StringBuilder head = new StringBuilder("POST /api/v1/submissions?" + query + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + server.uri().getPort() + "\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n");
+        RawApi.headers(id, Instant.now(), "POST", "/api/v1/submissions", query, Sm3.digest(body), RawApi.nonce())
+                .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("\r\n");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri().getPort())) {
+            OutputStream out = socket.getOutputStream();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    for (int at = 0; at < body.length; at += 64 * 1024) {
+                        int n = Math.min(64 * 1024, body.length - at);
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(body, at, n);
+                        out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                    out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (java.io.IOException expected) {
+                    // the server answered and closed before the whole body was sent
+                }
+            });
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    answer.write(buf, 0, n);
+                }
+            } catch (java.io.IOException reset) {
+                // a reset after the answer: what was read is the answer
+            }
+            socket.close();
+            writer.join();
+            return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }
