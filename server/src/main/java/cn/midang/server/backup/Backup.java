@@ -110,8 +110,7 @@ public final class Backup {
      * bound to its file (the file's ctime: its rename into place) at least {@link #MARGIN} before the
      * earlier backup began reading packages — blobs are never written in place, and a rekey's
      * replacement is a new file renamed over the name — and the earlier copy has the size its
-     * manifest records. A package on another file
-     * system than the earlier backup is copied.
+     * manifest records. A package on another file system than the earlier backup is copied.
      */
     public static Taken take(DataDir dir, Database db, Identity signer, Path dest, Path since, Clock clock, Progress progress)
             throws IOException, SQLException, KeysException {
