@@ -126,10 +126,10 @@ class DiskFullIT {
     /**
      * A signed upload of a sealed random file of {@code size} bytes, its body sent chunked (no declared
      * length) on a plain socket; returns the server's answer as received (status line, headers, body).
-     * The server answers as soon as the disk is full and closes, with much of the body unsent: an
-     * HTTP client library gives up on the broken pipe of its next write and never reads that answer
-     * (a race that failed on a busy machine), so one thread writes — a failed write is expected —
-     * while this one reads what came back.
+     * The disk fills while much of the body is unsent; the server reads and drops the rest before it
+     * answers (Exchange.drainAfter). Before it did, an HTTP client library met the closed connection
+     * on its next write and never read the answer (this test failed so on a busy machine); so one
+     * thread writes — a failed write would not stop the test — while this one reads what came back.
      */
     private static String chunkedUpload(ChildServer server, MidangClient client, Identity id, Path file, long size) throws Exception {
         byte[] random = new byte[(int) size];

@@ -11,6 +11,7 @@ import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.CertificateAuthority;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.pki.RevocationReason;
+import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.seal.Sealer;
 import cn.midang.keys.testkit.PlaintextScan;
 import cn.midang.keys.testkit.Processes;
@@ -20,6 +21,7 @@ import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.identity.Accounts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -287,6 +289,29 @@ class SubmissionIT {
         byte[] body = seal(dev.identity("unit-a"), archive(), random(100_000, 3), "r.bin");
         body[body.length / 2] ^= 0x10;
         refused("tampered_package", 422, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", body, h -> { })));
+    }
+
+    /**
+     * A large package refused on its first bytes (sealed to another key), while most of it is still
+     * to come: the real client gets the coded answer, not a connection reset. The server reads the
+     * rest of the body (bounded) before it answers, so the client can finish sending and read it.
+     */
+    @Test
+    void aLargePackageRefusedOnItsFirstBytes_getsItsCodedAnswer_notAReset() throws Exception {
+        Path file = tmp.resolve("wrong-key-40MiB.bin");
+        Sealed sealed;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            sealed = Sealer.signedBy(dev.identity("unit-a")).to(dev.identity("inspector-info").certificate()).describedAs("大.bin")
+                    .clock(dev.clock).build().seal(new ByteArrayInputStream(random(40 << 20, 41)), out);
+        }
+        long before = dev.submissions();
+        MidangClient.SealedUpload upload = new MidangClient.SealedUpload(file, cn.midang.keys.digest.Sm3.digest(Files.readAllBytes(file)),
+                sealed, "大.bin");
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> dev.client("unit-a").upload(upload, "demo", "report", null))
+                    .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("not_sealed_to_archive"));
+        }
+        assertThat(dev.submissions()).isEqualTo(before);
     }
 
     @Test

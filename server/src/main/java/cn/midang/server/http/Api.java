@@ -77,6 +77,7 @@ public final class Api extends Handler.Abstract {
         String action = "unrouted";
         int status = 200;
         Caller caller = null;
+        Exchange exchange = null;
         try {
             Route route = null;
             Matcher m = null;
@@ -99,7 +100,6 @@ public final class Api extends Handler.Abstract {
                 throw new ApiException(pathKnown ? ErrorCode.METHOD_NOT_ALLOWED : ErrorCode.NOT_FOUND, method + " " + path);
             }
             action = route.action().label();
-            Exchange exchange;
             if (route.authenticated()) {
                 String query = request.getHttpURI().getQuery();
                 RequestAuthenticator.Authenticated auth = authenticator.authenticate(method, path, query == null ? "" : query,
@@ -126,6 +126,9 @@ public final class Api extends Handler.Abstract {
                     e = auditDown;
                 }
             }
+            if (exchange != null) {
+                exchange.drainAfter(e.code());
+            }
             status = e.code().status;
             metrics.refused(e.code());
             outcome = e.code().status + " " + e.code().code();
@@ -136,6 +139,9 @@ public final class Api extends Handler.Abstract {
             }
             fail(response, callback, e.code(), e.problems());
         } catch (Exception | Error e) {
+            if (exchange != null && e instanceof Exception) {
+                exchange.drainAfter(ErrorCode.INTERNAL);
+            }
             status = 500;
             metrics.refused(ErrorCode.INTERNAL);
             outcome = "500 internal";

@@ -38,6 +38,7 @@ public final class Exchange {
     private final String requestId;
     private final String action;
     private JsonNode json;
+    private GuardedBody opened;
 
     /** Body limits from the configuration. */
     public record Limits(long maxBodyBytes, long minDataRate) {}
@@ -114,8 +115,24 @@ public final class Exchange {
      * slow ends in a {@link BodyRefusedException}.
      */
     public InputStream body(long maxBytes) {
-        return new GuardedBody(Content.Source.asInputStream(request), Math.min(maxBytes, limits.maxBodyBytes()),
+        opened = new GuardedBody(Content.Source.asInputStream(request), Math.min(maxBytes, limits.maxBodyBytes()),
                 limits.minDataRate(), System::nanoTime);
+        return opened;
+    }
+
+    /**
+     * Before a refusal is answered: what is left of a body the endpoint had begun to read is read and
+     * dropped — within the body's own limits (its size, the minimum rate) — so that the client, still
+     * sending, finishes and reads the answer; answered while it sends, a client library meets the
+     * closed connection on its next write and never reads why (the user saw "connection reset").
+     * Not for a body refused as too large or too slow, nor one never begun (an {@code Expect:
+     * 100-continue} client has not sent it, and must not be asked to).
+     */
+    void drainAfter(ErrorCode refusal) {
+        if (opened == null || refusal == ErrorCode.BODY_TOO_LARGE || refusal == ErrorCode.REQUEST_TOO_SLOW) {
+            return;
+        }
+        opened.drain();
     }
 
     /** The largest JSON request body (management requests are small). */

@@ -57,6 +57,29 @@ public final class GuardedBody extends FilterInputStream {
         return n;
     }
 
+    /**
+     * Leaves the request's content open: closing it would fail Jetty's content source, and what is
+     * left of a refused body could no longer be read and dropped before the answer ({@link #drain}).
+     * The request's end is Jetty's to handle.
+     */
+    @Override
+    public void close() {
+        // nothing: see above
+    }
+
+    /** Reads and drops the rest of the body within its limits; false when a limit or the connection stopped it first. */
+    boolean drain() {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (read(buf, 0, buf.length) >= 0) {
+                // dropped
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void account(int n) throws BodyRefusedException {
         count += n;
         if (count > maxBytes) {
