@@ -59,7 +59,7 @@ public final class Faults {
         }
     }
 
-    /** {@code out}, whose every write and flush first passes {@link #before(Op) before(FILE_WRITE)}. */
+    /** {@code out}, whose every write first passes {@link #before(Op) before(FILE_WRITE)}. */
     public static OutputStream watched(OutputStream out) {
         if (!ARMED) {
             return out;
