@@ -139,7 +139,7 @@ public final class SubmissionService {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         requireRoom(r.declaredLength());
-        try (Archive.Upload upload = accept(body)) {
+        try (Archive.Upload upload = accept(keepingTheReserve(body))) {
             CrashPoint.UPLOAD_STAGED.reach();
             Opened opened = upload.opened();
             if (!MessageDigest.isEqual(upload.bodySm3(), signedBodySm3)) {
@@ -199,6 +199,47 @@ public final class SubmissionService {
             throw new ApiException(ErrorCode.INSUFFICIENT_STORAGE, free + " bytes free, an upload of " + declared
                     + " bytes would leave less than the reserve of " + minFreeBytes + " (storage.min-free-mib)");
         }
+    }
+
+    /** How often, in bytes received, an upload being staged looks at the free space again. */
+    static final long ROOM_CHECK_BYTES = 1 << 20;
+
+    /**
+     * {@code body}, refused ({@code insufficient_storage}) as soon as staging it has brought the free
+     * space below the reserve: an upload whose length was not declared passes {@link #requireRoom}
+     * and must not fill the disk either — with no room left, the database's own next write fails,
+     * and then the audit log cannot record even the refusal (DiskFullIT saw exactly that).
+     */
+    private InputStream keepingTheReserve(InputStream body) {
+        return new java.io.FilterInputStream(body) {
+            private long sinceCheck;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                counted(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                counted(Math.max(n, 0));
+                return n;
+            }
+
+            private void counted(int n) throws IOException {
+                sinceCheck += n;
+                if (sinceCheck >= ROOM_CHECK_BYTES) {
+                    sinceCheck = 0;
+                    long free = archive.usableSpace();
+                    if (free < minFreeBytes) {
+                        throw new BodyRefusedException(ErrorCode.INSUFFICIENT_STORAGE, "staging the upload left " + free
+                                + " bytes free, less than the reserve of " + minFreeBytes + " (storage.min-free-mib)");
+                    }
+                }
+            }
+        };
     }
 
     /** Whether {@code e} (or a cause) is the file system's "no space left" (ENOSPC): the disk filled up while writing. */
