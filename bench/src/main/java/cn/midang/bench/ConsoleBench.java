@@ -74,12 +74,15 @@ public final class ConsoleBench {
         int total = units * 2 + docs;
         AtomicInteger done = new AtomicInteger();
         long t1 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        // Each upload waits mostly on the server's disk (the blob's fsync, the database's commit), not
+        // on a core: more uploads in flight than cores keep both busy.
+        int uploaders = Integer.getInteger("bench.uploaders", 16);
+        ExecutorService pool = Executors.newFixedThreadPool(uploaders);
         List<Future<?>> work = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
+        for (int w = 0; w < uploaders; w++) {
             int worker = w;
             work.add(pool.submit(() -> {
-                for (int i = worker; i < units + docs; i += 4) {
+                for (int i = worker; i < units + docs; i += uploaders) {
                     int u = i % units;
                     MidangClient c = unitClients.get(u);
                     if (i < units) {
