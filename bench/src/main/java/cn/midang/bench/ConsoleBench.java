@@ -75,29 +75,31 @@ public final class ConsoleBench {
         AtomicInteger done = new AtomicInteger();
         long t1 = System.nanoTime();
         // Each upload waits mostly on the server's disk (the blob's fsync, the database's commit), not
-        // on a core: more uploads in flight than cores keep both busy.
+        // on a core: more uploads in flight than cores keep both busy. A worker hands in one unit's
+        // documents after another and then closes that unit's client, as a unit's own `midang` would:
+        // 500 clients each keeping an idle connection would hold the server's 256 connections
+        // (http.max-connections) and leave new uploads waiting in the accept queue.
         int uploaders = Integer.getInteger("bench.uploaders", 16);
         ExecutorService pool = Executors.newFixedThreadPool(uploaders);
         List<Future<?>> work = new ArrayList<>();
         for (int w = 0; w < uploaders; w++) {
             int worker = w;
             work.add(pool.submit(() -> {
-                for (int i = worker; i < units + docs; i += uploaders) {
-                    int u = i % units;
-                    MidangClient c = unitClients.get(u);
-                    if (i < units) {
-                        Path report = write(tmp, "u" + u + "-自查报告.txt", "自查报告：" + (docs == 0 ? "本单位已按通知要求完成自查。" : corpus.get(i % docs).text()));
+                for (int u = worker; u < units; u += uploaders) {
+                    try (MidangClient c = unitClients.get(u)) {
+                        Path report = write(tmp, "u" + u + "-自查报告.txt", "自查报告：" + (docs == 0 ? "本单位已按通知要求完成自查。" : corpus.get(u % docs).text()));
                         c.submit(report, CAMPAIGN, "report", null);
                         Files.delete(report);
                         Path form = write(tmp, "u" + u + "-报告表.yaml", form(campaign, c));
                         c.submit(form, CAMPAIGN, "form", null);
                         Files.delete(form);
                         progress(done.addAndGet(2), total, t1);
-                    } else {
-                        Path doc = write(tmp, "u" + u + "-材料-" + i + ".txt", corpus.get(i - units).text());
-                        c.submit(doc, CAMPAIGN, "report", null);
-                        Files.delete(doc);
-                        progress(done.incrementAndGet(), total, t1);
+                        for (int i = u; i < docs; i += units) {
+                            Path doc = write(tmp, "u" + u + "-材料-" + i + ".txt", corpus.get(i).text());
+                            c.submit(doc, CAMPAIGN, "report", null);
+                            Files.delete(doc);
+                            progress(done.incrementAndGet(), total, t1);
+                        }
                     }
                 }
                 return null;
@@ -259,9 +261,9 @@ public final class ConsoleBench {
     }
 
     static void progress(int done, int total, long start) {
-        if (done % 500 < 2 || done == total) {
+        if (done % 2000 < 2 || done == total) {
             double s = (System.nanoTime() - start) / 1e9;
-            System.err.printf("\r%,d / %,d uploaded, %.0f/s", done, total, done / s);
+            System.err.printf("%,d / %,d uploaded, %.0f/s%n", done, total, done / s);
         }
     }
 
