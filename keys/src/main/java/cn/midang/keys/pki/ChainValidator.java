@@ -2,10 +2,13 @@ package cn.midang.keys.pki;
 
 import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.KeysException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether an end-entity certificate is trusted at an instant: issued and signed by the
@@ -18,12 +21,22 @@ import java.util.Optional;
  *
  * <p><b>Security guarantees.</b> Deny by default: anything not positively shown is a failure.
  * The clock is injected; tests control time.
+ *
+ * <p>That the CA's signature on a certificate verifies never changes, so it is remembered for the
+ * validator's life ({@link #SIGNED_REMEMBERED} certificates, keyed by their whole DER encoding):
+ * the server validates the same few hundred callers' certificates on every request and every
+ * package. Only a signature that verified is remembered; validity periods and revocation are
+ * checked every time.
  */
 public final class ChainValidator {
+
+    /** How many certificates' verified CA signatures are remembered before the memory starts again. */
+    static final int SIGNED_REMEMBERED = 4096;
 
     private final Certificate ca;
     private final RevocationList crl; // null only for ignoringRevocation
     private final Clock clock;
+    private final Set<ByteBuffer> signedByCa = ConcurrentHashMap.newKeySet();
 
     private ChainValidator(Certificate ca, RevocationList crl, Clock clock) {
         this.ca = ca;
@@ -75,7 +88,7 @@ public final class ChainValidator {
             throw new KeysException(Reason.WRONG_KEY_USAGE,
                     cert.subject() + " is a CA certificate; it cannot act as a person or a server");
         }
-        if (!CertificateBuilder.isSignedBy(cert, ca)) {
+        if (!signedByCa(cert)) {
             throw new KeysException(Reason.UNTRUSTED_ISSUER,
                     "the certificate " + cert.subject() + " was not issued by the trusted CA " + ca.subject());
         }
@@ -99,6 +112,21 @@ public final class ChainValidator {
                     + cert.serialHex() + ") was revoked at " + revoked.get().revokedAt()
                     + " (" + revoked.get().reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
         }
+    }
+
+    private boolean signedByCa(Certificate cert) {
+        ByteBuffer der = ByteBuffer.wrap(cert.der());
+        if (signedByCa.contains(der)) {
+            return true;
+        }
+        if (!CertificateBuilder.isSignedBy(cert, ca)) {
+            return false;
+        }
+        if (signedByCa.size() >= SIGNED_REMEMBERED) {
+            signedByCa.clear();
+        }
+        signedByCa.add(der);
+        return true;
     }
 
     private static void checkPeriod(Certificate c, Instant at, String what) throws KeysException {

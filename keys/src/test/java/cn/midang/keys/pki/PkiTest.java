@@ -161,6 +161,26 @@ class PkiTest {
     }
 
     @Test
+    void aRememberedSignature_vouchesForThoseExactBytesOnly_andPeriodAndRevocationAreCheckedEachTime() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Certificate c = pki.person("alice", "unit", "Unit A").certificate();
+        ChainValidator v = pki.validator();
+        v.validate(c);
+        v.validate(c); // the CA's signature on these bytes is now remembered
+        byte[] der = c.der();
+        der[der.length - 1] ^= 1; // the last byte of the CA's signature
+        Certificate forged = Certificate.parse(der);
+        assertThat(forged.subject()).isEqualTo(c.subject());
+        assertReason(() -> v.validate(forged), Reason.UNTRUSTED_ISSUER, "not issued by the trusted CA");
+        assertReason(() -> v.validateAt(c, c.notAfter().plusSeconds(1)), Reason.EXPIRED, "expired at");
+        pki.clock.advance(Duration.ofHours(1));
+        pki.ca.revoke(c, RevocationReason.KEY_COMPROMISE);
+        ChainValidator afterRevocation = pki.validator();
+        afterRevocation.validate(pki.person("bob", "unit", "Unit A").certificate());
+        assertReason(() -> afterRevocation.validate(c), Reason.REVOKED, "key compromise");
+    }
+
+    @Test
     void validate_staleCrl_isRefused() throws Exception {
         TestPki pki = TestPki.create(dir);
         Certificate c = pki.person("alice", "unit", "Unit A").certificate();
