@@ -55,7 +55,8 @@ midang_maven_opts() {
 }
 
 # midang_ensure_jar MODULE JAR [ALSO...]: builds MODULE (and what it needs) when JAR is missing or
-# stale (older than the sources of keys, forms, MODULE, or the other modules ALSO it is made with).
+# stale (older than the sources of keys, forms, MODULE, or the other modules ALSO it is made with,
+# or than picocli/pom.xml, which names the picocli every command is built with).
 midang_ensure_jar() {
   local module="$1" jar="$2" stale="" also=()
   shift 2
@@ -63,7 +64,7 @@ midang_ensure_jar() {
   if [ ! -f "$jar" ]; then
     stale="missing"
   elif [ -n "$(find "$MIDANG_ROOT/pom.xml" "$MIDANG_ROOT/keys/pom.xml" "$MIDANG_ROOT/keys/src/main" \
-          "$MIDANG_ROOT/forms/pom.xml" "$MIDANG_ROOT/forms/src/main" "${also[@]}" \
+          "$MIDANG_ROOT/forms/pom.xml" "$MIDANG_ROOT/forms/src/main" "$MIDANG_ROOT/picocli/pom.xml" "${also[@]}" \
           "$MIDANG_ROOT/$module/pom.xml" "$MIDANG_ROOT/$module/src/main" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     stale="older than its sources"
   fi
