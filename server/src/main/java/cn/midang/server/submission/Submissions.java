@@ -402,10 +402,6 @@ public final class Submissions {
             boolean anyLate, boolean anyOnTime) {}
 
     /**
-     * Per unit and kind of {@code campaign}; with {@code unitsOnly}, only what units submitted (what
-     * a unit may list of its own: not what testers and inspectors filed about it).
-     */
-    /**
      * The count behind a campaign's status; answered from index {@code submissions_tally} alone
      * (V16), which holds every column it reads: the status of a campaign of 100,000 reports must not
      * read 100,000 rows.
@@ -422,6 +418,10 @@ public final class Submissions {
             + "blob_name, package_size, sealed_receipt, receipt_signature FROM submissions WHERE campaign_id = ? AND kind = ? "
             + "ORDER BY sequence";
 
+    /**
+     * Per unit and kind of {@code campaign}; with {@code unitsOnly}, only what units submitted (what
+     * a unit may list of its own: not what testers and inspectors filed about it).
+     */
     public List<Tally> tally(String campaign, boolean unitsOnly) throws SQLException {
         List<Tally> out = new ArrayList<>();
         try (Connection c = db.connection();
