@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,11 @@ final class Gcrypt {
     static final int MD_SM3 = 326;
     private static final String MIN_VERSION = "1.9.0";
 
+    /** Before {@link #LOADED}: loading reads it. */
+    private static final List<String> SM4_FUNCTIONS = List.of("gcry_cipher_open", "gcry_cipher_close", "gcry_cipher_setkey",
+            "gcry_cipher_setiv", "gcry_cipher_setctr", "gcry_cipher_authenticate", "gcry_cipher_encrypt", "gcry_cipher_decrypt",
+            "gcry_cipher_gettag", "gcry_cipher_checktag");
+
     private static final Object LOADED = load();
 
     final String version;
@@ -34,19 +40,46 @@ final class Gcrypt {
     private final MethodHandle mdClose;
     private final MethodHandle mdWrite;
     private final MethodHandle mdRead;
-    private final MethodHandle cipherOpen;
-    private final MethodHandle cipherClose;
-    private final MethodHandle setkey;
-    private final MethodHandle setiv;
-    private final MethodHandle setctr;
-    private final MethodHandle authenticate;
-    private final MethodHandle encrypt;
-    private final MethodHandle decrypt;
-    private final MethodHandle gettag;
-    private final MethodHandle checktag;
+    private final SymbolLookup lib;
+
+    /**
+     * The SM4 calls, bound when the first is made (a class's initialisation is lazy and happens once):
+     * a command that only hashes (whoami, list) never pays for their ten downcall stubs. A static
+     * final record, so the JIT still sees each handle as a constant.
+     */
+    private static final class Sm4 {
+        static final Sm4Calls CALLS = Sm4Calls.bind(((Gcrypt) LOADED).lib);
+    }
+
+    /** libgcrypt's cipher functions as method handles. */
+    private record Sm4Calls(MethodHandle cipherOpen, MethodHandle cipherClose, MethodHandle setkey, MethodHandle setiv,
+            MethodHandle setctr, MethodHandle authenticate, MethodHandle encrypt, MethodHandle decrypt, MethodHandle gettag,
+            MethodHandle checktag) {
+
+        static Sm4Calls bind(SymbolLookup lib) {
+            Linker linker = Linker.nativeLinker();
+            ValueLayout.OfInt err = ValueLayout.JAVA_INT;
+            var ptr = ValueLayout.ADDRESS;
+            var size = ValueLayout.JAVA_LONG;
+            var critical = Linker.Option.critical(true);
+            return new Sm4Calls(
+                    handle(linker, lib, "gcry_cipher_open",
+                            FunctionDescriptor.of(err, ptr, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)),
+                    handle(linker, lib, "gcry_cipher_close", FunctionDescriptor.ofVoid(ptr)),
+                    handle(linker, lib, "gcry_cipher_setkey", FunctionDescriptor.of(err, ptr, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_setiv", FunctionDescriptor.of(err, ptr, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_setctr", FunctionDescriptor.of(err, ptr, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_authenticate", FunctionDescriptor.of(err, ptr, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_encrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_decrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_gettag", FunctionDescriptor.of(err, ptr, ptr, size), critical),
+                    handle(linker, lib, "gcry_cipher_checktag", FunctionDescriptor.of(err, ptr, ptr, size), critical));
+        }
+    }
 
     private Gcrypt(SymbolLookup lib, String version) {
         this.version = version;
+        this.lib = lib;
         Linker linker = Linker.nativeLinker();
         ValueLayout.OfInt err = ValueLayout.JAVA_INT;
         var ptr = ValueLayout.ADDRESS;
@@ -56,17 +89,14 @@ final class Gcrypt {
         mdClose = handle(linker, lib, "gcry_md_close", FunctionDescriptor.ofVoid(ptr));
         mdWrite = handle(linker, lib, "gcry_md_write", FunctionDescriptor.ofVoid(ptr, ptr, size), critical);
         mdRead = handle(linker, lib, "gcry_md_read", FunctionDescriptor.of(ptr, ptr, ValueLayout.JAVA_INT));
-        cipherOpen = handle(linker, lib, "gcry_cipher_open",
-                FunctionDescriptor.of(err, ptr, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        cipherClose = handle(linker, lib, "gcry_cipher_close", FunctionDescriptor.ofVoid(ptr));
-        setkey = handle(linker, lib, "gcry_cipher_setkey", FunctionDescriptor.of(err, ptr, ptr, size), critical);
-        setiv = handle(linker, lib, "gcry_cipher_setiv", FunctionDescriptor.of(err, ptr, ptr, size), critical);
-        setctr = handle(linker, lib, "gcry_cipher_setctr", FunctionDescriptor.of(err, ptr, ptr, size), critical);
-        authenticate = handle(linker, lib, "gcry_cipher_authenticate", FunctionDescriptor.of(err, ptr, ptr, size), critical);
-        encrypt = handle(linker, lib, "gcry_cipher_encrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical);
-        decrypt = handle(linker, lib, "gcry_cipher_decrypt", FunctionDescriptor.of(err, ptr, ptr, size, ptr, size), critical);
-        gettag = handle(linker, lib, "gcry_cipher_gettag", FunctionDescriptor.of(err, ptr, ptr, size), critical);
-        checktag = handle(linker, lib, "gcry_cipher_checktag", FunctionDescriptor.of(err, ptr, ptr, size), critical);
+        for (String f : SM4_FUNCTIONS) {
+            // Looked up now (cheap), bound later: a library without them is refused here, and the backend falls back.
+            lib.find(f).orElseThrow(() -> new IllegalStateException("libgcrypt lacks " + f));
+        }
+    }
+
+    private static Sm4Calls sm4() {
+        return Sm4.CALLS;
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
@@ -171,10 +201,10 @@ final class Gcrypt {
     // --- SM4-GCM ---
 
     MemorySegment gcmOpen(byte[] key, byte[] nonce) {
-        MemorySegment h = open(cipherOpen, "gcry_cipher_open(SM4, GCM)", CIPHER_SM4, MODE_GCM, 0);
+        MemorySegment h = open(sm4().cipherOpen(), "gcry_cipher_open(SM4, GCM)", CIPHER_SM4, MODE_GCM, 0);
         try {
-            ok((int) setkey.invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
-            ok((int) setiv.invokeExact(h, MemorySegment.ofArray(nonce), (long) nonce.length), "setiv");
+            ok((int) sm4().setkey().invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
+            ok((int) sm4().setiv().invokeExact(h, MemorySegment.ofArray(nonce), (long) nonce.length), "setiv");
             return h;
         } catch (Throwable t) {
             closeCipher(h);
@@ -184,7 +214,7 @@ final class Gcrypt {
 
     void gcmAad(MemorySegment h, byte[] b, int off, int len) {
         try {
-            ok((int) authenticate.invokeExact(h, MemorySegment.ofArray(b).asSlice(off, len), (long) len), "authenticate");
+            ok((int) sm4().authenticate().invokeExact(h, MemorySegment.ofArray(b).asSlice(off, len), (long) len), "authenticate");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -197,8 +227,8 @@ final class Gcrypt {
         try {
             MemorySegment src = MemorySegment.ofArray(in).asSlice(inOff, len);
             MemorySegment dst = MemorySegment.ofArray(out).asSlice(outOff, len);
-            int err = forEncryption ? (int) encrypt.invokeExact(h, dst, (long) len, src, (long) len)
-                    : (int) decrypt.invokeExact(h, dst, (long) len, src, (long) len);
+            int err = forEncryption ? (int) sm4().encrypt().invokeExact(h, dst, (long) len, src, (long) len)
+                    : (int) sm4().decrypt().invokeExact(h, dst, (long) len, src, (long) len);
             ok(err, forEncryption ? "encrypt" : "decrypt");
         } catch (Throwable t) {
             throw rethrow(t);
@@ -208,7 +238,7 @@ final class Gcrypt {
     byte[] gcmTag(MemorySegment h) {
         byte[] tag = new byte[16];
         try {
-            ok((int) gettag.invokeExact(h, MemorySegment.ofArray(tag), 16L), "gettag");
+            ok((int) sm4().gettag().invokeExact(h, MemorySegment.ofArray(tag), 16L), "gettag");
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -218,7 +248,7 @@ final class Gcrypt {
     /** True when {@code tag} is the tag of what was decrypted. */
     boolean gcmCheck(MemorySegment h, byte[] tag) {
         try {
-            return (int) checktag.invokeExact(h, MemorySegment.ofArray(tag), (long) tag.length) == 0;
+            return (int) sm4().checktag().invokeExact(h, MemorySegment.ofArray(tag), (long) tag.length) == 0;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -235,18 +265,18 @@ final class Gcrypt {
         if (len == 0) {
             return;
         }
-        MemorySegment h = open(cipherOpen, "gcry_cipher_open(SM4, CTR)", CIPHER_SM4, MODE_CTR, 0);
+        MemorySegment h = open(sm4().cipherOpen(), "gcry_cipher_open(SM4, CTR)", CIPHER_SM4, MODE_CTR, 0);
         try {
-            ok((int) setkey.invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
-            ok((int) setctr.invokeExact(h, MemorySegment.ofArray(counter), (long) counter.length), "setctr");
+            ok((int) sm4().setkey().invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
+            ok((int) sm4().setctr().invokeExact(h, MemorySegment.ofArray(counter), (long) counter.length), "setctr");
             if (skip > 0) {
                 // libgcrypt keeps the unused rest of a block's key stream for the next call.
                 byte[] discard = new byte[skip];
-                ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(discard), (long) skip, MemorySegment.NULL, 0L), "encrypt");
+                ok((int) sm4().encrypt().invokeExact(h, MemorySegment.ofArray(discard), (long) skip, MemorySegment.NULL, 0L), "encrypt");
                 java.util.Arrays.fill(discard, (byte) 0); // key stream
             }
             // In place: no input buffer.
-            ok((int) encrypt.invokeExact(h, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, MemorySegment.NULL, 0L),
+            ok((int) sm4().encrypt().invokeExact(h, MemorySegment.ofArray(buf).asSlice(off, len), (long) len, MemorySegment.NULL, 0L),
                     "encrypt");
         } catch (Throwable t) {
             throw rethrow(t);
@@ -258,7 +288,7 @@ final class Gcrypt {
     /** Closes a cipher handle; libgcrypt wipes its key. */
     void closeCipher(MemorySegment h) {
         try {
-            cipherClose.invokeExact(h);
+            sm4().cipherClose().invokeExact(h);
         } catch (Throwable t) {
             throw rethrow(t);
         }
