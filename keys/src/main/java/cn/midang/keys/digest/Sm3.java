@@ -24,7 +24,7 @@ public final class Sm3 {
     private Sm3() {}
 
     public static byte[] digest(byte[] data) {
-        CryptoBackend.Sm3 d = CryptoBackend.current().sm3();
+        CryptoBackend.Sm3 d = CryptoBackend.sm3For(data.length);
         d.update(data, 0, data.length);
         return d.digest();
     }

@@ -13,7 +13,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * Where the bulk cryptography runs — SM3 over content, SM4-GCM over packages, SM4-CTR over the
  * search index: libgcrypt through
- * FFM ({@link #NATIVE}, several times faster) or Bouncy Castle ({@link #BOUNCY_CASTLE}, the
+ * FFM ({@link #nativeBackend()}, several times faster) or Bouncy Castle ({@link #BOUNCY_CASTLE}, the
  * reference, and the fallback when libgcrypt or native access is missing). Both produce the same
  * bytes; the package format does not depend on the backend.
  *
@@ -46,10 +46,21 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
     }
 
     public static final CryptoBackend BOUNCY_CASTLE = new BouncyCastle();
-    /** The libgcrypt backend, or null when libgcrypt cannot be used ({@link #nativeUnavailable()} says why). */
-    public static final Native NATIVE = Gcrypt.get().map(Native::new).orElse(null);
 
-    private static final CryptoBackend CHOSEN = choose();
+    /**
+     * The libgcrypt backend, or null when libgcrypt cannot be used ({@link #nativeUnavailable()}
+     * says why). Loaded on the first call (class initialisation: once, thread-safe), not when this
+     * class is: small digests ({@link cn.midang.keys.digest.Sm3#digest(byte[])}) run on Bouncy
+     * Castle and never bring the foreign-function machinery into a short command.
+     */
+    public static Native nativeBackend() {
+        return Loaded.NATIVE;
+    }
+
+    private static final class Loaded {
+        static final Native NATIVE = Gcrypt.get().map(Native::new).orElse(null);
+        static final CryptoBackend CHOSEN = choose();
+    }
     private static final ThreadLocal<CryptoBackend> OVERRIDE = new ThreadLocal<>();
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -58,16 +69,33 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
         if (wanted.equals("bc")) {
             return BOUNCY_CASTLE;
         }
-        if (wanted.equals("native") && NATIVE == null) {
+        if (wanted.equals("native") && Loaded.NATIVE == null) {
             throw new IllegalStateException("midang.crypto=native, but " + Gcrypt.unavailable());
         }
-        return NATIVE != null ? NATIVE : BOUNCY_CASTLE;
+        return Loaded.NATIVE != null ? Loaded.NATIVE : BOUNCY_CASTLE;
     }
 
     /** The backend of this thread. */
     public static CryptoBackend current() {
         CryptoBackend o = OVERRIDE.get();
-        return o != null ? o : CHOSEN;
+        return o != null ? o : Loaded.CHOSEN;
+    }
+
+    /** Inputs shorter than this are hashed by {@link #sm3For} on Bouncy Castle. */
+    public static final int SMALL_SM3 = 4096;
+
+    /**
+     * An SM3 computation for an input whose length is known in advance: below {@link #SMALL_SM3}
+     * bytes on Bouncy Castle (a certificate, a request's headers: four native calls cost about as
+     * much as hashing it, and a short command then never loads the native library), otherwise — or
+     * when a test chose a backend with {@link #use} — the {@link #current()} one. Same digest either way.
+     */
+    public static Sm3 sm3For(long length) {
+        CryptoBackend o = OVERRIDE.get();
+        if (o != null) {
+            return o.sm3();
+        }
+        return length < SMALL_SM3 ? BOUNCY_CASTLE.sm3() : current().sm3();
     }
 
     /** Runs with {@code backend} on this thread until the returned scope is closed (for tests and benchmarks). */

@@ -30,10 +30,10 @@ class CryptoBackendTest {
     static void nativeBackend() {
         // CI installs libgcrypt20 (.ci/run): there the native backend must be present, not skipped.
         if (System.getenv("CI") != null || System.getenv("MIDANG_REQUIRE_NATIVE") != null) {
-            assertThat(CryptoBackend.NATIVE).as("libgcrypt backend: %s", CryptoBackend.nativeUnavailable()).isNotNull();
+            assertThat(CryptoBackend.nativeBackend()).as("libgcrypt backend: %s", CryptoBackend.nativeUnavailable()).isNotNull();
         }
-        assumeTrue(CryptoBackend.NATIVE != null, () -> "no native backend: " + CryptoBackend.nativeUnavailable());
-        nat = CryptoBackend.NATIVE;
+        assumeTrue(CryptoBackend.nativeBackend() != null, () -> "no native backend: " + CryptoBackend.nativeUnavailable());
+        nat = CryptoBackend.nativeBackend();
     }
 
     static byte[] sm3(CryptoBackend b, byte[] data) {
@@ -48,6 +48,18 @@ class CryptoBackendTest {
                 .isEqualTo("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
         assertThat(HEX.formatHex(sm3(nat, "abcd".repeat(16).getBytes(StandardCharsets.US_ASCII))))
                 .isEqualTo("debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
+    }
+
+    @Test
+    void aSmallKnownLengthInput_isHashedOnBouncyCastle_aLargeOneOnTheChosenBackend_andATestsChoiceWins() throws Exception {
+        assertThat(CryptoBackend.sm3For(CryptoBackend.SMALL_SM3 - 1).getClass().getEnclosingClass()).isEqualTo(CryptoBackend.BouncyCastle.class);
+        assertThat(CryptoBackend.sm3For(CryptoBackend.SMALL_SM3).getClass().getEnclosingClass())
+                .isEqualTo(CryptoBackend.current().getClass());
+        try (AutoCloseable scope = CryptoBackend.use(nat)) {
+            assertThat(CryptoBackend.sm3For(10).getClass().getEnclosingClass()).isEqualTo(CryptoBackend.Native.class);
+        }
+        assertThat(HEX.formatHex(cn.midang.keys.digest.Sm3.digest("abc".getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
     }
 
     @Test

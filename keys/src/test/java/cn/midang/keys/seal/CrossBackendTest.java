@@ -34,7 +34,7 @@ class CrossBackendTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(CryptoBackend.NATIVE != null, () -> "no native backend: " + CryptoBackend.nativeUnavailable());
+        assumeTrue(CryptoBackend.nativeBackend() != null, () -> "no native backend: " + CryptoBackend.nativeUnavailable());
         pki = TestPki.create(dir);
         unit = pki.person("unit-a", "unit", "Unit A");
         archive = pki.person("archive", "server", "Midang");
@@ -64,9 +64,9 @@ class CrossBackendTest {
         }
         for (int size : sizes) {
             byte[] content = SealTest.random(size, size);
-            for (CryptoBackend sealer : List.of(CryptoBackend.NATIVE, CryptoBackend.BOUNCY_CASTLE)) {
+            for (CryptoBackend sealer : List.of(CryptoBackend.nativeBackend(), CryptoBackend.BOUNCY_CASTLE)) {
                 byte[] pkg = seal(sealer, content);
-                for (CryptoBackend opener : List.of(CryptoBackend.NATIVE, CryptoBackend.BOUNCY_CASTLE)) {
+                for (CryptoBackend opener : List.of(CryptoBackend.nativeBackend(), CryptoBackend.BOUNCY_CASTLE)) {
                     assertThat(open(opener, pkg)).as("%d bytes sealed by %s, opened by %s", size, sealer, opener).isEqualTo(content);
                 }
             }
@@ -76,12 +76,12 @@ class CrossBackendTest {
     @Test
     void aChangedByte_isCaughtByEither() throws Exception {
         byte[] content = SealTest.random(200_000, 3);
-        for (CryptoBackend sealer : List.of(CryptoBackend.NATIVE, CryptoBackend.BOUNCY_CASTLE)) {
+        for (CryptoBackend sealer : List.of(CryptoBackend.nativeBackend(), CryptoBackend.BOUNCY_CASTLE)) {
             byte[] pkg = seal(sealer, content);
             for (int at : new int[] {pkg.length / 2, pkg.length - 40, pkg.length - 20}) {
                 byte[] bad = pkg.clone();
                 bad[at] ^= 1;
-                for (CryptoBackend opener : List.of(CryptoBackend.NATIVE, CryptoBackend.BOUNCY_CASTLE)) {
+                for (CryptoBackend opener : List.of(CryptoBackend.nativeBackend(), CryptoBackend.BOUNCY_CASTLE)) {
                     assertThatThrownBy(() -> open(opener, bad)).as("byte %d, sealed by %s, opened by %s", at, sealer, opener)
                             .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason())
                                     .isIn(KeysException.Reason.TAMPERED, KeysException.Reason.MALFORMED));
