@@ -61,6 +61,7 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
         static final Native NATIVE = Gcrypt.get().map(Native::new).orElse(null);
         static final CryptoBackend CHOSEN = choose();
     }
+
     private static final ThreadLocal<CryptoBackend> OVERRIDE = new ThreadLocal<>();
     private static final Cleaner CLEANER = Cleaner.create();
 
