@@ -1,13 +1,22 @@
 # Shared by the launchers in bin/: find a JDK 22+, and build a module when its jar is missing
 # or older than its sources. Source it; do not run it.
 
-MIDANG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# The project's root. Every process a launcher starts costs about 5 ms here, and a short command
+# is measured in tenths of a second (issue 17): where the shell's own builtins can do it, they do.
+# From this file's path when it is already absolute and plain (bin/midang passes one), else by cd.
+_midang_root=""
+case "${BASH_SOURCE[0]}" in
+  /*/bin/lib/common.sh) [[ "${BASH_SOURCE[0]}" == *"/."* ]] || _midang_root=${BASH_SOURCE[0]%/bin/lib/common.sh} ;;
+esac
+MIDANG_ROOT=${_midang_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+unset _midang_root
 
-# Prints the major Java version of the JDK at $1, or nothing.
+# Sets _midang_major to the major Java version of the JDK at $1, or to nothing. A variable, not
+# output: a command substitution would start a process of its own for every JDK looked at.
 midang_java_major() {
   local home="$1" v="" line
+  _midang_major=""
   [ -x "$home/bin/java" ] || return 0
-  # Read with the shell's own builtins: a launcher runs this for every JDK it looks at.
   if [ -f "$home/release" ]; then
     while IFS= read -r line; do
       case "$line" in JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; break ;; esac
@@ -17,21 +26,27 @@ midang_java_major() {
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1)
   fi
   case "$v" in 1.*) v=${v#1.} ;; esac
-  echo "${v%%[.+-]*}"
+  _midang_major=${v%%[.+-]*}
 }
 
 # Sets JAVA_HOME to a JDK 22+ (with javac when $1 = build), looking at JAVA_HOME, the java on
 # PATH, then /usr/lib/jvm/*. Exits with one clear sentence when there is none.
 midang_find_jdk() {
-  local need_javac="${1:-}" candidates=() c major best="" best_major=0
+  local need_javac="${1:-}" candidates=() c major best="" best_major=0 java
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  if command -v java >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-  fi
+  # The java on PATH is resolved only when it is reached ("path" below): a JAVA_HOME that is good
+  # enough, as in most runs, costs no process at all.
+  candidates+=(path)
   # MIDANG_JVM_DIRS replaces /usr/lib/jvm (tests use it to show what happens with no JDK).
   for c in "${MIDANG_JVM_DIRS:-/usr/lib/jvm}"/*; do [ -d "$c" ] && candidates+=("$c"); done
   for c in "${candidates[@]}"; do
-    major=$(midang_java_major "$c")
+    if [ "$c" = path ]; then
+      java=$(command -v java 2>/dev/null) || continue
+      c=$(readlink -f "$java")
+      c=${c%/bin/java}
+    fi
+    midang_java_major "$c"
+    major=$_midang_major
     [ -n "$major" ] || continue
     [ "$major" -ge 22 ] 2>/dev/null || continue
     if [ "$need_javac" = build ] && [ ! -x "$c/bin/javac" ]; then continue; fi
@@ -95,6 +110,31 @@ midang_ensure_jar() {
   touch "$jar"
 }
 
+# Sets _midang_jdk_key to a name for the JDK at $1 that changes when it is replaced or updated:
+# its full runtime version and its folder, as letters, digits, dots, dashes and underscores.
+midang_jdk_key() {
+  local home="$1" v="" line
+  if [ -f "$home/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in JAVA_RUNTIME_VERSION=*|JAVA_VERSION=*) line=${line#*=}; v="$v-${line//\"/}" ;; esac
+    done < "$home/release"
+  fi
+  v="${v#-}-$home"
+  _midang_jdk_key=${v//[^A-Za-z0-9.-]/_}
+}
+
+# midang_newer_than FILE OTHER...: true when FILE exists and is at least as new as every OTHER
+# that exists (the shell's -nt, no process started).
+midang_newer_than() {
+  local file="$1" other
+  shift
+  [ -f "$file" ] || return 1
+  for other in "$@"; do
+    [ -e "$other" ] && [ "$other" -nt "$file" ] && return 1
+  done
+  return 0
+}
+
 # midang_run_cached JAR RECORD [JAVA ARGS...] -- [PROGRAM ARGS...]: runs JAR with the JDK's start-up
 # cache (D53). The first run with RECORD=yes (a command that does a user's work, not --help) records
 # which classes the program loads; a background job then assembles
@@ -115,10 +155,12 @@ midang_run_cached() {
   if [ "${MIDANG_JAVA_MAJOR:-0}" -ge 24 ]; then aot=yes; quiet=(-Xlog:aot*=off -Xlog:cds*=off); fi
   opts=("${quiet[@]}")
   if [ "${MIDANG_AOT:-on}" != off ]; then
-    key=$(cat "$JAVA_HOME/release" 2>/dev/null | cksum | cut -d' ' -f1)-$(printf '%s' "$JAVA_HOME" | cksum | cut -d' ' -f1)
+    # One cache per JDK: its exact version and where it is, in the file's name (builtins only).
+    midang_jdk_key "$JAVA_HOME"
+    key=$_midang_jdk_key
     cache="${jar%.jar}.$key.aot"
     # Older than the jar or one of the jars it names in lib/ (a rebuilt module): made anew.
-    if [ -f "$cache" ] && [ -z "$(find "$jar" "$(dirname "$jar")/lib" -newer "$cache" -print -quit 2>/dev/null)" ]; then
+    if [ -f "$cache" ] && midang_newer_than "$cache" "$jar" "${jar%/*}/lib" "${jar%/*}"/lib/*.jar; then
       if [ $aot = yes ]; then opts+=("-XX:AOTCache=$cache"); else opts+=("-XX:SharedArchiveFile=$cache"); fi
     elif [ "$record" = yes ]; then
       rm -f "$cache"
