@@ -42,7 +42,9 @@ import org.xml.sax.SAXException;
  * The child process of {@link ForkedExtractor}: parses documents one after another until its
  * standard input ends. The framing ({@link Frames}) on standard input is, per document, the
  * original file name then the bytes in chunks; on standard output, the text (UTF-8) in chunks
- * then one status: {@code ok <media type> <truncated>} or {@code fail <reason>}. Standard error
+ * then one status: {@code ok <media type> <truncated>} or {@code fail <reason>}. The status goes
+ * out before the child reads what is left of the document (to its end mark, whatever the server
+ * still sends). Standard error
  * carries only logging. Arguments: write limit (characters), most embedded documents, deepest
  * nesting; for a child that recognises scans ({@link Recognition}), then {@code ocr}, the languages,
  * the page limit, the time budget in seconds and the resolution. Such a child answers
@@ -105,9 +107,11 @@ public final class ExtractMain {
                 status = recognition == null ? parse(parser, fileName, doc, text, limits)
                         : recognise(recognition, parser, fileName, doc, text);
             }
-            doc.drain();
+            // The answer first, then the rest of the document: a server that got no text stops
+            // sending it (a 200 MiB file Tika has no parser for is read as far as its first bytes).
             Frames.writeStatus(out, status);
             out.flush();
+            doc.drain();
         }
     }
 

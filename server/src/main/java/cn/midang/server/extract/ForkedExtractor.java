@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.io.file.PathUtils;
 import org.slf4j.Logger;
@@ -297,17 +298,23 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         Outcome run(String fileName, Content content, Limits limits) throws InterruptedException {
             documents++;
             AtomicReference<Exception> feedError = new AtomicReference<>();
+            // Set when the child has answered without text: the rest of the document is of no use
+            // (nothing of it is indexed), so the feed stops instead of decrypting and piping it all.
+            AtomicBoolean unwanted = new AtomicBoolean();
             Thread feeder = pipe("extract-feed", () -> {
                 try {
                     stdin.writeUTF(fileName);
                     try (Frames.ChunkOutput out = new Frames.ChunkOutput(stdin)) {
-                        content.writeTo(out);
+                        content.writeTo(new Frames.Stoppable(out, unwanted));
                     }
                 } catch (IOException | RuntimeException e) {
-                    feedError.set(e);
+                    // After the stop, a failure (the stop's own, or the package's) concerns bytes no one needs.
+                    if (!unwanted.get()) {
+                        feedError.set(e);
+                    }
                 }
             });
-            FutureTask<Reply> reading = new FutureTask<>(() -> readReply(limits.maxChars()));
+            FutureTask<Reply> reading = new FutureTask<>(() -> readReply(limits.maxChars(), unwanted));
             pipe("extract-read", reading);
             Reply r;
             try {
@@ -327,7 +334,15 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                         + " MiB of memory") : Extraction.failed(IndexNote.CRASHED, "the parser stopped unexpectedly"
                         + (process.isAlive() ? "" : " (exit code " + process.exitValue() + ")")), false);
             }
-            feeder.join(10_000);
+            // The child answers before it reads the rest of the document; a document with text is
+            // indexed only once all of it came through (the package's tag is checked at its end).
+            if (!feeder.join(limits.timeout())) {
+                kill();
+                stop();
+                feeder.join(10_000);
+                return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "reading the document took longer than "
+                        + limits.timeout().toSeconds() + " s"), false);
+            }
             if (feedError.get() != null) {
                 return new Outcome(Extraction.failed(IndexNote.UNREADABLE, "the archived package could not be read for indexing: "
                         + feedError.get()), false);
@@ -364,8 +379,8 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
         /** What the child answered for one document. */
         private record Reply(String text, String status) {}
 
-        /** Reads one document's text (at most about {@code maxChars}) and its status. */
-        private Reply readReply(int maxChars) throws IOException {
+        /** Reads one document's text (at most about {@code maxChars}) and its status; sets {@code unwanted} when there is no text. */
+        private Reply readReply(int maxChars, AtomicBoolean unwanted) throws IOException {
             Frames.ChunkInput text = new Frames.ChunkInput(stdout);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             long cap = 4L * maxChars;
@@ -376,7 +391,11 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
                     bytes.write(buf, 0, (int) Math.min(n, cap - bytes.size()));
                 }
             }
-            return new Reply(bytes.toString(StandardCharsets.UTF_8), stdout.readUTF());
+            Reply r = new Reply(bytes.toString(StandardCharsets.UTF_8), stdout.readUTF());
+            if (r.text().isBlank()) {
+                unwanted.set(true); // here, on the reading thread: the feed stops as soon as it can
+            }
+            return r;
         }
 
         private void drainErrors() {

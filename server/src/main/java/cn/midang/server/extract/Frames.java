@@ -3,9 +3,11 @@ package cn.midang.server.extract;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The framing between {@link ForkedExtractor} and its child ({@link ExtractMain}) on their pipes:
@@ -74,6 +76,42 @@ final class Frames {
                 out.writeInt(0);
                 out.flush();
             }
+        }
+    }
+
+    /**
+     * Passes writes on until {@code stop} is set, then refuses them: the writer (the package being
+     * decrypted) ends at its next write, and the stream underneath is closed properly (end mark).
+     */
+    static final class Stoppable extends FilterOutputStream {
+        private final AtomicBoolean stop;
+
+        Stoppable(OutputStream out, AtomicBoolean stop) {
+            super(out);
+            this.stop = stop;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            requireWanted();
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            requireWanted();
+            out.write(b, off, len);
+        }
+
+        private void requireWanted() throws IOException {
+            if (stop.get()) {
+                throw new IOException("the extractor needs no more of this document");
+            }
+        }
+
+        @Override
+        public void close() {
+            // the chunks are ended by their owner
         }
     }
 

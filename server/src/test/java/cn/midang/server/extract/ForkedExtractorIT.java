@@ -157,6 +157,31 @@ class ForkedExtractorIT {
         assertThat(run(new byte[0], "空.txt").note()).isEqualTo(IndexNote.EMPTY);
     }
 
+    /**
+     * A large file no parser reads (random bytes): the child answers from its first bytes and the
+     * feed stops, instead of decrypting and piping all of it (issue 17: the server read every
+     * upload twice). The same child then reads the next document: the framing stayed in step.
+     */
+    @Test
+    void aLargeFileWithoutText_isNotSentToTheEnd_andTheChildGoesOn() {
+        long size = 1L << 30;
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        Extraction e = extractor.extract("录像.bin", out -> {
+            byte[] block = new byte[1 << 16];
+            Random random = new Random(17);
+            while (written.get() < size) {
+                random.nextBytes(block);
+                out.write(block);
+                written.addAndGet(block.length);
+            }
+        });
+        assertThat(e.extracted()).isFalse();
+        assertThat(e.note()).as(e.reason()).isEqualTo(IndexNote.NO_TEXT);
+        assertThat(written.get()).as("bytes sent of a 1 GiB file").isLessThan(size);
+        assertThat(run(BODY.getBytes(StandardCharsets.UTF_8), "后.txt").text()).contains("国产密码");
+        assertThat(extractor.childrenStarted()).isEqualTo(1);
+    }
+
     @Test
     void aHugeTextStream_isCutAtTheWriteLimit() {
         InputStream endless = new InputStream() {
