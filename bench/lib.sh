@@ -2,12 +2,13 @@
 # (JAVA_HOME found) from the project root.
 
 # bench_dev_server DIR: inits a dev deployment in DIR/data with a random passphrase and starts it
-# with -Xmx512m on a free loopback port. Sets server_pid, port and pass; the log is DIR/server.log.
+# with -Xmx512m on a free loopback port (and the JVM options in BENCH_SERVER_OPTS, if any). Sets
+# server_pid, port and pass; the log is DIR/server.log.
 bench_dev_server() {
   local work=$1
   pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -jar server/target/midang-server.jar init --data "$work/data" --dev >/dev/null
-  MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -Xmx512m -jar server/target/midang-server.jar run --data "$work/data" --port 0 \
+  MIDANG_PASSPHRASE=$pass "$JAVA_HOME/bin/java" -Xmx512m ${BENCH_SERVER_OPTS:-} -jar server/target/midang-server.jar run --data "$work/data" --port 0 \
     > "$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.2; done

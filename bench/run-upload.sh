@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Upload throughput: a dev server in its own JVM (-Xmx512m), clients in another; 1, 8 and 32
 # concurrent clients with 10 MiB and 200 MiB payloads. Prints a table and the server's peak heap
-# (sampled with jstat every 200 ms). Results go to docs/PERFORMANCE.md by hand.
+# (the largest heap before a collection, from the server's GC log: sampling it with jstat started a
+# JVM every 200 ms beside the one measured). Results go to docs/PERFORMANCE.md by hand.
 #
 #   bench/run-upload.sh                  # ~10 minutes on 2 cores
 #   UPLOADS=1 bench/run-upload.sh        # uploads per client (default 2 for 10 MiB, 1 for 200 MiB)
@@ -13,14 +14,8 @@ midang_maven_opts
 cd "$MIDANG_ROOT"
 mvn -B -q -pl bench,server -am -DskipTests package
 work=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; kill $sampler_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-bench_dev_server "$work"
-# Peak heap: used = S0U + S1U + EU + OU (KiB), sampled by jstat.
-( while kill -0 $server_pid 2>/dev/null; do
-    "$JAVA_HOME/bin/jstat" -gc $server_pid 2>/dev/null | awk 'NR==2 { printf "%.0f\n", ($3+$4+$6+$8)/1024 }'
-    sleep 0.2
-  done > "$work/heap.txt" ) &
-sampler_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+BENCH_SERVER_OPTS="-Xlog:gc:file=$work/gc.log" bench_dev_server "$work"
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR; server -Xmx512m"
 run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/midang-bench.jar" cn.midang.bench.UploadBench \
           "http://127.0.0.1:$port" "$work/data" "$pass" "$@"; }
@@ -28,4 +23,6 @@ run 10 1,8,32 "${UPLOADS:-2}"
 run 200 1,8,32 "${UPLOADS:-1}" | tail -n +3
 kill $server_pid; wait $server_pid 2>/dev/null || true
 echo
-echo "Server peak heap used (sampled): $(sort -n "$work/heap.txt" | tail -n 1) MiB of 512 MiB"
+# "… Pause Young (Normal) (G1 Evacuation Pause) 150M->40M(512M) 5.1ms": the heap in use before each collection.
+peak=$(sed -n 's/.* \([0-9]*\)M->[0-9]*M([0-9]*M).*/\1/p' "$work/gc.log" | sort -n | tail -n 1)
+echo "Server peak heap used (before a collection, GC log): ${peak:-?} MiB of 512 MiB"
