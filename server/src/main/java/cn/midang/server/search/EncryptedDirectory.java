@@ -204,6 +204,14 @@ public final class EncryptedDirectory extends FilterDirectory {
         private final long start;
         private final long length;
         private final boolean owner;
+        /**
+         * The page this input read last, kept beside the shared cache: Lucene's buffer is refilled
+         * from wherever it stopped, so a refill usually spans two pages and the next one starts in
+         * the second. A phrase query spent 11 % of its time looking pages up in the shared cache
+         * (JFR, 100,000 documents); pages never change, so a clone may keep its origin's.
+         */
+        private long lastPage = -1;
+        private byte[] lastBytes;
 
         DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, PageCache cache, byte[] iv, long fileLength,
                 long start, long length, boolean owner) {
@@ -223,6 +231,16 @@ public final class EncryptedDirectory extends FilterDirectory {
 
         /** Page {@code number} of the file, decrypted (from the cache, or read, decrypted and cached). */
         private byte[] page(long number) throws IOException {
+            if (number == lastPage) {
+                return lastBytes;
+            }
+            byte[] p = cachedPage(number);
+            lastBytes = p;
+            lastPage = number;
+            return p;
+        }
+
+        private byte[] cachedPage(long number) throws IOException {
             PageKey key = new PageKey(ivHigh, ivLow, number);
             byte[] p = cache.get(key);
             if (p == null) {
