@@ -6,6 +6,7 @@
 #
 #   bench/run-upload.sh                  # ~10 minutes on 2 cores
 #   UPLOADS=1 bench/run-upload.sh        # uploads per client (default 2 for 10 MiB, 1 for 200 MiB)
+#   SIZES=200 CLIENTS=8 UPLOADS=2 bench/run-upload.sh   # one case: 8 clients, two 200 MiB uploads each
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
 source "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -19,8 +20,17 @@ BENCH_SERVER_OPTS="-Xlog:gc:file=$work/gc.log" bench_dev_server "$work"
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR; server -Xmx512m"
 run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/midang-bench.jar" cn.midang.bench.UploadBench \
           "http://127.0.0.1:$port" "$work/data" "$pass" "$@"; }
-run 10 1,8,32 "${UPLOADS:-2}"
-run 200 1,8,32 "${UPLOADS:-1}" | tail -n +3
+header=yes
+for mib in ${SIZES:-10 200}; do
+  default_uploads=1
+  [ "$mib" -lt 100 ] && default_uploads=2
+  if [ $header = yes ]; then
+    run "$mib" "${CLIENTS:-1,8,32}" "${UPLOADS:-$default_uploads}"
+    header=no
+  else
+    run "$mib" "${CLIENTS:-1,8,32}" "${UPLOADS:-$default_uploads}" | tail -n +3
+  fi
+done
 kill $server_pid; wait $server_pid 2>/dev/null || true
 echo
 # "… Pause Young (Normal) (G1 Evacuation Pause) 150M->40M(512M) 5.1ms": the heap in use before each collection.

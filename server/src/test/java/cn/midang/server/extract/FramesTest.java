@@ -44,6 +44,26 @@ class FramesTest {
         assertThat(in.readUTF()).isEqualTo("fail line one line two");
     }
 
+    /** A feed stopped mid-document refuses the next write, and what went before still ends with a whole end mark. */
+    @Test
+    void aStoppedFeed_refusesTheNextWrite_andTheDocumentStillEndsProperly() throws Exception {
+        byte[] doc = random(Frames.CHUNK + 100, 4);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ByteArrayOutputStream pipe = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(pipe);
+        try (Frames.ChunkOutput c = new Frames.ChunkOutput(out)) {
+            Frames.Stoppable feed = new Frames.Stoppable(c, stop);
+            feed.write(doc, 0, 1000);
+            stop.set(true);
+            assertThatThrownBy(() -> feed.write(doc, 1000, doc.length - 1000)).hasMessageContaining("needs no more");
+            assertThatThrownBy(() -> feed.write(1)).hasMessageContaining("needs no more");
+        }
+        Frames.writeStatus(out, "next");
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(pipe.toByteArray()));
+        assertThat(new Frames.ChunkInput(in).readAllBytes()).isEqualTo(Arrays.copyOf(doc, 1000));
+        assertThat(in.readUTF()).isEqualTo("next");
+    }
+
     @Test
     void aStreamCutInsideAChunk_isAnError_notAShortDocument() throws Exception {
         ByteArrayOutputStream pipe = new ByteArrayOutputStream();
