@@ -64,6 +64,19 @@ import javax.net.ssl.TrustManager;
  */
 public final class MidangClient implements AutoCloseable {
 
+    /** The JDK HTTP client's buffer size (java.net.http's networking properties). */
+    static final String BUFFER_PROPERTY = "jdk.httpclient.bufsize";
+
+    static {
+        // The JDK HTTP client reads and writes in buffers of 16 KiB by default, each handed between its
+        // selector thread and ours: a 1 GiB download was 100,000 reads, 200,000 futex calls and 3.5 s of
+        // system time (issue 17; `midang get` 12 s -> 8 s with 256 KiB). Read once, when the client's
+        // classes load, so it is set before the first client is built; a value given on the command line wins.
+        if (System.getProperty(BUFFER_PROPERTY) == null) {
+            System.setProperty(BUFFER_PROPERTY, Integer.toString(256 * 1024));
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -248,8 +248,14 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
             }
         }
 
+        /** Hashed on a pool thread beyond its first {@link Sm3Pipeline#BUFFER} bytes: see {@link Sm3Pipeline}. */
         @Override
         public Sm3 sm3() {
+            return new Sm3Pipeline(onThisThread());
+        }
+
+        /** An SM3 computation on the caller's thread only. */
+        Sm3 onThisThread() {
             Handle h = new Handle(lib.sm3Open(), lib::sm3Close);
             Object owner = new Object() { };
             Cleaner.Cleanable clean = CLEANER.register(owner, h);
