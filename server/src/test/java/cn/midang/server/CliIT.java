@@ -84,7 +84,10 @@ class CliIT {
                 .isEqualTo(dev.deployment.signingIdentity().certificate().fingerprint());
         CliRun zh = midang("inspector-info", "--lang", "zh", "whoami");
         assertThat(zh.out()).contains("您是“inspector-info”").contains("市信息产业办")
-                .contains(dev.deployment.signingIdentity().certificate().fingerprint());
+                .contains(dev.deployment.signingIdentity().certificate().fingerprint())
+                // Dates for people in China Standard Time, written the Chinese way; ISO only in --json.
+                .containsPattern("证书有效期至：\\d{4}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}\n");
+        assertThat(n.path("certificate_not_after").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
     }
 
     @Test
@@ -109,6 +112,7 @@ class CliIT {
         Path back = tmp.resolve("往返-副本.txt");
         CliRun get = midang("unit-a", "get", id, "-o", back.toString());
         assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(get.out()).containsPattern(" at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} CST, ").doesNotContainPattern("T\\d{2}:\\d{2}");
         assertThat(Files.mismatch(back, f)).isEqualTo(-1L);
 
         Path receipt = tmp.resolve("receipts-unit-a").resolve(id + ".receipt");

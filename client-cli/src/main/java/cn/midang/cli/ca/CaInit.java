@@ -47,7 +47,7 @@ public final class CaInit extends MidangCommand {
         f.put("not_after", c.notAfter().toString());
         f.put("crl", ca.dir.resolve("crl.pem").toString());
         Output.result(spec.commandLine().getOut(), globals(), f, "ca.init.done", name, ca.dir,
-                ca.dir.resolve("ca.crt"), c.fingerprint(), c.notAfter(), ca.dir.resolve("crl.pem"));
+                ca.dir.resolve("ca.crt"), c.fingerprint(), messages().time(c.notAfter()), ca.dir.resolve("crl.pem"));
         return 0;
     }
 }

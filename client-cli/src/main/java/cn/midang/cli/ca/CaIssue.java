@@ -52,7 +52,7 @@ public final class CaIssue extends MidangCommand {
         f.put("not_after", c.notAfter().toString());
         f.put("certificate", out.toString());
         Output.result(spec.commandLine().getOut(), globals(), f, "ca.issue.done", c.commonName(), c.role(), c.organisation(),
-                c.serialHex(), c.notAfter(), out, ca.dir.resolve("ca.crt"));
+                c.serialHex(), messages().time(c.notAfter()), out, ca.dir.resolve("ca.crt"));
         return 0;
     }
 }

@@ -42,7 +42,7 @@ public final class WhoamiCommand extends MidangCommand {
             m.put("unit_campaigns", me.path("unit_campaigns"));
         }
         Output.result(out(), globals(), m, "whoami.done", cert.commonName(), cert.role(), cert.organisation(),
-                cert.fingerprint(), cert.notAfter(), c.server(), si.signing().fingerprint(),
+                cert.fingerprint(), messages().time(cert.notAfter()), c.server(), si.signing().fingerprint(),
                 c.transportPin().orElse(messages().get("whoami.noTls")), si.trust().ca().commonName());
         if (!globals().json && me.has("unit_campaigns") && me.path("unit_campaigns").isEmpty()) {
             out().println(messages().get("whoami.unbound", me.path("organisation").asText()));

@@ -116,7 +116,7 @@ public final class VerifyCommand extends MidangCommand {
             f.put("signing_time", v.signingTime().toString());
             f.put("content_sm3", HexFormat.of().formatHex(v.contentSm3()));
             Output.result(out, globals(), withTrust(f, trust), "verify.ok.cms", file, v.signer().commonName(), v.signer().role(),
-                    v.signer().organisation(), v.signingTime());
+                    v.signer().organisation(), m.time(v.signingTime()));
         }
         if (!globals().json) {
             out.println(trust == null ? m.get("verify.trust.none")
@@ -216,7 +216,7 @@ public final class VerifyCommand extends MidangCommand {
         f.put("server_key_trusted_by", trustedBy);
         Messages m = messages();
         Output.result(out(), globals(), f, "verify.ok.receipt", file, r.id(), r.fileName(), r.campaign(), r.unit(), r.kind(),
-                r.size(), r.receivedAt(), r.late() ? m.get("submit.late") : "", r.server(),
+                r.size(), m.time(java.time.Instant.parse(r.receivedAt())), r.late() ? m.get("submit.late") : "", r.server(),
                 original == null ? "" : m.get("verify.receipt.original", original), certFile, sigFile);
         if (!globals().json) {
             out().println(trustedBy);

@@ -64,7 +64,7 @@ public final class GetCommand extends MidangCommand {
         m.put("size", o.contentSize());
         m.put("content_sm3", o.contentSm3Hex());
         Output.result(spec.commandLine().getOut(), globals(), m, "get.done", out, o.signer().commonName(),
-                o.signer().organisation(), o.signingTime(), o.contentSize(), f.receipt().kind(),
+                o.signer().organisation(), messages().time(o.signingTime()), o.contentSize(), f.receipt().kind(),
                 f.receipt().unit().isEmpty() ? "-" : f.receipt().unit(), f.receipt().campaign(), id);
         return 0;
     }
