@@ -11,6 +11,21 @@ esac
 MIDANG_ROOT=${_midang_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 unset _midang_root
 
+# The JVM takes the encoding of file names, arguments and output from the C library's locale. A
+# UTF-8 locale that is named but not installed (LANG=zh_CN.UTF-8 on a minimal server or in a
+# container) makes it fall back to ASCII: every Chinese character printed as "?", and a Chinese file
+# name refused ("Malformed input"). Then the JVM gets C.UTF-8 (glibc 2.35+ and Debian always have it)
+# for all categories (one that fails fails them all); LANG is left as it is, and Midang's messages
+# follow it. bash's own locale came from the same variables: a working one makes \u4e2d one
+# character, a failed one several bytes. A locale that works, or is not UTF-8, is left alone.
+midang_utf8_locale() {
+  local probe=$'\u4e2d'
+  [ ${#probe} -eq 1 ] && return 0
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *.[Uu][Tt][Ff]-8|*.[Uu][Tt][Ff]8|*.[Uu][Tt][Ff]-8@*|*.[Uu][Tt][Ff]8@*) export LC_ALL=C.UTF-8 ;;
+  esac
+}
+
 # Sets _midang_major to the major Java version of the JDK at $1, or to nothing. A variable, not
 # output: a command substitution would start a process of its own for every JDK looked at.
 midang_java_major() {

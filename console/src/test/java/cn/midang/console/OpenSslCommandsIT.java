@@ -139,6 +139,24 @@ class OpenSslCommandsIT {
     }
 
     /**
+     * A UTF-8 locale that is named but not installed (LANG=zh_CN.UTF-8 on a minimal server): the JVM
+     * alone falls back to ASCII, prints every Chinese character as "?" and refuses a Chinese file
+     * name; the launcher gives it C.UTF-8 instead, and the messages still follow the language asked for.
+     */
+    @Test
+    void launcher_withAUtf8LocaleThatIsNotInstalled_stillWritesChinese_andTakesChineseFileNames() {
+        Map<String, String> missing = new HashMap<>(env);
+        missing.put("LC_ALL", "zz_ZZ.UTF-8"); // no such locale anywhere; it overrides LANG and LC_CTYPE
+        missing.put("MIDANG_LANG", "zh");
+        Processes.Result r = Processes.run(dir, missing,
+                List.of(midang, "key", "gen", "--name", "测试单位", "--out", "密钥.p12", "--csr", "请求.csr"));
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.all()).contains("已为“测试单位”生成新的 SM2 密钥").doesNotContain("?");
+        assertThat(dir.resolve("密钥.p12")).isRegularFile();
+        assertThat(dir.resolve("请求.csr")).isRegularFile();
+    }
+
+    /**
      * The launcher's start-up cache (D53): the first command that does work records the classes it
      * loads, a background job assembles them, and the next command maps them instead of loading them
      * from the jars. Nothing of this reaches the command's output; a rebuilt jar is not run with a
