@@ -86,17 +86,17 @@ public abstract sealed class CryptoBackend permits CryptoBackend.Native, CryptoB
     public static final int SMALL_SM3 = 4096;
 
     /**
-     * An SM3 computation for an input whose length is known in advance: below {@link #SMALL_SM3}
-     * bytes on Bouncy Castle (a certificate, a request's headers: four native calls cost about as
-     * much as hashing it, and a short command then never loads the native library), otherwise — or
-     * when a test chose a backend with {@link #use} — the {@link #current()} one. Same digest either way.
+     * An SM3 computation for an input whose length is known in advance, given in one piece: below
+     * {@link #SMALL_SM3} bytes on Bouncy Castle (a certificate, a request's headers: four native calls
+     * cost about as much as hashing it, and a short command then never loads the native library),
+     * otherwise — or when a test chose a backend with {@link #use} — on the {@link #current()} one, on
+     * the caller's thread (a digest of one piece has nothing to overlap with: {@link Sm3Pipeline}
+     * would only add its copies). Same digest either way.
      */
     public static Sm3 sm3For(long length) {
         CryptoBackend o = OVERRIDE.get();
-        if (o != null) {
-            return o.sm3();
-        }
-        return length < SMALL_SM3 ? BOUNCY_CASTLE.sm3() : current().sm3();
+        CryptoBackend b = o != null ? o : length < SMALL_SM3 ? BOUNCY_CASTLE : current();
+        return b instanceof Native n ? n.onThisThread() : b.sm3();
     }
 
     /** Runs with {@code backend} on this thread until the returned scope is closed (for tests and benchmarks). */
