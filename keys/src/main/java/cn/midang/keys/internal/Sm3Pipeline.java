@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * input never leaves it and costs no copy. After that, what is written is copied into one of
  * three buffers of that size, and full buffers are hashed in the order written by one pool task,
  * which goes on as long as there are full buffers and ends when there are none (a task per
- * buffer cost a thread hand-over each time: a third of the speed with 128 KiB buffers). The writer
+ * buffer cost a thread hand-over each time: two thirds of the speed with 128 KiB buffers). The writer
  * waits only when all three buffers are full, so memory stays at three buffers whatever the
  * input's size; nothing waits on a digest that was given up half-way (a refused upload's).
  *
