@@ -20,16 +20,12 @@ BENCH_SERVER_OPTS="-Xlog:gc:file=$work/gc.log" bench_dev_server "$work"
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; JDK $MIDANG_JAVA_MAJOR; server -Xmx512m"
 run() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "bench/target/midang-bench.jar" cn.midang.bench.UploadBench \
           "http://127.0.0.1:$port" "$work/data" "$pass" "$@"; }
-header=yes
+from=1 # the table's two header lines once, from the first size's output
 for mib in ${SIZES:-10 200}; do
   default_uploads=1
   [ "$mib" -lt 100 ] && default_uploads=2
-  if [ $header = yes ]; then
-    run "$mib" "${CLIENTS:-1,8,32}" "${UPLOADS:-$default_uploads}"
-    header=no
-  else
-    run "$mib" "${CLIENTS:-1,8,32}" "${UPLOADS:-$default_uploads}" | tail -n +3
-  fi
+  run "$mib" "${CLIENTS:-1,8,32}" "${UPLOADS:-$default_uploads}" | tail -n "+$from"
+  from=3
 done
 kill $server_pid; wait $server_pid 2>/dev/null || true
 echo

@@ -749,7 +749,7 @@ public final class Pages {
                     blankToNull(query.getValue("unit")), blankToNull(query.getValue("area")), blankToNull(query.getValue("finding")),
                     cn.midang.cli.net.Progress.NONE);
             return json(201, Map.of("id", s.receipt().id(), "message", t.get("upload.done", s.receipt().fileName(),
-                    t.time(s.receipt().receivedAt()), s.receipt().id())));
+                    t.time(s.receipt().received()), s.receipt().id())));
         } catch (ServerRefusal r) {
             return json(r.status(), Map.of("error", (t.chinese() ? r.messageZh() : r.getMessage()) + " (" + r.code() + ")"));
         } finally {

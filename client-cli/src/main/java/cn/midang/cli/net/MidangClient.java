@@ -415,7 +415,7 @@ public final class MidangClient implements AutoCloseable {
         if (!Objects.equals(finding, r.finding())) {
             wrong.add("finding");
         }
-        Instant received = Instant.parse(r.receivedAt());
+        Instant received = r.received();
         if (Duration.between(received, clock.instant()).abs().compareTo(MAX_RECEIPT_CLOCK_GAP) > 0) {
             wrong.add("time (" + r.receivedAt() + ", this computer says " + clock.instant() + ")");
         }

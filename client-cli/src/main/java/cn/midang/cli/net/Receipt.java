@@ -65,6 +65,11 @@ public record Receipt(byte[] bytes, byte[] signature, cn.midang.forms.Receipt fi
         return fields.receivedAt().toString();
     }
 
+    /** When the server received it. */
+    public java.time.Instant received() {
+        return fields.receivedAt();
+    }
+
     public boolean late() {
         return fields.late();
     }

@@ -216,7 +216,7 @@ public final class VerifyCommand extends MidangCommand {
         f.put("server_key_trusted_by", trustedBy);
         Messages m = messages();
         Output.result(out(), globals(), f, "verify.ok.receipt", file, r.id(), r.fileName(), r.campaign(), r.unit(), r.kind(),
-                r.size(), m.time(java.time.Instant.parse(r.receivedAt())), r.late() ? m.get("submit.late") : "", r.server(),
+                r.size(), m.time(r.received()), r.late() ? m.get("submit.late") : "", r.server(),
                 original == null ? "" : m.get("verify.receipt.original", original), certFile, sigFile);
         if (!globals().json) {
             out().println(trustedBy);

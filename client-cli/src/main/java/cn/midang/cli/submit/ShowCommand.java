@@ -51,7 +51,7 @@ public final class ShowCommand extends MidangCommand {
             saved = messages().get("show.saved", written[0]);
         }
         Output.result(out(), globals(), m, "show.done", r.id(), r.fileName(), r.campaign(), r.unit(), r.kind(), r.size(),
-                r.contentSm3(), r.submitter(), messages().time(java.time.Instant.parse(r.receivedAt())),
+                r.contentSm3(), r.submitter(), messages().time(r.received()),
                 r.late() ? messages().get("submit.late") : "", r.sequence(), r.server(), saved);
         return 0;
     }

@@ -97,7 +97,7 @@ public final class SubmitCommand extends MidangCommand {
                 spec.commandLine().getOut().println(s.receipt().id());
             } else if (!globals().json) {
                 spec.commandLine().getOut().println(messages().get("submit.done", f, s.receipt().id(),
-                        messages().time(java.time.Instant.parse(s.receipt().receivedAt())),
+                        messages().time(s.receipt().received()),
                         s.receipt().late() ? messages().get("submit.late") : "", written[0]));
             }
         }

@@ -257,17 +257,17 @@ final class Gcrypt {
     // --- SM4-CTR ---
 
     /**
-     * XORs {@code len} bytes of {@code buf} from {@code off} with the SM4-CTR key stream that starts
+     * XORs {@code len} bytes of {@code buf} from {@code off} with the SM4-CTR key stream of handle
+     * {@code h} ({@link #ctrOpen}) that starts
      * {@code skip} bytes (0–15) into the block of the 16-byte {@code counter}; the counter is
      * incremented as one 128-bit big-endian number, as GB/T 17964 and {@code PositionalCipher} do.
      */
-    void ctrXor(byte[] key, byte[] counter, int skip, byte[] buf, int off, int len) {
+    void ctrXor(MemorySegment h, byte[] counter, int skip, byte[] buf, int off, int len) {
         if (len == 0) {
             return;
         }
-        MemorySegment h = ctrHandle(key);
         try {
-            // Sets the counter and drops the key stream left from the call before.
+            // Sets the counter and drops the key stream left from the call before: a handle may be used again.
             ok((int) sm4().setctr().invokeExact(h, MemorySegment.ofArray(counter), (long) counter.length), "setctr");
             if (skip > 0) {
                 // libgcrypt keeps the unused rest of a block's key stream for the next call.
@@ -283,71 +283,17 @@ final class Gcrypt {
         }
     }
 
-    /**
-     * This thread's counter-mode handle, keyed with {@code key}. An index is read 4 KiB page by page
-     * with one key, and each page opened, keyed and closed a handle: closing alone was 5.5 % of a
-     * phrase query's samples at 100,000 documents (issue 17). A thread keeps one handle, for the key
-     * it used last (compared by value: a caller may reuse its array); it is closed (and its key wiped
-     * by libgcrypt) when the key changes or after the thread has ended.
-     */
-    private MemorySegment ctrHandle(byte[] key) {
-        CtrHandle c = ctr.get();
-        if (c.open.handle != null && java.util.Arrays.equals(c.key, key)) {
-            return c.open.handle;
-        }
-        c.open.run();
-        if (c.key != null) {
-            java.util.Arrays.fill(c.key, (byte) 0);
-            c.key = null;
-        }
+    /** A counter-mode handle keyed with {@code key}; its owner closes it ({@link #closeCipher}). */
+    MemorySegment ctrOpen(byte[] key) {
         MemorySegment h = open(sm4().cipherOpen(), "gcry_cipher_open(SM4, CTR)", CIPHER_SM4, MODE_CTR, 0);
         try {
             ok((int) sm4().setkey().invokeExact(h, MemorySegment.ofArray(key), (long) key.length), "setkey");
+            return h;
         } catch (Throwable t) {
             closeCipher(h);
             throw rethrow(t);
         }
-        c.open.handle = h;
-        c.key = key.clone();
-        return h;
     }
-
-    /** A thread's counter-mode handle and the key it holds; {@link #open} is what the cleaner closes. */
-    private static final class CtrHandle {
-        final OpenCipher open;
-        byte[] key;
-
-        CtrHandle(OpenCipher open) {
-            this.open = open;
-        }
-    }
-
-    /** Closes its handle once; run by its thread when the key changes, or by the cleaner after the thread ended. */
-    private static final class OpenCipher implements Runnable {
-        private final Gcrypt lib;
-        MemorySegment handle;
-
-        OpenCipher(Gcrypt lib) {
-            this.lib = lib;
-        }
-
-        @Override
-        public void run() {
-            if (handle != null) {
-                lib.closeCipher(handle);
-                handle = null;
-            }
-        }
-    }
-
-    private static final java.lang.ref.Cleaner THREAD_ENDED = java.lang.ref.Cleaner.create();
-
-    private final ThreadLocal<CtrHandle> ctr = ThreadLocal.withInitial(() -> {
-        OpenCipher open = new OpenCipher(this);
-        CtrHandle c = new CtrHandle(open);
-        THREAD_ENDED.register(c, open);
-        return c;
-    });
 
     /** Closes a cipher handle; libgcrypt wipes its key. */
     void closeCipher(MemorySegment h) {

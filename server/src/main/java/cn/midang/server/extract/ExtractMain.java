@@ -44,9 +44,10 @@ import org.xml.sax.SAXException;
  * original file name then the bytes in chunks; on standard output, the text (UTF-8) in chunks
  * then one status: {@code ok <media type> <truncated>} or {@code fail <reason>}. The status goes
  * out before the child reads what is left of the document (to its end mark, whatever the server
- * still sends). Standard error carries only logging. Arguments: write limit (characters), most embedded documents, deepest
- * nesting; for a child that recognises scans ({@link Recognition}), then {@code ocr}, the languages,
- * the page limit, the time budget in seconds and the resolution. Such a child answers
+ * still sends). Standard error carries only logging. Arguments: write limit (characters), most
+ * embedded documents, deepest nesting; for a child that recognises scans ({@link Recognition}),
+ * then {@code ocr}, the languages, the page limit, the time budget in seconds and the resolution.
+ * Such a child answers
  * {@code ok <media type> <truncated> <pages recognised> <pages in the file> <stopped early>}.
  */
 public final class ExtractMain {
