@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,11 +73,36 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
      * threads, not virtual ones. A read from a process pipe blocks in native code and holds its
      * carrier; with one child per core, the children's idle stderr readers held every carrier, and
      * the next document's feeder and reader, runnable but never run, waited out the 60 s timeout
-     * (seen in a thread dump on 2 cores: the first report after a quiet minute took 60 s).
+     * (seen in a thread dump on 2 cores: the first report after a quiet minute took 60 s). Kept
+     * in a pool: a thread started per document and per direction cost more than Tika's parse of a
+     * small one. Each takes the name of what it moves while it moves it.
      */
-    private static Thread pipe(String name, Runnable work) {
-        return Thread.ofPlatform().daemon().name(name).start(work);
+    private static final ExecutorService PIPES = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("extract-pipe").factory());
+
+    private static Future<?> pipe(String name, Runnable work) {
+        return PIPES.submit(() -> {
+            Thread.currentThread().setName(name);
+            try {
+                work.run();
+            } finally {
+                Thread.currentThread().setName("extract-pipe");
+            }
+        });
     }
+
+    /** Waits for a pipe's work to end; false if it did not end in time. */
+    private static boolean finished(Future<?> work, Duration timeout) throws InterruptedException {
+        try {
+            work.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // the feed records its own failures
+        }
+    }
+
+    private static final Duration AFTER_KILL = Duration.ofSeconds(10);
     private final java.util.Set<Child> busy = new java.util.HashSet<>();
     private boolean closed;
     private int started;
@@ -301,7 +329,7 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             // Set when the child has answered without text: the rest of the document is of no use
             // (nothing of it is indexed), so the feed stops instead of decrypting and piping it all.
             AtomicBoolean unwanted = new AtomicBoolean();
-            Thread feeder = pipe("extract-feed", () -> {
+            Future<?> feeder = pipe("extract-feed", () -> {
                 try {
                     stdin.writeUTF(fileName);
                     try (Frames.ChunkOutput out = new Frames.ChunkOutput(stdin)) {
@@ -322,12 +350,12 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             } catch (TimeoutException e) {
                 kill(); // with Tesseract, which runs in a process of the child's
                 stop();
-                feeder.join(10_000);
+                finished(feeder, AFTER_KILL);
                 return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "parsing took longer than " + limits.timeout().toSeconds()
                         + " s"), false);
             } catch (ExecutionException e) {
                 // The child is gone (its output ended): it ran out of memory or crashed.
-                feeder.join(10_000);
+                finished(feeder, AFTER_KILL);
                 process.waitFor(5, TimeUnit.SECONDS);
                 boolean oom = (!process.isAlive() && process.exitValue() == 3) || tail().contains("OutOfMemoryError");
                 return new Outcome(oom ? Extraction.failed(IndexNote.OUT_OF_MEMORY, "the parser ran out of its " + limits.heapMiB()
@@ -336,10 +364,10 @@ public final class ForkedExtractor implements TextExtractor, AutoCloseable {
             }
             // The child answers before it reads the rest of the document; a document with text is
             // indexed only once all of it came through (the package's tag is checked at its end).
-            if (!feeder.join(limits.timeout())) {
+            if (!finished(feeder, limits.timeout())) {
                 kill();
                 stop();
-                feeder.join(10_000);
+                finished(feeder, AFTER_KILL);
                 return new Outcome(Extraction.failed(IndexNote.TIMED_OUT, "reading the document took longer than "
                         + limits.timeout().toSeconds() + " s"), false);
             }
