@@ -244,8 +244,13 @@ public final class SearchBench {
                 System.out.println("(" + failed.get() + " documents failed extraction)");
             }
             String label = config.equals("encrypted") ? "encrypted, queried on " + CryptoBackend.current().description() : config;
-            String row = String.format("| %s | %,.0f | %.1f | %.0f MB", label, docs.size() / seconds, bytes / 1e6 / seconds, size / 1e6);
             index.close(); // waits for the merges still running: the queries meet a quiet index
+            int segments;
+            try (Directory d = open.call(); DirectoryReader r = DirectoryReader.open(d)) {
+                segments = r.leaves().size();
+            }
+            String row = String.format("| %s | %,.0f | %.1f | %.0f MB, %d segments", label, docs.size() / seconds, bytes / 1e6 / seconds,
+                    size / 1e6, segments);
             // Queried in a fresh directory (its own page cache); an encrypted index once per crypto backend.
             try (SearchIndex quiet = new SearchIndex(open.call())) {
                 queries(quiet, scope, row);
