@@ -77,11 +77,19 @@ public final class EncryptedDirectory extends FilterDirectory {
             }
             byte[] iv = Arrays.copyOfRange(head, MAGIC.length + 1, HEADER);
             long plain = raw.length() - HEADER;
-            return new DecryptingInput("encrypted(" + raw + ")", raw, cipher, pages, iv, plain, 0, plain, true);
+            // A merge reads each file once from start to end, and so do checksums and commit points:
+            // through the page cache they only evicted the pages queries come back to.
+            boolean once = context.context() == IOContext.Context.MERGE || context == IOContext.READONCE;
+            return new DecryptingInput("encrypted(" + raw + ")", raw, cipher, once ? null : pages, iv, plain, 0, plain, true);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /** How many decrypted pages the cache holds. */
+    int cachedPages() {
+        return pages.size();
     }
 
     @Override
@@ -212,6 +220,8 @@ public final class EncryptedDirectory extends FilterDirectory {
          */
         private long lastPage = -1;
         private byte[] lastBytes;
+        /** Without a cache: where a read is decrypted before it goes to Lucene's buffer (never shared with a clone). */
+        private byte[] scratch;
 
         DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, PageCache cache, byte[] iv, long fileLength,
                 long start, long length, boolean owner) {
@@ -263,6 +273,16 @@ public final class EncryptedDirectory extends FilterDirectory {
                 throw new EOFException("read past the end of " + this);
             }
             long abs = start + from;
+            if (cache == null) {
+                if (scratch == null || scratch.length < len) {
+                    scratch = new byte[Math.max(len, PageCache.PAGE)];
+                }
+                raw.seek(HEADER + abs);
+                raw.readBytes(scratch, 0, len);
+                cipher.apply(iv, abs, scratch, 0, len);
+                b.put(scratch, 0, len);
+                return;
+            }
             while (b.hasRemaining()) {
                 byte[] p = page(abs / PageCache.PAGE);
                 int at = (int) (abs % PageCache.PAGE);
@@ -296,6 +316,7 @@ public final class EncryptedDirectory extends FilterDirectory {
         public DecryptingInput clone() {
             DecryptingInput c = (DecryptingInput) super.clone();
             c.raw = raw.clone();
+            c.scratch = null;
             return c;
         }
 

@@ -130,10 +130,13 @@ class EncryptedDirectoryTest {
     }
 
 
-    /** With the default page cache, and with one or two pages only (every other read evicts). */
+    /**
+     * With the default page cache, with one or two pages only (every other read evicts), and opened
+     * for a merge (no cache: each read decrypted straight into Lucene's buffer).
+     */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(longs = {EncryptedDirectory.DEFAULT_CACHE_BYTES, 4096, 8192})
-    void clonesAndSlices_readAnyRangeIndependently(long cacheBytes) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource({"33554432, false", "4096, false", "8192, false", "33554432, true"})
+    void clonesAndSlices_readAnyRangeIndependently(long cacheBytes, boolean merge) throws Exception {
         PositionalCipher key = PositionalCipher.generate();
         byte[] data = new byte[100_000];
         new Random(1).nextBytes(data);
@@ -147,7 +150,8 @@ class EncryptedDirectoryTest {
                 assertThat(out.getFilePointer()).isEqualTo(data.length);
             }
             assertThat(d.fileLength("f.bin")).isEqualTo(data.length);
-            try (IndexInput in = d.openInput("f.bin", IOContext.DEFAULT)) {
+            IOContext context = merge ? IOContext.merge(new org.apache.lucene.store.MergeInfo(1, data.length, false, 1)) : IOContext.DEFAULT;
+            try (IndexInput in = d.openInput("f.bin", context)) {
                 Random r = new Random(2);
                 IndexInput clone = in.clone();
                 IndexInput slice = in.slice("s", 50_000, 30_000);
@@ -175,6 +179,8 @@ class EncryptedDirectoryTest {
                 inner.seek(9_999);
                 assertThatThrownBy(() -> inner.readBytes(new byte[2], 0, 2)).isInstanceOf(java.io.EOFException.class);
             }
+            // What a merge reads never enters the cache that queries share.
+            assertThat(((EncryptedDirectory) d).cachedPages()).isEqualTo(merge ? 0 : Math.min(cacheBytes / 4096, (data.length + 4095) / 4096));
         }
         byte[] rawFile = Files.readAllBytes(dir.resolve("index/f.bin"));
         assertThat(rawFile).hasSize(data.length + EncryptedDirectory.HEADER);
