@@ -37,6 +37,7 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -260,8 +261,35 @@ public final class SearchBench {
                     queries(quiet, scope, "| encrypted (the same index), queried on " + CryptoBackend.BOUNCY_CASTLE.description() + " | | | ");
                 }
             }
+            if (config.equals("plain")) {
+                equalSegments(tmp, key, scope, segments);
+            }
         } finally {
             PathUtils.deleteDirectory(tmp);
+        }
+    }
+
+    /**
+     * The plain index's segments copied as they are into an encrypted directory, and queried: the
+     * encrypted directory's cost on the same segments. Two indexing runs end with different segment
+     * counts (the merge policy's state when indexing stops depends on the flushes' sizes, so on timing),
+     * and a query pays per segment.
+     */
+    static void equalSegments(Path plain, PositionalCipher key, ListScope scope, int segments) throws Exception {
+        Path copy = Files.createTempDirectory("midang-search-bench-copy");
+        try {
+            try (Directory source = FSDirectory.open(plain);
+                    IndexWriter w = new IndexWriter(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES),
+                            new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+                w.addIndexes(source);
+                w.commit();
+            }
+            try (SearchIndex quiet = new SearchIndex(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES))) {
+                queries(quiet, scope, "| the plain index's segments copied into an encrypted directory, queried on "
+                        + CryptoBackend.current().description() + " | | | " + segments + " segments");
+            }
+        } finally {
+            PathUtils.deleteDirectory(copy);
         }
     }
 
