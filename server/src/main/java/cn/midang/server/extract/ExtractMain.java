@@ -162,7 +162,7 @@ public final class ExtractMain {
             }
             MediaType detected = parser.getDetector().detect(tis, md);
             // Detected once: the parser takes this type instead of detecting again (magic matching was
-            // a third of a child's time on small documents).
+            // half of a child's time on small documents).
             md.set(TikaCoreProperties.CONTENT_TYPE_USER_OVERRIDE, detected.toString());
             ctx.set(OfficeParserConfig.class, SPREADSHEETS.contains(detected.getBaseType().toString()) ? SPREADSHEET : OFFICE);
             try {

@@ -77,8 +77,9 @@ public final class EncryptedDirectory extends FilterDirectory {
             }
             byte[] iv = Arrays.copyOfRange(head, MAGIC.length + 1, HEADER);
             long plain = raw.length() - HEADER;
-            // A merge reads each file once from start to end, and so do checksums and commit points:
-            // through the page cache they only evicted the pages queries come back to.
+            // Read once, start to end (compound files after a flush, checksums, commit points; a merge
+            // of segments no searcher holds): through the page cache they only evicted the pages
+            // queries come back to. Merges of searched segments read through the searchers' inputs.
             boolean once = context.context() == IOContext.Context.MERGE || context == IOContext.READONCE;
             return new DecryptingInput("encrypted(" + raw + ")", raw, cipher, once ? null : pages, iv, plain, 0, plain, true);
         } catch (IOException | RuntimeException e) {
