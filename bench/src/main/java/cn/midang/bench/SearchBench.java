@@ -85,7 +85,8 @@ public final class SearchBench {
                     index(config, docs, bytes);
                 }
             }
-            default -> throw new IllegalArgumentException("mode: analyzers | index");
+            case "queries" -> queriesOnly(n, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            default -> throw new IllegalArgumentException("mode: analyzers | index | queries");
         }
     }
 
@@ -270,6 +271,64 @@ public final class SearchBench {
     }
 
     /**
+     * Query latency alone: N documents indexed once, in this process, straight from their text
+     * (extraction plays no part in a query), into a plain directory with a commit every 5,000
+     * documents; its segments copied as they are into an encrypted directory; then both queried,
+     * each in a fresh {@link SearchIndex}, alternately for {@code rounds} rounds, so the spread of
+     * one configuration's figures shows the noise beside the difference between them.
+     */
+    static void queriesOnly(int n, int rounds) throws Exception {
+        List<ChineseCorpus.Doc> docs = ChineseCorpus.generate(n, 2009);
+        Path plain = Files.createTempDirectory("midang-search-bench-plain");
+        Path copy = Files.createTempDirectory("midang-search-bench-copy");
+        try {
+            Instant t0 = Instant.parse("2009-06-01T00:00:00Z");
+            try (SearchIndex index = new SearchIndex(FSDirectory.open(plain))) {
+                for (int i = 0; i < docs.size(); i++) {
+                    ChineseCorpus.Doc d = docs.get(i);
+                    index.add(new SearchIndex.Doc("s" + i, d.campaign(), d.unit(), "report", "unit", t0.plusSeconds(i),
+                            "自查报告-" + i + ".txt", d.text()));
+                    if (i % 5_000 == 4_999) {
+                        index.commit();
+                    }
+                }
+                index.commit();
+            }
+            PositionalCipher key = PositionalCipher.generate();
+            copyEncrypted(plain, copy, key);
+            int segments;
+            try (Directory d = FSDirectory.open(plain); DirectoryReader r = DirectoryReader.open(d)) {
+                segments = r.leaves().size();
+            }
+            System.out.printf("corpus: %,d documents; %d segments; page cache %d MiB%n%n", n, segments, CACHE_BYTES >> 20);
+            System.out.println("| configuration | | | | query kind | p50 ms | p99 ms | mean hits |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            ListScope scope = new ListScope(null, Set.of("yuxi-2009"), null);
+            for (int round = 1; round <= rounds; round++) {
+                try (SearchIndex q = new SearchIndex(FSDirectory.open(plain))) {
+                    queries(q, scope, "| plain, round " + round + " | | | ");
+                }
+                try (SearchIndex q = new SearchIndex(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES))) {
+                    queries(q, scope, "| encrypted on " + CryptoBackend.current().description() + ", round " + round + " | | | ");
+                }
+            }
+        } finally {
+            PathUtils.deleteDirectory(plain);
+            PathUtils.deleteDirectory(copy);
+        }
+    }
+
+    /** The segments of the plain index at {@code plain} copied as they are (no merges) into an encrypted directory at {@code copy}. */
+    static void copyEncrypted(Path plain, Path copy, PositionalCipher key) throws IOException {
+        try (Directory source = FSDirectory.open(plain);
+                IndexWriter w = new IndexWriter(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES),
+                        new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
+            w.addIndexes(source);
+            w.commit();
+        }
+    }
+
+    /**
      * The plain index's segments copied as they are into an encrypted directory, and queried: the
      * encrypted directory's cost on the same segments. Two indexing runs end with different segment
      * counts (the merge policy's state when indexing stops depends on the flushes' sizes, so on timing),
@@ -278,12 +337,7 @@ public final class SearchBench {
     static void equalSegments(Path plain, PositionalCipher key, ListScope scope, int segments) throws Exception {
         Path copy = Files.createTempDirectory("midang-search-bench-copy");
         try {
-            try (Directory source = FSDirectory.open(plain);
-                    IndexWriter w = new IndexWriter(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES),
-                            new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE))) {
-                w.addIndexes(source);
-                w.commit();
-            }
+            copyEncrypted(plain, copy, key);
             try (SearchIndex quiet = new SearchIndex(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES))) {
                 queries(quiet, scope, "| the plain index's segments copied into an encrypted directory, queried on "
                         + CryptoBackend.current().description() + " | | | " + segments + " segments");

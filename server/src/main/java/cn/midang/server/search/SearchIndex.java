@@ -29,9 +29,11 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.MultiCollectorManager;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -40,6 +42,8 @@ import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
@@ -236,9 +240,16 @@ public final class SearchIndex implements AutoCloseable {
         Query query = q.build();
         IndexSearcher s = searchers.acquire();
         try {
-            TopDocs top = order == Order.DATE
-                    ? s.search(query, offset + limit, new Sort(new SortField(RECEIVED, SortField.Type.LONG, true)))
-                    : s.search(query, offset + limit);
+            // One pass over the matches for the page, the exact total and the facets (three passes before: the
+            // facets and the count visit every match anyway, and the top hits' early termination saved nothing).
+            int numHits = Math.max(1, Math.min(offset + limit, s.getIndexReader().maxDoc()));
+            CollectorManager<?, ? extends TopDocs> topHits = order == Order.DATE
+                    ? new TopFieldCollectorManager(new Sort(new SortField(RECEIVED, SortField.Type.LONG, true)), numHits, Integer.MAX_VALUE)
+                    : new TopScoreDocCollectorManager(numHits, Integer.MAX_VALUE);
+            Object[] pass = s.search(query, new MultiCollectorManager(topHits, new FacetCounts.Manager()));
+            TopDocs top = (TopDocs) pass[0];
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Long>> facets = (Map<String, Map<String, Long>>) pass[1];
             ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, Math.min(offset, top.scoreDocs.length),
                     top.scoreDocs.length);
             TopDocs pageDocs = new TopDocs(top.totalHits, page);
@@ -257,7 +268,7 @@ public final class SearchIndex implements AutoCloseable {
                 hits.add(new Hit(stored.get(ID), page[i].score, snippets[i] == null ? "" : snippets[i].replace('\n', ' '),
                         stored.getField(RECOGNISED_PAGES) != null));
             }
-            return new Hits(s.count(query), hits, s.search(query, new FacetCounts.Manager()));
+            return new Hits(top.totalHits.value(), hits, facets);
         } finally {
             searchers.release(s);
         }

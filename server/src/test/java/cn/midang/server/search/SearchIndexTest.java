@@ -116,4 +116,33 @@ class SearchIndexTest {
         SearchIndex.Hits all = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), null, null, null, null, 20, 0);
         assertThat(all.facets().get("area")).containsExactlyEntriesOf(java.util.Map.of("emergency", 1L));
     }
+
+    @Test
+    void facetsAndTotal_overSeveralSegments_countEveryMatchOnce() throws Exception {
+        // Three more segments, 90 documents; ordinals differ from segment to segment (unit-c first appears in the second).
+        java.util.Map<String, Long> units = new java.util.TreeMap<>(java.util.Map.of("unit-a", 2L, "unit-b", 1L));
+        for (int i = 0; i < 90; i++) {
+            String unit = i < 30 ? "unit-" + "ab".charAt(i % 2) : "unit-" + "abc".charAt(i % 3);
+            boolean match = i % 4 != 0;
+            index.add(new SearchIndex.Doc("more-" + i, "demo", unit, "report", "unit", T.plusSeconds(300 + i), "报告" + i + ".txt",
+                    match ? "第" + i + "份：国产密码。" : "第" + i + "份：无关内容。"));
+            if (match) {
+                units.merge(unit, 1L, Long::sum);
+            }
+            if (i % 30 == 29) {
+                index.commit();
+                index.refresh();
+            }
+        }
+        SearchIndex.Hits h = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), null, null, null, null, 5, 10);
+        long matches = units.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(h.total()).isEqualTo(matches).isEqualTo(3 + 67);
+        assertThat(h.facets().get("unit")).containsExactlyEntriesOf(units);
+        assertThat(h.facets().get("kind")).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("report", matches - 1, "test-result", 1L));
+        assertThat(h.hits()).hasSize(5);
+        SearchIndex.Hits beyond = index.search(INSPECTOR_DEMO, List.of("国产密码"), List.of(), null, null, null, null,
+                SearchIndex.Order.DATE, 20, 1000);
+        assertThat(beyond.hits()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(matches);
+    }
 }
