@@ -300,7 +300,8 @@ public final class MidangServer implements AutoCloseable {
             deleteTree(d.dir().index());
             new IndexStatus(d.database(), config.node()).clear();
         }
-        return new SearchIndex(new EncryptedDirectory(FSDirectory.open(d.dir().index()), IndexKey.loadOrCreate(d.dir().indexKey(), archive)));
+        return new SearchIndex(new EncryptedDirectory(FSDirectory.open(d.dir().index()), IndexKey.loadOrCreate(d.dir().indexKey(), archive),
+                config.pageCacheBytes().orElse(EncryptedDirectory.DEFAULT_CACHE_BYTES)));
     }
 
     static Indexer newIndexer(Deployment d, ServerConfig config, Submissions submissions, Archive archive, SearchIndex index,

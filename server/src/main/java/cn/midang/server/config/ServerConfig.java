@@ -40,6 +40,7 @@ public record ServerConfig(
         boolean ocr,
         int ocrMaxPages,
         Duration ocrTimeout,
+        Optional<Long> pageCacheBytes,
         Optional<InetSocketAddress> metricsListen,
         List<String> reviewDepartments,
         Duration logRoundPeriod,
@@ -92,6 +93,8 @@ public record ServerConfig(
                     + "Tesseract is installed; false: never."),
             new Key("search.ocr-max-pages", "50", "Pages of one scan recognised at most; the rest is archived but not searchable."),
             new Key("search.ocr-timeout-seconds", "600", "Time budget of one scan: recognition stops after the page in hand."),
+            new Key("search.page-cache-mib", "", "Decrypted pages of the encrypted index kept in memory, MiB; empty: an eighth of "
+                    + "the heap (32 to 1024). A query that misses them decrypts its pages again."),
             new Key("review.departments", "市信息产业办,市公安局,市保密局",
                     "The joint-review departments (共同审定) every campaign names, by organisation, comma-separated."),
             new Key("log.round-seconds", "60", "How often the transparency log takes in what the archive attested and signs a "
@@ -242,8 +245,10 @@ public record ServerConfig(
         boolean ocr = bool(get, "search.ocr");
         int ocrMaxPages = (int) number(get, "search.ocr-max-pages", 1, 10_000);
         Duration ocrTimeout = Duration.ofSeconds(number(get, "search.ocr-timeout-seconds", 10, 86_400));
+        Optional<Long> pageCache = get.apply("search.page-cache-mib").isEmpty() ? Optional.empty()
+                : Optional.of(number(get, "search.page-cache-mib", 1, 1L << 20) << 20);
         return new ServerConfig(host, port, tls, dev, passphraseFile, skew, maxUpload, maxConnections, minRate, idle, cpRecords,
-                cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, address(get, "metrics.listen"),
+                cpPeriod, maxIndex, extractTimeout, extractors, ocr, ocrMaxPages, ocrTimeout, pageCache, address(get, "metrics.listen"),
                 departments(get, "review.departments"), Duration.ofSeconds(number(get, "log.round-seconds", 1, 3600)),
                 (int) number(get, "log.round-size", 1, 4096), objectStore(get, "blobs.url", env), node(get, "node.name"),
                 get.apply("blobs.sweep-grace-seconds").isEmpty() ? Optional.empty()

@@ -36,8 +36,15 @@ public final class EncryptedDirectory extends FilterDirectory {
     static final int VERSION = 1;
     static final int HEADER = MAGIC.length + 1 + PositionalCipher.IV_BYTES;
 
-    /** The decrypted pages kept by default: 32 MiB. */
-    public static final long DEFAULT_CACHE_BYTES = 32L << 20;
+    /**
+     * The decrypted pages kept by default: an eighth of the heap, at least 32 MiB and at most 1 GiB
+     * (64 MiB in a 512 MiB server; 768 MiB in the 6 GiB a JVM takes by default on a 24 GiB machine).
+     * A plain index is read from the operating system's cache, as large as free memory; this one's
+     * plaintext may only live in the heap (C4), and a query that misses the cache decrypts its pages
+     * again: with 32 MiB against a 250 MB index the three-word query's p99 was twice the plain
+     * directory's, with 512 MiB 1.2–1.4× (SearchBench queries, 100,000 documents, D67).
+     */
+    public static final long DEFAULT_CACHE_BYTES = Math.clamp(Runtime.getRuntime().maxMemory() / 8, 32L << 20, 1L << 30);
 
     private final PositionalCipher cipher;
     private final PageCache pages;
@@ -198,7 +205,10 @@ public final class EncryptedDirectory extends FilterDirectory {
      * Decrypts as it reads, a page at a time through the directory's {@link PageCache}, into the
      * buffer of Lucene's {@link BufferedIndexInput} — whose {@code readByte}, {@code readInt},
      * {@code readVInt} … work on that buffer as fast as on a plain file's; reading byte by byte
-     * through the pages themselves cost encrypted queries 30–80 % (D54). A clone or a slice shares
+     * through the pages themselves cost encrypted queries 30–80 % (D54). The buffer is Lucene's
+     * default 1 KiB, not a page: every seek outside it (a postings list, a skip, a terms block: most
+     * of a query's reads) refills it whole, and a page-sized buffer copied four times what was
+     * read (phrase and three-word p50 7–10 → 6–7 ms, D67). A clone or a slice shares
      * nothing mutable: it clones the raw input and has its own buffer and position; only the
      * original closes. Offsets into the file ({@code start}) are plaintext offsets of the whole file.
      */
@@ -226,7 +236,7 @@ public final class EncryptedDirectory extends FilterDirectory {
 
         DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, PageCache cache, byte[] iv, long fileLength,
                 long start, long length, boolean owner) {
-            super(description, PageCache.PAGE);
+            super(description, BufferedIndexInput.BUFFER_SIZE);
             this.raw = raw;
             this.cipher = cipher;
             this.cache = cache;

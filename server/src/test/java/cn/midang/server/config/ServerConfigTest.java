@@ -74,4 +74,19 @@ class ServerConfigTest {
         assertThat(ServerConfig.withSetting("a = 1\nnode.name = local\n", "node.name", "node-b")).isEqualTo("a = 1\nnode.name = node-b\n");
         assertThat(ServerConfig.withSetting("a = 1", "listen.port", "8444")).isEqualTo("a = 1\nlisten.port = 8444\n");
     }
+
+    @Test
+    void pageCache_emptyMeansAShareOfTheHeap_aSizeIsMiB_andNothingBelowOne() throws Exception {
+        Path data = Files.createDirectories(local.resolve("cache"));
+        Files.writeString(data.resolve("server.conf"), "");
+        assertThat(ServerConfig.load(data, Map.of()).pageCacheBytes()).isEmpty();
+        assertThat(cn.midang.server.search.EncryptedDirectory.DEFAULT_CACHE_BYTES).isBetween(32L << 20, 1L << 30);
+        Files.writeString(data.resolve("server.conf"), "search.page-cache-mib = 256\n");
+        assertThat(ServerConfig.load(data, Map.of()).pageCacheBytes()).contains(256L << 20);
+        for (String bad : new String[] {"0", "-1", "lots", "2097152"}) {
+            Files.writeString(data.resolve("server.conf"), "search.page-cache-mib = " + bad + "\n");
+            assertThatThrownBy(() -> ServerConfig.load(data, Map.of())).as(bad).isInstanceOf(ServerConfig.InvalidConfigException.class)
+                    .hasMessageContaining("search.page-cache-mib");
+        }
+    }
 }
