@@ -4,10 +4,12 @@
 #  2. indexing rate and query latency on DOCS generated Chinese documents (default 100,000):
 #     encrypted index + Tika in child JVMs (the server's pipeline), the same on a plain directory,
 #     and plain Tika in-process + Lucene as the baseline;
-#  3. near-real-time: receipt -> found by search, through a dev server in its own JVM.
+#  3. query latency alone: one plain index, its segments copied into an encrypted directory, both
+#     queried alternately, three rounds;
+#  4. near-real-time: receipt -> found by search, through a dev server in its own JVM.
 # Raw output goes to bench/results/search-*.txt.
 #
-#   bench/run-search.sh                 # ~25 minutes on 2 cores
+#   bench/run-search.sh                 # ~30 minutes on 2 cores
 #   DOCS=10000 bench/run-search.sh      # a quicker look
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/../bin/lib/common.sh"
@@ -23,6 +25,8 @@ bench() { "${java[@]}" -Xmx2g -cp bench/target/midang-bench.jar cn.midang.bench.
 bench analyzers 20000 | tee bench/results/search-analyzers.txt
 echo
 bench index "${DOCS:-100000}" encrypted plain baseline | tee bench/results/search-index.txt
+echo
+bench queries "${DOCS:-100000}" 3 | tee bench/results/search-queries.txt
 echo
 
 work=$(mktemp -d)

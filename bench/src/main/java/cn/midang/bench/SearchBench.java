@@ -64,6 +64,9 @@ import org.apache.tika.sax.BodyContentHandler;
  *       {@link EncryptedDirectory}; {@code plain}: the same on a plain FSDirectory;
  *       {@code baseline}: plain Tika in this process + the same index on a plain FSDirectory, no
  *       access filter. Then query latency, p50 and p99, by kind of query.
+ *   <li>{@code queries N [ROUNDS]}: query latency alone — N documents indexed in this process into a
+ *       plain directory, its segments copied into an encrypted one, both queried alternately for
+ *       ROUNDS rounds (default 3).
  * </ul>
  */
 public final class SearchBench {

@@ -7,8 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.BufferedIndexInput;
 import org.apache.lucene.store.Directory;
@@ -47,7 +46,7 @@ public final class EncryptedDirectory extends FilterDirectory {
     public static final long DEFAULT_CACHE_BYTES = Math.clamp(Runtime.getRuntime().maxMemory() / 8, 32L << 20, 1L << 30);
 
     private final PositionalCipher cipher;
-    private final PageCache pages;
+    private final PageCache cache;
 
     public EncryptedDirectory(Directory in, PositionalCipher cipher) {
         this(in, cipher, DEFAULT_CACHE_BYTES);
@@ -57,7 +56,7 @@ public final class EncryptedDirectory extends FilterDirectory {
     public EncryptedDirectory(Directory in, PositionalCipher cipher, long cacheBytes) {
         super(in);
         this.cipher = cipher;
-        this.pages = new PageCache(cacheBytes);
+        this.cache = new PageCache(cacheBytes);
     }
 
     @Override
@@ -88,7 +87,7 @@ public final class EncryptedDirectory extends FilterDirectory {
             // of segments no searcher holds): through the page cache they only evicted the pages
             // queries come back to. Merges of searched segments read through the searchers' inputs.
             boolean once = context.context() == IOContext.Context.MERGE || context == IOContext.READONCE;
-            return new DecryptingInput("encrypted(" + raw + ")", raw, cipher, once ? null : pages, iv, plain, 0, plain, true);
+            return new DecryptingInput("encrypted(" + raw + ")", raw, cipher, once ? null : cache.pagesOf(plain), iv, plain, 0, plain, true);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -97,7 +96,7 @@ public final class EncryptedDirectory extends FilterDirectory {
 
     /** How many decrypted pages the cache holds. */
     int cachedPages() {
-        return pages.size();
+        return cache.size();
     }
 
     @Override
@@ -163,43 +162,78 @@ public final class EncryptedDirectory extends FilterDirectory {
     }
 
     /**
-     * Decrypted pages of index files, shared by every input of the directory and evicted least
-     * recently used first. Lucene reads a few bytes here and there (a term dictionary block, a
-     * skip list, a stored-fields chunk) and reads the same places again for the next query;
-     * without the cache every such read decrypted its page again, and queries ran 6 to 40 times
-     * slower than on a plain directory (search benchmark, docs/PERFORMANCE.md). A page is keyed by
-     * its file's random IV, so a new file never meets an old file's pages. The plaintext is held
-     * in the heap, as the searcher's own caches hold it (docs/CRYPTO.md).
+     * Decrypted pages of index files, shared by every input of the directory, within one budget.
+     * Lucene reads a few bytes here and there (a term dictionary block, a skip list, a stored-fields
+     * chunk) and reads the same places again for the next query; without the cache every such read
+     * decrypted its page again, and queries ran 6 to 40 times slower than on a plain directory
+     * (search benchmark, docs/PERFORMANCE.md). The plaintext is held in the heap, as the searcher's
+     * own caches hold it (docs/CRYPTO.md).
+     *
+     * <p>Each opened file has its own table of pages ({@link Pages}), shared by its clones and
+     * slices: a hit is an array read, with no lock and no hashing. (One map of (file, page) → bytes
+     * behind a lock cost a three-word query on 100,000 documents a fifth of its time, mostly waiting
+     * on memory in the key comparisons; D67.) What is cached across files is bounded by a ring of
+     * the cached pages in the order they came in, evicted by the CLOCK rule: a page read since the
+     * ring last passed it gets another turn, so the term dictionary's pages, read by every query,
+     * stay. Only a miss takes the lock.
      */
     static final class PageCache {
         static final int PAGE = 4096;
         private final int maxPages;
-        private final LinkedHashMap<PageKey, byte[]> pages;
+        private final Pages[] ringFiles;
+        private final int[] ringPages;
+        private int head;
+        private int count;
 
         PageCache(long maxBytes) {
-            this.maxPages = (int) Math.max(1, maxBytes / PAGE);
-            this.pages = new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<PageKey, byte[]> eldest) {
-                    return size() > maxPages;
+            this.maxPages = (int) Math.clamp(maxBytes / PAGE, 1, Integer.MAX_VALUE - 8);
+            this.ringFiles = new Pages[maxPages];
+            this.ringPages = new int[maxPages];
+        }
+
+        /** A page table for a file of {@code plainLength} bytes. */
+        Pages pagesOf(long plainLength) {
+            return new Pages(this, Math.toIntExact((plainLength + PAGE - 1) / PAGE));
+        }
+
+        /** Takes in page {@code number} of {@code file}, just set there, evicting what the budget requires. */
+        synchronized void admit(Pages file, int number) {
+            while (count >= maxPages) {
+                Pages f = ringFiles[head];
+                int n = ringPages[head];
+                if (f.used[n] != 0) {
+                    f.used[n] = 0; // another turn: with the ring full, its slot is also the tail's
+                } else {
+                    f.slots.setRelease(n, null);
+                    ringFiles[head] = null;
+                    count--;
                 }
-            };
-        }
-
-        synchronized byte[] get(PageKey k) {
-            return pages.get(k);
-        }
-
-        synchronized void put(PageKey k, byte[] page) {
-            pages.put(k, page);
+                head = (head + 1) % maxPages;
+            }
+            int tail = (head + count) % maxPages;
+            ringFiles[tail] = file;
+            ringPages[tail] = number;
+            count++;
         }
 
         synchronized int size() {
-            return pages.size();
+            return count;
         }
     }
 
-    record PageKey(long ivHigh, long ivLow, long page) {}
+    /** The decrypted pages of one opened file: slot n holds page n, or null. */
+    static final class Pages {
+        final PageCache cache;
+        final AtomicReferenceArray<byte[]> slots;
+        /** Set when a page is read from the cache, cleared when the eviction ring passes it (races only cost a turn). */
+        final byte[] used;
+
+        Pages(PageCache cache, int pages) {
+            this.cache = cache;
+            this.slots = new AtomicReferenceArray<>(pages);
+            this.used = new byte[pages];
+        }
+    }
 
     /**
      * Decrypts as it reads, a page at a time through the directory's {@link PageCache}, into the
@@ -215,10 +249,8 @@ public final class EncryptedDirectory extends FilterDirectory {
     static final class DecryptingInput extends BufferedIndexInput {
         private IndexInput raw;
         private final PositionalCipher cipher;
-        private final PageCache cache;
+        private final Pages pages;
         private final byte[] iv;
-        private final long ivHigh;
-        private final long ivLow;
         private final long fileLength;
         private final long start;
         private final long length;
@@ -234,16 +266,13 @@ public final class EncryptedDirectory extends FilterDirectory {
         /** Without a cache: where a read is decrypted before it goes to Lucene's buffer (never shared with a clone). */
         private byte[] scratch;
 
-        DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, PageCache cache, byte[] iv, long fileLength,
+        DecryptingInput(String description, IndexInput raw, PositionalCipher cipher, Pages pages, byte[] iv, long fileLength,
                 long start, long length, boolean owner) {
             super(description, BufferedIndexInput.BUFFER_SIZE);
             this.raw = raw;
             this.cipher = cipher;
-            this.cache = cache;
+            this.pages = pages;
             this.iv = iv;
-            ByteBuffer b = ByteBuffer.wrap(iv);
-            this.ivHigh = b.getLong();
-            this.ivLow = b.getLong();
             this.fileLength = fileLength;
             this.start = start;
             this.length = length;
@@ -262,17 +291,25 @@ public final class EncryptedDirectory extends FilterDirectory {
         }
 
         private byte[] cachedPage(long number) throws IOException {
-            PageKey key = new PageKey(ivHigh, ivLow, number);
-            byte[] p = cache.get(key);
-            if (p == null) {
-                long at = number * PageCache.PAGE;
-                p = new byte[(int) Math.min(PageCache.PAGE, fileLength - at)];
-                raw.seek(HEADER + at);
-                raw.readBytes(p, 0, p.length);
-                cipher.apply(iv, at, p, 0, p.length);
-                cache.put(key, p);
+            int n = (int) number;
+            byte[] p = pages.slots.getAcquire(n);
+            if (p != null) {
+                if (pages.used[n] == 0) {
+                    pages.used[n] = 1;
+                }
+                return p;
             }
-            return p;
+            long at = number * PageCache.PAGE;
+            p = new byte[(int) Math.min(PageCache.PAGE, fileLength - at)];
+            raw.seek(HEADER + at);
+            raw.readBytes(p, 0, p.length);
+            cipher.apply(iv, at, p, 0, p.length);
+            byte[] other = pages.slots.compareAndExchangeRelease(n, null, p);
+            if (other == null) {
+                pages.cache.admit(pages, n);
+                return p;
+            }
+            return other; // another thread decrypted it first
         }
 
         /** Fills {@code b} from the current file pointer (where Lucene's buffer starts, or a large read). */
@@ -284,7 +321,7 @@ public final class EncryptedDirectory extends FilterDirectory {
                 throw new EOFException("read past the end of " + this);
             }
             long abs = start + from;
-            if (cache == null) {
+            if (pages == null) {
                 if (scratch == null || scratch.length < len) {
                     scratch = new byte[Math.max(len, PageCache.PAGE)];
                 }
@@ -320,7 +357,7 @@ public final class EncryptedDirectory extends FilterDirectory {
             if (offset < 0 || len < 0 || offset + len > length) {
                 throw new IllegalArgumentException("slice " + offset + "+" + len + " outside " + length + " of " + this);
             }
-            return new DecryptingInput(description, raw.clone(), cipher, cache, iv, fileLength, start + offset, len, false);
+            return new DecryptingInput(description, raw.clone(), cipher, pages, iv, fileLength, start + offset, len, false);
         }
 
         @Override

@@ -131,6 +131,59 @@ class EncryptedDirectoryTest {
 
 
     /**
+     * Four threads read random ranges of three files through clones, with room for three pages:
+     * every miss evicts, two threads often decrypt the same page at once, and a page may be evicted
+     * while another thread still reads it. Every byte read is the file's; the budget holds.
+     */
+    @Test
+    void pagesReadFromManyThreads_throughATinyCache_areAlwaysTheFilesBytes() throws Exception {
+        PositionalCipher key = PositionalCipher.generate();
+        byte[][] data = new byte[3][50_000];
+        try (Directory d = new EncryptedDirectory(FSDirectory.open(dir.resolve("index")), key, 3 * 4096)) {
+            IndexInput[] inputs = new IndexInput[data.length];
+            for (int f = 0; f < data.length; f++) {
+                new Random(f).nextBytes(data[f]);
+                try (IndexOutput out = d.createOutput("f" + f, IOContext.DEFAULT)) {
+                    out.writeBytes(data[f], data[f].length);
+                }
+                inputs[f] = d.openInput("f" + f, IOContext.DEFAULT);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = t;
+                    done.add(pool.submit(() -> {
+                        Random r = new Random(seed);
+                        int checked = 0;
+                        for (int i = 0; i < 2_000; i++) {
+                            int f = r.nextInt(data.length);
+                            IndexInput in = inputs[f].clone();
+                            int at = r.nextInt(data[f].length - 1);
+                            int len = 1 + r.nextInt(Math.min(6_000, data[f].length - at));
+                            byte[] got = new byte[len];
+                            in.seek(at);
+                            in.readBytes(got, 0, len);
+                            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(data[f], at, at + len));
+                            checked += len;
+                        }
+                        return checked;
+                    }));
+                }
+                for (java.util.concurrent.Future<Integer> f : done) {
+                    assertThat(f.get()).isPositive();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(((EncryptedDirectory) d).cachedPages()).isBetween(1, 3);
+            for (IndexInput in : inputs) {
+                in.close();
+            }
+        }
+    }
+
+    /**
      * With the default page cache, with one or two pages only (every other read evicts), and opened
      * for a merge (no cache: each read decrypted straight into Lucene's buffer).
      */
