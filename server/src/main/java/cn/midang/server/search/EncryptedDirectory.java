@@ -171,7 +171,7 @@ public final class EncryptedDirectory extends FilterDirectory {
      *
      * <p>Each opened file has its own table of pages ({@link Pages}), shared by its clones and
      * slices: a hit is an array read, with no lock and no hashing. (One map of (file, page) → bytes
-     * behind a lock cost a three-word query on 100,000 documents a fifth of its time, mostly waiting
+     * behind a lock cost a three-word query on 100,000 documents 10–14 % of its time, much of it waiting
      * on memory in the key comparisons; D67.) What is cached across files is bounded by a ring of
      * the cached pages in the order they came in, evicted by the CLOCK rule: a page read since the
      * ring last passed it gets another turn, so the term dictionary's pages, read by every query,
