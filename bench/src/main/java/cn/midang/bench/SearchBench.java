@@ -210,7 +210,6 @@ public final class SearchBench {
             }, 1, 1, TimeUnit.SECONDS);
             AtomicInteger next = new AtomicInteger();
             AtomicLong failed = new AtomicLong();
-            Instant t0 = Instant.parse("2009-06-01T00:00:00Z");
             ExecutorService workers = Executors.newFixedThreadPool(2);
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
@@ -225,8 +224,7 @@ public final class SearchBench {
                             failed.incrementAndGet();
                             continue;
                         }
-                        index.add(new SearchIndex.Doc("s" + i, d.campaign(), d.unit(), "report", "unit", t0.plusSeconds(i),
-                                "自查报告-" + i + ".txt", e.text()));
+                        index.add(indexed(i, d, e.text()));
                     }
                     return null;
                 }));
@@ -285,12 +283,9 @@ public final class SearchBench {
         Path plain = Files.createTempDirectory("midang-search-bench-plain");
         Path copy = Files.createTempDirectory("midang-search-bench-copy");
         try {
-            Instant t0 = Instant.parse("2009-06-01T00:00:00Z");
             try (SearchIndex index = new SearchIndex(FSDirectory.open(plain))) {
                 for (int i = 0; i < docs.size(); i++) {
-                    ChineseCorpus.Doc d = docs.get(i);
-                    index.add(new SearchIndex.Doc("s" + i, d.campaign(), d.unit(), "report", "unit", t0.plusSeconds(i),
-                            "自查报告-" + i + ".txt", d.text()));
+                    index.add(indexed(i, docs.get(i), docs.get(i).text()));
                     if (i % 5_000 == 4_999) {
                         index.commit();
                     }
@@ -348,6 +343,13 @@ public final class SearchBench {
         } finally {
             PathUtils.deleteDirectory(copy);
         }
+    }
+
+    static final Instant T0 = Instant.parse("2009-06-01T00:00:00Z");
+
+    /** Corpus document {@code i} as both index steps add it, with {@code text} as extracted. */
+    static SearchIndex.Doc indexed(int i, ChineseCorpus.Doc d, String text) {
+        return new SearchIndex.Doc("s" + i, d.campaign(), d.unit(), "report", "unit", T0.plusSeconds(i), "自查报告-" + i + ".txt", text);
     }
 
     /** The encrypted directory's page cache: the server's default, or {@code -Dmidang.bench.cacheMiB=N}. */
