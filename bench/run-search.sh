@@ -5,7 +5,7 @@
 #     encrypted index + Tika in child JVMs (the server's pipeline), the same on a plain directory,
 #     and plain Tika in-process + Lucene as the baseline;
 #  3. query latency alone: one plain index, its segments copied into an encrypted directory, both
-#     queried alternately, three rounds;
+#     queried alternately, three rounds, then each kind's p99 as the median over the rounds;
 #  4. near-real-time: receipt -> found by search, through a dev server in its own JVM.
 # Raw output goes to bench/results/search-*.txt.
 #

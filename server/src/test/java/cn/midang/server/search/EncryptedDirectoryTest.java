@@ -239,6 +239,125 @@ class EncryptedDirectoryTest {
         assertThat(rawFile).hasSize(data.length + EncryptedDirectory.HEADER);
     }
 
+    /**
+     * Every way Lucene reads a file — positioned reads of every width, bulk ints and longs, seeks,
+     * skips, clones, slices of slices, random access — gives what the same reads give on Lucene's
+     * own in-memory directory holding the same bytes, and fails where it fails: random operations
+     * on files that end on a page boundary, mid-page and within the first page, with the default
+     * cache, a one-page cache (every page change evicts) and no cache (opened for a merge).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"33554432, false", "4096, false", "33554432, true"})
+    void everyRead_isWhatAPlainDirectoryReads(long cacheBytes, boolean merge) throws Exception {
+        PositionalCipher key = PositionalCipher.generate();
+        IOContext context = merge ? IOContext.merge(new org.apache.lucene.store.MergeInfo(1, 1, false, 1)) : IOContext.DEFAULT;
+        Random r = new Random(cacheBytes + (merge ? 1 : 0));
+        try (Directory d = new EncryptedDirectory(FSDirectory.open(dir.resolve("index")), key, cacheBytes);
+                Directory plain = new org.apache.lucene.store.ByteBuffersDirectory()) {
+            for (int size : new int[] {5 * 4096, 30_001, 3}) {
+                byte[] data = new byte[size];
+                r.nextBytes(data);
+                for (Directory to : List.of(d, plain)) {
+                    try (IndexOutput out = to.createOutput("f" + size, IOContext.DEFAULT)) {
+                        out.writeBytes(data, data.length);
+                    }
+                }
+                try (IndexInput enc = d.openInput("f" + size, context); IndexInput ref = plain.openInput("f" + size, IOContext.DEFAULT)) {
+                    long sliceAt = size / 3;
+                    long sliceLen = size - sliceAt - size / 5;
+                    IndexInput[][] pairs = {
+                        {enc, ref},
+                        {enc.slice("s", sliceAt, sliceLen), ref.slice("s", sliceAt, sliceLen)},
+                        {enc.slice("s", sliceAt, sliceLen).slice("t", 1, sliceLen / 2), ref.slice("s", sliceAt, sliceLen).slice("t", 1, sliceLen / 2)},
+                    };
+                    for (int i = 0; i < 20_000; i++) {
+                        IndexInput[] pair = pairs[r.nextInt(pairs.length)];
+                        int op = r.nextInt(13);
+                        if (op == 12) {
+                            pair[0] = pair[0].clone();
+                            pair[1] = pair[1].clone();
+                        }
+                        String got = apply(op, pair[0], new Random(i));
+                        String want = apply(op, pair[1], new Random(i));
+                        assertThat(got).as("operation %d on %s (file of %d bytes)", op, pair[1], size).isEqualTo(want);
+                        if (got.startsWith("threw")) {
+                            long to = new Random(i).nextLong(pair[1].length() + 1);
+                            pair[0].seek(to);
+                            pair[1].seek(to);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Operation {@code op} on {@code in} with arguments drawn from {@code r}: what it returned and where the input is now, or that it threw. */
+    static String apply(int op, IndexInput in, Random r) {
+        long length = in.length();
+        try {
+            String value = switch (op) {
+                case 0 -> {
+                    long to = r.nextInt(20) == 0 ? length + 1 : r.nextLong(length + 1);
+                    in.seek(to);
+                    yield "";
+                }
+                case 1 -> String.valueOf(in.readByte());
+                case 2 -> String.valueOf(in.readShort());
+                case 3 -> String.valueOf(in.readInt());
+                case 4 -> String.valueOf(in.readLong());
+                case 5 -> String.valueOf(in.readVLong());
+                case 6 -> {
+                    byte[] b = new byte[r.nextInt(r.nextBoolean() ? 64 : 10_000)];
+                    in.readBytes(b, 0, b.length);
+                    yield java.util.Arrays.toString(b);
+                }
+                case 7 -> {
+                    int[] ints = new int[r.nextInt(r.nextBoolean() ? 8 : 2_500) + 1];
+                    in.readInts(ints, 1, ints.length - 1);
+                    yield java.util.Arrays.toString(ints);
+                }
+                case 8 -> {
+                    long[] longs = new long[r.nextInt(r.nextBoolean() ? 4 : 1_200) + 1];
+                    in.readLongs(longs, 1, longs.length - 1);
+                    yield java.util.Arrays.toString(longs);
+                }
+                case 9 -> {
+                    in.skipBytes(r.nextInt(6_000));
+                    yield "";
+                }
+                case 10, 11 -> {
+                    long at = r.nextLong(length + 1);
+                    org.apache.lucene.store.RandomAccessInput ra = in.randomAccessSlice(at, r.nextLong(length - at + 1));
+                    StringBuilder sb = new StringBuilder();
+                    for (int k = 0; k < 50; k++) {
+                        int kind = op == 11 ? 4 : r.nextInt(4);
+                        int width = kind == 4 ? r.nextInt(9_000) : 1 << kind;
+                        if (ra.length() < width) {
+                            continue; // a read past a random-access slice is not defined
+                        }
+                        long p = r.nextLong(ra.length() - width + 1);
+                        sb.append(switch (kind) {
+                            case 0 -> ra.readByte(p);
+                            case 1 -> ra.readShort(p);
+                            case 2 -> ra.readInt(p);
+                            case 3 -> ra.readLong(p);
+                            default -> {
+                                byte[] b = new byte[width];
+                                ra.readBytes(p, b, 0, b.length);
+                                yield java.util.Arrays.hashCode(b);
+                            }
+                        }).append(',');
+                    }
+                    yield sb.toString();
+                }
+                default -> "";
+            };
+            return value + " @" + in.getFilePointer();
+        } catch (IOException | RuntimeException e) {
+            return "threw";
+        }
+    }
+
     @Test
     void wrongKey_orTamperedCommit_isRefusedWhenOpened() throws Exception {
         PositionalCipher key = PositionalCipher.generate();
