@@ -302,21 +302,15 @@ public final class SearchBench {
             System.out.println("| configuration | | | | query kind | p50 ms | p99 ms | mean hits |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             ListScope scope = new ListScope(null, Set.of("yuxi-2009"), null);
-            double[][] plainP99 = new double[KINDS.length][rounds];
-            double[][] encryptedP99 = new double[KINDS.length][rounds];
+            double[][] plainP99 = new double[rounds][]; // [round][kind]
+            double[][] encryptedP99 = new double[rounds][];
             for (int round = 1; round <= rounds; round++) {
-                double[] p;
                 try (SearchIndex q = new SearchIndex(FSDirectory.open(plain))) {
-                    p = queries(q, scope, "| plain, round " + round + " | | | ");
-                }
-                for (int k = 0; k < KINDS.length; k++) {
-                    plainP99[k][round - 1] = p[k];
+                    plainP99[round - 1] = queries(q, scope, "| plain, round " + round + " | | | ");
                 }
                 try (SearchIndex q = new SearchIndex(new EncryptedDirectory(FSDirectory.open(copy), key, CACHE_BYTES))) {
-                    p = queries(q, scope, "| encrypted on " + CryptoBackend.current().description() + ", round " + round + " | | | ");
-                }
-                for (int k = 0; k < KINDS.length; k++) {
-                    encryptedP99[k][round - 1] = p[k];
+                    encryptedP99[round - 1] = queries(q, scope,
+                            "| encrypted on " + CryptoBackend.current().description() + ", round " + round + " | | | ");
                 }
             }
             // One round's p99 is its 5th-slowest query and moves 1.3-2.5x between rounds with nothing
@@ -324,8 +318,8 @@ public final class SearchBench {
             System.out.printf("%n| query kind | p99 ms, plain (median of %d rounds) | p99 ms, encrypted (median) | encrypted / plain |%n", rounds);
             System.out.println("|---|---|---|---|");
             for (int k = 0; k < KINDS.length; k++) {
-                double pl = median(plainP99[k]);
-                double en = median(encryptedP99[k]);
+                double pl = median(plainP99, k);
+                double en = median(encryptedP99, k);
                 System.out.printf("| %s | %.1f | %.1f | %.2f |%n", KINDS[k], pl, en, en / pl);
             }
         } finally {
@@ -376,9 +370,9 @@ public final class SearchBench {
     /** Queries of each kind measured (after as many for warming up). */
     static final int QUERIES = 500;
 
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
+    /** The median over the rounds of column {@code k} of {@code byRound} ([round][kind]). */
+    static double median(double[][] byRound, int k) {
+        double[] v = Arrays.stream(byRound).mapToDouble(round -> round[k]).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
