@@ -88,6 +88,12 @@ public final class MidangServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MidangServer.class);
 
+    /**
+     * How much of a request Jetty reads from the socket at once (its default is 16 KiB): an upload's
+     * body reaches the handler in pieces of this size, each a read, a parse and a hand-over.
+     */
+    static final int UPLOAD_READ_BUFFER = 256 * 1024;
+
     private final Server jetty;
     private final Deployment deployment;
     private final Api api;
@@ -167,6 +173,8 @@ public final class MidangServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(16 * 1024);
+        HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
+        httpFactory.setInputBufferSize(UPLOAD_READ_BUFFER);
         ServerConnector connector;
         if (config.tls()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -176,9 +184,9 @@ public final class MidangServer implements AutoCloseable {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients reach the server by address; they pin its certificate
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), httpFactory);
         } else {
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector = new ServerConnector(server, httpFactory);
         }
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());

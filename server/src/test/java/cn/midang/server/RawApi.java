@@ -2,6 +2,8 @@ package cn.midang.server;
 
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.keys.sign.SignedRequest;
 import java.net.URI;
@@ -24,14 +26,19 @@ public final class RawApi {
 
     private RawApi() {}
 
-    /** The signed headers for a request, in order. */
+    /**
+     * The signed headers for a request, in order; {@code signedBodySm3} null signs it as a sealed
+     * package's upload (no Content-Digest: the query names the content, see {@link #naming}).
+     */
     public static Map<String, String> headers(Identity id, Instant date, String method, String path, String query, byte[] signedBodySm3,
             String nonce) throws Exception {
         SignedRequest req = SignedRequest.of(method, path, query, date, nonce, signedBodySm3, id.certificate());
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Date", req.dateHeader());
         h.put("X-Midang-Nonce", req.nonce());
-        h.put("Content-Digest", req.contentDigestHeader());
+        if (req.digestsBody()) {
+            h.put("Content-Digest", req.contentDigestHeader());
+        }
         h.put("X-Midang-Certificate", Base64.getEncoder().encodeToString(id.certificate().der()));
         h.put("Signature-Input", req.signatureInputHeader());
         h.put("Signature", SignedRequest.signatureHeader(RawSignatures.sign(id, req.signatureBase())));
@@ -57,9 +64,32 @@ public final class RawApi {
     /** A correctly signed upload of {@code body}, with {@code tamper} applied to the headers before sending. */
     static HttpResponse<String> upload(DevServer s, Identity id, String query, byte[] body, Consumer<Map<String, String>> tamper)
             throws Exception {
-        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", query, Sm3.digest(body), nonce());
+        String named = naming(s, query, body);
+        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", named, null, nonce());
         tamper.accept(h);
-        return send(s.uri(), "POST", "/api/v1/submissions", query, body, h);
+        return send(s.uri(), "POST", "/api/v1/submissions", named, body, h);
+    }
+
+    /**
+     * {@code query} with the content the package {@code body} holds named in it, as the real client
+     * names it ({@code content_sm3}, {@code content_size}): read with the archive's key, the signer
+     * not checked. A body that does not open (garbage, another recipient's, tampered) names its own
+     * SM3 and length, so that what the test means it to fail on is what fails.
+     */
+    static String naming(DevServer s, String query, byte[] body) {
+        Sm3.DigestingOutputStream content = Sm3.digesting(java.io.OutputStream.nullOutputStream());
+        try {
+            Opener.forRecipient(s.deployment.archiveIdentity(), signer -> { })
+                    .streamUnverified(new java.io.ByteArrayInputStream(body), content);
+            return naming(query, new Sealed(content.count(), content.digest()));
+        } catch (Exception doesNotOpen) {
+            return naming(query, new Sealed(body.length, Sm3.digest(body)));
+        }
+    }
+
+    /** {@code query} naming {@code content}. */
+    static String naming(String query, Sealed content) {
+        return query + "&content_sm3=" + content.contentSm3Hex() + "&content_size=" + content.contentSize();
     }
 
     /** A correctly signed request as {@code id} (body null for GET), answered as bytes. */
@@ -75,8 +105,12 @@ public final class RawApi {
     static HttpResponse<byte[]> signedAs(DevServer s, Identity id, String method, String path, String query, byte[] body)
             throws Exception {
         byte[] payload = body == null ? new byte[0] : body;
+        boolean upload = body != null && path.equals("/api/v1/submissions");
+        if (upload) {
+            query = naming(s, query, body);
+        }
         Map<String, String> h = id == null ? new LinkedHashMap<>()
-                : headers(id, s.clock.instant(), method, path, query, Sm3.digest(payload), nonce());
+                : headers(id, s.clock.instant(), method, path, query, upload ? null : Sm3.digest(payload), nonce());
         if (body != null) {
             h.put("Content-Type", path.equals("/api/v1/submissions") ? "application/cms" : "application/json");
         }

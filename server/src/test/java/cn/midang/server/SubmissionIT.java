@@ -185,40 +185,40 @@ class SubmissionIT {
     void signatureOfAnotherQuery_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=form", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+                RawApi.naming(dev, "campaign=demo&kind=form", body), null, RawApi.nonce());
         refused("bad_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", body, h)));
+                RawApi.naming(dev, "campaign=demo&kind=report", body), body, h)));
     }
 
     @Test
     void aDateFurtherAheadThanTheSkew_isRefusedToo() throws Exception {
         byte[] body = goodPackage("unit-a");
         long before = dev.submissions();
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant().plus(Duration.ofMinutes(6)), "POST",
-                "/api/v1/submissions", "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
-        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", body, h)));
+                "/api/v1/submissions", q, null, RawApi.nonce());
+        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h)));
         assertThat(dev.submissions()).isEqualTo(before);
     }
 
     @Test
     void staleDate_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant().minus(Duration.ofMinutes(10)), "POST",
-                "/api/v1/submissions", "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
-        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", body, h)));
+                "/api/v1/submissions", q, null, RawApi.nonce());
+        refused("stale_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h)));
     }
 
     @Test
     void replayedNonce_isRefused() throws Exception {
         byte[] body = goodPackage("unit-a");
-        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
-        HttpResponse<String> first = RawApi.send(dev.uri(), "POST", "/api/v1/submissions", "campaign=demo&kind=report", body, h);
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null,
+                RawApi.nonce());
+        HttpResponse<String> first = RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
-        refused("replayed_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", body, h)));
+        refused("replayed_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h)));
     }
 
     @Test
@@ -274,14 +274,83 @@ class SubmissionIT {
         assertThat(dev.deployment.validator()).isNotSameAs(first);
     }
 
+    /**
+     * An upload's signature leaves the body out and names the content instead (the client seals as it
+     * sends): a package of other content than the one named — a valid package, signed by the caller —
+     * is refused, and so is the right content with another size; nothing is kept.
+     */
     @Test
-    void bodyDigestMismatch_isRefused() throws Exception {
+    void aPackageOfOtherContentThanTheRequestNamed_isRefused() throws Exception {
+        long before = dev.submissions();
+        byte[] named = goodPackage("unit-a");
+        byte[] other = seal(dev.identity("unit-a"), archive(), "另一份报告".getBytes(StandardCharsets.UTF_8), "r.txt");
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", named);
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, other,
+                RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null, RawApi.nonce()))));
+        int size = "报告".getBytes(StandardCharsets.UTF_8).length;
+        String wrongSize = q.replace("content_size=" + size, "content_size=" + (size + 1));
+        assertThat(wrongSize).isNotEqualTo(q);
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", wrongSize, named,
+                RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", wrongSize, null,
+                        RawApi.nonce()))));
+        assertThat(dev.submissions()).isEqualTo(before);
+        assertThat(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", named, h -> { }).statusCode())
+                .as("the same package, named rightly").isEqualTo(201);
+    }
+
+    /** The query names the content, so it is signed: changing the named SM3 after signing breaks the signature. */
+    @Test
+    void theNamedContent_isCoveredByTheSignature() throws Exception {
         byte[] body = goodPackage("unit-a");
-        byte[] other = goodPackage("unit-a"); // a valid package, but not the one whose digest was signed
-        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
-        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", other, h)));
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null,
+                RawApi.nonce());
+        String sm3 = q.replaceAll(".*content_sm3=([0-9a-f]{64}).*", "$1");
+        String other = q.replace(sm3, cn.midang.keys.digest.Sm3.hex("另一份".getBytes(StandardCharsets.UTF_8)));
+        refused("bad_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", other, body, h)));
+    }
+
+    /**
+     * One form per route, decided by the pipeline: an upload signed over its body (Content-Digest) is
+     * refused, and so is a request elsewhere whose signature leaves its body out — a JSON body must be
+     * exactly what was signed. An upload that names no content, or names it malformed, is refused
+     * before anything is read.
+     */
+    @Test
+    void aSignatureThatCoversTheWrongThingForItsRoute_isRefused() throws Exception {
+        long before = dev.submissions();
+        byte[] body = goodPackage("unit-a");
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
+        refused("malformed_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body,
+                RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q,
+                        cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce()))));
+        byte[] json = "{\"size\":1,\"line\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> undigested = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/log/cosignatures",
+                "", null, RawApi.nonce());
+        undigested.put("Content-Type", "application/json");
+        refused("malformed_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/log/cosignatures", "", json,
+                undigested)));
+        for (String bad : List.of("campaign=demo&kind=report", "campaign=demo&kind=report&content_size=3",
+                "campaign=demo&kind=report&content_sm3=" + "AB".repeat(32) + "&content_size=3",
+                "campaign=demo&kind=report&content_sm3=" + "ab".repeat(32) + "&content_size=-3",
+                "campaign=demo&kind=report&content_sm3=" + "ab".repeat(32) + "&content_size=99999999999999999999")) {
+            refused("malformed_request", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", bad, body,
+                    RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", bad, null,
+                            RawApi.nonce()))));
+        }
+        assertThat(dev.submissions()).isEqualTo(before);
+    }
+
+    /** A package with a byte appended after its end: the server reads every byte, and refuses it. */
+    @Test
+    void aPackageWithBytesAfterItsEnd_isRefused() throws Exception {
+        long before = dev.submissions();
+        byte[] good = goodPackage("unit-a");
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", good);
+        refused("tampered_package", 422, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, longer,
+                RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null, RawApi.nonce()))));
+        assertThat(dev.submissions()).isEqualTo(before);
     }
 
     @Test
@@ -305,8 +374,7 @@ class SubmissionIT {
                     .clock(dev.clock).build().seal(new ByteArrayInputStream(random(40 << 20, 41)), out);
         }
         long before = dev.submissions();
-        MidangClient.SealedUpload upload = new MidangClient.SealedUpload(file, cn.midang.keys.digest.Sm3.digest(Files.readAllBytes(file)),
-                sealed, "大.bin");
+        MidangClient.SealedUpload upload = new MidangClient.SealedUpload(file, sealed, "大.bin");
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> dev.client("unit-a").upload(upload, "demo", "report", null))
                     .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("not_sealed_to_archive"));
@@ -364,13 +432,14 @@ class SubmissionIT {
     void slowBody_isCutByTheMinimumDataRate() throws Exception {
         long records = dev.submissions();
         byte[] body = goodPackage("unit-a");
-        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions",
-                "campaign=demo&kind=report", cn.midang.keys.digest.Sm3.digest(body), RawApi.nonce());
+        String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
+        Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null,
+                RawApi.nonce());
         long started = System.nanoTime();
         boolean cut = false;
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", dev.server.port())) {
             socket.setSoTimeout(200);
-            StringBuilder head = new StringBuilder("POST /api/v1/submissions?campaign=demo&kind=report HTTP/1.1\r\n"
+            StringBuilder head = new StringBuilder("POST /api/v1/submissions?" + q + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1\r\nContent-Length: " + body.length + "\r\n");
             h.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             head.append("\r\n");

@@ -246,7 +246,7 @@ public final class MidangClient implements AutoCloseable {
     }
 
     /** A package sealed for the archive, staged in a file, with what the receipt must echo. */
-    public record SealedUpload(Path file, byte[] packageSm3, Sealed sealed, String fileName) {}
+    public record SealedUpload(Path file, Sealed sealed, String fileName) {}
 
     /**
      * Checks that the TLS certificate presented on the connection is the one the server's SM2
@@ -265,8 +265,9 @@ public final class MidangClient implements AutoCloseable {
 
     /**
      * Seals {@code file} to the archive (signed by the user; the description is the file's
-     * name), uploads it, and verifies the receipt. The sealed form is staged in a private temp
-     * file (ciphertext only) so its digest can be signed before sending.
+     * name), uploads it, and verifies the receipt. The file is read twice: once to name its
+     * content (SM3 and size) in the signed request, then to seal it as it is sent — the package
+     * never touches this computer's disk, and the server checks it as it arrives.
      */
     public Submitted submit(Path file, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
@@ -288,24 +289,22 @@ public final class MidangClient implements AutoCloseable {
     /** As above, a rectification report answering finding {@code finding} (null = none). */
     public Submitted submit(Path file, String campaign, String kind, String unit, String area, String finding, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        SealedUpload staged = seal(file, progress);
+        String name = submittableName(file);
+        Sealed content = digest(file, progress);
+        Placement where = new Placement(campaign, kind, unit, area, finding);
         try {
-            return upload(staged, campaign, kind, unit, area, finding, progress);
+            return sealAndSend(file, name, content, where, progress);
         } catch (ServerRefusal r) {
             if (!"not_sealed_to_archive".equals(r.code()) || !archiveReplaced()) {
                 throw r;
             }
-        } finally {
-            Files.deleteIfExists(staged.file());
         }
         // The archive key was replaced (midang-server rekey) since this client last asked: sealed again to the new one.
-        SealedUpload again = seal(file, progress);
-        try {
-            return upload(again, campaign, kind, unit, area, finding, progress);
-        } finally {
-            Files.deleteIfExists(again.file());
-        }
+        return sealAndSend(file, name, content, where, progress);
     }
+
+    /** Where an upload goes, as its query says. */
+    private record Placement(String campaign, String kind, String unit, String area, String finding) {}
 
     /** Asks the server again for its certificates: true if its archive certificate is not the one this client sealed to. */
     private synchronized boolean archiveReplaced() throws IOException, InterruptedException, KeysException, ServerRefusal {
@@ -314,71 +313,119 @@ public final class MidangClient implements AutoCloseable {
         return !serverInfo().archive().equals(before);
     }
 
-    /** Seals {@code file} for the archive into a private temp file; the caller deletes it. */
-    public SealedUpload seal(Path file) throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return seal(file, Progress.NONE);
-    }
-
-    private SealedUpload seal(Path file, Progress progress) throws IOException, InterruptedException, KeysException, ServerRefusal {
+    private static String submittableName(Path file) throws KeysException {
         Optional<String> badName = SafeText.fileNameProblem(file.getFileName().toString());
         if (badName.isPresent()) {
             throw new KeysException(KeysException.Reason.MALFORMED, "cannot submit " + file + ": " + badName.get());
         }
+        return file.getFileName().toString();
+    }
+
+    /** The SM3 and size of {@code file}'s content, read once (the request names them before sealing starts). */
+    private static Sealed digest(Path file, Progress progress) throws IOException {
+        progress.start(Progress.Phase.DIGEST, Files.size(file));
+        try (InputStream in = Progress.counting(Files.newInputStream(file), progress)) {
+            Sm3.DigestingInputStream d = Sm3.digesting(in);
+            byte[] buffer = new byte[SealingBody.CHUNK];
+            while (d.read(buffer) != -1) {
+                // digested as read
+            }
+            return new Sealed(d.count(), d.digest());
+        } finally {
+            progress.finish();
+        }
+    }
+
+    /** Seals {@code file} as it is sent: the request names {@code content}, which the package must hold. */
+    private Submitted sealAndSend(Path file, String name, Sealed content, Placement where, Progress progress)
+            throws IOException, InterruptedException, KeysException, ServerRefusal {
+        ServerInfo si = serverInfo();
+        Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build();
+        SealingBody body = new SealingBody(file, sealer, content, progress);
+        progress.start(Progress.Phase.UPLOAD, content.contentSize());
+        HttpResponse<byte[]> answer;
+        try {
+            answer = http.send(uploadRequest(where, content).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw sealingFailure(body).orElseThrow(() -> e);
+        } finally {
+            body.stop();
+            progress.finish();
+        }
+        JsonNode n = json(answer);
+        Sealed sealed = body.sealed();
+        if (sealed == null) {
+            throw new KeysException(KeysException.Reason.MISMATCH, "the server answered " + answer.statusCode()
+                    + " before the whole package was sent; nothing of it was kept here");
+        }
+        Receipt receipt = verifyReceipt(n, si);
+        checkReceipt(receipt, sealed, name, where);
+        return new Submitted(receipt, sealed);
+    }
+
+    /** Why the body failed on this side (the file could not be read, or changed), as the user should hear it. */
+    private static Optional<KeysException> sealingFailure(SealingBody body) {
+        Throwable t = body.failure();
+        if (t instanceof KeysException k) {
+            return Optional.of(k);
+        }
+        if (t instanceof IOException io) {
+            return Optional.of(new KeysException(KeysException.Reason.IO, "reading the file to seal it: " + io.getMessage(), io));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The signed request of an upload that names {@code content}. {@code Expect: 100-continue}: the
+     * server refuses on the headers alone (rights, campaign state, the content's size) before a byte
+     * of the package is sealed or sent. Without it a refused upload is answered while the package is
+     * still being sent, and the connection closed under it can lose the answer (the user saw
+     * "connection reset" instead of why).
+     */
+    private HttpRequest.Builder uploadRequest(Placement where, Sealed content) throws KeysException {
+        StringBuilder q = new StringBuilder("campaign=").append(enc(where.campaign())).append("&kind=").append(enc(where.kind()));
+        if (where.unit() != null) {
+            q.append("&unit=").append(enc(where.unit()));
+        }
+        if (where.area() != null) {
+            q.append("&area=").append(enc(where.area()));
+        }
+        if (where.finding() != null) {
+            q.append("&finding=").append(enc(where.finding()));
+        }
+        q.append("&content_sm3=").append(content.contentSm3Hex()).append("&content_size=").append(content.contentSize());
+        return signed("POST", "/api/v1/submissions", q.toString(), null)
+                .expectContinue(true)
+                .header("Content-Type", "application/cms");
+    }
+
+    /** Seals {@code file} for the archive into a private temp file; the caller deletes it (tests upload what they made). */
+    public SealedUpload seal(Path file) throws IOException, InterruptedException, KeysException, ServerRefusal {
+        String name = submittableName(file);
         ServerInfo si = serverInfo();
         Path sealedFile = Files.createTempFile("midang-upload-", ".cms",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        progress.start(Progress.Phase.SEAL, Files.size(file));
-        try (InputStream in = Progress.counting(Files.newInputStream(file), progress);
-                Sm3.DigestingOutputStream out = Sm3.digesting(new BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16))) {
-            String name = file.getFileName().toString();
+        try (InputStream in = Files.newInputStream(file);
+                BufferedOutputStream out = new BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16)) {
             Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build().seal(in, out);
             out.flush();
-            return new SealedUpload(sealedFile, out.digest(), sealed, name);
+            return new SealedUpload(sealedFile, sealed, name);
         } catch (IOException | KeysException | RuntimeException e) {
             Files.deleteIfExists(sealedFile);
             throw e;
-        } finally {
-            progress.finish();
         }
     }
 
-    /** Uploads a sealed package and verifies that the receipt describes exactly it. */
+    /** Uploads a package already sealed (by {@link #seal(Path)}), naming its content, and verifies that the receipt describes exactly it. */
     public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        return upload(staged, campaign, kind, unit, null, null, Progress.NONE);
-    }
-
-    private Submitted upload(SealedUpload staged, String campaign, String kind, String unit, String area, String finding,
-            Progress progress)
-            throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
-        StringBuilder q = new StringBuilder("campaign=").append(enc(campaign)).append("&kind=").append(enc(kind));
-        if (unit != null) {
-            q.append("&unit=").append(enc(unit));
-        }
-        if (area != null) {
-            q.append("&area=").append(enc(area));
-        }
-        if (finding != null) {
-            q.append("&finding=").append(enc(finding));
-        }
-        // Expect: 100-continue: the server refuses on the headers alone (rights, campaign state,
-        // declared size) before a byte of the package is sent. Without it a refused upload is
-        // answered while the package is still being sent, and the connection closed under it can
-        // lose the answer (the user saw "connection reset" instead of why).
-        HttpRequest.Builder b = signed("POST", "/api/v1/submissions", q.toString(), staged.packageSm3())
-                .expectContinue(true)
-                .header("Content-Type", "application/cms")
-                .POST(Progress.counting(HttpRequest.BodyPublishers.ofFile(staged.file()), progress));
-        progress.start(Progress.Phase.UPLOAD, Files.size(staged.file()));
-        JsonNode n;
-        try {
-            n = json(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
-        } finally {
-            progress.finish();
-        }
+        Placement where = new Placement(campaign, kind, unit, null, null);
+        JsonNode n = json(http.send(uploadRequest(where, staged.sealed()).POST(HttpRequest.BodyPublishers.ofFile(staged.file())).build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
         Receipt receipt = verifyReceipt(n, si);
-        checkReceipt(receipt, staged, campaign, kind, unit, area, finding);
+        checkReceipt(receipt, staged.sealed(), staged.fileName(), where);
         return new Submitted(receipt, staged.sealed());
     }
 
@@ -395,15 +442,19 @@ public final class MidangClient implements AutoCloseable {
      * where this user can see the campaign — whether it is late. A receipt that is genuine but for
      * something else (an earlier submission's, another unit's, a re-dated one) is refused.
      */
-    private void checkReceipt(Receipt r, SealedUpload staged, String campaign, String kind, String unit, String area, String finding)
+    private void checkReceipt(Receipt r, Sealed sealed, String fileName, Placement where)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
-        Sealed sealed = staged.sealed();
+        String campaign = where.campaign();
+        String kind = where.kind();
+        String unit = where.unit();
+        String area = where.area();
+        String finding = where.finding();
         String expectedUnit = unit != null ? unit : me.certificate().organisation();
         List<String> wrong = new ArrayList<>();
         if (!r.contentSm3().equals(sealed.contentSm3Hex()) || r.size() != sealed.contentSize()) {
             wrong.add("content");
         }
-        if (!r.fileName().equals(staged.fileName())) {
+        if (!r.fileName().equals(fileName)) {
             wrong.add("file name");
         }
         if (!r.submitter().equals(me.certificate().fingerprint())) {
@@ -922,14 +973,17 @@ public final class MidangClient implements AutoCloseable {
                 me.certificate());
         byte[] sig = RawSignatures.sign(me, req.signatureBase());
         URI uri = server.resolve(path + (query.isEmpty() ? "" : "?" + query));
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMinutes(30))
                 .header("Date", req.dateHeader())
                 .header("X-Midang-Nonce", req.nonce())
-                .header("Content-Digest", req.contentDigestHeader())
                 .header("X-Midang-Certificate", Base64.getEncoder().encodeToString(me.certificate().der()))
                 .header("Signature-Input", req.signatureInputHeader())
                 .header("Signature", SignedRequest.signatureHeader(sig));
+        if (req.digestsBody()) {
+            b.header("Content-Digest", req.contentDigestHeader());
+        }
+        return b;
     }
 
     private static JsonNode json(HttpResponse<byte[]> r) throws IOException, ServerRefusal {

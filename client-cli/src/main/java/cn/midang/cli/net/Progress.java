@@ -26,7 +26,7 @@ public interface Progress {
     };
 
     /** The phases of a submission. */
-    enum Phase { SEAL, UPLOAD }
+    enum Phase { DIGEST, UPLOAD }
 
     void start(Phase phase, long total);
 

@@ -36,11 +36,20 @@ import java.util.regex.Pattern;
  * "content-digest": sm3=:…:
  * "@signature-params": ("@method" "@path" "@query" "date" "x-midang-nonce" "content-digest");created=1795572000;keyid="…";alg="sm2-sm3"
  * </pre>
+ *
+ * <p>An upload's body is a sealed package, which carries its own signature over its content; its
+ * request signs {@link #PACKAGE_COMPONENTS} — no {@code content-digest}, no {@code Content-Digest}
+ * header — and names the content's SM3 and size in its query, which is signed. The client can then
+ * seal as it sends (it cannot know the package's digest before sealing ends), and the server compares
+ * the opened package's content with what the query named. Which routes take such a body is the
+ * server's to decide; every other request must digest its body.
  */
 public record SignedRequest(String method, String path, String query, Instant date, String nonce, byte[] bodySm3,
         String keyId) {
 
     public static final String COMPONENTS = "(\"@method\" \"@path\" \"@query\" \"date\" \"x-midang-nonce\" \"content-digest\")";
+    /** What the request for a sealed package covers: everything but its body, whose content the query names. */
+    public static final String PACKAGE_COMPONENTS = "(\"@method\" \"@path\" \"@query\" \"date\" \"x-midang-nonce\")";
     public static final String ALGORITHM = "sm2-sm3";
     public static final String LABEL = "midang";
 
@@ -57,15 +66,24 @@ public record SignedRequest(String method, String path, String query, Instant da
         Objects.requireNonNull(path);
         query = query == null ? "" : query;
         date = date.truncatedTo(ChronoUnit.SECONDS);
-        bodySm3 = bodySm3.clone();
+        bodySm3 = bodySm3 == null ? null : bodySm3.clone();
     }
 
+    /** The SM3 of the body, as signed; null when the signature leaves the body out (a sealed package). */
     @Override
     public byte[] bodySm3() {
-        return bodySm3.clone();
+        return bodySm3 == null ? null : bodySm3.clone();
     }
 
-    /** The request to sign: {@code signer}'s certificate fingerprint is the key id. */
+    /** True when the signature covers the body's digest; false for a sealed package's upload. */
+    public boolean digestsBody() {
+        return bodySm3 != null;
+    }
+
+    /**
+     * The request to sign: {@code signer}'s certificate fingerprint is the key id. {@code bodySm3}
+     * null: the body is a sealed package, left out of the signature ({@link #PACKAGE_COMPONENTS}).
+     */
     public static SignedRequest of(String method, String path, String query, Instant date, String nonce, byte[] bodySm3,
             Certificate signer) {
         return new SignedRequest(method, path, query, date, nonce, bodySm3, signer.fingerprint());
@@ -75,8 +93,9 @@ public record SignedRequest(String method, String path, String query, Instant da
         return HTTP_DATE.format(date);
     }
 
+    /** The {@code Content-Digest} header; null when the body is not digested (then none is sent). */
     public String contentDigestHeader() {
-        return "sm3=:" + Base64.getEncoder().encodeToString(bodySm3) + ":";
+        return bodySm3 == null ? null : "sm3=:" + Base64.getEncoder().encodeToString(bodySm3) + ":";
     }
 
     public String signatureInputHeader() {
@@ -84,7 +103,7 @@ public record SignedRequest(String method, String path, String query, Instant da
     }
 
     private String params() {
-        return COMPONENTS + ";created=" + date.getEpochSecond() + ";keyid=\"" + keyId + "\";alg=\"" + ALGORITHM + "\"";
+        return (bodySm3 == null ? PACKAGE_COMPONENTS : COMPONENTS) + ";created=" + date.getEpochSecond() + ";keyid=\"" + keyId + "\";alg=\"" + ALGORITHM + "\"";
     }
 
     /** The exact bytes that are signed. */
@@ -94,7 +113,7 @@ public record SignedRequest(String method, String path, String query, Instant da
                 + "\"@query\": ?" + query + "\n"
                 + "\"date\": " + dateHeader() + "\n"
                 + "\"x-midang-nonce\": " + nonce + "\n"
-                + "\"content-digest\": " + contentDigestHeader() + "\n"
+                + (bodySm3 == null ? "" : "\"content-digest\": " + contentDigestHeader() + "\n")
                 + "\"@signature-params\": " + params();
         return base.getBytes(StandardCharsets.UTF_8);
     }
@@ -106,16 +125,17 @@ public record SignedRequest(String method, String path, String query, Instant da
     /**
      * Rebuilds what a client signed from the headers it sent, refusing anything that is not
      * exactly Midang's form. The body digest is the one the client claims; the server compares it
-     * with the body it actually received.
+     * with the body it actually received. A request signed over {@link #PACKAGE_COMPONENTS} must
+     * send no {@code Content-Digest}; its body digest is null.
      */
     public static SignedRequest fromHeaders(String method, String path, String query, String date, String nonce,
             String contentDigest, String signatureInput) throws KeysException {
         if (method == null || !METHOD.matcher(method).matches()) {
             throw new KeysException(Reason.MALFORMED, "the request method is not valid");
         }
-        if (date == null || nonce == null || contentDigest == null || signatureInput == null) {
+        if (date == null || nonce == null || signatureInput == null) {
             throw new KeysException(Reason.MALFORMED, "the request is not signed: it needs Date, X-Midang-Nonce, "
-                    + "Content-Digest, Signature-Input, Signature and X-Midang-Certificate headers");
+                    + "Content-Digest (but for a sealed package), Signature-Input, Signature and X-Midang-Certificate headers");
         }
         Instant when;
         try {
@@ -126,18 +146,27 @@ public record SignedRequest(String method, String path, String query, Instant da
         if (!NONCE.matcher(nonce).matches()) {
             throw new KeysException(Reason.MALFORMED, "X-Midang-Nonce must be 32 lower-case hex digits");
         }
-        Matcher d = DIGEST.matcher(contentDigest);
-        if (!d.matches()) {
-            throw new KeysException(Reason.MALFORMED, "Content-Digest must be sm3=:BASE64: of the body");
-        }
         Matcher in = INPUT.matcher(signatureInput);
-        if (!in.matches() || !in.group(1).equals(COMPONENTS) || !in.group(4).equals(ALGORITHM)) {
-            throw new KeysException(Reason.MALFORMED, "Signature-Input must cover " + COMPONENTS + " with alg \"" + ALGORITHM + "\"");
+        if (!in.matches() || !(in.group(1).equals(COMPONENTS) || in.group(1).equals(PACKAGE_COMPONENTS))
+                || !in.group(4).equals(ALGORITHM)) {
+            throw new KeysException(Reason.MALFORMED, "Signature-Input must cover " + COMPONENTS + " (or, for a sealed package, "
+                    + PACKAGE_COMPONENTS + ") with alg \"" + ALGORITHM + "\"");
         }
         if (Long.parseLong(in.group(2)) != when.getEpochSecond()) {
             throw new KeysException(Reason.MALFORMED, "Signature-Input's created does not match the Date header");
         }
-        return new SignedRequest(method, path, query, when, nonce, Base64.getDecoder().decode(d.group(1)), in.group(3));
+        byte[] bodySm3 = null;
+        if (in.group(1).equals(COMPONENTS)) {
+            Matcher d = contentDigest == null ? null : DIGEST.matcher(contentDigest);
+            if (d == null || !d.matches()) {
+                throw new KeysException(Reason.MALFORMED, "Content-Digest must be sm3=:BASE64: of the body");
+            }
+            bodySm3 = Base64.getDecoder().decode(d.group(1));
+        } else if (contentDigest != null) {
+            throw new KeysException(Reason.MALFORMED, "a Content-Digest the signature does not cover: sign "
+                    + COMPONENTS + " or send no Content-Digest");
+        }
+        return new SignedRequest(method, path, query, when, nonce, bodySm3, in.group(3));
     }
 
     /** The raw signature carried in a {@code Signature} header. */

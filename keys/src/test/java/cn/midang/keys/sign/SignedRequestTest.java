@@ -49,8 +49,64 @@ class SignedRequestTest {
     void fromHeaders_otherComponentList_isRefused() {
         SignedRequest r = request();
         assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", "", r.dateHeader(), r.nonce(),
-                r.contentDigestHeader(), r.signatureInputHeader().replace(" \"content-digest\"", "")))
+                r.contentDigestHeader(), r.signatureInputHeader().replace(" \"@query\"", "")))
                 .isInstanceOf(KeysException.class).hasMessageContaining("must cover");
+        SignedRequest p = packageRequest();
+        assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", "", p.dateHeader(), p.nonce(),
+                null, p.signatureInputHeader().replace(" \"x-midang-nonce\"", "")))
+                .isInstanceOf(KeysException.class).hasMessageContaining("must cover");
+    }
+
+    SignedRequest packageRequest() {
+        return new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report&content_sm3=ab&content_size=3",
+                Instant.parse("2026-11-25T02:00:00Z"), NONCE, null, KEY);
+    }
+
+    /** Golden: a sealed package's request leaves the body out; its query names the content. */
+    @Test
+    void signatureBase_ofAPackage_isPinned() {
+        assertThat(new String(packageRequest().signatureBase(), StandardCharsets.UTF_8)).isEqualTo("""
+                "@method": POST
+                "@path": /api/v1/submissions
+                "@query": ?campaign=demo&kind=report&content_sm3=ab&content_size=3
+                "date": Wed, 25 Nov 2026 02:00:00 GMT
+                "x-midang-nonce": 0123456789abcdef0123456789abcdef
+                "@signature-params": ("@method" "@path" "@query" "date" "x-midang-nonce");\
+                created=1795572000;keyid="%s";alg="sm2-sm3\"""".formatted(KEY));
+        assertThat(packageRequest().contentDigestHeader()).isNull();
+        assertThat(packageRequest().digestsBody()).isFalse();
+        assertThat(request().digestsBody()).isTrue();
+    }
+
+    @Test
+    void fromHeaders_ofAPackage_roundTrips_withoutAContentDigest() throws Exception {
+        SignedRequest p = packageRequest();
+        SignedRequest back = SignedRequest.fromHeaders("POST", "/api/v1/submissions", p.query(), p.dateHeader(), p.nonce(), null,
+                p.signatureInputHeader());
+        assertThat(back).isEqualTo(p);
+        assertThat(back.bodySm3()).isNull();
+    }
+
+    /** Either form is exact: a digest the signature leaves out is refused, and so is a digested form without one. */
+    @Test
+    void fromHeaders_digestAndComponents_mustAgree() {
+        SignedRequest p = packageRequest();
+        assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", p.query(), p.dateHeader(), p.nonce(),
+                request().contentDigestHeader(), p.signatureInputHeader()))
+                .isInstanceOf(KeysException.class).hasMessageContaining("does not cover");
+        SignedRequest r = request();
+        assertThatThrownBy(() -> SignedRequest.fromHeaders("POST", "/api/v1/submissions", r.query(), r.dateHeader(), r.nonce(),
+                null, r.signatureInputHeader()))
+                .isInstanceOf(KeysException.class).hasMessageContaining("Content-Digest must be");
+    }
+
+    /** A package request's signature does not verify as the digested form, nor the other way round. */
+    @Test
+    void theTwoForms_signDifferentBytes() {
+        SignedRequest p = packageRequest();
+        SignedRequest digested = new SignedRequest(p.method(), p.path(), p.query(), p.date(), p.nonce(), Sm3.digest(new byte[0]), KEY);
+        assertThat(p.signatureBase()).isNotEqualTo(digested.signatureBase());
+        assertThat(p).isNotEqualTo(digested);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package cn.midang.server.archive;
 
 import cn.midang.keys.KeysException;
-import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
@@ -24,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.input.TeeInputStream;
 import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.apache.commons.io.output.CountingOutputStream;
@@ -91,12 +91,12 @@ public final class Archive implements AutoCloseable {
      */
     public final class Upload implements AutoCloseable {
         private final BlobStore.Staged staged;
-        private final Sm3.DigestingInputStream digesting;
+        private final BoundedInputStream counting;
         private Opened opened;
 
-        private Upload(BlobStore.Staged staged, Sm3.DigestingInputStream digesting) {
+        private Upload(BlobStore.Staged staged, BoundedInputStream counting) {
             this.staged = staged;
-            this.digesting = digesting;
+            this.counting = counting;
         }
 
         /** What the package says of itself, authenticated. */
@@ -104,14 +104,9 @@ public final class Archive implements AutoCloseable {
             return opened;
         }
 
-        /** The SM3 of the body as received. */
-        public byte[] bodySm3() {
-            return digesting.digest();
-        }
-
         /** The size of the body as received. */
         public long bodyBytes() {
-            return digesting.count();
+            return counting.getCount();
         }
 
         /** Forces the blob to disk and names it. */
@@ -131,8 +126,8 @@ public final class Archive implements AutoCloseable {
      */
     public Upload accept(InputStream body) throws KeysException, IOException {
         BlobStore.Staged staged = blobs.stage();
-        Upload u = new Upload(staged, Sm3.digesting(body));
-        try (InputStream tee = new TeeInputStream(u.digesting, staged.stream())) {
+        Upload u = new Upload(staged, BoundedInputStream.builder().setInputStream(body).get());
+        try (InputStream tee = new TeeInputStream(u.counting, staged.stream())) {
             u.opened = Opener.forRecipient(key, trust.validator()).check(tee);
             return u;
         } catch (KeysException | IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package cn.midang.server.http;
 import cn.midang.server.refusal.ErrorCode;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.sign.SignedRequest;
 import cn.midang.server.access.Guard;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.RequestAuthenticator;
@@ -105,12 +106,22 @@ public final class Api extends Handler.Abstract {
                 RequestAuthenticator.Authenticated auth = authenticator.authenticate(method, path, query == null ? "" : query,
                         name -> request.getHeaders().get(name));
                 byte[] claimed = auth.request().bodySm3();
+                caller = auth.caller();
+                if (route.takesPackage() != (claimed == null)) {
+                    throw new ApiException(ErrorCode.MALFORMED_SIGNATURE, route.takesPackage()
+                            ? "an upload's signature leaves the body out: sign " + SignedRequest.PACKAGE_COMPONENTS
+                                    + ", send no Content-Digest, and name the content in content_sm3 and content_size"
+                            : "only the upload of a sealed package may leave the body out of the signature: sign "
+                                    + SignedRequest.COMPONENTS + " with the body's Content-Digest");
+                }
                 if (("GET".equals(method) || "DELETE".equals(method)) && !MessageDigest.isEqual(claimed, EMPTY_SM3)) {
                     throw new ApiException(ErrorCode.DIGEST_MISMATCH, "a bodiless request must sign the SM3 of nothing");
                 }
-                caller = auth.caller();
                 MDC.put("caller", caller.certificate().fingerprint().substring(0, 12));
                 exchange = new Exchange(request, response, callback, m, caller, claimed, limits, requestId, action);
+                if (route.takesPackage()) {
+                    exchange.namedContent(); // a missing or malformed content_sm3 / content_size is refused before the target is built
+                }
             } else {
                 exchange = new Exchange(request, response, callback, m, null, null, limits, requestId, action);
             }

@@ -1,6 +1,7 @@
 package cn.midang.server.http;
 
 import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.seal.Sealed;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.BodyRefusedException;
@@ -12,8 +13,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -80,9 +83,33 @@ public final class Exchange {
         return action;
     }
 
-    /** The SM3 of the body the caller signed (Content-Digest). */
-    public byte[] signedBodySm3() {
-        return signedBodySm3.clone();
+    /** The largest content an upload may name: far above any kind's limit, far below a long's overflow. */
+    static final long MAX_NAMED_CONTENT = 1L << 50;
+    private static final Pattern SM3_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,15}");
+
+    /**
+     * The content an upload's signed query names ({@code content_sm3}: 64 lower-case hex digits;
+     * {@code content_size}: bytes, in decimal): the package received must open to exactly this. Only
+     * for a request signed without its body ({@link Route#signedPackage}); the pipeline asks first, so
+     * a missing or malformed one is refused before the route's target is built.
+     */
+    public Sealed namedContent() throws ApiException {
+        if (caller == null || signedBodySm3 != null) {
+            throw new IllegalStateException("only an upload's request names its content");
+        }
+        String sm3 = query("content_sm3");
+        String size = query("content_size");
+        if (sm3 == null || size == null) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an upload names its content: content_sm3 and content_size");
+        }
+        if (!SM3_HEX.matcher(sm3).matches()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "content_sm3 must be 64 lower-case hex digits");
+        }
+        if (!SIZE.matcher(size).matches() || Long.parseLong(size) > MAX_NAMED_CONTENT) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "content_size must be a number of bytes");
+        }
+        return new Sealed(Long.parseLong(size), HexFormat.of().parseHex(sm3));
     }
 
     public String pathParam(int group) {

@@ -56,14 +56,20 @@ public final class Route {
     private final Pattern path;
     private final Action action;
     private final boolean authenticated;
+    private final boolean takesPackage;
     private final Bound<?> bound;
 
     private Route(String method, String template, Action action, boolean authenticated, Bound<?> bound) {
+        this(method, template, action, authenticated, false, bound);
+    }
+
+    private Route(String method, String template, Action action, boolean authenticated, boolean takesPackage, Bound<?> bound) {
         this.method = Objects.requireNonNull(method, "method");
         this.template = Objects.requireNonNull(template, "template");
         this.action = Objects.requireNonNull(action, "every route names its action");
         this.path = compile(template);
         this.authenticated = authenticated;
+        this.takesPackage = takesPackage;
         this.bound = bound;
         if (bound.targeting().type() != action.target()) {
             throw new IllegalArgumentException(method + " " + template + ": " + action.label() + " is decided on a "
@@ -88,6 +94,19 @@ public final class Route {
                 Objects.requireNonNull(e, "endpoint")));
     }
 
+    /**
+     * A route for signed uploads of a sealed package about the target {@code targeting} builds. Its
+     * request signs the package's content ({@code content_sm3} and {@code content_size} in the query)
+     * instead of the body, which authenticates itself; {@link Exchange#namedContent()} is what it
+     * named, and the endpoint accepts only a package whose opened content is exactly that. Every other
+     * route refuses a request that leaves its body out of the signature.
+     */
+    public static <T extends Target> Route signedPackage(String method, String template, Action action, Targeting<T> targeting,
+            Endpoint<T> e) {
+        return new Route(method, template, action, true, true, new Bound<>(Objects.requireNonNull(targeting, "targeting"),
+                Objects.requireNonNull(e, "endpoint")));
+    }
+
     public String method() {
         return method;
     }
@@ -103,6 +122,11 @@ public final class Route {
 
     public boolean authenticated() {
         return authenticated;
+    }
+
+    /** True when the body is a sealed package whose content the signed query names ({@link #signedPackage}). */
+    public boolean takesPackage() {
+        return takesPackage;
     }
 
     Matcher match(String p) {

@@ -36,9 +36,9 @@ public final class SubmissionRoutes {
                 Route.signed("GET", "/api/v1/submissions", Action.LIST_SUBMISSIONS, page, (ex, g) -> ex.json(200, Map.of("submissions",
                         service.list(g, filter(ex), ex.queryInt("limit", 100), ex.queryInt("offset", 0)).stream()
                                 .map(SubmissionRoutes::listed).toList()))),
-                Route.signed("POST", "/api/v1/submissions", Action.SUBMIT, upload, (ex, g) -> {
-                    StoredSubmission s = service.submit(g, uploadRequest(ex), ex.body(service.bodyLimit(g.target().kind())),
-                            ex.signedBodySm3());
+                Route.signedPackage("POST", "/api/v1/submissions", Action.SUBMIT, upload, (ex, g) -> {
+                    SubmissionService.UploadRequest r = uploadRequest(ex);
+                    StoredSubmission s = service.submit(g, r, ex.body(service.bodyLimit(g.target().kind(), r.named())));
                     ex.json(201, receipt(s));
                 }),
                 Route.signed("GET", "/api/v1/submissions/{id}/receipt", Action.READ_RECEIPT, submission,
@@ -52,9 +52,9 @@ public final class SubmissionRoutes {
         return Targeting.of(Target.OfSubmission.class, ex -> service.find(ex.pathParam(1)));
     }
 
-    private static SubmissionService.UploadRequest uploadRequest(Exchange ex) {
+    private static SubmissionService.UploadRequest uploadRequest(Exchange ex) throws ApiException {
         return new SubmissionService.UploadRequest(ex.query("campaign"), ex.query("kind"), ex.query("unit"), ex.query("area"),
-                ex.query("finding"), ex.declaredLength());
+                ex.query("finding"), ex.namedContent(), ex.declaredLength());
     }
 
     /** The narrowing a listing or a search asks for: campaign, unit, kind, area, late=true|false. */

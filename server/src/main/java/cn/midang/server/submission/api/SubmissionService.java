@@ -4,6 +4,7 @@ import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.Opened;
+import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.access.Grant;
 import cn.midang.server.access.Target;
@@ -90,8 +91,13 @@ public final class SubmissionService {
         this.onRecorded = listener;
     }
 
-    /** What an upload asks for, as its query says. */
-    public record UploadRequest(String campaign, String kind, String unit, String area, String finding, long declaredLength) {}
+    /**
+     * What an upload asks for, as its signed query says: where it goes, and the content the package
+     * must open to ({@code named}); {@code declaredLength} is the body's Content-Length (negative
+     * when sent in chunks, as the client does while it seals).
+     */
+    public record UploadRequest(String campaign, String kind, String unit, String area, String finding, Sealed named,
+            long declaredLength) {}
 
     /**
      * The target of an upload by {@code caller}: the request's kind, campaign and unit checked (a
@@ -108,8 +114,13 @@ public final class SubmissionService {
         if (unit == null || unit.isBlank()) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "name the unit the document is about (unit=...)");
         }
-        if (r.declaredLength() > bodyLimit(kind)) {
-            throw new ApiException(ErrorCode.BODY_TOO_LARGE, r.declaredLength() + " bytes declared for a " + kind);
+        if (r.named().contentSize() > kind.maxContentBytes()) {
+            throw new ApiException(ErrorCode.BODY_TOO_LARGE, "a " + kind + " of " + r.named().contentSize()
+                    + " bytes named; the limit is " + kind.maxContentBytes());
+        }
+        if (r.declaredLength() > bodyLimit(kind, r.named())) {
+            throw new ApiException(ErrorCode.BODY_TOO_LARGE, r.declaredLength() + " bytes declared for a " + kind + " of "
+                    + r.named().contentSize() + " bytes");
         }
         Campaign campaign;
         try {
@@ -122,10 +133,10 @@ public final class SubmissionService {
 
     /**
      * Accepts the granted upload: the area and finding it names are checked, then the package is
-     * streamed into the archive and verified, and recorded with its signed receipt.
+     * streamed into the archive and verified — its content must be the one the request named — and
+     * recorded with its signed receipt.
      */
-    public StoredSubmission submit(Grant<Target.Upload> grant, UploadRequest r, InputStream body, byte[] signedBodySm3)
-            throws ApiException {
+    public StoredSubmission submit(Grant<Target.Upload> grant, UploadRequest r, InputStream body) throws ApiException {
         Target.Upload t = grant.target();
         Campaign campaign = t.campaign();
         String area = null;
@@ -138,12 +149,16 @@ public final class SubmissionService {
             finding = answeredFinding(campaign, t.unit(), t.kind(), r.finding());
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        requireRoom(r.declaredLength());
+        requireRoom(r.declaredLength() >= 0 ? r.declaredLength() : packageSizeFor(r.named().contentSize()));
         try (Archive.Upload upload = accept(keepingTheReserve(body))) {
             CrashPoint.UPLOAD_STAGED.reach();
             Opened opened = upload.opened();
-            if (!MessageDigest.isEqual(upload.bodySm3(), signedBodySm3)) {
-                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "body SM3 differs from the signed Content-Digest");
+            // The request's signature leaves the body out (the client seals as it sends); it names the
+            // content instead, and the package's own signature — the caller's, checked below — covers it.
+            if (opened.contentSize() != r.named().contentSize() || !MessageDigest.isEqual(opened.contentSm3(), r.named().contentSm3())) {
+                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the package's content (" + opened.contentSize() + " bytes, SM3 "
+                        + opened.contentSm3Hex() + ") is not the one the request named (" + r.named().contentSize() + " bytes, SM3 "
+                        + r.named().contentSm3Hex() + ")");
             }
             if (opened.contentSize() > t.kind().maxContentBytes()) {
                 // The package's own overhead is allowed for in the body limit; the file must fit the kind's limit.
@@ -366,6 +381,11 @@ public final class SubmissionService {
     /** The largest request body accepted for {@code kind}: a package for the kind's largest file, never above {@code upload.max-bytes}. */
     public long bodyLimit(Kind kind) {
         return Math.min(maxUploadBytes, packageSizeFor(kind.maxContentBytes()));
+    }
+
+    /** The largest body accepted for an upload of {@code kind} that names the content {@code named}: a package for that content. */
+    public long bodyLimit(Kind kind, Sealed named) {
+        return Math.min(bodyLimit(kind), packageSizeFor(named.contentSize()));
     }
 
     private byte[] signReceipt(byte[] canonical) {

@@ -1,0 +1,142 @@
+package cn.midang.cli.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cn.midang.keys.KeysException;
+import cn.midang.keys.digest.Sm3;
+import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opener;
+import cn.midang.keys.seal.Sealed;
+import cn.midang.keys.seal.Sealer;
+import cn.midang.keys.testkit.TestPki;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upload body sealed as it is sent: what the HTTP client receives, chunk by chunk. */
+class SealingBodyTest {
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static Identity unit;
+    static Identity archive;
+
+    @BeforeAll
+    static void keys() {
+        pki = TestPki.create(dir.resolve("ca"));
+        unit = pki.person("unit-a", "unit", "unit-a");
+        archive = pki.person("archive", "archive", "server");
+    }
+
+    /** Everything the HTTP client was given, and how the body ended. */
+    static final class Received implements Flow.Subscriber<ByteBuffer> {
+        final List<byte[]> chunks = new ArrayList<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ByteBuffer b) {
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            chunks.add(copy);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            ended.complete(null);
+        }
+
+        byte[] all() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            chunks.forEach(out::writeBytes);
+            return out.toByteArray();
+        }
+    }
+
+    static Path file(String name, int size, int seed) throws Exception {
+        byte[] content = new byte[size];
+        new Random(seed).nextBytes(content);
+        return Files.write(dir.resolve(name), content);
+    }
+
+    static Sealed named(Path file) throws Exception {
+        byte[] content = Files.readAllBytes(file);
+        return new Sealed(content.length, Sm3.digest(content));
+    }
+
+    SealingBody body(Path file, Sealed expected) {
+        return new SealingBody(file, Sealer.signedBy(unit).to(archive.certificate()).describedAs(file.getFileName().toString()).build(),
+                expected, Progress.NONE);
+    }
+
+    @Test
+    void theChunks_areOnePackage_thatOpensToTheFile() throws Exception {
+        for (int size : new int[] {0, 1, SealingBody.CHUNK - 100, SealingBody.CHUNK, 3 * SealingBody.CHUNK + 7}) {
+            Path f = file("r-" + size + ".bin", size, size);
+            SealingBody body = body(f, named(f));
+            Received r = new Received();
+            body.subscribe(r);
+            r.ended.join();
+            assertThat(r.chunks).allSatisfy(c -> assertThat(c.length).isBetween(1, SealingBody.CHUNK));
+            byte[] opened = Opener.forRecipient(archive, pki.validator()).openToMemory(new ByteArrayInputStream(r.all()), 1 << 24);
+            assertThat(opened).as("size %d", size).isEqualTo(Files.readAllBytes(f));
+            assertThat(body.sealed().contentSm3()).isEqualTo(Sm3.digest(opened));
+            assertThat(body.failure()).isNull();
+        }
+    }
+
+    /**
+     * The file changed between being named and being sealed: the body fails, its last chunk is never
+     * handed over (the server could not receive a complete package), and the failure says why.
+     */
+    @Test
+    void aFileThatChangedSinceItWasNamed_failsTheBody_beforeTheLastChunk() throws Exception {
+        Path f = file("changing.bin", 2 * SealingBody.CHUNK + 5, 1);
+        Sealed before = named(f);
+        file("changing.bin", 2 * SealingBody.CHUNK + 5, 2);
+        SealingBody body = body(f, before);
+        Received r = new Received();
+        body.subscribe(r);
+        assertThatThrownBy(r.ended::join).hasRootCauseInstanceOf(KeysException.class).hasMessageContaining("changed while");
+        assertThat(body.failure()).isInstanceOf(KeysException.class);
+        assertThat(body.sealed()).isNull();
+        assertThat(r.chunks).hasSize(2);
+        assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
+                .isInstanceOf(KeysException.class);
+    }
+
+    /** Nothing is read before the HTTP client asks for the body (a request refused on its headers seals nothing). */
+    @Test
+    void nothingIsRead_untilTheBodyIsAskedFor() throws Exception {
+        Path f = file("later.bin", 10, 3);
+        Sealed n = named(f);
+        SealingBody body = body(f, n);
+        Files.delete(f);
+        assertThat(body.failure()).isNull();
+        Received r = new Received();
+        body.subscribe(r);
+        assertThatThrownBy(r.ended::join).hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(body.failure()).isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+}
