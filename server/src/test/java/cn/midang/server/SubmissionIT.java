@@ -298,6 +298,42 @@ class SubmissionIT {
                 .as("the same package, named rightly").isEqualTo(201);
     }
 
+    /**
+     * The file changes after the client named it and before it is sealed (the moment the upload
+     * phase starts): grown, the sealing fails and the body is never completed; changed in its bytes
+     * alone, the package signs the old digest and the server refuses it as tampered. Either way the
+     * user is told the file changed, and nothing is kept.
+     */
+    @Test
+    void aFileChangedWhileItIsBeingSubmitted_isRefused_andNothingIsKept() throws Exception {
+        long before = dev.submissions();
+        for (boolean grow : new boolean[] {true, false}) {
+            Path f = file(grow ? "grows.bin" : "edited.bin", random(600_000, 5));
+            cn.midang.cli.net.Progress changing = new cn.midang.cli.net.Progress() {
+                @Override
+                public void start(Phase phase, long total) {
+                    if (phase == Phase.UPLOAD) {
+                        try {
+                            Files.write(f, grow ? random(600_001, 5) : random(600_000, 6));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+
+                @Override
+                public void advancedTo(long bytes) {}
+
+                @Override
+                public void finish() {}
+            };
+            assertThatThrownBy(() -> dev.client("unit-a").submit(f, "demo", "report", null, changing))
+                    .as(grow ? "grown" : "edited").isInstanceOf(cn.midang.keys.KeysException.class)
+                    .hasMessageContaining("changed while it was being submitted");
+        }
+        assertThat(dev.submissions()).isEqualTo(before);
+    }
+
     /** The query names the content, so it is signed: changing the named SM3 after signing breaks the signature. */
     @Test
     void theNamedContent_isCoveredByTheSignature() throws Exception {

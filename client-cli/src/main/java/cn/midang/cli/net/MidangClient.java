@@ -340,7 +340,7 @@ public final class MidangClient implements AutoCloseable {
     private Submitted sealAndSend(Path file, String name, Sealed content, Placement where, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
-        Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build();
+        Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).knownContent(content).build();
         SealingBody body = new SealingBody(file, sealer, content, progress);
         progress.start(Progress.Phase.UPLOAD, content.contentSize());
         HttpResponse<byte[]> answer;
@@ -353,7 +353,17 @@ public final class MidangClient implements AutoCloseable {
             body.stop();
             progress.finish();
         }
-        JsonNode n = json(answer);
+        JsonNode n;
+        try {
+            n = json(answer);
+        } catch (ServerRefusal r) {
+            // The package signs the digest the file had when it was named: a file changed since in its
+            // bytes alone makes a package the server finds tampered with. Read again, it says which.
+            if ("tampered_package".equals(r.code()) && !SealingBody.same(digest(file, Progress.NONE), content)) {
+                throw SealingBody.changed(file);
+            }
+            throw r;
+        }
         Sealed sealed = body.sealed();
         if (sealed == null) {
             throw new KeysException(KeysException.Reason.MISMATCH, "the server answered " + answer.statusCode()

@@ -25,10 +25,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * hands to the HTTP client, at most {@value #CHUNKS_AHEAD} ahead of the socket: memory does not grow
  * with the file.
  *
- * <p>The request named the content before a byte was sealed (its SM3 and size, {@code expected}).
- * If the file changed since, the sealed content differs: the last chunk is then never sent, the body
- * fails, and the server — which would refuse such a package anyway — receives no complete package.
- * {@link #failure()} says why the body failed; {@link #sealed()} what the last complete sealing made.
+ * <p>The request named the content before a byte was sealed (its SM3 and size, {@code expected}),
+ * and the sealer was given that digest to sign ({@link Sealer.Builder#knownContent}): the content
+ * is not hashed a second time. A file whose size changed since fails the sealing; the last chunk is
+ * then never handed over and the server receives no complete package. A file changed in its bytes
+ * alone yields a package whose signature does not verify, which the server refuses
+ * ({@code tampered_package}); the client then reads the file again to say why.
+ * {@link #failure()} says why the body failed on this side; {@link #sealed()} what the last complete
+ * sealing made.
  */
 final class SealingBody implements Flow.Publisher<ByteBuffer> {
 
@@ -73,11 +77,14 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
     private void seal(SubmissionPublisher<ByteBuffer> chunks) {
         try (InputStream in = Progress.counting(Files.newInputStream(file), progress);
                 Chunks out = new Chunks(chunks)) {
-            Sealed s = sealer.seal(in, out);
-            if (s.contentSize() != expected.contentSize() || !MessageDigest.isEqual(s.contentSm3(), expected.contentSm3())) {
-                throw new KeysException(KeysException.Reason.IO, file + " changed while it was being submitted ("
-                        + expected.contentSize() + " bytes when it was read, " + s.contentSize() + " when it was sealed); "
-                        + "nothing was kept: submit it again once it is no longer being written");
+            Sealed s;
+            try {
+                s = sealer.seal(in, out);
+            } catch (KeysException e) {
+                throw e.reason() == KeysException.Reason.MISMATCH ? changed(file) : e; // its size changed
+            }
+            if (!same(s, expected)) {
+                throw changed(file);
             }
             out.finish();
             sealed.set(s);
@@ -86,6 +93,17 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
             failure.compareAndSet(null, e);
             chunks.closeExceptionally(e);
         }
+    }
+
+    /** True when {@code a} and {@code b} name the same content (size and SM3). */
+    static boolean same(Sealed a, Sealed b) {
+        return a.contentSize() == b.contentSize() && MessageDigest.isEqual(a.contentSm3(), b.contentSm3());
+    }
+
+    /** The refusal of a file that changed between being named and being sealed. */
+    static KeysException changed(Path file) {
+        return new KeysException(KeysException.Reason.IO, file + " changed while it was being submitted; nothing was kept: "
+                + "submit it again once it is no longer being written");
     }
 
     /** Stops a sealing still going (the exchange ended: answered, refused or broken). */

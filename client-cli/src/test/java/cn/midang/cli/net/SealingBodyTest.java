@@ -86,8 +86,8 @@ class SealingBodyTest {
     }
 
     SealingBody body(Path file, Sealed expected) {
-        return new SealingBody(file, Sealer.signedBy(unit).to(archive.certificate()).describedAs(file.getFileName().toString()).build(),
-                expected, Progress.NONE);
+        return new SealingBody(file, Sealer.signedBy(unit).to(archive.certificate()).describedAs(file.getFileName().toString())
+                .knownContent(expected).build(), expected, Progress.NONE);
     }
 
     @Test
@@ -107,14 +107,14 @@ class SealingBodyTest {
     }
 
     /**
-     * The file changed between being named and being sealed: the body fails, its last chunk is never
+     * The file grew between being named and being sealed: the body fails, its last chunk is never
      * handed over (the server could not receive a complete package), and the failure says why.
      */
     @Test
-    void aFileThatChangedSinceItWasNamed_failsTheBody_beforeTheLastChunk() throws Exception {
-        Path f = file("changing.bin", 2 * SealingBody.CHUNK + 5, 1);
+    void aFileThatChangedSizeSinceItWasNamed_failsTheBody_beforeTheLastChunk() throws Exception {
+        Path f = file("growing.bin", 2 * SealingBody.CHUNK + 5, 1);
         Sealed before = named(f);
-        file("changing.bin", 2 * SealingBody.CHUNK + 5, 2);
+        file("growing.bin", 2 * SealingBody.CHUNK + 6, 1);
         SealingBody body = body(f, before);
         Received r = new Received();
         body.subscribe(r);
@@ -122,6 +122,24 @@ class SealingBodyTest {
         assertThat(body.failure()).isInstanceOf(KeysException.class);
         assertThat(body.sealed()).isNull();
         assertThat(r.chunks).hasSize(2);
+        assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
+                .isInstanceOf(KeysException.class);
+    }
+
+    /**
+     * The file changed in its bytes alone: the package signs the digest it was named with (the file
+     * is not hashed again), so what is sent is a package no recipient accepts — the server refuses
+     * it as tampered with, and the client, reading the file again, says it changed.
+     */
+    @Test
+    void aFileChangedInItsBytesAlone_makesAPackageThatDoesNotVerify() throws Exception {
+        Path f = file("edited.bin", 2 * SealingBody.CHUNK + 5, 1);
+        Sealed before = named(f);
+        file("edited.bin", 2 * SealingBody.CHUNK + 5, 2);
+        SealingBody body = body(f, before);
+        Received r = new Received();
+        body.subscribe(r);
+        r.ended.join();
         assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
                 .isInstanceOf(KeysException.class);
     }

@@ -4,6 +4,7 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
+import java.io.OutputStream;
 import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.ess.ContentHints;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
@@ -33,6 +35,7 @@ import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.DigestCalculator;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -69,6 +72,39 @@ public final class Cms {
      * contentHints (RFC 2634) carrying it.
      */
     public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description) {
+        return signerInfoGenerator(signer, signingTime, description, digestProvider());
+    }
+
+    /**
+     * As {@link #signerInfoGenerator(Identity, Instant, String)}, signing {@code knownSm3} as the
+     * content's digest instead of hashing the content: for a caller that hashed it already.
+     */
+    public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description, byte[] knownSm3) {
+        DigestCalculatorProvider others = digestProvider();
+        AlgorithmIdentifier sm3 = new AlgorithmIdentifier(GMObjectIdentifiers.sm3);
+        byte[] known = knownSm3.clone();
+        return signerInfoGenerator(signer, signingTime, description, alg -> !GMObjectIdentifiers.sm3.equals(alg.getAlgorithm())
+                ? others.get(alg)
+                : new DigestCalculator() {
+                    @Override
+                    public AlgorithmIdentifier getAlgorithmIdentifier() {
+                        return sm3;
+                    }
+
+                    @Override
+                    public OutputStream getOutputStream() {
+                        return OutputStream.nullOutputStream();
+                    }
+
+                    @Override
+                    public byte[] getDigest() {
+                        return known.clone();
+                    }
+                });
+    }
+
+    private static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description,
+            DigestCalculatorProvider digests) {
         Hashtable<ASN1ObjectIdentifier, Attribute> attrs = new Hashtable<>();
         attrs.put(CMSAttributes.signingTime,
                 new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
@@ -77,7 +113,7 @@ public final class Cms {
                     new DERSet(new ContentHints(CMSObjectIdentifiers.data, new DERUTF8String(description)))));
         }
         try {
-            return new JcaSignerInfoGeneratorBuilder(digestProvider())
+            return new JcaSignerInfoGeneratorBuilder(digests)
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attrs)))
                     .build(new JcaContentSignerBuilder(Bc.SM3_WITH_SM2).setProvider(Bc.PROVIDER)
                                     .build(Access.pki().privateKey(signer)),

@@ -55,12 +55,14 @@ public final class Sealer {
     private final List<Certificate> recipients;
     private final String description;
     private final Clock clock;
+    private final Sealed known;
 
     private Sealer(Builder b) {
         this.signer = b.signer;
         this.recipients = List.copyOf(b.recipients);
         this.description = b.description;
         this.clock = b.clock;
+        this.known = b.known;
     }
 
     public static Builder signedBy(Identity signer) {
@@ -85,12 +87,17 @@ public final class Sealer {
                             .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
             CMSSignedDataStreamGenerator signed = new CMSSignedDataStreamGenerator();
             signed.setBufferSize(BUFFER);
-            signed.addSignerInfoGenerator(Cms.signerInfoGenerator(signer, clock.instant(), description));
+            signed.addSignerInfoGenerator(known == null ? Cms.signerInfoGenerator(signer, clock.instant(), description)
+                    : Cms.signerInfoGenerator(signer, clock.instant(), description, known.contentSm3()));
             signed.addCertificates(Cms.certificateStore(Access.pki().chain(signer)));
             long size;
             try (OutputStream encrypted = envelope.open(CMSObjectIdentifiers.signedData, new KeepOpen(out), encryptor);
                     OutputStream plain = signed.open(encrypted, true)) {
                 size = content.transferTo(plain);
+                if (known != null && size != known.contentSize()) {
+                    throw new KeysException(Reason.MISMATCH, "the content is " + size + " bytes, not the " + known.contentSize()
+                            + " bytes it was hashed at: it changed since");
+                }
             }
             Map<?, ?> digests = signed.getGeneratedDigests();
             byte[] sm3 = (byte[]) digests.get(GMObjectIdentifiers.sm3.getId());
@@ -112,6 +119,7 @@ public final class Sealer {
         private final List<Certificate> recipients = new ArrayList<>();
         private String description;
         private Clock clock = Clock.systemUTC();
+        private Sealed known;
 
         private Builder(Identity signer) {
             this.signer = signer;
@@ -140,6 +148,19 @@ public final class Sealer {
                 throw new IllegalArgumentException("a description is at most 1,024 characters");
             }
             this.description = description;
+            return this;
+        }
+
+        /**
+         * The content's SM3 and size, already computed by the caller (a client that named them in its
+         * request before sealing): the package signs this digest instead of hashing the content a
+         * second time. {@link Sealer#seal} still counts the bytes and fails ({@code MISMATCH}) if their number differs
+         * (what it wrote is then no package to keep); content that differs in its bytes alone makes
+         * a package whose signature does not verify, which every recipient refuses. Only for a digest
+         * of exactly the content about to be sealed, computed by the signer itself.
+         */
+        public Builder knownContent(Sealed content) {
+            this.known = Objects.requireNonNull(content);
             return this;
         }
 

@@ -263,6 +263,38 @@ class SealTest {
                 .extracting(e -> ((KeysException) e).reason()).isEqualTo(Reason.NOT_A_RECIPIENT);
     }
 
+    /**
+     * A sealer given the content's SM3 and size (a client that hashed the file to name it) signs that
+     * digest without hashing again: the package is the same as one that hashed; a content of another
+     * size is refused as it is sealed; one of the same size but other bytes gives a package every
+     * recipient refuses.
+     */
+    @Test
+    void aKnownDigest_isSigned_andContentThatIsNotItsMakesNoAcceptablePackage() throws Exception {
+        byte[] content = random(200_000, 8);
+        Sealed named = new Sealed(content.length, Sm3.digest(content));
+        Sealer known = Sealer.signedBy(unit).to(archive.certificate()).describedAs("report.docx").clock(pki.clock)
+                .knownContent(named).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Sealed sealed = known.seal(new ByteArrayInputStream(content), out);
+        assertThat(sealed.contentSm3()).isEqualTo(named.contentSm3());
+        Opener opener = Opener.forRecipient(archive, pki.validator());
+        assertThat(opener.openToMemory(new ByteArrayInputStream(out.toByteArray()), 1 << 20)).isEqualTo(content);
+        assertThat(opener.check(new ByteArrayInputStream(out.toByteArray())).contentSm3()).isEqualTo(named.contentSm3());
+
+        byte[] longer = Arrays.copyOf(content, content.length + 1);
+        assertThatThrownBy(() -> known.seal(new ByteArrayInputStream(longer), new ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISMATCH));
+
+        byte[] other = content.clone();
+        other[100_000] ^= 1;
+        ByteArrayOutputStream wrong = new ByteArrayOutputStream();
+        known.seal(new ByteArrayInputStream(other), wrong);
+        assertThatThrownBy(() -> opener.check(new ByteArrayInputStream(wrong.toByteArray()))).isInstanceOf(KeysException.class);
+        assertThatThrownBy(() -> opener.openToMemory(new ByteArrayInputStream(wrong.toByteArray()), 1 << 20))
+                .isInstanceOf(KeysException.class);
+    }
+
     @Test
     void sealer_noRecipient_isRefused() {
         assertThatThrownBy(() -> Sealer.signedBy(unit).build()).isInstanceOf(IllegalStateException.class);
