@@ -73,17 +73,17 @@ class ProgressTerminalIT {
         Processes.Result r = Processes.run(tmp, env(), List.of("script", "-q", "-e", "-f", "-c", command, typescript.toString()));
         String screen = Files.readString(typescript, StandardCharsets.UTF_8);
         assertThat(r.exit()).as(screen).isZero();
-        assertThat(screen).contains("Sealing 扫描件.bin").contains("Uploading 扫描件.bin")
+        assertThat(screen).contains("Reading 扫描件.bin").contains("Sealing and uploading 扫描件.bin")
                 .contains("100/100 MiB").contains("MiB/s").contains("100%");
         // Every bar is redrawn in place with carriage returns and finished by a line break, so the
         // result starts on a line of its own.
-        int lastBar = screen.lastIndexOf("Uploading 扫描件.bin 100%");
+        int lastBar = screen.lastIndexOf("Sealing and uploading 扫描件.bin 100%");
         int result = screen.indexOf("Submitted " + big);
         assertThat(lastBar).isPositive();
         assertThat(result).isGreaterThan(lastBar);
         String between = screen.substring(lastBar, result);
         assertThat(between).contains("\n");
-        assertThat(screen.substring(result)).doesNotContain("MiB/s").doesNotContain("\r" + "Uploading");
+        assertThat(screen.substring(result)).doesNotContain("MiB/s").doesNotContain("\r" + "Sealing and uploading");
         // The time left is shown while the transfer runs (h:mm:ss after the elapsed time).
         assertThat(screen).containsPattern("\\(\\d:\\d\\d:\\d\\d / \\d:\\d\\d:\\d\\d\\)");
     }
