@@ -112,10 +112,7 @@ class SealingBodyTest {
      */
     @Test
     void aFileThatChangedSizeSinceItWasNamed_failsTheBody_beforeTheLastChunk() throws Exception {
-        Path f = file("growing.bin", 2 * SealingBody.CHUNK + 5, 1);
-        Sealed before = named(f);
-        file("growing.bin", 2 * SealingBody.CHUNK + 6, 1);
-        SealingBody body = body(f, before);
+        SealingBody body = changedAfterNaming("growing.bin", 2 * SealingBody.CHUNK + 6, 1);
         Received r = new Received();
         body.subscribe(r);
         assertThatThrownBy(r.ended::join).hasRootCauseInstanceOf(KeysException.class).hasMessageContaining("changed while");
@@ -133,15 +130,20 @@ class SealingBodyTest {
      */
     @Test
     void aFileChangedInItsBytesAlone_makesAPackageThatDoesNotVerify() throws Exception {
-        Path f = file("edited.bin", 2 * SealingBody.CHUNK + 5, 1);
-        Sealed before = named(f);
-        file("edited.bin", 2 * SealingBody.CHUNK + 5, 2);
-        SealingBody body = body(f, before);
+        SealingBody body = changedAfterNaming("edited.bin", 2 * SealingBody.CHUNK + 5, 2);
         Received r = new Received();
         body.subscribe(r);
         r.ended.join();
         assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
                 .isInstanceOf(KeysException.class);
+    }
+
+    /** The body of a file of 2 chunks + 5 bytes, named, then rewritten with {@code size} bytes from {@code seed}. */
+    SealingBody changedAfterNaming(String name, int size, int seed) throws Exception {
+        Path f = file(name, 2 * SealingBody.CHUNK + 5, 1);
+        Sealed before = named(f);
+        file(name, size, seed);
+        return body(f, before);
     }
 
     /** Nothing is read before the HTTP client asks for the body (a request refused on its headers seals nothing). */

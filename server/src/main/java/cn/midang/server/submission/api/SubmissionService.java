@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * Accepting and serving submissions.
  *
  * <p>Upload, in one streaming pass: the {@link Archive} stages the body while its key opens it to
- * check the tag, the submitter's signature and certificate (no plaintext is kept); the body's SM3
- * must equal the digest the caller signed; the signer must be the caller. Only then is the blob
+ * check the tag, the submitter's signature and certificate (no plaintext is kept); the content's SM3
+ * and size must be the ones the signed request named (the request's signature leaves the body out,
+ * so the client can seal while it sends); the signer must be the caller. Only then is the blob
  * forced to disk and named, the record committed (with the signed receipt), and the receipt
  * returned. Any failure leaves nothing: the staged blob is deleted.
  *
