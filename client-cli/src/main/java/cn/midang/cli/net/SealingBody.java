@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -53,6 +54,7 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
     private final AtomicReference<SubmissionPublisher<ByteBuffer>> current = new AtomicReference<>();
     private final AtomicReference<Sealed> sealed = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Void>> sealing = new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     SealingBody(Path file, Sealer sealer, Sealed expected, Progress progress) {
         this.file = file;
@@ -70,8 +72,16 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
         }
         sealed.set(null);
         failure.set(null);
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        sealing.set(ended);
         chunks.subscribe(subscriber);
-        THREADS.execute(() -> seal(chunks));
+        THREADS.execute(() -> {
+            try {
+                seal(chunks);
+            } finally {
+                ended.complete(null);
+            }
+        });
     }
 
     private void seal(SubmissionPublisher<ByteBuffer> chunks) {
@@ -90,8 +100,29 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
             sealed.set(s);
             chunks.close();
         } catch (IOException | KeysException | RuntimeException | Error e) {
-            failure.compareAndSet(null, e);
+            if (!endedFirst(e)) { // the upload's own end (answered, refused, connection lost) is the exchange's to report
+                failure.compareAndSet(null, e);
+            }
             chunks.closeExceptionally(e);
+        }
+    }
+
+    /** True when {@code e} comes from the upload having ended before the sealing did, not from the file or the sealing. */
+    private static boolean endedFirst(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UploadEnded) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The HTTP client no longer takes the body: the exchange ended (answered, refused, or the connection lost). */
+    private static final class UploadEnded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UploadEnded(Throwable cause) {
+            super("the upload ended before the package was sent", cause);
         }
     }
 
@@ -117,6 +148,11 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
     /** What the last sealing made, once it sealed the whole file as named; null before or after a failure. */
     Sealed sealed() {
         return sealed.get();
+    }
+
+    /** Completes when the last sealing started has ended, however it ended. */
+    CompletableFuture<Void> sealingEnded() {
+        return sealing.get();
     }
 
     /** Why the body failed, if it did on this side (the file, the sealing); null otherwise. */
@@ -162,12 +198,12 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
 
         private void hand() throws IOException {
             if (chunks.isClosed() || !chunks.hasSubscribers()) { // ended, or the HTTP client gave the body up
-                throw new IOException("the upload ended before the package was sent");
+                throw new UploadEnded(null);
             }
             try {
                 chunks.submit(ByteBuffer.wrap(buffer, 0, filled)); // waits while CHUNKS_AHEAD are not yet sent
             } catch (IllegalStateException closed) {
-                throw new IOException("the upload ended before the package was sent", closed);
+                throw new UploadEnded(closed);
             }
             buffer = new byte[CHUNK];
             filled = 0;

@@ -138,6 +138,55 @@ class SealingBodyTest {
                 .isInstanceOf(KeysException.class);
     }
 
+    /**
+     * The HTTP client gives the body up after one chunk (the server answered, or died): the sealing
+     * stops without reading the file to its end, and that is not a failure of this side — the
+     * exchange's own error is what the user hears (a server killed mid-upload is a connection error).
+     */
+    @Test
+    void aBodyGivenUpByTheHttpClient_stopsTheSealing_andIsNotReportedAsTheFilesFailure() throws Exception {
+        Path f = file("big.bin", 40 * SealingBody.CHUNK, 9);
+        long[] read = {0};
+        Progress counting = new Progress() {
+            @Override
+            public void start(Phase phase, long total) {}
+
+            @Override
+            public void advancedTo(long bytes) {
+                read[0] = bytes;
+            }
+
+            @Override
+            public void finish() {}
+        };
+        SealingBody body = new SealingBody(f, Sealer.signedBy(unit).to(archive.certificate()).describedAs("big.bin")
+                .knownContent(named(f)).build(), named(f), counting);
+        body.subscribe(new Flow.Subscriber<>() {
+            Flow.Subscription s;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                this.s = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                s.cancel();
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onComplete() {}
+        });
+        body.sealingEnded().join();
+        assertThat(body.failure()).isNull();
+        assertThat(body.sealed()).isNull();
+        assertThat(read[0]).isLessThan(Files.size(f));
+    }
+
     /** The body of a file of 2 chunks + 5 bytes, named, then rewritten with {@code size} bytes from {@code seed}. */
     SealingBody changedAfterNaming(String name, int size, int seed) throws Exception {
         Path f = file(name, 2 * SealingBody.CHUNK + 5, 1);
