@@ -96,8 +96,11 @@ class FaultInjectionIT {
 
         @Override
         public synchronized void before(Faults.Op op) throws IOException {
-            if (!Thread.currentThread().getName().startsWith("midang-http")) {
-                return; // the indexer, the log's rounds, the checkpoint timer: not this request's work
+            String thread = Thread.currentThread().getName();
+            if (!thread.startsWith("midang-http") && !thread.startsWith("midang-write-")) {
+                // The indexer, the log's rounds, the checkpoint timer: not this request's work. A staged
+                // blob is written behind the request (WriteBehind), on the request's behalf: counted.
+                return;
             }
             seen.add(op);
             if (seen.size() == failAt) {

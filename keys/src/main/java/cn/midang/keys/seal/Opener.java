@@ -9,6 +9,7 @@ import cn.midang.keys.internal.Failures;
 import cn.midang.keys.internal.Sm2KeyTransport;
 import cn.midang.keys.internal.TailKeepingInputStream;
 import cn.midang.keys.io.SafeFiles;
+import cn.midang.keys.io.WriteBehind;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.ChainValidator;
 import cn.midang.keys.pki.Identity;
@@ -122,7 +123,8 @@ public final class Opener {
             tmp = SafeFiles.createPartial(target, ".partial");
             Opened opened;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(ch);
+                // Written and forced behind the decryption (issue 17): the final force finds little left to write.
+                OutputStream out = new WriteBehind(Channels.newOutputStream(ch), () -> ch.force(false), WriteBehind.FORCE_EVERY);
                 opened = streamUnverified(sealed, out);
                 out.flush();
                 ch.force(true);

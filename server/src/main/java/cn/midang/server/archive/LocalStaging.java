@@ -1,7 +1,7 @@
 package cn.midang.server.archive;
 
+import cn.midang.keys.io.WriteBehind;
 import cn.midang.server.config.Faults;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -51,7 +51,15 @@ final class LocalStaging {
                 throw new StorageFailure("writing a staged blob", e);
             }
         };
-        OutputStream out = new BufferedOutputStream(written, 64 * 1024);
+        // Written on another thread and forced behind (issue 17): the receiving thread only decrypts and
+        // checks, and the commit's force finds little left to write.
+        OutputStream out = new WriteBehind(written, () -> {
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                throw new StorageFailure("forcing a staged blob", e);
+            }
+        }, WriteBehind.FORCE_EVERY);
         return new BlobStore.Staged() {
             private boolean done;
 
