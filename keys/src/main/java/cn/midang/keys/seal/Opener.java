@@ -122,9 +122,10 @@ public final class Opener {
         try {
             tmp = SafeFiles.createPartial(target, ".partial");
             Opened opened;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                // Written and forced behind the decryption (issue 17): the final force finds little left to write.
-                OutputStream out = new WriteBehind(Channels.newOutputStream(ch), () -> ch.force(false), WriteBehind.FORCE_EVERY);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                    // Written and forced behind the decryption (D70): the final force finds little left to write.
+                    // Closed before the channel, so no write is left running when it closes.
+                    OutputStream out = new WriteBehind(Channels.newOutputStream(ch), () -> ch.force(false), WriteBehind.FORCE_EVERY)) {
                 opened = streamUnverified(sealed, out);
                 out.flush();
                 ch.force(true);
