@@ -97,7 +97,7 @@ class FaultInjectionIT {
         @Override
         public synchronized void before(Faults.Op op) throws IOException {
             String thread = Thread.currentThread().getName();
-            if (!thread.startsWith("midang-http") && !thread.startsWith("midang-write-")) {
+            if (!thread.startsWith("midang-http") && !thread.startsWith("midang-behind-")) {
                 // The indexer, the log's rounds, the checkpoint timer: not this request's work. A staged
                 // blob is written behind the request (WriteBehind), on the request's behalf: counted.
                 return;

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on its own only past a tenth of memory), 0.6–0.9 s after the last byte.
  *
  * <p>What is written is copied into one of {@value #BUFFERS} buffers of {@value #BUFFER} bytes;
- * full buffers are written in order by one pool task, which goes on while there are full buffers
- * (the hand-over of {@code Sm3Pipeline}); the writer waits only when every buffer is full, so
- * memory stays at three buffers whatever the size. Every {@code forceEvery} bytes written the
+ * full buffers are written in order by one pool task ({@code midang-behind-N}), which goes on while
+ * there are full buffers and ends when there are none (a task per buffer cost a thread hand-over
+ * each time); {@code Sm3Pipeline} hashes behind its writer through the same stream. The writer
+ * waits only when every buffer is full, so memory stays at three buffers whatever the size. Every {@code forceEvery} bytes written the
  * {@link Forcer} is started on another pool thread (one at a time), so that the writer's own
  * final force finds little left to write.
  *
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class WriteBehind extends OutputStream {
 
-    static final int BUFFER = 128 * 1024;
+    /** The size of each buffer. */
+    public static final int BUFFER = 128 * 1024;
     static final int BUFFERS = 3;
     /** How much is written between two forces behind, by default. */
     public static final long FORCE_EVERY = 64L << 20;
@@ -54,7 +56,7 @@ public final class WriteBehind extends OutputStream {
     private static final class Pool {
         /** Daemon threads, created when needed and ended after a minute unused. */
         static final ExecutorService THREADS = Executors.newCachedThreadPool(
-                Thread.ofPlatform().daemon().name("midang-write-", 0).factory());
+                Thread.ofPlatform().daemon().name("midang-behind-", 0).factory());
     }
 
     private record Chunk(byte[] bytes, int length) {}

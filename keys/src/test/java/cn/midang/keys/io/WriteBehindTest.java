@@ -69,7 +69,7 @@ class WriteBehindTest {
                 w.flush();
                 assertThat(sink.bytes.toByteArray()).as("size %d, cut %d", size, cut).isEqualTo(data);
                 assertThat(sink.flushed).isTrue();
-                assertThat(sink.threads).allMatch(t -> t.startsWith("midang-write-"));
+                assertThat(sink.threads).allMatch(t -> t.startsWith("midang-behind-"));
                 assertThat(w.buffersAllocated()).isLessThanOrEqualTo(WriteBehind.BUFFERS);
                 w.close();
                 assertThat(sink.closed).isTrue();
@@ -177,7 +177,7 @@ class WriteBehindTest {
         w.flush();
         assertThat(forces.get()).as("forced behind, at most once per two buffers").isBetween(1, 20);
         assertThat(mostAtOnce.get()).isEqualTo(1);
-        assertThat(sink.threads).allMatch(t -> t.startsWith("midang-write-"));
+        assertThat(sink.threads).allMatch(t -> t.startsWith("midang-behind-"));
 
         IOException eio = new IOException("Input/output error");
         Noting sink2 = new Noting();
