@@ -50,7 +50,7 @@ public final class TerminalProgress implements Progress {
     @Override
     public void start(Phase phase, long total) {
         finish();
-        String task = messages.get(phase == Phase.DIGEST ? "progress.digest" : "progress.upload", fileName);
+        String task = messages.get("progress.upload", fileName);
         bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)

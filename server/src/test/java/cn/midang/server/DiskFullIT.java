@@ -138,10 +138,10 @@ class DiskFullIT {
         MidangClient.SealedUpload sealed = client.seal(file);
         byte[] body = Files.readAllBytes(sealed.file());
         Files.delete(sealed.file());
-        String query = RawApi.naming("campaign=demo&kind=report", sealed.sealed());
+        String query = RawApi.naming("campaign=demo&kind=report", sealed.sealed().contentSize());
         StringBuilder head = new StringBuilder("POST /api/v1/submissions?" + query + " HTTP/1.1\r\nHost: 127.0.0.1:"
                 + server.uri().getPort() + "\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n");
-        RawApi.headers(id, Instant.now(), "POST", "/api/v1/submissions", query, null, RawApi.nonce())
+        RawApi.headers(id, Instant.now(), "POST", "/api/v1/submissions", query, null, sealed.request())
                 .forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("\r\n");
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri().getPort())) {

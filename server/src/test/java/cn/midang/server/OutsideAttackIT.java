@@ -434,7 +434,7 @@ class OutsideAttackIT {
         for (String name : List.of("..", ".", "report\u202Etxt.exe", "a\u007Fb.txt", "a\u0085b.txt", "a\u2028b.txt", "\u200B",
                 "\uFEFF", "\u200B\u00A0\u200D", "长".repeat(86), "a\u001B]0;pwned\u0007.txt")) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Sealer.signedBy(unitA).to(archive).describedAs(name).clock(dev.clock).build()
+            Sealer.signedBy(unitA).to(archive).describedAs(name).clock(dev.clock).forRequest(RawApi.nonce()).build()
                     .seal(new ByteArrayInputStream("内容".getBytes(StandardCharsets.UTF_8)), out);
             HttpResponse<String> r = RawApi.upload(dev, unitA, "campaign=demo&kind=report", out.toByteArray(), h -> { });
             assertThat(r.statusCode()).as(name).isEqualTo(422);

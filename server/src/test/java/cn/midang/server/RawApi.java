@@ -2,8 +2,8 @@ package cn.midang.server;
 
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
+import cn.midang.keys.seal.Opened;
 import cn.midang.keys.seal.Opener;
-import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.keys.sign.SignedRequest;
 import java.net.URI;
@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +29,8 @@ public final class RawApi {
 
     /**
      * The signed headers for a request, in order; {@code signedBodySm3} null signs it as a sealed
-     * package's upload (no Content-Digest: the query names the content, see {@link #naming}).
+     * package's upload (no Content-Digest: the query names the content's size, see {@link #naming},
+     * and the package must have been sealed for {@code nonce}, see {@link #nonceOf}).
      */
     public static Map<String, String> headers(Identity id, Instant date, String method, String path, String query, byte[] signedBodySm3,
             String nonce) throws Exception {
@@ -65,31 +67,41 @@ public final class RawApi {
     static HttpResponse<String> upload(DevServer s, Identity id, String query, byte[] body, Consumer<Map<String, String>> tamper)
             throws Exception {
         String named = naming(s, query, body);
-        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", named, null, nonce());
+        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", named, null, nonceOf(s, body));
         tamper.accept(h);
         return send(s.uri(), "POST", "/api/v1/submissions", named, body, h);
     }
 
     /**
-     * {@code query} with the content the package {@code body} holds named in it, as the real client
-     * names it ({@code content_sm3}, {@code content_size}): read with the archive's key, the signer
-     * not checked. A body that does not open (garbage, another recipient's, tampered) names its own
-     * SM3 and length, so that what the test means it to fail on is what fails.
+     * {@code query} with the size of the content the package {@code body} holds named in it, as the
+     * real client names it ({@code content_size}): read with the archive's key, the signer not
+     * checked. A body that does not open (garbage, another recipient's, tampered) names its own length,
+     * so that what the test means it to fail on is what fails.
      */
     static String naming(DevServer s, String query, byte[] body) {
-        Sm3.DigestingOutputStream content = Sm3.digesting(java.io.OutputStream.nullOutputStream());
-        try {
-            Opener.forRecipient(s.deployment.archiveIdentity(), signer -> { })
-                    .streamUnverified(new java.io.ByteArrayInputStream(body), content);
-            return naming(query, new Sealed(content.count(), content.digest()));
-        } catch (Exception doesNotOpen) {
-            return naming(query, new Sealed(body.length, Sm3.digest(body)));
-        }
+        return naming(query, opened(s, body).map(Opened::contentSize).orElse((long) body.length));
     }
 
-    /** {@code query} naming {@code content}. */
-    static String naming(String query, Sealed content) {
-        return query + "&content_sm3=" + content.contentSm3Hex() + "&content_size=" + content.contentSize();
+    /** {@code query} naming {@code contentSize} bytes of content. */
+    static String naming(String query, long contentSize) {
+        return query + "&content_size=" + contentSize;
+    }
+
+    /**
+     * The nonce the package {@code body} was sealed for ({@code Sealer.Builder.forRequest}), the one
+     * its upload request must carry; a fresh one when it names none or does not open.
+     */
+    static String nonceOf(DevServer s, byte[] body) {
+        return opened(s, body).flatMap(Opened::request).orElseGet(RawApi::nonce);
+    }
+
+    private static Optional<Opened> opened(DevServer s, byte[] body) {
+        try {
+            return Optional.of(Opener.forRecipient(s.deployment.archiveIdentity(), signer -> { })
+                    .streamUnverified(new java.io.ByteArrayInputStream(body), java.io.OutputStream.nullOutputStream()));
+        } catch (Exception doesNotOpen) {
+            return Optional.empty();
+        }
     }
 
     /** A correctly signed request as {@code id} (body null for GET), answered as bytes. */
@@ -110,7 +122,8 @@ public final class RawApi {
             query = naming(s, query, body);
         }
         Map<String, String> h = id == null ? new LinkedHashMap<>()
-                : headers(id, s.clock.instant(), method, path, query, upload ? null : Sm3.digest(payload), nonce());
+                : headers(id, s.clock.instant(), method, path, query, upload ? null : Sm3.digest(payload),
+                        upload ? nonceOf(s, body) : nonce());
         if (body != null) {
             h.put("Content-Type", path.equals("/api/v1/submissions") ? "application/cms" : "application/json");
         }

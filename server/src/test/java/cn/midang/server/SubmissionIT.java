@@ -75,7 +75,8 @@ class SubmissionIT {
 
     byte[] seal(Identity signer, Certificate to, byte[] content, String name) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Sealer.signedBy(signer).to(to).describedAs(name).clock(dev.clock).build().seal(new ByteArrayInputStream(content), out);
+        Sealer.signedBy(signer).to(to).describedAs(name).clock(dev.clock).forRequest(RawApi.nonce()).build()
+                .seal(new ByteArrayInputStream(content), out);
         return out.toByteArray();
     }
 
@@ -215,7 +216,7 @@ class SubmissionIT {
         byte[] body = goodPackage("unit-a");
         String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null,
-                RawApi.nonce());
+                RawApi.nonceOf(dev, body));
         HttpResponse<String> first = RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         refused("replayed_request", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, body, h)));
@@ -275,49 +276,53 @@ class SubmissionIT {
     }
 
     /**
-     * An upload's signature leaves the body out and names the content instead (the client seals as it
-     * sends): a package of other content than the one named — a valid package, signed by the caller —
-     * is refused, and so is the right content with another size; nothing is kept.
+     * An upload's signature leaves the body out; the package's own signature names the request
+     * instead (the client seals as it sends): a valid package signed by the caller but sealed for
+     * another request, or for none, is refused, and so is the right package under another size;
+     * nothing is kept.
      */
     @Test
-    void aPackageOfOtherContentThanTheRequestNamed_isRefused() throws Exception {
+    void aPackageSealedForAnotherRequest_isRefused() throws Exception {
         long before = dev.submissions();
         byte[] named = goodPackage("unit-a");
-        byte[] other = seal(dev.identity("unit-a"), archive(), "另一份报告".getBytes(StandardCharsets.UTF_8), "r.txt");
         String q = RawApi.naming(dev, "campaign=demo&kind=report", named);
-        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, other,
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", q, named,
                 RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null, RawApi.nonce()))));
+        ByteArrayOutputStream forNone = new ByteArrayOutputStream();
+        Sealer.signedBy(dev.identity("unit-a")).to(archive()).describedAs("r.txt").clock(dev.clock).build()
+                .seal(new ByteArrayInputStream("报告".getBytes(StandardCharsets.UTF_8)), forNone);
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report",
+                forNone.toByteArray(), h -> { })));
         int size = "报告".getBytes(StandardCharsets.UTF_8).length;
         String wrongSize = q.replace("content_size=" + size, "content_size=" + (size + 1));
         assertThat(wrongSize).isNotEqualTo(q);
-        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", wrongSize, named,
+        byte[] another = goodPackage("unit-a"); // a request's nonce is spent once it is seen, refused or not
+        refused("digest_mismatch", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", wrongSize, another,
                 RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", wrongSize, null,
-                        RawApi.nonce()))));
+                        RawApi.nonceOf(dev, another)))));
         assertThat(dev.submissions()).isEqualTo(before);
         assertThat(RawApi.upload(dev, dev.identity("unit-a"), "campaign=demo&kind=report", named, h -> { }).statusCode())
-                .as("the same package, named rightly").isEqualTo(201);
+                .as("the same package, in the request it was sealed for").isEqualTo(201);
     }
 
     /**
-     * The file changes after the client named it and before it is sealed (the moment the upload
-     * phase starts): grown, the sealing fails and the body is never completed; changed in its bytes
-     * alone, the package signs the old digest and the server refuses it as tampered. Either way the
-     * user is told the file changed, and nothing is kept.
+     * The file's size changes after the client named it and before it is sealed (the moment the upload
+     * phase starts), grown or cut: the sealing fails, the body is never completed, the user is told
+     * the file changed, and nothing is kept. Changed in its bytes alone, it is read once and hashed as
+     * it is sealed: what is kept is what was read, and the receipt names exactly that.
      */
     @Test
-    void aFileChangedWhileItIsBeingSubmitted_isRefused_andNothingIsKept() throws Exception {
+    void aFileChangedWhileItIsBeingSubmitted_isRefused_orKeptAsRead() throws Exception {
         long before = dev.submissions();
-        for (boolean grow : new boolean[] {true, false}) {
-            Path f = file(grow ? "grows.bin" : "edited.bin", random(600_000, 5));
+        for (int size : new int[] {600_001, 599_999, 600_000}) {
+            Path f = file("changing-" + size + ".bin", random(600_000, 5));
             cn.midang.cli.net.Progress changing = new cn.midang.cli.net.Progress() {
                 @Override
                 public void start(Phase phase, long total) {
-                    if (phase == Phase.UPLOAD) {
-                        try {
-                            Files.write(f, grow ? random(600_001, 5) : random(600_000, 6));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                    try {
+                        Files.write(f, random(size, 6));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
                 }
 
@@ -327,22 +332,27 @@ class SubmissionIT {
                 @Override
                 public void finish() {}
             };
-            assertThatThrownBy(() -> dev.client("unit-a").submit(f, "demo", "report", null, changing))
-                    .as(grow ? "grown" : "edited").isInstanceOf(cn.midang.keys.KeysException.class)
-                    .hasMessageContaining("changed while it was being submitted");
+            if (size == 600_000) {
+                MidangClient.Submitted s = dev.client("unit-a").submit(f, "demo", "report", null, changing);
+                assertThat(s.receipt().contentSm3()).isEqualTo(cn.midang.keys.digest.Sm3.hex(random(size, 6)));
+                assertThat(dev.submissions()).isEqualTo(before + 1);
+            } else {
+                assertThatThrownBy(() -> dev.client("unit-a").submit(f, "demo", "report", null, changing))
+                        .as("%d bytes", size).isInstanceOf(cn.midang.keys.KeysException.class)
+                        .hasMessageContaining("changed while it was being submitted");
+                assertThat(dev.submissions()).isEqualTo(before);
+            }
         }
-        assertThat(dev.submissions()).isEqualTo(before);
     }
 
-    /** The query names the content, so it is signed: changing the named SM3 after signing breaks the signature. */
+    /** The query names the content's size, so it is signed: changing it after signing breaks the signature. */
     @Test
     void theNamedContent_isCoveredByTheSignature() throws Exception {
         byte[] body = goodPackage("unit-a");
         String q = RawApi.naming(dev, "campaign=demo&kind=report", body);
         Map<String, String> h = RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", q, null,
-                RawApi.nonce());
-        String sm3 = q.replaceAll(".*content_sm3=([0-9a-f]{64}).*", "$1");
-        String other = q.replace(sm3, cn.midang.keys.digest.Sm3.hex("另一份".getBytes(StandardCharsets.UTF_8)));
+                RawApi.nonceOf(dev, body));
+        String other = q.replace("content_size=", "content_size=1");
         refused("bad_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", other, body, h)));
     }
 
@@ -366,10 +376,9 @@ class SubmissionIT {
         undigested.put("Content-Type", "application/json");
         refused("malformed_signature", 401, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/log/cosignatures", "", json,
                 undigested)));
-        for (String bad : List.of("campaign=demo&kind=report", "campaign=demo&kind=report&content_size=3",
-                "campaign=demo&kind=report&content_sm3=" + "AB".repeat(32) + "&content_size=3",
-                "campaign=demo&kind=report&content_sm3=" + "ab".repeat(32) + "&content_size=-3",
-                "campaign=demo&kind=report&content_sm3=" + "ab".repeat(32) + "&content_size=99999999999999999999")) {
+        for (String bad : List.of("campaign=demo&kind=report", "campaign=demo&kind=report&content_size=",
+                "campaign=demo&kind=report&content_size=03", "campaign=demo&kind=report&content_size=-3",
+                "campaign=demo&kind=report&content_size=0x10", "campaign=demo&kind=report&content_size=99999999999999999999")) {
             refused("malformed_request", 400, () -> expectRefusal(RawApi.send(dev.uri(), "POST", "/api/v1/submissions", bad, body,
                     RawApi.headers(dev.identity("unit-a"), dev.clock.instant(), "POST", "/api/v1/submissions", bad, null,
                             RawApi.nonce()))));
@@ -410,8 +419,8 @@ class SubmissionIT {
                     .clock(dev.clock).build().seal(new ByteArrayInputStream(random(40 << 20, 41)), out);
         }
         long before = dev.submissions();
-        MidangClient.SealedUpload upload = new MidangClient.SealedUpload(file, sealed, "大.bin");
         for (int i = 0; i < 3; i++) {
+            MidangClient.SealedUpload upload = new MidangClient.SealedUpload(file, sealed, "大.bin", RawApi.nonce());
             assertThatThrownBy(() -> dev.client("unit-a").upload(upload, "demo", "report", null))
                     .isInstanceOfSatisfying(ServerRefusal.class, r -> assertThat(r.code()).isEqualTo("not_sealed_to_archive"));
         }

@@ -246,7 +246,7 @@ public final class MidangClient implements AutoCloseable {
     }
 
     /** A package sealed for the archive, staged in a file, with what the receipt must echo. */
-    public record SealedUpload(Path file, Sealed sealed, String fileName) {}
+    public record SealedUpload(Path file, Sealed sealed, String fileName, String request) {}
 
     /**
      * Checks that the TLS certificate presented on the connection is the one the server's SM2
@@ -290,17 +290,17 @@ public final class MidangClient implements AutoCloseable {
     public Submitted submit(Path file, String campaign, String kind, String unit, String area, String finding, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         String name = submittableName(file);
-        Sealed content = digest(file, progress);
+        long size = Files.size(file);
         Placement where = new Placement(campaign, kind, unit, area, finding);
         try {
-            return sealAndSend(file, name, content, where, progress);
+            return sealAndSend(file, name, size, where, progress);
         } catch (ServerRefusal r) {
             if (!"not_sealed_to_archive".equals(r.code()) || !archiveReplaced()) {
                 throw r;
             }
         }
         // The archive key was replaced (midang-server rekey) since this client last asked: sealed again to the new one.
-        return sealAndSend(file, name, content, where, progress);
+        return sealAndSend(file, name, size, where, progress);
     }
 
     /** Where an upload goes, as its query says. */
@@ -321,31 +321,21 @@ public final class MidangClient implements AutoCloseable {
         return file.getFileName().toString();
     }
 
-    /** The SM3 and size of {@code file}'s content, read once (the request names them before sealing starts). */
-    private static Sealed digest(Path file, Progress progress) throws IOException {
-        progress.start(Progress.Phase.DIGEST, Files.size(file));
-        try (InputStream in = Progress.counting(Files.newInputStream(file), progress)) {
-            Sm3.DigestingInputStream d = Sm3.digesting(in);
-            byte[] buffer = new byte[SealingBody.CHUNK];
-            while (d.read(buffer) != -1) {
-                // digested as read
-            }
-            return new Sealed(d.count(), d.digest());
-        } finally {
-            progress.finish();
-        }
-    }
-
-    /** Seals {@code file} as it is sent: the request names {@code content}, which the package must hold. */
-    private Submitted sealAndSend(Path file, String name, Sealed content, Placement where, Progress progress)
+    /**
+     * Seals {@code file} as it is sent, reading it once: the request names the content's {@code size};
+     * the package is sealed for the request (its nonce, signed with the content), which is how the
+     * server knows the body is the one this request meant.
+     */
+    private Submitted sealAndSend(Path file, String name, long size, Placement where, Progress progress)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
-        Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).knownContent(content).build();
-        SealingBody body = new SealingBody(file, sealer, content, progress);
-        progress.start(Progress.Phase.UPLOAD, content.contentSize());
+        String nonce = nonce();
+        Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).forRequest(nonce).ofSize(size).build();
+        SealingBody body = new SealingBody(file, sealer, progress);
+        progress.start(Progress.Phase.UPLOAD, size);
         HttpResponse<byte[]> answer;
         try {
-            answer = http.send(uploadRequest(where, content).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build(),
+            answer = http.send(uploadRequest(where, size, nonce).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw sealingFailure(body).orElseThrow(() -> e);
@@ -353,17 +343,7 @@ public final class MidangClient implements AutoCloseable {
             body.stop();
             progress.finish();
         }
-        JsonNode n;
-        try {
-            n = json(answer);
-        } catch (ServerRefusal r) {
-            // The package signs the digest the file had when it was named: a file changed since in its
-            // bytes alone makes a package the server finds tampered with. Read again, it says which.
-            if ("tampered_package".equals(r.code()) && !SealingBody.same(digest(file, Progress.NONE), content)) {
-                throw SealingBody.changed(file);
-            }
-            throw r;
-        }
+        JsonNode n = json(answer);
         Sealed sealed = body.sealed();
         if (sealed == null) {
             throw new KeysException(KeysException.Reason.MISMATCH, "the server answered " + answer.statusCode()
@@ -387,13 +367,14 @@ public final class MidangClient implements AutoCloseable {
     }
 
     /**
-     * The signed request of an upload that names {@code content}. {@code Expect: 100-continue}: the
+     * The signed request, with nonce {@code nonce}, of an upload of {@code size} bytes of content.
+     * {@code Expect: 100-continue}: the
      * server refuses on the headers alone (rights, campaign state, the content's size) before a byte
      * of the package is sealed or sent. Without it a refused upload is answered while the package is
      * still being sent, and the connection closed under it can lose the answer (the user saw
      * "connection reset" instead of why).
      */
-    private HttpRequest.Builder uploadRequest(Placement where, Sealed content) throws KeysException {
+    private HttpRequest.Builder uploadRequest(Placement where, long size, String nonce) throws KeysException {
         StringBuilder q = new StringBuilder("campaign=").append(enc(where.campaign())).append("&kind=").append(enc(where.kind()));
         if (where.unit() != null) {
             q.append("&unit=").append(enc(where.unit()));
@@ -404,13 +385,16 @@ public final class MidangClient implements AutoCloseable {
         if (where.finding() != null) {
             q.append("&finding=").append(enc(where.finding()));
         }
-        q.append("&content_sm3=").append(content.contentSm3Hex()).append("&content_size=").append(content.contentSize());
-        return signed("POST", "/api/v1/submissions", q.toString(), null)
+        q.append("&content_size=").append(size);
+        return signed("POST", "/api/v1/submissions", q.toString(), null, nonce)
                 .expectContinue(true)
                 .header("Content-Type", "application/cms");
     }
 
-    /** Seals {@code file} for the archive into a private temp file; the caller deletes it (tests upload what they made). */
+    /**
+     * Seals {@code file} for the archive into a private temp file, for one upload request to come (its
+     * nonce is {@link SealedUpload#request}); the caller deletes it (tests upload what they made).
+     */
     public SealedUpload seal(Path file) throws IOException, InterruptedException, KeysException, ServerRefusal {
         String name = submittableName(file);
         ServerInfo si = serverInfo();
@@ -418,21 +402,26 @@ public final class MidangClient implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (InputStream in = Files.newInputStream(file);
                 BufferedOutputStream out = new BufferedOutputStream(Files.newOutputStream(sealedFile), 1 << 16)) {
-            Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).build().seal(in, out);
+            String request = nonce();
+            Sealed sealed = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).forRequest(request).build().seal(in, out);
             out.flush();
-            return new SealedUpload(sealedFile, sealed, name);
+            return new SealedUpload(sealedFile, sealed, name, request);
         } catch (IOException | KeysException | RuntimeException e) {
             Files.deleteIfExists(sealedFile);
             throw e;
         }
     }
 
-    /** Uploads a package already sealed (by {@link #seal(Path)}), naming its content, and verifies that the receipt describes exactly it. */
+    /**
+     * Uploads a package already sealed (by {@link #seal(Path)}) in the request it was sealed for — so
+     * once: the server spends a request's nonce when it sees it — and verifies that the receipt
+     * describes exactly it.
+     */
     public Submitted upload(SealedUpload staged, String campaign, String kind, String unit)
             throws IOException, InterruptedException, KeysException, ServerRefusal {
         ServerInfo si = serverInfo();
         Placement where = new Placement(campaign, kind, unit, null, null);
-        JsonNode n = json(http.send(uploadRequest(where, staged.sealed()).POST(HttpRequest.BodyPublishers.ofFile(staged.file())).build(),
+        JsonNode n = json(http.send(uploadRequest(where, staged.sealed().contentSize(), staged.request()).POST(HttpRequest.BodyPublishers.ofFile(staged.file())).build(),
                 HttpResponse.BodyHandlers.ofByteArray()));
         Receipt receipt = verifyReceipt(n, si);
         checkReceipt(receipt, staged.sealed(), staged.fileName(), where);
@@ -977,10 +966,18 @@ public final class MidangClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder signed(String method, String path, String query, byte[] bodySm3) throws KeysException {
+        return signed(method, path, query, bodySm3, nonce());
+    }
+
+    /** A fresh request nonce: 128 random bits in hex. */
+    private static String nonce() {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        SignedRequest req = SignedRequest.of(method, path, query, clock.instant(), HexFormat.of().formatHex(nonce), bodySm3,
-                me.certificate());
+        return HexFormat.of().formatHex(nonce);
+    }
+
+    private HttpRequest.Builder signed(String method, String path, String query, byte[] bodySm3, String nonce) throws KeysException {
+        SignedRequest req = SignedRequest.of(method, path, query, clock.instant(), nonce, bodySm3, me.certificate());
         byte[] sig = RawSignatures.sign(me, req.signatureBase());
         URI uri = server.resolve(path + (query.isEmpty() ? "" : "?" + query));
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)

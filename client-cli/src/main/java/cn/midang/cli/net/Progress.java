@@ -26,7 +26,7 @@ public interface Progress {
     };
 
     /** The phases of a submission. */
-    enum Phase { DIGEST, UPLOAD }
+    enum Phase { UPLOAD }
 
     void start(Phase phase, long total);
 

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,12 +25,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * hands to the HTTP client, at most {@value #CHUNKS_AHEAD} ahead of the socket: memory does not grow
  * with the file.
  *
- * <p>The request named the content before a byte was sealed (its SM3 and size, {@code expected}),
- * and the sealer was given that digest to sign ({@link Sealer.Builder#knownContent}): the content
- * is not hashed a second time. A file whose size changed since fails the sealing; the last chunk is
- * then never handed over and the server receives no complete package. A file changed in its bytes
- * alone yields a package whose signature does not verify, which the server refuses
- * ({@code tampered_package}); the client then reads the file again to say why.
+ * <p>The file is read once: the sealer hashes it while it encrypts it, and signs the request's
+ * nonce with it ({@link Sealer.Builder#forRequest}). The request named the content's size before a
+ * byte was sealed, and the sealer was told it ({@link Sealer.Builder#ofSize}): a file whose size
+ * changed since fails the sealing before the package is complete, and the last chunk is never
+ * handed over, so the server receives no complete package.
  * {@link #failure()} says why the body failed on this side; {@link #sealed()} what the last complete
  * sealing made.
  */
@@ -49,17 +47,15 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
 
     private final Path file;
     private final Sealer sealer;
-    private final Sealed expected;
     private final Progress progress;
     private final AtomicReference<SubmissionPublisher<ByteBuffer>> current = new AtomicReference<>();
     private final AtomicReference<Sealed> sealed = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Void>> sealing = new AtomicReference<>(CompletableFuture.completedFuture(null));
 
-    SealingBody(Path file, Sealer sealer, Sealed expected, Progress progress) {
+    SealingBody(Path file, Sealer sealer, Progress progress) {
         this.file = file;
         this.sealer = sealer;
-        this.expected = expected;
         this.progress = progress;
     }
 
@@ -93,9 +89,6 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
             } catch (KeysException e) {
                 throw e.reason() == KeysException.Reason.MISMATCH ? changed(file) : e; // its size changed
             }
-            if (!same(s, expected)) {
-                throw changed(file);
-            }
             out.finish();
             sealed.set(s);
             chunks.close();
@@ -126,12 +119,7 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
         }
     }
 
-    /** True when {@code a} and {@code b} name the same content (size and SM3). */
-    static boolean same(Sealed a, Sealed b) {
-        return a.contentSize() == b.contentSize() && MessageDigest.isEqual(a.contentSm3(), b.contentSm3());
-    }
-
-    /** The refusal of a file that changed between being named and being sealed. */
+    /** The refusal of a file whose size changed between being named and being sealed. */
     static KeysException changed(Path file) {
         return new KeysException(KeysException.Reason.IO, file + " changed while it was being submitted; nothing was kept: "
                 + "submit it again once it is no longer being written");
@@ -145,7 +133,7 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
         }
     }
 
-    /** What the last sealing made, once it sealed the whole file as named; null before or after a failure. */
+    /** What the last sealing made, once it sealed the whole file at the size named; null before or after a failure. */
     Sealed sealed() {
         return sealed.get();
     }

@@ -7,7 +7,6 @@ import cn.midang.keys.KeysException;
 import cn.midang.keys.digest.Sm3;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.Opener;
-import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.seal.Sealer;
 import cn.midang.keys.testkit.TestPki;
 import java.io.ByteArrayInputStream;
@@ -80,62 +79,63 @@ class SealingBodyTest {
         return Files.write(dir.resolve(name), content);
     }
 
-    static Sealed named(Path file) throws Exception {
-        byte[] content = Files.readAllBytes(file);
-        return new Sealed(content.length, Sm3.digest(content));
-    }
+    static final String REQUEST = "00112233445566778899aabbccddeeff";
 
-    SealingBody body(Path file, Sealed expected) {
+    SealingBody body(Path file, long namedSize) {
         return new SealingBody(file, Sealer.signedBy(unit).to(archive.certificate()).describedAs(file.getFileName().toString())
-                .knownContent(expected).build(), expected, Progress.NONE);
+                .forRequest(REQUEST).ofSize(namedSize).build(), Progress.NONE);
     }
 
     @Test
     void theChunks_areOnePackage_thatOpensToTheFile() throws Exception {
         for (int size : new int[] {0, 1, SealingBody.CHUNK - 100, SealingBody.CHUNK, 3 * SealingBody.CHUNK + 7}) {
             Path f = file("r-" + size + ".bin", size, size);
-            SealingBody body = body(f, named(f));
+            SealingBody body = body(f, size);
             Received r = new Received();
             body.subscribe(r);
             r.ended.join();
             assertThat(r.chunks).allSatisfy(c -> assertThat(c.length).isBetween(1, SealingBody.CHUNK));
             byte[] opened = Opener.forRecipient(archive, pki.validator()).openToMemory(new ByteArrayInputStream(r.all()), 1 << 24);
             assertThat(opened).as("size %d", size).isEqualTo(Files.readAllBytes(f));
+            assertThat(Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())).request())
+                    .as("the package names the request it was sealed for").contains(REQUEST);
             assertThat(body.sealed().contentSm3()).isEqualTo(Sm3.digest(opened));
             assertThat(body.failure()).isNull();
         }
     }
 
     /**
-     * The file grew between being named and being sealed: the body fails, its last chunk is never
-     * handed over (the server could not receive a complete package), and the failure says why.
+     * The file grew or shrank between being named and being sealed: the body fails, its last chunk is
+     * never handed over (the server could not receive a complete package), and the failure says why.
      */
     @Test
     void aFileThatChangedSizeSinceItWasNamed_failsTheBody_beforeTheLastChunk() throws Exception {
-        SealingBody body = changedAfterNaming("growing.bin", 2 * SealingBody.CHUNK + 6, 1);
-        Received r = new Received();
-        body.subscribe(r);
-        assertThatThrownBy(r.ended::join).hasRootCauseInstanceOf(KeysException.class).hasMessageContaining("changed while");
-        assertThat(body.failure()).isInstanceOf(KeysException.class);
-        assertThat(body.sealed()).isNull();
-        assertThat(r.chunks).hasSize(2);
-        assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
-                .isInstanceOf(KeysException.class);
+        for (int size : new int[] {2 * SealingBody.CHUNK + 6, 2 * SealingBody.CHUNK + 4}) {
+            SealingBody body = changedAfterNaming("changing-" + size + ".bin", size, 1);
+            Received r = new Received();
+            body.subscribe(r);
+            assertThatThrownBy(r.ended::join).hasRootCauseInstanceOf(KeysException.class).hasMessageContaining("changed while");
+            assertThat(body.failure()).isInstanceOf(KeysException.class);
+            assertThat(body.sealed()).isNull();
+            assertThat(r.chunks).hasSize(2);
+            assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
+                    .isInstanceOf(KeysException.class);
+        }
     }
 
     /**
-     * The file changed in its bytes alone: the package signs the digest it was named with (the file
-     * is not hashed again), so what is sent is a package no recipient accepts — the server refuses
-     * it as tampered with, and the client, reading the file again, says it changed.
+     * The file changed in its bytes alone: it is read once, hashed as it is sealed, so the package is
+     * a true one of what was read — it opens, and what the sealing reports is its content's digest.
      */
     @Test
-    void aFileChangedInItsBytesAlone_makesAPackageThatDoesNotVerify() throws Exception {
+    void aFileChangedInItsBytesAlone_makesAPackageOfWhatWasRead() throws Exception {
         SealingBody body = changedAfterNaming("edited.bin", 2 * SealingBody.CHUNK + 5, 2);
         Received r = new Received();
         body.subscribe(r);
         r.ended.join();
-        assertThatThrownBy(() -> Opener.forRecipient(archive, pki.validator()).check(new ByteArrayInputStream(r.all())))
-                .isInstanceOf(KeysException.class);
+        byte[] opened = Opener.forRecipient(archive, pki.validator()).openToMemory(new ByteArrayInputStream(r.all()), 1 << 24);
+        assertThat(opened).isEqualTo(Files.readAllBytes(dir.resolve("edited.bin")));
+        assertThat(body.sealed().contentSm3()).isEqualTo(Sm3.digest(opened));
     }
 
     /**
@@ -160,7 +160,7 @@ class SealingBodyTest {
             public void finish() {}
         };
         SealingBody body = new SealingBody(f, Sealer.signedBy(unit).to(archive.certificate()).describedAs("big.bin")
-                .knownContent(named(f)).build(), named(f), counting);
+                .forRequest(REQUEST).ofSize(Files.size(f)).build(), counting);
         body.subscribe(new Flow.Subscriber<>() {
             Flow.Subscription s;
 
@@ -190,17 +190,16 @@ class SealingBodyTest {
     /** The body of a file of 2 chunks + 5 bytes, named, then rewritten with {@code size} bytes from {@code seed}. */
     SealingBody changedAfterNaming(String name, int size, int seed) throws Exception {
         Path f = file(name, 2 * SealingBody.CHUNK + 5, 1);
-        Sealed before = named(f);
+        long named = Files.size(f);
         file(name, size, seed);
-        return body(f, before);
+        return body(f, named);
     }
 
     /** Nothing is read before the HTTP client asks for the body (a request refused on its headers seals nothing). */
     @Test
     void nothingIsRead_untilTheBodyIsAskedFor() throws Exception {
         Path f = file("later.bin", 10, 3);
-        Sealed n = named(f);
-        SealingBody body = body(f, n);
+        SealingBody body = body(f, 10);
         Files.delete(f);
         assertThat(body.failure()).isNull();
         Received r = new Received();

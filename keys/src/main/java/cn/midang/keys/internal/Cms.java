@@ -4,7 +4,6 @@ import cn.midang.keys.KeysException.Reason;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Certificate;
 import cn.midang.keys.pki.Identity;
-import java.io.OutputStream;
 import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.ess.ContentHints;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
@@ -35,7 +33,6 @@ import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.operator.DigestCalculator;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -51,7 +48,13 @@ public final class Cms {
             GMObjectIdentifiers.sm2p256v1.getId());
 
     /** What a checked SignerInfo says. */
-    public record Signed(Certificate signer, Instant signingTime, byte[] contentSm3, String description) {}
+    public record Signed(Certificate signer, Instant signingTime, byte[] contentSm3, String description, String request) {}
+
+    /**
+     * The signed attribute naming the request that uploads a package (its nonce, a UTF8String): a
+     * UUID-derived OID (ITU-T X.667), ours without a registry. {@code docs/CRYPTO.md} describes it.
+     */
+    public static final ASN1ObjectIdentifier UPLOAD_REQUEST = new ASN1ObjectIdentifier("2.25.48650954392202291933843290932318670383");
 
     private Cms() {}
 
@@ -72,45 +75,28 @@ public final class Cms {
      * contentHints (RFC 2634) carrying it.
      */
     public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description) {
-        return signerInfoGenerator(signer, signingTime, description, digestProvider());
+        return signerInfoGenerator(signer, signingTime, description, null, digestProvider());
     }
 
     /**
-     * As {@link #signerInfoGenerator(Identity, Instant, String)}, signing {@code knownSm3} as the
-     * content's digest instead of hashing the content: for a caller that hashed it already.
+     * As {@link #signerInfoGenerator(Identity, Instant, String)}, also signing {@code request} (the
+     * nonce of the signed request that uploads the package) in the attribute {@link #UPLOAD_REQUEST}.
      */
-    public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description, byte[] knownSm3) {
-        DigestCalculatorProvider others = digestProvider();
-        AlgorithmIdentifier sm3 = new AlgorithmIdentifier(GMObjectIdentifiers.sm3);
-        byte[] known = knownSm3.clone();
-        return signerInfoGenerator(signer, signingTime, description, alg -> !GMObjectIdentifiers.sm3.equals(alg.getAlgorithm())
-                ? others.get(alg)
-                : new DigestCalculator() {
-                    @Override
-                    public AlgorithmIdentifier getAlgorithmIdentifier() {
-                        return sm3;
-                    }
-
-                    @Override
-                    public OutputStream getOutputStream() {
-                        return OutputStream.nullOutputStream();
-                    }
-
-                    @Override
-                    public byte[] getDigest() {
-                        return known.clone();
-                    }
-                });
+    public static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description, String request) {
+        return signerInfoGenerator(signer, signingTime, description, request, digestProvider());
     }
 
     private static SignerInfoGenerator signerInfoGenerator(Identity signer, Instant signingTime, String description,
-            DigestCalculatorProvider digests) {
+            String request, DigestCalculatorProvider digests) {
         Hashtable<ASN1ObjectIdentifier, Attribute> attrs = new Hashtable<>();
         attrs.put(CMSAttributes.signingTime,
                 new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
         if (description != null) {
             attrs.put(PKCSObjectIdentifiers.id_aa_contentHint, new Attribute(PKCSObjectIdentifiers.id_aa_contentHint,
                     new DERSet(new ContentHints(CMSObjectIdentifiers.data, new DERUTF8String(description)))));
+        }
+        if (request != null) {
+            attrs.put(UPLOAD_REQUEST, new Attribute(UPLOAD_REQUEST, new DERSet(new DERUTF8String(request))));
         }
         try {
             return new JcaSignerInfoGeneratorBuilder(digests)
@@ -173,6 +159,7 @@ public final class Cms {
             AttributeTable signed = si.getSignedAttributes();
             Instant time = null;
             String description = null;
+            String request = null;
             if (signed != null) {
                 Attribute t = signed.get(CMSAttributes.signingTime);
                 if (t != null) {
@@ -183,6 +170,10 @@ public final class Cms {
                     ContentHints hints = ContentHints.getInstance(h.getAttrValues().getObjectAt(0));
                     description = hints.getContentDescription() == null ? null : hints.getContentDescription().getString();
                 }
+                Attribute u = signed.get(UPLOAD_REQUEST);
+                if (u != null) {
+                    request = DERUTF8String.getInstance(u.getAttrValues().getObjectAt(0)).getString();
+                }
             }
             if (time == null) {
                 throw new KeysException(Reason.MALFORMED, "the signature carries no signing time");
@@ -192,7 +183,7 @@ public final class Cms {
                 Attribute md = signed == null ? null : signed.get(CMSAttributes.messageDigest);
                 digest = md == null ? new byte[0] : ASN1OctetString.getInstance(md.getAttrValues().getObjectAt(0)).getOctets();
             }
-            return new Signed(signer, time, digest, description);
+            return new Signed(signer, time, digest, description, request);
         } catch (CMSException e) {
             // Reading the signer infos reads the rest of the stream: the tag is checked here.
             KeysException k = Failures.classify(e);

@@ -8,10 +8,11 @@ import java.util.Optional;
 /**
  * What opening a sealed package proved: who signed it (a certificate the caller's
  * {@link cn.midang.keys.pki.ChainValidator} accepted), when they say they signed it, the
- * description they signed, and the size and SM3 digest of the content.
+ * description they signed, the size and SM3 digest of the content, and — for a package sealed to
+ * be uploaded — the nonce of the signed request it was sealed for ({@link Sealer.Builder#forRequest}).
  */
 public record Opened(Certificate signer, Instant signingTime, Optional<String> description, long contentSize,
-        byte[] contentSm3) {
+        byte[] contentSm3, Optional<String> request) {
     public Opened {
         contentSm3 = contentSm3.clone();
     }

@@ -226,7 +226,7 @@ public final class Opener {
             requireExactEnd(rest, envelope.getMac());
             trust.check(signed.signer());
             return new Opened(signed.signer(), signed.signingTime(), Optional.ofNullable(signed.description()), size,
-                    signed.contentSm3());
+                    signed.contentSm3(), Optional.ofNullable(signed.request()));
         } catch (KeysException e) {
             throw e;
         } catch (CMSException | IOException | RuntimeException e) {

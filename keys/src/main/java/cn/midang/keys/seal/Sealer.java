@@ -55,14 +55,16 @@ public final class Sealer {
     private final List<Certificate> recipients;
     private final String description;
     private final Clock clock;
-    private final Sealed known;
+    private final String request;
+    private final long size;
 
     private Sealer(Builder b) {
         this.signer = b.signer;
         this.recipients = List.copyOf(b.recipients);
         this.description = b.description;
         this.clock = b.clock;
-        this.known = b.known;
+        this.request = b.request;
+        this.size = b.size;
     }
 
     public static Builder signedBy(Identity signer) {
@@ -87,16 +89,17 @@ public final class Sealer {
                             .setProvider(Bc.PROVIDER).setSecureRandom(Bc.random()).build();
             CMSSignedDataStreamGenerator signed = new CMSSignedDataStreamGenerator();
             signed.setBufferSize(BUFFER);
-            signed.addSignerInfoGenerator(known == null ? Cms.signerInfoGenerator(signer, clock.instant(), description)
-                    : Cms.signerInfoGenerator(signer, clock.instant(), description, known.contentSm3()));
+            signed.addSignerInfoGenerator(Cms.signerInfoGenerator(signer, clock.instant(), description, request));
             signed.addCertificates(Cms.certificateStore(Access.pki().chain(signer)));
             long size;
-            try (OutputStream encrypted = envelope.open(CMSObjectIdentifiers.signedData, new KeepOpen(out), encryptor);
+            KeepOpen sink = new KeepOpen(out);
+            try (OutputStream encrypted = envelope.open(CMSObjectIdentifiers.signedData, sink, encryptor);
                     OutputStream plain = signed.open(encrypted, true)) {
                 size = content.transferTo(plain);
-                if (known != null && size != known.contentSize()) {
-                    throw new KeysException(Reason.MISMATCH, "the content is " + size + " bytes, not the " + known.contentSize()
-                            + " bytes it was hashed at: it changed since");
+                if (this.size >= 0 && size != this.size) {
+                    sink.abandon(); // the structures' ends, written as they close, go nowhere: no complete package
+                    throw new KeysException(Reason.MISMATCH, "the content is " + size + " bytes, not the " + this.size
+                            + " bytes it was named at: it changed since");
                 }
             }
             Map<?, ?> digests = signed.getGeneratedDigests();
@@ -119,7 +122,8 @@ public final class Sealer {
         private final List<Certificate> recipients = new ArrayList<>();
         private String description;
         private Clock clock = Clock.systemUTC();
-        private Sealed known;
+        private String request;
+        private long size = -1;
 
         private Builder(Identity signer) {
             this.signer = signer;
@@ -152,15 +156,30 @@ public final class Sealer {
         }
 
         /**
-         * The content's SM3 and size, already computed by the caller (a client that named them in its
-         * request before sealing): the package signs this digest instead of hashing the content a
-         * second time. {@link Sealer#seal} still counts the bytes and fails ({@code MISMATCH}) if their number differs
-         * (what it wrote is then no package to keep); content that differs in its bytes alone makes
-         * a package whose signature does not verify, which every recipient refuses. Only for a digest
-         * of exactly the content about to be sealed, computed by the signer itself.
+         * Seals the package for the signed request that uploads it: {@code nonce}, that request's
+         * nonce, is signed with the content (the attribute {@code UPLOAD_REQUEST}, {@code
+         * docs/CRYPTO.md}), so the server can tell the package was made for that request and no
+         * other — the request itself need not name the content's digest, and the content is read
+         * once, hashed while it is encrypted.
          */
-        public Builder knownContent(Sealed content) {
-            this.known = Objects.requireNonNull(content);
+        public Builder forRequest(String nonce) {
+            if (nonce.isEmpty() || nonce.length() > 128) {
+                throw new IllegalArgumentException("a request nonce is 1 to 128 characters");
+            }
+            this.request = nonce;
+            return this;
+        }
+
+        /**
+         * The number of bytes the content must have (a size named before sealing): {@link Sealer#seal}
+         * counts them and fails ({@code MISMATCH}) before the package is complete if their number
+         * differs — the content changed since it was named.
+         */
+        public Builder ofSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("a size is at least 0 bytes");
+            }
+            this.size = bytes;
             return this;
         }
 
@@ -178,20 +197,40 @@ public final class Sealer {
         }
     }
 
-    /** Lets the generators close their structures without closing the caller's stream. */
+    /**
+     * Lets the generators close their structures without closing the caller's stream; once
+     * abandoned, writes nothing more (a sealing that fails leaves no complete package behind).
+     */
     private static final class KeepOpen extends FilterOutputStream {
+        private boolean abandoned;
+
         KeepOpen(OutputStream out) {
             super(out);
         }
 
+        void abandon() {
+            abandoned = true;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (!abandoned) {
+                out.write(b);
+            }
+        }
+
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            if (!abandoned) {
+                out.write(b, off, len);
+            }
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
+            if (!abandoned) {
+                out.flush();
+            }
         }
     }
 }

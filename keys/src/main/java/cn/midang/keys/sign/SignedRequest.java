@@ -39,16 +39,17 @@ import java.util.regex.Pattern;
  *
  * <p>An upload's body is a sealed package, which carries its own signature over its content; its
  * request signs {@link #PACKAGE_COMPONENTS} — no {@code content-digest}, no {@code Content-Digest}
- * header — and names the content's SM3 and size in its query, which is signed. The client can then
- * seal as it sends (it cannot know the package's digest before sealing ends), and the server compares
- * the opened package's content with what the query named. Which routes take such a body is the
+ * header — and names the content's size in its query, which is signed; the package signs the
+ * request's nonce ({@code Sealer.Builder.forRequest}). The client can then seal as it sends (it cannot
+ * know the package's digest before sealing ends), and the server checks that the opened package was
+ * sealed for this request, with content of the size named. Which routes take such a body is the
  * server's to decide; every other request must digest its body.
  */
 public record SignedRequest(String method, String path, String query, Instant date, String nonce, byte[] bodySm3,
         String keyId) {
 
     public static final String COMPONENTS = "(\"@method\" \"@path\" \"@query\" \"date\" \"x-midang-nonce\" \"content-digest\")";
-    /** What the request for a sealed package covers: everything but its body, whose content the query names. */
+    /** What the request for a sealed package covers: everything but its body, which signs the request's nonce. */
     public static final String PACKAGE_COMPONENTS = "(\"@method\" \"@path\" \"@query\" \"date\" \"x-midang-nonce\")";
     public static final String ALGORITHM = "sm2-sm3";
     public static final String LABEL = "midang";

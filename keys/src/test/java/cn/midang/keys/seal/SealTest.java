@@ -264,35 +264,34 @@ class SealTest {
     }
 
     /**
-     * A sealer given the content's SM3 and size (a client that hashed the file to name it) signs that
-     * digest without hashing again: the package is the same as one that hashed; a content of another
-     * size is refused as it is sealed; one of the same size but other bytes gives a package every
-     * recipient refuses.
+     * A package sealed for an upload request signs that request's nonce with the content: opening it
+     * says which request it was made for (a package sealed otherwise names none). A sealer told the
+     * content's size refuses content of another size before the package is complete: what it wrote
+     * opens for no one.
      */
     @Test
-    void aKnownDigest_isSigned_andContentThatIsNotItsMakesNoAcceptablePackage() throws Exception {
+    void aPackageSealedForARequest_namesIt_andAContentOfAnotherSizeMakesNoPackage() throws Exception {
         byte[] content = random(200_000, 8);
-        Sealed named = new Sealed(content.length, Sm3.digest(content));
-        Sealer known = Sealer.signedBy(unit).to(archive.certificate()).describedAs("report.docx").clock(pki.clock)
-                .knownContent(named).build();
+        String nonce = "0123456789abcdef0123456789abcdef";
+        Sealer forRequest = Sealer.signedBy(unit).to(archive.certificate()).describedAs("report.docx").clock(pki.clock)
+                .forRequest(nonce).ofSize(content.length).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Sealed sealed = known.seal(new ByteArrayInputStream(content), out);
-        assertThat(sealed.contentSm3()).isEqualTo(named.contentSm3());
+        Sealed sealed = forRequest.seal(new ByteArrayInputStream(content), out);
+        assertThat(sealed.contentSm3Hex()).isEqualTo(Sm3.hex(content));
         Opener opener = Opener.forRecipient(archive, pki.validator());
+        Opened opened = opener.check(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(opened.request()).contains(nonce);
+        assertThat(opened.contentSm3Hex()).isEqualTo(Sm3.hex(content));
         assertThat(opener.openToMemory(new ByteArrayInputStream(out.toByteArray()), 1 << 20)).isEqualTo(content);
-        assertThat(opener.check(new ByteArrayInputStream(out.toByteArray())).contentSm3()).isEqualTo(named.contentSm3());
+        assertThat(opener.check(new ByteArrayInputStream(seal(content, archive))).request()).isEmpty();
 
-        byte[] longer = Arrays.copyOf(content, content.length + 1);
-        assertThatThrownBy(() -> known.seal(new ByteArrayInputStream(longer), new ByteArrayOutputStream()))
-                .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISMATCH));
-
-        byte[] other = content.clone();
-        other[100_000] ^= 1;
-        ByteArrayOutputStream wrong = new ByteArrayOutputStream();
-        known.seal(new ByteArrayInputStream(other), wrong);
-        assertThatThrownBy(() -> opener.check(new ByteArrayInputStream(wrong.toByteArray()))).isInstanceOf(KeysException.class);
-        assertThatThrownBy(() -> opener.openToMemory(new ByteArrayInputStream(wrong.toByteArray()), 1 << 20))
-                .isInstanceOf(KeysException.class);
+        for (byte[] other : List.of(Arrays.copyOf(content, content.length + 1), Arrays.copyOf(content, content.length - 1))) {
+            ByteArrayOutputStream cut = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> forRequest.seal(new ByteArrayInputStream(other), cut))
+                    .isInstanceOfSatisfying(KeysException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISMATCH));
+            assertThatThrownBy(() -> opener.check(new ByteArrayInputStream(cut.toByteArray()))).isInstanceOf(KeysException.class);
+        }
+        assertThatThrownBy(() -> Sealer.signedBy(unit).forRequest("")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -58,7 +58,7 @@ class SignedRequestTest {
     }
 
     SignedRequest packageRequest() {
-        return new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report&content_sm3=ab&content_size=3",
+        return new SignedRequest("POST", "/api/v1/submissions", "campaign=demo&kind=report&content_size=3",
                 Instant.parse("2026-11-25T02:00:00Z"), NONCE, null, KEY);
     }
 
@@ -68,7 +68,7 @@ class SignedRequestTest {
         assertThat(new String(packageRequest().signatureBase(), StandardCharsets.UTF_8)).isEqualTo("""
                 "@method": POST
                 "@path": /api/v1/submissions
-                "@query": ?campaign=demo&kind=report&content_sm3=ab&content_size=3
+                "@query": ?campaign=demo&kind=report&content_size=3
                 "date": Wed, 25 Nov 2026 02:00:00 GMT
                 "x-midang-nonce": 0123456789abcdef0123456789abcdef
                 "@signature-params": ("@method" "@path" "@query" "date" "x-midang-nonce");\

@@ -110,7 +110,7 @@ public final class Api extends Handler.Abstract {
                 if (route.takesPackage() != (claimed == null)) {
                     throw new ApiException(ErrorCode.MALFORMED_SIGNATURE, route.takesPackage()
                             ? "an upload's signature leaves the body out: sign " + SignedRequest.PACKAGE_COMPONENTS
-                                    + ", send no Content-Digest, and name the content in content_sm3 and content_size"
+                                    + ", send no Content-Digest, name the content's size in content_size and seal the package for this request's nonce"
                             : "only the upload of a sealed package may leave the body out of the signature: sign "
                                     + SignedRequest.COMPONENTS + " with the body's Content-Digest");
                 }
@@ -118,12 +118,12 @@ public final class Api extends Handler.Abstract {
                     throw new ApiException(ErrorCode.DIGEST_MISMATCH, "a bodiless request must sign the SM3 of nothing");
                 }
                 MDC.put("caller", caller.certificate().fingerprint().substring(0, 12));
-                exchange = new Exchange(request, response, callback, m, caller, claimed, limits, requestId, action);
+                exchange = new Exchange(request, response, callback, m, caller, claimed, auth.request().nonce(), limits, requestId, action);
                 if (route.takesPackage()) {
-                    exchange.namedContent(); // a missing or malformed content_sm3 / content_size is refused before the target is built
+                    exchange.namedContent(); // a missing or malformed content_size is refused before the target is built
                 }
             } else {
-                exchange = new Exchange(request, response, callback, m, null, null, limits, requestId, action);
+                exchange = new Exchange(request, response, callback, m, null, null, null, limits, requestId, action);
             }
             route.run(exchange, guard); // target, decision (audited), then the endpoint with its grant
             status = response.getStatus();

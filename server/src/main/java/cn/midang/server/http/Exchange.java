@@ -1,7 +1,6 @@
 package cn.midang.server.http;
 
 import cn.midang.keys.digest.Sm3;
-import cn.midang.keys.seal.Sealed;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.refusal.ApiException;
 import cn.midang.server.refusal.BodyRefusedException;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +33,7 @@ public final class Exchange {
     private final Matcher path;
     private final Caller caller;
     private final byte[] signedBodySm3;
+    private final String nonce;
     private final Fields query;
 
     private final Limits limits;
@@ -47,7 +46,8 @@ public final class Exchange {
     public record Limits(long maxBodyBytes, long minDataRate) {}
 
     Exchange(Request request, Response response, Callback callback, Matcher path, Caller caller, byte[] signedBodySm3,
-            Limits limits, String requestId, String action) {
+            String nonce, Limits limits, String requestId, String action) {
+        this.nonce = nonce;
         this.limits = limits;
         this.requestId = requestId;
         this.action = action;
@@ -85,31 +85,32 @@ public final class Exchange {
 
     /** The largest content an upload may name: far above any kind's limit, far below a long's overflow. */
     static final long MAX_NAMED_CONTENT = 1L << 50;
-    private static final Pattern SM3_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,15}");
 
     /**
-     * The content an upload's signed query names ({@code content_sm3}: 64 lower-case hex digits;
-     * {@code content_size}: bytes, in decimal): the package received must open to exactly this. Only
-     * for a request signed without its body ({@link Route#signedPackage}); the pipeline asks first, so
-     * a missing or malformed one is refused before the route's target is built.
+     * What an upload's signed request says of the package it carries: the content's size ({@code
+     * content_size}, bytes in decimal, in the signed query) and the request itself (its nonce), which
+     * the package's own signature must name ({@code Sealer.Builder.forRequest}).
      */
-    public Sealed namedContent() throws ApiException {
+    public record NamedUpload(long contentSize, String request) {}
+
+    /**
+     * What this upload's request names ({@link NamedUpload}). Only for a request signed without its
+     * body ({@link Route#signedPackage}); the pipeline asks first, so a missing or malformed {@code
+     * content_size} is refused before the route's target is built.
+     */
+    public NamedUpload namedContent() throws ApiException {
         if (caller == null || signedBodySm3 != null) {
             throw new IllegalStateException("only an upload's request names its content");
         }
-        String sm3 = query("content_sm3");
         String size = query("content_size");
-        if (sm3 == null || size == null) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an upload names its content: content_sm3 and content_size");
-        }
-        if (!SM3_HEX.matcher(sm3).matches()) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "content_sm3 must be 64 lower-case hex digits");
+        if (size == null) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "an upload names the size of its content: content_size");
         }
         if (!SIZE.matcher(size).matches() || Long.parseLong(size) > MAX_NAMED_CONTENT) {
             throw new ApiException(ErrorCode.MALFORMED_REQUEST, "content_size must be a number of bytes");
         }
-        return new Sealed(Long.parseLong(size), HexFormat.of().parseHex(sm3));
+        return new NamedUpload(Long.parseLong(size), nonce);
     }
 
     public String pathParam(int group) {

@@ -96,10 +96,10 @@ public final class Route {
 
     /**
      * A route for signed uploads of a sealed package about the target {@code targeting} builds. Its
-     * request signs the package's content ({@code content_sm3} and {@code content_size} in the query)
-     * instead of the body, which authenticates itself; {@link Exchange#namedContent()} is what it
-     * named, and the endpoint accepts only a package whose opened content is exactly that. Every other
-     * route refuses a request that leaves its body out of the signature.
+     * request leaves the body out of its signature and names the content's size ({@code content_size});
+     * the package, which authenticates itself, signs the request's nonce. {@link Exchange#namedContent()}
+     * is what the request named, and the endpoint accepts only a package sealed for this request with
+     * content of that size. Every other route refuses a request that leaves its body out of the signature.
      */
     public static <T extends Target> Route signedPackage(String method, String template, Action action, Targeting<T> targeting,
             Endpoint<T> e) {

@@ -54,9 +54,9 @@ public enum ErrorCode {
     CRL_OUT_OF_DATE(422, "The revocation list is not current (issued in the future, or its next update has passed or is missing); "
             + "sign a fresh one with 'midang ca crl'. Nothing was changed.",
             "该吊销列表不在有效期内（签发时间在未来，或下次更新时间已过或缺失）；请用“midang ca crl”重新签发。未做任何更改。"),
-    DIGEST_MISMATCH(400, "What was received does not match what the request signed (the body's Content-Digest, or an upload's "
-            + "content SM3 and size); nothing was stored.",
-            "收到的内容与请求所签名的摘要（或上传文件内容的 SM3 与大小）不符；未保存任何内容。"),
+    DIGEST_MISMATCH(400, "What was received does not match what the request signed (the body's Content-Digest, or, for an "
+            + "upload, the content's size and a package sealed for this request); nothing was stored.",
+            "收到的内容与请求所签名的不符（请求体的摘要，或上传时文件内容的大小及为本次请求封装的数据包）；未保存任何内容。"),
     MALFORMED_REQUEST(400, "The request is missing a parameter or has an invalid one.", "请求缺少参数或参数无效。"),
     UNKNOWN_KIND(400, "Unknown kind of document. Use report, form, test-result, inspection-record or rectification.",
             "未知的文档类型。可用：report、form、test-result、inspection-record、rectification。"),

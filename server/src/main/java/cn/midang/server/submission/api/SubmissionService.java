@@ -4,7 +4,6 @@ import cn.midang.forms.SafeText;
 import cn.midang.keys.KeysException;
 import cn.midang.keys.pki.Identity;
 import cn.midang.keys.seal.Opened;
-import cn.midang.keys.seal.Sealed;
 import cn.midang.keys.sign.RawSignatures;
 import cn.midang.server.access.Grant;
 import cn.midang.server.access.Target;
@@ -14,6 +13,7 @@ import cn.midang.server.campaign.Campaign;
 import cn.midang.server.campaign.Campaigns;
 import cn.midang.server.campaign.Findings;
 import cn.midang.server.config.CrashPoint;
+import cn.midang.server.http.Exchange;
 import cn.midang.server.identity.Caller;
 import cn.midang.server.identity.Role;
 import cn.midang.server.refusal.ApiException;
@@ -26,7 +26,6 @@ import cn.midang.server.submission.Submissions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -93,11 +92,11 @@ public final class SubmissionService {
     }
 
     /**
-     * What an upload asks for, as its signed query says: where it goes, and the content the package
-     * must open to ({@code named}); {@code declaredLength} is the body's Content-Length (negative
+     * What an upload asks for, as its signed request says: where it goes, and what the package must
+     * be ({@code named}: the content's size, sealed for this request); {@code declaredLength} is the body's Content-Length (negative
      * when sent in chunks, as the client does while it seals).
      */
-    public record UploadRequest(String campaign, String kind, String unit, String area, String finding, Sealed named,
+    public record UploadRequest(String campaign, String kind, String unit, String area, String finding, Exchange.NamedUpload named,
             long declaredLength) {}
 
     /**
@@ -154,12 +153,16 @@ public final class SubmissionService {
         try (Archive.Upload upload = accept(keepingTheReserve(body))) {
             CrashPoint.UPLOAD_STAGED.reach();
             Opened opened = upload.opened();
-            // The request's signature leaves the body out (the client seals as it sends); it names the
-            // content instead, and the package's own signature — the caller's, checked below — covers it.
-            if (opened.contentSize() != r.named().contentSize() || !MessageDigest.isEqual(opened.contentSm3(), r.named().contentSm3())) {
-                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the package's content (" + opened.contentSize() + " bytes, SM3 "
-                        + opened.contentSm3Hex() + ") is not the one the request named (" + r.named().contentSize() + " bytes, SM3 "
-                        + r.named().contentSm3Hex() + ")");
+            // The request's signature leaves the body out (the client seals as it sends and hashes as it
+            // seals); the package's own signature — the caller's, checked below — names the request instead.
+            if (!opened.request().equals(Optional.of(r.named().request()))) {
+                throw new ApiException(ErrorCode.DIGEST_MISMATCH, opened.request().isEmpty()
+                        ? "the package was sealed for no request: a client this old cannot upload to this server; update it"
+                        : "the package was sealed for another request, not this one");
+            }
+            if (opened.contentSize() != r.named().contentSize()) {
+                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the package's content is " + opened.contentSize()
+                        + " bytes, not the " + r.named().contentSize() + " bytes the request named");
             }
             if (opened.contentSize() > t.kind().maxContentBytes()) {
                 // The package's own overhead is allowed for in the body limit; the file must fit the kind's limit.
@@ -385,7 +388,7 @@ public final class SubmissionService {
     }
 
     /** The largest body accepted for an upload of {@code kind} that names the content {@code named}: a package for that content. */
-    public long bodyLimit(Kind kind, Sealed named) {
+    public long bodyLimit(Kind kind, Exchange.NamedUpload named) {
         return Math.min(bodyLimit(kind), packageSizeFor(named.contentSize()));
     }
 
