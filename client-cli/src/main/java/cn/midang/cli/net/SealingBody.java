@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -48,20 +49,31 @@ final class SealingBody implements Flow.Publisher<ByteBuffer> {
     private final Path file;
     private final Sealer sealer;
     private final Progress progress;
+    private final Executor delivery;
     private final AtomicReference<SubmissionPublisher<ByteBuffer>> current = new AtomicReference<>();
     private final AtomicReference<Sealed> sealed = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<Void>> sealing = new AtomicReference<>(CompletableFuture.completedFuture(null));
 
     SealingBody(Path file, Sealer sealer, Progress progress) {
+        this(file, sealer, progress, THREADS);
+    }
+
+    /**
+     * A body whose chunks reach the HTTP client through {@code delivery}. A failure is signalled at
+     * once, ahead of chunks not yet delivered; a test that counts what was handed over delivers on the
+     * sealing thread itself ({@code Runnable::run}), so every chunk handed over arrives before it.
+     */
+    SealingBody(Path file, Sealer sealer, Progress progress, Executor delivery) {
         this.file = file;
         this.sealer = sealer;
         this.progress = progress;
+        this.delivery = delivery;
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-        SubmissionPublisher<ByteBuffer> chunks = new SubmissionPublisher<>(THREADS, CHUNKS_AHEAD);
+        SubmissionPublisher<ByteBuffer> chunks = new SubmissionPublisher<>(delivery, CHUNKS_AHEAD);
         SubmissionPublisher<ByteBuffer> before = current.getAndSet(chunks);
         if (before != null) {
             before.closeExceptionally(new CancellationException("the body is being sent again"));

@@ -81,9 +81,14 @@ class SealingBodyTest {
 
     static final String REQUEST = "00112233445566778899aabbccddeeff";
 
+    /**
+     * The body of {@code file} named at {@code namedSize}, its chunks delivered on the sealing thread:
+     * what the HTTP client receives is then exactly what was handed over, even when the sealing fails
+     * (a failure otherwise overtakes chunks still on their way, and a count of them would race it).
+     */
     SealingBody body(Path file, long namedSize) {
         return new SealingBody(file, Sealer.signedBy(unit).to(archive.certificate()).describedAs(file.getFileName().toString())
-                .forRequest(REQUEST).ofSize(namedSize).build(), Progress.NONE);
+                .forRequest(REQUEST).ofSize(namedSize).build(), Progress.NONE, Runnable::run);
     }
 
     @Test
