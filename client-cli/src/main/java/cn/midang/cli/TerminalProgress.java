@@ -13,7 +13,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on the terminal for each phase of a transfer: bytes done of total (MiB), rate
+ * A progress bar on the terminal for a transfer: bytes done of total (MiB), rate
  * and time left. Shown only when standard error is a terminal ({@code bin/midang} tells the JVM
  * with {@code -Dmidang.stderr.tty=true}) and the file is over {@link #THRESHOLD}; a script that
  * captures standard error never sees bar drawing.
@@ -48,7 +48,7 @@ public final class TerminalProgress implements Progress {
     }
 
     @Override
-    public void start(Phase phase, long total) {
+    public void start(long total) {
         finish();
         String task = messages.get("progress.upload", fileName);
         bar = new ProgressBarBuilder()

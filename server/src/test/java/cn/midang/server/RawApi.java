@@ -66,10 +66,20 @@ public final class RawApi {
     /** A correctly signed upload of {@code body}, with {@code tamper} applied to the headers before sending. */
     static HttpResponse<String> upload(DevServer s, Identity id, String query, byte[] body, Consumer<Map<String, String>> tamper)
             throws Exception {
-        String named = naming(s, query, body);
-        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", named, null, nonceOf(s, body));
+        Naming named = namingOf(s, query, body);
+        Map<String, String> h = headers(id, s.clock.instant(), "POST", "/api/v1/submissions", named.query(), null, named.nonce());
         tamper.accept(h);
-        return send(s.uri(), "POST", "/api/v1/submissions", named, body, h);
+        return send(s.uri(), "POST", "/api/v1/submissions", named.query(), body, h);
+    }
+
+    /** What the upload of a package names: {@code query} with its content's size, and the nonce it was sealed for. */
+    record Naming(String query, String nonce) {}
+
+    /** {@link #naming} and {@link #nonceOf} of {@code body}, the package opened once. */
+    static Naming namingOf(DevServer s, String query, byte[] body) {
+        Optional<Opened> o = opened(s, body);
+        return new Naming(naming(query, o.map(Opened::contentSize).orElse((long) body.length)),
+                o.flatMap(Opened::request).orElseGet(RawApi::nonce));
     }
 
     /**
@@ -79,7 +89,7 @@ public final class RawApi {
      * so that what the test means it to fail on is what fails.
      */
     static String naming(DevServer s, String query, byte[] body) {
-        return naming(query, opened(s, body).map(Opened::contentSize).orElse((long) body.length));
+        return namingOf(s, query, body).query();
     }
 
     /** {@code query} naming {@code contentSize} bytes of content. */
@@ -92,7 +102,7 @@ public final class RawApi {
      * its upload request must carry; a fresh one when it names none or does not open.
      */
     static String nonceOf(DevServer s, byte[] body) {
-        return opened(s, body).flatMap(Opened::request).orElseGet(RawApi::nonce);
+        return namingOf(s, "", body).nonce();
     }
 
     private static Optional<Opened> opened(DevServer s, byte[] body) {
@@ -118,12 +128,10 @@ public final class RawApi {
             throws Exception {
         byte[] payload = body == null ? new byte[0] : body;
         boolean upload = body != null && path.equals("/api/v1/submissions");
-        if (upload) {
-            query = naming(s, query, body);
-        }
+        Naming named = upload ? namingOf(s, query, body) : new Naming(query, nonce());
+        query = named.query();
         Map<String, String> h = id == null ? new LinkedHashMap<>()
-                : headers(id, s.clock.instant(), method, path, query, upload ? null : Sm3.digest(payload),
-                        upload ? nonceOf(s, body) : nonce());
+                : headers(id, s.clock.instant(), method, path, query, upload ? null : Sm3.digest(payload), named.nonce());
         if (body != null) {
             h.put("Content-Type", path.equals("/api/v1/submissions") ? "application/cms" : "application/json");
         }

@@ -318,7 +318,7 @@ class SubmissionIT {
             Path f = file("changing-" + size + ".bin", random(600_000, 5));
             cn.midang.cli.net.Progress changing = new cn.midang.cli.net.Progress() {
                 @Override
-                public void start(Phase phase, long total) {
+                public void start(long total) {
                     try {
                         Files.write(f, random(size, 6));
                     } catch (java.io.IOException e) {

@@ -171,16 +171,12 @@ class TwoNodesIT {
             Path big = tmp.resolve("large.bin");
             Files.write(big, large);
             Progress killHalfway = new Progress() {
-                private Phase phase;
-
                 @Override
-                public void start(Phase p, long total) {
-                    phase = p;
-                }
+                public void start(long total) {}
 
                 @Override
                 public void advancedTo(long bytes) {
-                    if (phase == Phase.UPLOAD && bytes >= (8 << 20) && nodeA.process().isAlive()) {
+                    if (bytes >= (8 << 20) && nodeA.process().isAlive()) {
                         nodeA.process().destroyForcibly(); // SIGKILL, with 40 MiB of the body still to come
                     }
                 }

@@ -332,7 +332,7 @@ public final class MidangClient implements AutoCloseable {
         String nonce = nonce();
         Sealer sealer = Sealer.signedBy(me).to(si.archive()).describedAs(name).clock(clock).forRequest(nonce).ofSize(size).build();
         SealingBody body = new SealingBody(file, sealer, progress);
-        progress.start(Progress.Phase.UPLOAD, size);
+        progress.start(size);
         HttpResponse<byte[]> answer;
         try {
             answer = http.send(uploadRequest(where, size, nonce).POST(HttpRequest.BodyPublishers.fromPublisher(body)).build(),

@@ -8,15 +8,15 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
 
 /**
- * Told how a long transfer advances: one phase at a time (sealing the file, then uploading the
- * package), each with its total in bytes. The client library reports; the command decides how
- * to show it (a progress bar on a terminal, nothing otherwise).
+ * Told how a long transfer advances: an upload, sealed as it is sent, from its start with the
+ * file's size to its finish, in bytes of the file read. The client library reports; the command
+ * decides how to show it (a progress bar on a terminal, nothing otherwise).
  */
 public interface Progress {
 
     Progress NONE = new Progress() {
         @Override
-        public void start(Phase phase, long total) {}
+        public void start(long total) {}
 
         @Override
         public void advancedTo(long bytes) {}
@@ -25,14 +25,12 @@ public interface Progress {
         public void finish() {}
     };
 
-    /** The phases of a submission. */
-    enum Phase { UPLOAD }
-
-    void start(Phase phase, long total);
+    /** The transfer starts (or starts again, when the body is resent): {@code total} bytes to go. */
+    void start(long total);
 
     void advancedTo(long bytes);
 
-    /** The current phase ended (successfully or not). */
+    /** The transfer ended (successfully or not). */
     void finish();
 
     /** {@code in}, reporting the bytes read so far. */

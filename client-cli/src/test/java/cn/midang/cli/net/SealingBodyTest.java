@@ -154,7 +154,7 @@ class SealingBodyTest {
         long[] read = {0};
         Progress counting = new Progress() {
             @Override
-            public void start(Phase phase, long total) {}
+            public void start(long total) {}
 
             @Override
             public void advancedTo(long bytes) {
