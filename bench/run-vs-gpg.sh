@@ -4,7 +4,11 @@
 #   midang submit (seal + upload + server check + verified receipt)  vs  gpg --batch -z 0 -se
 #   midang get (download + open + verify + atomic write)              vs  gpg --batch -d
 #     (twice: right after the submit, and once the server is done with the upload)
-# each on the native backend and on Bouncy Castle (-Dmidang.crypto=bc), wall time and CPU time.
+# each on the native backend and on Bouncy Castle (-Dmidang.crypto=bc), wall time and CPU time
+# (the client's; the server's CPU during each submit is printed under the table). gpg does one end's
+# work where a submit does two (the server decrypts and hashes the content again to check the
+# author's signature before it signs a receipt), so the table also compares the submit with gpg -se
+# followed by gpg -d: both ends' work, one after the other.
 # Prints a table with the ratios; raw output in bench/results/vs-gpg.txt.
 #
 #   bench/run-vs-gpg.sh              # 1 GiB: a few minutes on 2 cores
@@ -28,6 +32,8 @@ bin/midang whoami > /dev/null
 flock console/target/midang-console.aot.lock true
 
 # wall and CPU (user + sys) seconds of a command: "wall cpu"
+# CPU seconds (user + sys) the server has used so far
+server_cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$server_pid/stat"; }
 timed() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" > "$work/out" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
           awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$work/t"; }
 
@@ -45,11 +51,13 @@ wait_indexed() {
   done
 }
 
-declare -A submit get
+declare -A submit get server
 for backend in native bc; do
   export MIDANG_JAVA_OPTS="-Dmidang.crypto=$backend"
   bin/midang --version | grep crypto
+  before=$(server_cpu)
   submit[$backend]=$(timed bin/midang submit --json --no-progress --campaign demo --kind report --receipt-dir "$work" "$work/report.bin")
+  server[$backend]=$(awk -v a="$before" -v b="$(server_cpu)" 'BEGIN { printf "%.2f", b - a }')
   id=$(sed -n 's/.*"id" *: *"\([0-9a-f]*\)".*/\1/p' "$work/out" | head -n 1)
   # Right after the upload, while the server still reads it for the index (as before 2026-12-02) ...
   get[$backend]=$(timed bin/midang get -o "$work/back.bin" "$id")
@@ -75,9 +83,13 @@ row() { # name, midang "wall cpu", gpg "wall cpu"
   echo "| operation | Midang | gpg | wall ÷ gpg |"
   echo "|---|---|---|---|"
   row "midang submit, native vs gpg -z 0 -se" "${submit[native]}" "$gpg_seal"
+  row "midang submit, native vs gpg -z 0 -se then gpg -d (both ends' work)" "${submit[native]}" \
+    "$(awk -v s="$gpg_seal" -v o="$gpg_open" 'BEGIN { split(s, a, " "); split(o, b, " "); printf "%.2f %.2f", a[1] + b[1], a[2] + b[2] }')"
   row "midang submit, Bouncy Castle vs gpg -z 0 -se" "${submit[bc]}" "$gpg_seal"
   row "midang get, native vs gpg -d (right after the submit)" "${get[native]}" "$gpg_open"
   row "midang get, native vs gpg -d (the server done with the upload)" "${get[native-idle]}" "$gpg_open"
   row "midang get, Bouncy Castle vs gpg -d (right after the submit)" "${get[bc]}" "$gpg_open"
   row "midang get, Bouncy Castle vs gpg -d (the server done with the upload)" "${get[bc-idle]}" "$gpg_open"
+  echo
+  echo "Server CPU during the submit: native ${server[native]} s, Bouncy Castle ${server[bc]} s (the client's is in the table)."
 } | tee bench/results/vs-gpg.txt
