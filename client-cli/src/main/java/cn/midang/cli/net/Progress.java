@@ -25,7 +25,10 @@ public interface Progress {
         public void finish() {}
     };
 
-    /** The transfer starts (or starts again, when the body is resent): {@code total} bytes to go. */
+    /**
+     * The transfer starts: {@code total} bytes to go. Called once per transfer; if the body is resent,
+     * {@link #advancedTo} counts from zero again instead.
+     */
     void start(long total);
 
     void advancedTo(long bytes);
