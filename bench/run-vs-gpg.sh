@@ -10,7 +10,7 @@
 # work where a submit does two (the server decrypts and hashes the content again to check the
 # author's signature before it signs a receipt), so the table also compares the submit with gpg -se
 # followed by gpg -d: both ends' work, one after the other.
-# Prints a table with the ratios; raw output in bench/results/vs-gpg.txt.
+# Prints a table with the ratios, kept in bench/results/vs-gpg.txt (vs-gpg-SIZEMiB.txt for another size).
 #
 #   bench/run-vs-gpg.sh              # 1 GiB: a few minutes on 2 cores
 #   SIZE=100 bench/run-vs-gpg.sh     # 100 MiB
@@ -104,4 +104,4 @@ row() { # name, midang "wall cpu", gpg "wall cpu"
   row "midang get, Bouncy Castle vs gpg -d (the server done with the upload)" "${get[bc-idle]}" "$gpg_open"
   echo
   echo "Server CPU during the submit: native ${server[native]} s, Bouncy Castle ${server[bc]} s (the client's is in the table)."
-} | tee bench/results/vs-gpg.txt
+} | tee "bench/results/vs-gpg$([ "$size" = 1024 ] || echo "-${size}MiB").txt"
