@@ -4,7 +4,7 @@
 #   midang submit (seal + upload + server check + verified receipt)  vs  gpg --batch -z 0 -se
 #   midang get (download + open + verify + atomic write)              vs  gpg --batch -d
 #     (twice: right after the submit, and once the server is done with the upload)
-# after a warm-up round trip of 256 MiB (a server in service has compiled its paths long before),
+# after a warm-up round trip of up to 256 MiB (a server in service has compiled its paths long before),
 # each on the native backend and on Bouncy Castle (-Dmidang.crypto=bc), wall time and CPU time
 # (the client's; the server's CPU during each submit is printed under the table). gpg does one end's
 # work where a submit does two (the server decrypts and hashes the content again to check the
@@ -20,6 +20,7 @@ source "$(dirname "$(readlink -f "$0")")/lib.sh"
 bench_build server
 mvn -B -q -pl console -am -DskipTests package
 size=${SIZE:-1024}
+result=bench/results/vs-gpg.txt; [ "$size" = 1024 ] || result=bench/results/vs-gpg-${size}MiB.txt
 work=$(mktemp -d)
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 bench_dev_server "$work"
@@ -38,6 +39,9 @@ server_cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }
 timed() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" > "$work/out" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
           awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$work/t"; }
 
+# The id of the submission whose receipt (--json) is in $work/out.
+submitted_id() { sed -n 's/.*"id" *: *"\([0-9a-f]*\)".*/\1/p' "$work/out" | head -n 1; }
+
 # Until the server is done with submission $1 (indexed, or found to have no text): its state leaves "pending".
 wait_indexed() {
   while bin/midang list --json | tr -d ' \n' | grep -o "{[^{}]*\"id\":\"$1\"[^{}]*}" | grep -q '"index_state":"pending"'; do
@@ -46,11 +50,11 @@ wait_indexed() {
 }
 
 # A server in service has compiled its upload and download paths long before: one warm-up round trip
-# of a 256 MiB file, waited for until the server is done with it, so the timed submit does not pay the
+# of the file's first 256 MiB (all of it, if smaller), waited for until the server is done with it, so the timed submit does not pay the
 # server's JIT (perf, 2026-12-03: its compiler threads took 14 % of the server's CPU in a first submit).
-head -c $((256 * 1024 * 1024)) /dev/urandom > "$work/warm.bin"
+head -c $((256 * 1024 * 1024)) "$work/report.bin" > "$work/warm.bin"
 bin/midang submit --json --no-progress --campaign demo --kind report --receipt-dir "$work" "$work/warm.bin" > "$work/out"
-warm=$(sed -n 's/.*"id" *: *"\([0-9a-f]*\)".*/\1/p' "$work/out" | head -n 1)
+warm=$(submitted_id)
 bin/midang get -o "$work/warm.out" "$warm" > /dev/null
 wait_indexed "$warm"
 rm -f "$work/warm.bin" "$work/warm.out"
@@ -70,7 +74,7 @@ for backend in native bc; do
   before=$(server_cpu)
   submit[$backend]=$(timed bin/midang submit --json --no-progress --campaign demo --kind report --receipt-dir "$work" "$work/report.bin")
   server[$backend]=$(awk -v a="$before" -v b="$(server_cpu)" 'BEGIN { printf "%.2f", b - a }')
-  id=$(sed -n 's/.*"id" *: *"\([0-9a-f]*\)".*/\1/p' "$work/out" | head -n 1)
+  id=$(submitted_id)
   # Right after the upload, while the server still reads it for the index (as before 2026-12-02) ...
   get[$backend]=$(timed bin/midang get -o "$work/back.bin" "$id")
   cmp -s "$work/report.bin" "$work/back.bin" || { echo "midang round trip differs ($backend)" >&2; exit 1; }
@@ -104,4 +108,4 @@ row() { # name, midang "wall cpu", gpg "wall cpu"
   row "midang get, Bouncy Castle vs gpg -d (the server done with the upload)" "${get[bc-idle]}" "$gpg_open"
   echo
   echo "Server CPU during the submit: native ${server[native]} s, Bouncy Castle ${server[bc]} s (the client's is in the table)."
-} | tee "bench/results/vs-gpg$([ "$size" = 1024 ] || echo "-${size}MiB").txt"
+} | tee "$result"
